@@ -1,0 +1,59 @@
+# Everyday commands. `make run` and `make test` work on a fresh machine.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.requirements-stamp
+HOST    ?= 0.0.0.0
+PORT    ?= 8501
+SIZE    ?= community
+SEED    ?= 42
+
+.PHONY: setup system-deps run test test-fast lint fmt bench seed migrate migration clean
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian packages: CJK fonts for chart export, Chromium for the browser tests.
+system-deps:
+	@scripts/system-deps.sh fonts-noto-cjk chromium
+
+run: setup
+	@scripts/system-deps.sh fonts-noto-cjk
+	$(PY) manage.py prepare
+	$(VENV)/bin/streamlit run server.py --server.address $(HOST) --server.port $(PORT)
+
+test: setup system-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+test-fast: setup
+	$(VENV)/bin/pytest -m "not browser"
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrate: setup
+	$(PY) manage.py migrate
+
+# Autogenerate a revision from the models: make migration MSG="add x"
+migration: setup
+	$(VENV)/bin/alembic revision --autogenerate -m "$(MSG)"
+
+seed: setup
+	$(PY) manage.py seed --size $(SIZE) --seed $(SEED)
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) data/board.db data/board.db-* test-output

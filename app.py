@@ -1,0 +1,48 @@
+"""The board's router: page config, the sign-in gate, and st.navigation from the role."""
+
+import streamlit as st
+
+from services import auth
+from services.access import HOME_PAGE, pages_for
+from services.db import read_session
+from ui.errors import friendly_errors
+from ui.i18n import language_switch, t
+from ui.session import complete_handoff, current_actor, sign_out
+
+st.set_page_config(page_title="社区服务协同看板", page_icon=":material/diversity_3:", layout="wide")
+
+actor = current_actor()
+if actor is None:
+    with read_session() as session:
+        first_start = auth.needs_setup(session=session)
+    gate = "setup" if first_start else "login"
+    navigation = st.navigation(
+        [
+            st.Page(
+                f"pages/{gate}.py", title=t(f"nav.{gate}"), icon=":material/login:", url_path=gate
+            )
+        ]
+    )
+else:
+    sections: dict[str, list[st.Page]] = {}
+    for spec in pages_for(actor.role):
+        sections.setdefault(t(spec.section_key), []).append(
+            st.Page(
+                spec.path,
+                title=t(spec.title_key),
+                icon=spec.icon,
+                url_path=spec.key,
+                default=spec.key == HOME_PAGE[actor.role],
+            )
+        )
+    navigation = st.navigation(sections)
+    complete_handoff()
+    with st.sidebar:
+        st.caption(t("nav.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
+        if st.button(t("nav.sign_out"), key="nav_sign_out", icon=":material/logout:"):
+            sign_out()
+            st.stop()
+
+language_switch()
+with friendly_errors():
+    navigation.run()

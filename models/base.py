@@ -1,0 +1,47 @@
+"""Shared column helpers. Datetimes are stored timezone-aware in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import DateTime
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored datetime is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def local(value: datetime) -> datetime:
+    return aware_utc(value).astimezone(LOCAL_TZ)
+
+
+def dt_field(*, nullable: bool = False, index: bool = False, default_now: bool = False):
+    """A timezone-aware datetime column."""
+    kwargs = {"default_factory": utcnow} if default_now else {"default": None}
+    return Field(sa_type=DateTime(timezone=True), nullable=nullable, index=index, **kwargs)
+
+
+def enum_field(enum_cls: type[Enum], *, default: Enum | None = None, index: bool = False):
+    """An enum stored as its plain string value (VARCHAR), so adding a value later needs no
+    ALTER TYPE on PostgreSQL."""
+    sa_type = SAEnum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+    )
+    if default is None:
+        return Field(sa_type=sa_type, index=index)
+    return Field(default=default, sa_type=sa_type, index=index)

@@ -1,0 +1,61 @@
+"""Elders in the community's care (老人), who visits them, and the visits (探访)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from models.base import dt_field
+
+LIVING_SITUATIONS = ("独居", "空巢", "高龄", "失能", "留守", "计生特殊")
+
+
+class Elder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, index=True)
+    birth_date: date
+    phone: str = Field(default="", max_length=20)
+    address: str = Field(max_length=200)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    situations: str = Field(default="", max_length=100)  # comma-separated LIVING_SITUATIONS
+    care_level: int = Field(default=0, ge=0, le=4)
+    health_notes: str = Field(default="", max_length=1000)
+    guardian_name: str = Field(default="", max_length=40)
+    guardian_phone: str = Field(default="", max_length=20)
+    registered_on: date
+    active: bool = True
+    deactivated_reason: str = Field(default="", max_length=200)
+
+
+class ElderVisitor(SQLModel, table=True):
+    """An account (staff, grid worker or volunteer) assigned to visit an elder."""
+
+    elder_id: int = Field(foreign_key="elder.id", primary_key=True)
+    account_id: int = Field(foreign_key="account.id", primary_key=True, index=True)
+
+
+class VisitPolicy(SQLModel, table=True):
+    """One rule of the visit interval table; the most frequent applying rule wins."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int | None = Field(default=None, foreign_key="community.id", index=True)
+    situation: str = Field(max_length=20)  # a living situation, "age80", "care_level", "default"
+    interval_days: int = Field(ge=1, le=366)
+
+
+class Visit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    elder_id: int = Field(foreign_key="elder.id", index=True)
+    visitor_account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    visitor_name: str = Field(default="", max_length=40)
+    visited_on: date = Field(index=True)
+    mode: str = Field(max_length=10)  # 上门 / 电话 / 视频
+    wellbeing: str = Field(default="", max_length=20)
+    hazards: str = Field(
+        default="", max_length=100
+    )  # comma-separated: gas, electricity, falls, fire
+    needs_raised: str = Field(default="", max_length=1000)
+    follow_up: str = Field(default="", max_length=1000)
+    created_at: datetime = dt_field(default_now=True)

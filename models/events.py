@@ -1,0 +1,59 @@
+"""Cultural events (活动) and registrations for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from models.base import dt_field, enum_field
+
+
+class EventStatus(StrEnum):
+    draft = "draft"
+    published = "published"
+    cancelled = "cancelled"
+    done = "done"
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=100)
+    category: str = Field(max_length=20)  # 非遗体验, 参观, 文艺, 讲座, 公益, other
+    community_id: int = Field(foreign_key="community.id", index=True)
+    venue: str = Field(max_length=200)
+    starts_at: datetime = dt_field(index=True)
+    ends_at: datetime = dt_field()
+    capacity: int = Field(ge=1)
+    taken: int = 0  # confirmed places (party sizes): the guarded counter
+    organiser: str = Field(default="", max_length=60)
+    partner: str = Field(default="", max_length=100)  # heritage bearer or partner unit
+    description: str = Field(default="", max_length=2000)
+    status: EventStatus = enum_field(EventStatus, default=EventStatus.draft, index=True)
+    waitlist: bool = True
+    summary: str = Field(default="", max_length=2000)
+    photo_captions: str = Field(default="", max_length=2000)
+    created_at: datetime = dt_field(default_now=True)
+
+
+class RegistrationStatus(StrEnum):
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    cancelled = "cancelled"
+
+
+class Registration(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    name: str = Field(max_length=40)
+    phone: str = Field(max_length=20, index=True)
+    party_size: int = Field(default=1, ge=1, le=10)
+    visitor: bool = False  # a tourist rather than a resident
+    status: RegistrationStatus = enum_field(RegistrationStatus, index=True)
+    code: str = Field(max_length=12)
+    attended: bool = False
+    checked_in_at: datetime | None = dt_field(nullable=True)
+    created_at: datetime = dt_field(default_now=True)

@@ -1,0 +1,63 @@
+"""Merchants (商户) and the proxy requests (红色代办) run for them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from models.base import dt_field, enum_field
+
+
+class Merchant(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    shop_name: str = Field(max_length=80, index=True)
+    owner_name: str = Field(max_length=40)
+    phone: str = Field(max_length=20)
+    address: str = Field(max_length=200)
+    business_type: str = Field(default="", max_length=40)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    licence_due: date | None = None
+    annual_report_due: date | None = None
+    notes: str = Field(default="", max_length=1000)
+    active: bool = True
+
+
+class ProxyStatus(StrEnum):
+    submitted = "submitted"
+    accepted = "accepted"
+    in_progress = "in_progress"
+    done = "done"
+    rejected = "rejected"
+
+
+class ProxyRequest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    merchant_id: int = Field(foreign_key="merchant.id", index=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    kind: str = Field(
+        max_length=20
+    )  # 年报/年检, 证照办理, 缴水电费, 代收快递, 照料家中老人, 政策咨询, other
+    detail: str = Field(default="", max_length=2000)
+    requested_on: date = Field(index=True)
+    due_on: date = Field(index=True)
+    agent_account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    status: ProxyStatus = enum_field(ProxyStatus, default=ProxyStatus.submitted, index=True)
+    reject_reason: str = Field(default="", max_length=500)
+    done_at: datetime | None = dt_field(nullable=True)
+    satisfaction: int | None = Field(default=None, ge=1, le=5)
+    feedback: str = Field(default="", max_length=1000)
+    created_at: datetime = dt_field(default_now=True)
+
+
+class ProxyRequestChange(SQLModel, table=True):
+    """Every status change of a request, time-stamped with who made it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="proxyrequest.id", index=True)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    at: datetime = dt_field(default_now=True)
+    by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    note: str = Field(default="", max_length=500)

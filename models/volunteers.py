@@ -1,0 +1,106 @@
+"""Volunteers, teams (服务队), tasks and sign-ups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from models.base import dt_field, enum_field
+
+
+class Volunteer(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, index=True)
+    phone: str = Field(max_length=20, index=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    skills: str = Field(default="", max_length=200)  # comma-separated skill codes
+    party_member: bool = False
+    joined_on: date
+    active: bool = True
+    account_id: int | None = Field(default=None, foreign_key="account.id", unique=True)
+    note: str = Field(default="", max_length=500)
+
+
+class Team(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    leader_id: int | None = Field(default=None, foreign_key="volunteer.id")
+    purpose: str = Field(default="", max_length=300)
+    active: bool = True
+
+
+class TeamMember(SQLModel, table=True):
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", primary_key=True, index=True)
+    joined_on: date
+    active: bool = True
+
+
+class TaskKind(StrEnum):
+    elder_visit = "elder_visit"
+    proxy_errand = "proxy_errand"
+    event_staff = "event_staff"
+    patrol = "patrol"
+    other = "other"
+
+
+class TaskStatus(StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class Task(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=100)
+    kind: TaskKind = enum_field(TaskKind)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    place: str = Field(default="", max_length=200)
+    starts_at: datetime = dt_field(index=True)
+    ends_at: datetime = dt_field()
+    capacity: int = Field(ge=1)
+    taken: int = 0  # confirmed places: the guarded counter that prevents overbooking
+    required_skills: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=2000)
+    status: TaskStatus = enum_field(TaskStatus, default=TaskStatus.draft, index=True)
+    elder_id: int | None = Field(default=None, foreign_key="elder.id")
+    proxy_request_id: int | None = Field(default=None, foreign_key="proxyrequest.id")
+    event_id: int | None = Field(default=None, foreign_key="event.id")
+    created_by: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = dt_field(default_now=True)
+
+
+class SignupStatus(StrEnum):
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    cancelled = "cancelled"
+    attended = "attended"
+    no_show = "no_show"
+
+
+class HoursStatus(StrEnum):
+    none = "none"
+    pending = "pending"
+    approved = "approved"
+
+
+class Signup(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", index=True)
+    status: SignupStatus = enum_field(SignupStatus, index=True)
+    created_at: datetime = dt_field(default_now=True)  # arrival order for the waitlist
+    check_in_at: datetime | None = dt_field(nullable=True)
+    check_out_at: datetime | None = dt_field(nullable=True)
+    hours: float = 0.0
+    hours_status: HoursStatus = enum_field(HoursStatus, default=HoursStatus.none)
+    approved_by: int | None = Field(default=None, foreign_key="account.id")
+    approved_at: datetime | None = dt_field(nullable=True)

@@ -1,0 +1,23 @@
+"""Sign-in: username and password."""
+
+import streamlit as st
+
+from services import auth
+from ui.actions import write
+from ui.i18n import t
+from ui.session import signed_in
+
+st.title(t("app.title"))
+st.caption(t("login.subtitle"))
+
+with st.form("login_form", border=True):
+    username = st.text_input(t("login.username"), key="login_username", max_chars=40)
+    password = st.text_input(t("login.password"), key="login_password", type="password")
+    submitted = st.form_submit_button(t("login.submit"), type="primary", width="stretch")
+
+if submitted:
+    result = write(auth.sign_in, username=username, password=password)
+    if result.error_key:
+        st.error(t(result.error_key, **(result.error_params or {})), icon=":material/error:")
+    else:
+        signed_in(result)

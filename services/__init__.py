@@ -1,0 +1,1 @@
+"""The domain: operations (writes) and queries (reads). Plain Python, never streamlit."""

@@ -1,0 +1,113 @@
+"""Who may see what: the signed-in actor, community scope, and the page registry.
+
+The navigation is built from PAGES for the actor's role, and every page checks
+`can_view` again on its own, so a page left out of the navigation refuses to render
+when reached by its URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.accounts import Role
+from services.errors import BoardError
+
+STAFF = frozenset({Role.admin, Role.secretary})
+FIELD = frozenset({Role.admin, Role.secretary, Role.grid_worker})
+EVERYONE_SIGNED_IN = frozenset(Role)
+PERSONAL_DATA_ROLES = STAFF  # full phones and addresses; masked for everyone else
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user, as services need it. Plain and hashable, safe to cache on."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    community_id: int | None  # None only for the street admin
+
+    @property
+    def is_street_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.role in PERSONAL_DATA_ROLES
+
+    def community_ids(self, requested: int | None = None) -> list[int] | None:
+        """The communities a query may cover: None means every community (street admin)."""
+        if self.is_street_admin:
+            return None if requested is None else [requested]
+        if requested is not None and requested != self.community_id:
+            raise BoardError("access.other_community")
+        return [self.community_id] if self.community_id is not None else []
+
+    def require(self, roles: frozenset[Role]) -> None:
+        if self.role not in roles:
+            raise BoardError("access.denied")
+
+    def require_community(self, community_id: int) -> None:
+        if not self.is_street_admin and community_id != self.community_id:
+            raise BoardError("access.other_community")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # stable id, also the url path
+    path: str  # file under pages/
+    title_key: str
+    icon: str
+    roles: frozenset[Role]
+    section_key: str = "nav.section.main"
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", "pages/home.py", "nav.home", ":material/home:", EVERYONE_SIGNED_IN),
+    PageSpec(
+        "accounts",
+        "pages/accounts.py",
+        "nav.accounts",
+        ":material/manage_accounts:",
+        STAFF,
+        "nav.section.admin",
+    ),
+    PageSpec(
+        "audit", "pages/audit.py", "nav.audit", ":material/history:", STAFF, "nav.section.admin"
+    ),
+)
+
+# The page a role lands on after signing in.
+HOME_PAGE = {role: "home" for role in Role}
+
+
+def page_spec(key: str) -> PageSpec:
+    for spec in PAGES:
+        if spec.key == key:
+            return spec
+    raise KeyError(key)
+
+
+def pages_for(role: Role) -> list[PageSpec]:
+    return [spec for spec in PAGES if role in spec.roles]
+
+
+def can_view(role: Role, page_key: str) -> bool:
+    return role in page_spec(page_key).roles
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234: enough to recognise a number, not to call it."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def mask_address(address: str) -> str:
+    """Keeps the building-level start of an address and hides the rest."""
+    address = address.strip()
+    if len(address) <= 4:
+        return "*" * len(address)
+    return address[: max(4, len(address) // 3)] + "****"

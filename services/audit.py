@@ -1,0 +1,89 @@
+"""Writing the audit trail. Every service write calls one of these in its transaction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+
+from sqlmodel import Session, SQLModel, select
+
+from models.accounts import Account
+from models.audit import AuditEntry
+from services.access import STAFF, Actor
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def record(
+    session: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    row: SQLModel,
+    changes: dict[str, object] | None = None,
+) -> None:
+    """Adds an audit entry for row; changes defaults to the row's own values (a creation)."""
+    session.flush()  # the row gets its id
+    if changes is None:
+        changes = {k: v for k, v in row.model_dump().items() if k != "password_hash"}
+    session.add(
+        AuditEntry(
+            account_id=actor_id,
+            action=action,
+            table_name=row.__tablename__,
+            row_id=getattr(row, "id", None),
+            changes=json.dumps(
+                {k: _plain(v) for k, v in changes.items()}, ensure_ascii=False, default=str
+            ),
+        )
+    )
+
+
+def apply_changes(
+    session: Session, *, actor_id: int | None, row: SQLModel, values: dict[str, object]
+) -> dict[str, tuple[object, object]]:
+    """Sets values on row and audits only the fields that really changed."""
+    diff = {}
+    for field, new in values.items():
+        old = getattr(row, field)
+        if old != new:
+            diff[field] = (_plain(old), _plain(new))
+            setattr(row, field, new)
+    if diff:
+        session.add(row)
+        record(session, actor_id=actor_id, action="update", row=row, changes=diff)
+    return diff
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime
+    who: str
+    action: str
+    table_name: str
+    row_id: int | None
+    changes: str
+
+
+def audit_list(*, session: Session, actor: Actor, limit: int = 200) -> list[AuditRow]:
+    """The latest changes; a secretary sees those made by accounts of their community."""
+    actor.require(STAFF)
+    stmt = select(AuditEntry, Account.display_name).join(
+        Account, AuditEntry.account_id == Account.id, isouter=True
+    )
+    ids = actor.community_ids()
+    if ids is not None:
+        stmt = stmt.where(Account.community_id.in_(ids))
+    stmt = stmt.order_by(AuditEntry.id.desc()).limit(limit)
+    return [
+        AuditRow(e.at, name or "—", e.action, e.table_name, e.row_id, e.changes)
+        for e, name in session.exec(stmt)
+    ]

@@ -1,0 +1,80 @@
+"""One engine per process and the session helpers every service call runs in.
+
+SQLite runs in WAL mode with a busy timeout, and write transactions start with
+BEGIN IMMEDIATE: a deferred transaction that reads and then writes can fail at once
+with "database is locked" when another writer got in between, which the busy
+timeout does not cover. PostgreSQL needs none of this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from services.settings import DATA_DIR, get_settings
+
+_IMMEDIATE = "board_begin_immediate"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        if ":memory:" not in url and url.startswith("sqlite:///data/"):
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@lru_cache(maxsize=4)
+def get_engine(url: str | None = None) -> Engine:
+    return make_engine(url or get_settings().database_url)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def read_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for queries; objects stay readable after it closes."""
+    engine = engine or get_engine()
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def transaction(engine: Engine | None = None) -> Iterator[Session]:
+    """One write: commits when the block ends, rolls everything back on any error."""
+    engine = engine or get_engine()
+    if is_sqlite(engine):
+        engine = engine.execution_options(**{_IMMEDIATE: True})
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,63 @@
+"""Demo step: communities, grids and the demo accounts."""
+
+from __future__ import annotations
+
+from models.accounts import Account, Role
+from models.org import Community, Grid
+from services.auth import hash_password
+from services.demo import DEMO_PASSWORD, DemoContext
+
+
+def seed(ctx: DemoContext) -> None:
+    data = ctx.yaml("demo_core.yaml")
+    communities = list(data["communities"])
+    for name in data["extra_community_names"][: max(0, ctx.size.communities - len(communities))]:
+        communities.append(
+            {
+                "name": f"{name}社区",
+                "street": "大学西路街道",
+                "district": "赛罕区",
+                "grids": ["第一网格", "第二网格", "第三网格"],
+            }
+        )
+    communities = communities[: ctx.size.communities]
+    community_ids: dict[str, int] = {}
+    grid_ids: dict[tuple[str, str], int] = {}
+    for c in communities:
+        row = Community(name=c["name"], street=c["street"], district=c["district"])
+        ctx.session.add(row)
+        ctx.session.flush()
+        community_ids[c["name"]] = row.id
+        for grid_name in c["grids"]:
+            grid = Grid(community_id=row.id, name=grid_name)
+            ctx.session.add(grid)
+            ctx.session.flush()
+            grid_ids[(c["name"], grid_name)] = grid.id
+    ctx.progress("communities", 1.0)
+
+    password_hash = hash_password(DEMO_PASSWORD)  # one hash for every demo account: fast
+    account_ids: dict[str, int] = {}
+    for a in data["accounts"]:
+        account = Account(
+            username=a["username"],
+            password_hash=password_hash,
+            display_name=a["display_name"],
+            role=Role(a["role"]),
+            community_id=community_ids.get(a.get("community")),
+        )
+        ctx.session.add(account)
+        ctx.session.flush()
+        account_ids[a["username"]] = account.id
+        if a.get("grid"):
+            grid = ctx.session.get(Grid, grid_ids[(a["community"], a["grid"])])
+            grid.worker_account_id = account.id
+    ctx.session.flush()
+    ctx.ids.update(
+        community_ids=community_ids,
+        grid_ids={cid: [] for cid in community_ids.values()},
+        account_ids=account_ids,
+        password_hash=password_hash,
+    )
+    for (name, _), gid in grid_ids.items():
+        ctx.ids["grid_ids"][community_ids[name]].append(gid)
+    ctx.progress("accounts", 1.0)

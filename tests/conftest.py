@@ -1,0 +1,157 @@
+"""Fixtures: a fresh database per test, the demo database, signed-in AppTests.
+
+By default each test gets its own SQLite file. With BOARD_TEST_DATABASE_URL set to a
+PostgreSQL URL (CI does this), the same tests run there, the schema made anew per test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+import models  # noqa: F401
+from models.accounts import Role
+from services import auth, db, demo, settings
+from services.access import Actor
+
+os.environ.setdefault("BOARD_SECRET_KEY", "test-secret-key-not-for-production")
+DEMO_TODAY = date(2026, 11, 24)
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BOARD_TEST_DATABASE_URL", "")
+
+
+def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> Engine:
+    """Points the whole app (services, ui, AppTest scripts) at url."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    return db.get_engine()
+
+
+@pytest.fixture
+def engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A fresh, empty database with the full schema."""
+    if PG_URL:
+        eng = use_database(monkeypatch, PG_URL)
+        SQLModel.metadata.drop_all(eng)
+    else:
+        eng = use_database(monkeypatch, f"sqlite:///{tmp_path / 'board.db'}")
+    SQLModel.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The community-sized demo, built once per test run (SQLite file)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    eng = db.make_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(eng)
+    demo.load_demo(eng, size="community", seed=42, today=DEMO_TODAY)
+    eng.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_engine(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """A private copy of the demo database, so a test may write to it."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    eng = use_database(monkeypatch, f"sqlite:///{path}")
+    yield eng
+    eng.dispose()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _navigation_not_legacy_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit treats an app with a pages/ folder as a legacy multipage app until
+    st.navigation first runs, and AppTest resets that flag before every run, so a rerun
+    on a page executed the page file alone. server.py clears the flag for the real
+    server; this does the same for AppTest."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+# --- factories ------------------------------------------------------------------
+
+
+def make_community(session: Session, name: str = "四千米社区") -> int:
+    from models.org import Community
+
+    row = Community(name=name, street="大学西路街道", district="赛罕区")
+    session.add(row)
+    session.commit()
+    return row.id
+
+
+def make_account(
+    session: Session,
+    username: str,
+    role: Role,
+    community_id: int | None,
+    password: str = "secret123",
+) -> Actor:
+    from models.accounts import Account
+
+    row = Account(
+        username=username,
+        password_hash=auth.hash_password(password),
+        display_name=username,
+        role=role,
+        community_id=community_id,
+    )
+    session.add(row)
+    session.commit()
+    return auth.actor_of(row)
+
+
+def sign_in_token(engine: Engine, username: str, password: str = demo.DEMO_PASSWORD) -> str:
+    with db.transaction(engine) as s:
+        result = auth.sign_in(session=s, username=username, password=password)
+    assert result.token, result.error_key
+    return result.token
+
+
+def app_test(
+    engine: Engine,
+    username: str | None,
+    page: str | None = None,
+    *,
+    lang: str = "zh_CN",
+    timeout: float = 30,
+):
+    """An AppTest of the board signed in as username (None: signed out), optionally on page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.session_state["ui_lang"] = lang
+    if username:
+        at.session_state["auth_token"] = sign_in_token(engine, username)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at

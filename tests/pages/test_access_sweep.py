@@ -1,0 +1,57 @@
+"""Every page renders for each role that may see it and is refused for every other role,
+both in the navigation and when its URL is asked for directly."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from models.accounts import Role
+from services.access import PAGES
+from services.i18n import translate
+from tests.conftest import ROOT, app_test, sign_in_token
+
+DEMO_USER = {
+    Role.admin: "admin",
+    Role.secretary: "shuji",
+    Role.grid_worker: "wangge",
+    Role.volunteer: "zhiyuan",
+    Role.display: "huiyi",
+}
+CASES = [(spec, role) for spec in PAGES for role in Role]
+
+
+def _texts(at: AppTest) -> str:
+    parts = (
+        [e.value for e in at.title] + [e.value for e in at.markdown] + [e.value for e in at.error]
+    )
+    return " ".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize(("spec", "role"), CASES, ids=[f"{s.key}-{r}" for s, r in CASES])
+def test_page_access(demo_engine, spec, role):
+    username = DEMO_USER[role]
+    at = app_test(demo_engine, username)
+    denied = translate("access.denied_page", "zh_CN", page=translate(spec.title_key))
+    if role in spec.roles:
+        at.switch_page(spec.path).run()
+        assert not at.exception, at.exception
+        assert not [e for e in at.error if e.value == denied]
+        assert len(at.main.children) > 0
+    else:
+        with pytest.raises(ValueError):
+            at.switch_page(spec.path)
+        # Asked for directly by URL, the page refuses to render.
+        direct = AppTest.from_file(str(Path(ROOT, spec.path)), default_timeout=30)
+        direct.session_state["auth_token"] = sign_in_token(demo_engine, username)
+        direct.run()
+        assert [e.value for e in direct.error] == [denied]
+        assert not direct.title
+
+
+def test_signed_out_user_sees_only_the_sign_in_page(demo_engine):
+    at = app_test(demo_engine, None)
+    assert at.text_input(key="login_username")
+    assert not [e.value for e in at.error]
+    with pytest.raises(ValueError):
+        at.switch_page("pages/home.py")

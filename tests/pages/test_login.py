@@ -1,0 +1,82 @@
+"""The sign-in and first-start pages."""
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from models.accounts import Account, AuthSession
+from services.i18n import translate
+from tests.conftest import app_test
+
+
+def _sign_in(at, username, password):
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_wrong_password_is_refused_in_chinese(demo_engine):
+    at = _sign_in(app_test(demo_engine, None), "shuji", "wrong")
+    assert [e.value for e in at.error] == [translate("auth.bad_credentials_left", "zh_CN", left=4)]
+    with Session(demo_engine) as s:
+        assert s.exec(select(func.count()).select_from(AuthSession)).one() == 0
+
+
+def test_empty_fields_are_refused(demo_engine):
+    at = _sign_in(app_test(demo_engine, None), "", "")
+    assert [e.value for e in at.error] == ["请填写所有必填项"]
+
+
+def test_english_switch_translates_the_form(demo_engine):
+    at = app_test(demo_engine, None)
+    at.selectbox(key="ui_lang").select("en").run()
+    assert at.button[0].label == "Sign in"
+    at = _sign_in(at, "nobody", "whatever")
+    assert [e.value for e in at.error] == ["Wrong username or password"]
+
+
+def test_sign_in_opens_the_home_page(demo_engine):
+    at = _sign_in(app_test(demo_engine, None), "shuji", "demo1234")
+    assert not at.exception
+    assert at.title[0].value == "您好，王书记"
+    assert at.session_state["auth_token"]
+
+
+def test_sign_out_ends_the_session(demo_engine):
+    at = app_test(demo_engine, "shuji")
+    at.button(key="nav_sign_out").click().run()
+    with Session(demo_engine) as s:
+        live = s.exec(
+            select(func.count()).select_from(AuthSession).where(AuthSession.revoked_at.is_(None))
+        )
+        assert live.one() == 0
+    at.run()
+    assert at.text_input(key="login_username")
+
+
+def test_first_start_creates_the_admin(engine, monkeypatch):
+    monkeypatch.setenv("BOARD_DEMO", "0")
+    at = app_test(engine, None)
+    assert at.title[0].value == translate("setup.title")
+    at.text_input(key="setup_username").input("jiedao")
+    at.text_input(key="setup_display_name").input("街道管理员")
+    at.text_input(key="setup_password").input("a-long-password")
+    at.text_input(key="setup_confirm").input("a-long-password")
+    at.button[0].click().run()
+    assert not at.exception
+    with Session(engine) as s:
+        admin = s.exec(select(Account)).one()
+    assert admin.username == "jiedao" and admin.role == "admin"
+    assert at.title[0].value == "您好，街道管理员"
+
+
+def test_setup_refuses_mismatched_passwords(engine):
+    at = app_test(engine, None)
+    at.text_input(key="setup_username").input("jiedao")
+    at.text_input(key="setup_display_name").input("街道管理员")
+    at.text_input(key="setup_password").input("a-long-password")
+    at.text_input(key="setup_confirm").input("another-password")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == [translate("setup.mismatch")]
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Account)).one() == 0

@@ -7,7 +7,7 @@ PORT    ?= 8501
 SIZE    ?= community
 SEED    ?= 42
 
-.PHONY: setup system-deps run test test-fast lint fmt bench seed migrate migration clean
+.PHONY: setup system-deps run test test-fast lint fmt bench seed migrate migration schema clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -44,6 +44,12 @@ fmt: setup
 
 migrate: setup
 	$(PY) manage.py migrate
+
+# Rebuild the initial revision from the models (allowed only until the first release).
+schema: setup
+	rm -f migrations/versions/0001_initial_schema.py /tmp/board-schema.db
+	DATABASE_URL=sqlite:////tmp/board-schema.db $(VENV)/bin/alembic revision --autogenerate -m "initial schema" --rev-id 0001
+	rm -f /tmp/board-schema.db
 
 # Autogenerate a revision from the models: make migration MSG="add x"
 migration: setup

@@ -65,6 +65,12 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "pages/home.py", "nav.home", ":material/home:", EVERYONE_SIGNED_IN),
+    # --- volunteers, teams, tasks (issue 3) ---
+    # --- elder-care visits (issue 4) ---
+    # --- proxy services for merchants (issue 5) ---
+    # --- cultural events (issue 6) ---
+    # --- meeting dashboard (issue 7) ---
+    # --- administration ---
     PageSpec(
         "accounts",
         "pages/accounts.py",

@@ -83,9 +83,17 @@ class DemoContext:
 
 
 def _steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
-    from services.demo import core
+    """In dependency order: tasks come last because they link to elders, requests, events."""
+    from services.demo import core, elders, events, proxy, volunteers
 
-    return [("core", core.seed)]
+    return [
+        ("core", core.seed),
+        ("volunteers", volunteers.seed_people),
+        ("elders", elders.seed),
+        ("proxy", proxy.seed),
+        ("events", events.seed),
+        ("tasks", volunteers.seed_tasks),
+    ]
 
 
 def has_data(engine: Engine) -> bool:

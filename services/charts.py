@@ -1,0 +1,98 @@
+"""Chart building blocks: pure functions DataFrame -> Altair chart, one consistent theme.
+
+Every chart the board shows or exports is built here or by a function of the same
+shape in the feature's own charts code, so a test can check the spec without a browser.
+Frames carry aggregates only (counts, sums, rates per month, per community): never names,
+phones or addresses.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+FONT = "Noto Sans CJK SC"
+PALETTE = ["#C8102E", "#E8A33D", "#2F6F9F", "#4E9A5B", "#8A5A9E", "#6B7B8C", "#D96C4E", "#3E8E8E"]
+MAX_ROWS = 5000  # no chart sends the browser more rows than this
+
+
+def themed(chart: alt.Chart | alt.LayerChart, *, title: str, large: bool = False) -> alt.Chart:
+    """Applies the board's look: CJK font, palette, title; larger type for the projector."""
+    size = 28 if large else 16
+    label = 18 if large else 12
+    return (
+        chart.properties(title=alt.Title(title, fontSize=size, anchor="start"))
+        .configure(font=FONT)
+        .configure_range(category=PALETTE)
+        .configure_axis(labelFontSize=label, titleFontSize=label, grid=False)
+        .configure_legend(labelFontSize=label, titleFontSize=label, orient="bottom")
+        .configure_view(stroke=None)
+    )
+
+
+def _check(frame: pd.DataFrame) -> pd.DataFrame:
+    if len(frame) > MAX_ROWS:
+        raise ValueError(f"a chart gets at most {MAX_ROWS} rows, not {len(frame)}: aggregate first")
+    return frame
+
+
+def bar_chart(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    color: str | None = None,
+    color_title: str | None = None,
+    large: bool = False,
+    horizontal: bool = False,
+    y_format: str | None = None,
+) -> alt.Chart:
+    """Bars of y per x (stacked by color if given)."""
+    _check(frame)
+    x_enc = alt.X(f"{x}:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0))
+    y_enc = alt.Y(
+        f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format) if y_format else alt.Axis()
+    )
+    if horizontal:
+        x_enc, y_enc = (
+            alt.X(
+                f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format) if y_format else alt.Axis()
+            ),
+            alt.Y(f"{x}:N", title=x_title, sort="-x"),
+        )
+    encoding = {"x": x_enc, "y": y_enc, "tooltip": [x, y] + ([color] if color else [])}
+    if color:
+        encoding["color"] = alt.Color(f"{color}:N", title=color_title or color)
+    chart = alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(**encoding)
+    return themed(chart, title=title, large=large)
+
+
+def line_chart(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    color: str | None = None,
+    color_title: str | None = None,
+    large: bool = False,
+    y_format: str | None = None,
+) -> alt.Chart:
+    """A line of y over x (one line per color if given), with points."""
+    _check(frame)
+    encoding = {
+        "x": alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+        "y": alt.Y(
+            f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format) if y_format else alt.Axis()
+        ),
+        "tooltip": [x, y] + ([color] if color else []),
+    }
+    if color:
+        encoding["color"] = alt.Color(f"{color}:N", title=color_title or color)
+    chart = alt.Chart(frame).mark_line(point=True, strokeWidth=3).encode(**encoding)
+    return themed(chart, title=title, large=large)

@@ -1,0 +1,7 @@
+"""Demo step: elders (to be written with its feature)."""
+
+from services.demo import DemoContext
+
+
+def seed(ctx: DemoContext) -> None:
+    """Placeholder until the elders feature lands."""

@@ -1,0 +1,76 @@
+"""Tasks (任务) that volunteers sign up for.
+
+`task_create` is the one way any feature makes a task: an elder's follow-up visit, a
+merchant's parcel errand, an event's staffing all end up here, so they share the sign-up
+flow.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from models.base import aware_utc
+from models.elders import Elder
+from models.events import Event
+from models.proxy import ProxyRequest
+from models.volunteers import Task, TaskKind, TaskStatus
+from services import audit
+from services.access import FIELD, Actor
+from services.errors import BoardError
+
+
+def task_create(
+    *,
+    session: Session,
+    actor: Actor,
+    title: str,
+    kind: TaskKind,
+    community_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    place: str = "",
+    required_skills: str = "",
+    description: str = "",
+    elder_id: int | None = None,
+    proxy_request_id: int | None = None,
+    event_id: int | None = None,
+    status: TaskStatus = TaskStatus.open,
+) -> int:
+    """Creates a task and returns its id. Staff and grid workers may create tasks."""
+    actor.require(FIELD)
+    actor.require_community(community_id)
+    title = title.strip()
+    if not title:
+        raise BoardError("tasks.title_required")
+    if capacity is None or capacity < 1:
+        raise BoardError("tasks.capacity_invalid")
+    starts_at, ends_at = aware_utc(starts_at), aware_utc(ends_at)
+    if ends_at <= starts_at:
+        raise BoardError("tasks.end_before_start")
+    for table, row_id in ((Elder, elder_id), (ProxyRequest, proxy_request_id), (Event, event_id)):
+        if row_id is not None:
+            row = session.get(table, row_id)
+            if row is None or row.community_id != community_id:
+                raise BoardError("tasks.link_invalid")
+    task = Task(
+        title=title,
+        kind=TaskKind(kind),
+        community_id=community_id,
+        place=place.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        required_skills=required_skills,
+        description=description.strip(),
+        status=status,
+        elder_id=elder_id,
+        proxy_request_id=proxy_request_id,
+        event_id=event_id,
+        created_by=actor.id,
+    )
+    session.add(task)
+    audit.record(session, actor_id=actor.id, action="create", row=task)
+    return task.id

@@ -15,6 +15,7 @@ from services.errors import BoardError
 STAFF = frozenset({Role.admin, Role.secretary})
 FIELD = frozenset({Role.admin, Role.secretary, Role.grid_worker})
 EVERYONE_SIGNED_IN = frozenset(Role)
+MEETING = frozenset({Role.admin, Role.secretary, Role.grid_worker, Role.display})
 PERSONAL_DATA_ROLES = STAFF  # full phones and addresses; masked for everyone else
 
 
@@ -64,12 +65,20 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home", "pages/home.py", "nav.home", ":material/home:", EVERYONE_SIGNED_IN),
+    PageSpec(
+        "home",
+        "pages/home.py",
+        "nav.home",
+        ":material/home:",
+        frozenset({Role.grid_worker, Role.volunteer}),
+    ),
     # --- volunteers, teams, tasks (issue 3) ---
     # --- elder-care visits (issue 4) ---
     # --- proxy services for merchants (issue 5) ---
     # --- cultural events (issue 6) ---
     # --- meeting dashboard (issue 7) ---
+    PageSpec("dashboard", "pages/dashboard.py", "nav.dashboard", ":material/dashboard:", STAFF),
+    PageSpec("meeting", "pages/meeting.py", "nav.meeting", ":material/slideshow:", MEETING),
     # --- administration ---
     PageSpec(
         "accounts",
@@ -85,7 +94,13 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 # The page a role lands on after signing in.
-HOME_PAGE = {role: "home" for role in Role}
+HOME_PAGE = {
+    Role.admin: "dashboard",
+    Role.secretary: "dashboard",
+    Role.grid_worker: "home",
+    Role.volunteer: "home",
+    Role.display: "meeting",
+}
 
 
 def page_spec(key: str) -> PageSpec:

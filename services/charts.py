@@ -14,14 +14,22 @@ import pandas as pd
 FONT = "Noto Sans CJK SC"
 PALETTE = ["#C8102E", "#E8A33D", "#2F6F9F", "#4E9A5B", "#8A5A9E", "#6B7B8C", "#D96C4E", "#3E8E8E"]
 MAX_ROWS = 5000  # no chart sends the browser more rows than this
+# Sizes for export; on screen Streamlit stretches the chart to its container.
+WIDTH = 720
+HEIGHT = 320
+HEIGHT_LARGE = 480
 
 
 def themed(chart: alt.Chart | alt.LayerChart, *, title: str, large: bool = False) -> alt.Chart:
     """Applies the board's look: CJK font, palette, title; larger type for the projector."""
-    size = 28 if large else 16
-    label = 18 if large else 12
+    size = 30 if large else 16
+    label = 20 if large else 12
     return (
-        chart.properties(title=alt.Title(title, fontSize=size, anchor="start"))
+        chart.properties(
+            title=alt.Title(title, fontSize=size, anchor="start"),
+            width=WIDTH,
+            height=HEIGHT_LARGE if large else HEIGHT,
+        )
         .configure(font=FONT)
         .configure_range(category=PALETTE)
         .configure_axis(labelFontSize=label, titleFontSize=label, grid=False)
@@ -66,7 +74,7 @@ def bar_chart(
     encoding = {"x": x_enc, "y": y_enc, "tooltip": [x, y] + ([color] if color else [])}
     if color:
         encoding["color"] = alt.Color(f"{color}:N", title=color_title or color)
-    chart = alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(**encoding)
+    chart = alt.Chart(frame).mark_bar(cornerRadiusEnd=3, color=PALETTE[0]).encode(**encoding)
     return themed(chart, title=title, large=large)
 
 
@@ -94,5 +102,7 @@ def line_chart(
     }
     if color:
         encoding["color"] = alt.Color(f"{color}:N", title=color_title or color)
-    chart = alt.Chart(frame).mark_line(point=True, strokeWidth=3).encode(**encoding)
+    chart = (
+        alt.Chart(frame).mark_line(point=True, strokeWidth=3, color=PALETTE[0]).encode(**encoding)
+    )
     return themed(chart, title=title, large=large)

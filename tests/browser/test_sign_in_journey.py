@@ -7,7 +7,7 @@ def test_sign_in_survives_reload_then_sign_out(server, browser, output_dir):
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     sign_in(page, server, "shuji")
-    page.wait_for_selector("h1:has-text('您好，王书记')")
+    page.wait_for_selector('[data-testid="stSidebar"]:has-text("王书记 · 社区书记")')
 
     # The cookie is HttpOnly and SameSite; scripts in the page cannot read it.
     cookie = next(c for c in context.cookies() if c["name"] == "board_session")
@@ -16,7 +16,7 @@ def test_sign_in_survives_reload_then_sign_out(server, browser, output_dir):
 
     page.reload()
     wait_idle(page)
-    page.wait_for_selector("h1:has-text('您好，王书记')", timeout=20000)
+    page.wait_for_selector('[data-testid="stSidebar"]:has-text("王书记 · 社区书记")', timeout=20000)
     page.screenshot(path=str(output_dir / "home.png"), full_page=True)
 
     page.get_by_role("button", name="退出登录").click()
@@ -25,7 +25,7 @@ def test_sign_in_survives_reload_then_sign_out(server, browser, output_dir):
     page.reload()
     wait_idle(page)
     page.get_by_role("textbox", name="用户名").wait_for(timeout=20000)
-    assert page.locator("h1:has-text('您好')").count() == 0
+    assert page.get_by_text("王书记 · 社区书记").count() == 0
     context.close()
 
 

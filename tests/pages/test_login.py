@@ -35,10 +35,11 @@ def test_english_switch_translates_the_form(demo_engine):
     assert [e.value for e in at.error] == ["Wrong username or password"]
 
 
-def test_sign_in_opens_the_home_page(demo_engine):
+def test_sign_in_opens_the_role_s_landing_page(demo_engine):
     at = _sign_in(app_test(demo_engine, None), "shuji", "demo1234")
     assert not at.exception
-    assert at.title[0].value == "您好，王书记"
+    assert at.title[0].value == "工作看板"
+    assert "王书记 · 社区书记" in [c.value for c in at.sidebar.caption]
     assert at.session_state["auth_token"]
 
 
@@ -67,7 +68,8 @@ def test_first_start_creates_the_admin(engine, monkeypatch):
     with Session(engine) as s:
         admin = s.exec(select(Account)).one()
     assert admin.username == "jiedao" and admin.role == "admin"
-    assert at.title[0].value == "您好，街道管理员"
+    assert at.title[0].value == "工作看板"
+    assert "街道管理员 · 街道管理员" in [c.value for c in at.sidebar.caption]
 
 
 def test_setup_refuses_mismatched_passwords(engine):

@@ -1,0 +1,128 @@
+"""The staff dashboard: key figures against the previous period, the charts, the
+comparison between communities, and the exports (PNG, PDF, Excel)."""
+
+import pandas as pd
+import streamlit as st
+
+from services import dashboard, exports
+from services.access import page_spec
+from ui.actions import read
+from ui.figures import delta_color, format_delta, format_value
+from ui.filters import scope_filters, today
+from ui.i18n import t
+from ui.session import page_guard
+
+actor = page_guard("dashboard")
+
+head, switch = st.columns([4, 1], vertical_alignment="bottom")
+head.title(t("dashboard.title"))
+if switch.button(t("dashboard.meeting_mode"), icon=":material/slideshow:", key="dashboard_meeting"):
+    st.switch_page("pages/meeting.py")
+
+scope = scope_filters(actor, prefix="dashboard")
+if scope is None:
+    st.stop()
+st.caption(t("dashboard.scope", scope=scope.label(), period=scope.period.label()))
+
+figures = read(
+    dashboard.key_figures, community_ids=scope.community_ids, period=scope.period, today=today()
+)
+for row_start in range(0, len(figures), 4):
+    cols = st.columns(4)
+    for col, figure in zip(cols, figures[row_start : row_start + 4], strict=False):
+        with col.container(border=True):
+            st.metric(
+                t(f"dashboard.fig.{figure.key}"),
+                format_value(figure.value, figure.fmt),
+                delta=format_delta(figure),
+                delta_color=delta_color(figure),
+                help=t("dashboard.vs_previous"),
+            )
+            spec = page_spec(figure.page_key)
+            if actor.role in spec.roles:
+                st.page_link(spec.path, label=t(spec.title_key), icon=":material/arrow_forward:")
+
+frames = read(dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period)
+charts = {spec.key: spec.build(frames[spec.key], t, False) for spec in dashboard.CHARTS}
+
+tab_charts, tab_compare, tab_export = st.tabs(
+    [t("dashboard.tab.charts"), t("dashboard.tab.compare"), t("dashboard.tab.export")]
+)
+with tab_charts:
+    keys = list(charts)
+    for pair_start in range(0, len(keys), 2):
+        cols = st.columns(2)
+        for col, key in zip(cols, keys[pair_start : pair_start + 2], strict=False):
+            with col.container(border=True):
+                st.altair_chart(charts[key], width="stretch")
+                col.download_button(
+                    t("dashboard.download_png"),
+                    data=lambda key=key: exports.chart_png(charts[key]),
+                    file_name=f"{key}-{scope.period.label()}.png",
+                    mime="image/png",
+                    icon=":material/image:",
+                    key=f"dashboard_png_{key}",
+                )
+
+with tab_compare:
+    if len(scope.communities) < 2:
+        st.info(t("dashboard.compare_needs_two"))
+    elif st.toggle(t("dashboard.compare_show"), key="dashboard_compare"):
+        table = read(
+            dashboard.community_comparison,
+            communities=[(c.id, c.name) for c in scope.communities],
+            period=scope.period,
+            today=today(),
+        )
+        shown = table.rename(
+            columns={"community": t("dashboard.community")}
+            | {s.key: t(f"dashboard.fig.{s.key}") for s in dashboard.FIGURES}
+        )
+        st.dataframe(shown, hide_index=True, width="stretch")
+        st.download_button(
+            t("common.download_excel"),
+            data=lambda: exports.frame_excel({t("dashboard.tab.compare"): shown}),
+            file_name=f"comparison-{scope.period.label()}.xlsx",
+            key="dashboard_compare_excel",
+        )
+
+with tab_export:
+    st.write(t("dashboard.export_intro"))
+    summary = pd.DataFrame(
+        {
+            t("dashboard.figure"): [t(f"dashboard.fig.{f.key}") for f in figures],
+            t("dashboard.value"): [format_value(f.value, f.fmt) for f in figures],
+            t("dashboard.previous"): [format_value(f.previous, f.fmt) for f in figures],
+        }
+    )
+    st.download_button(
+        t("dashboard.download_pdf"),
+        data=lambda: exports.dashboard_pdf(
+            title=t("dashboard.pdf_title", scope=scope.label()),
+            subtitle=scope.period.label(),
+            figures=[
+                (
+                    t(f"dashboard.fig.{f.key}"),
+                    format_value(f.value, f.fmt),
+                    t("dashboard.vs_previous_value", value=format_delta(f) or "—"),
+                )
+                for f in figures
+            ],
+            charts=list(charts.values()),
+        ),
+        file_name=f"dashboard-{scope.period.label()}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="dashboard_pdf",
+        type="primary",
+    )
+    sheets = {t("dashboard.figures_sheet"): summary}
+    for spec in dashboard.CHARTS:
+        sheets[t(f"dashboard.chart.{spec.key}")] = frames[spec.key]
+    st.download_button(
+        t("dashboard.download_excel_all"),
+        data=lambda: exports.frame_excel(sheets),
+        file_name=f"dashboard-{scope.period.label()}.xlsx",
+        icon=":material/table:",
+        key="dashboard_excel",
+    )

@@ -1,0 +1,109 @@
+"""Meeting mode (会议模式) for the projector at residents' meetings: full width, large type,
+high contrast, one screen at a time (the key figures, then one chart per screen), next and
+previous, optional rotation. Aggregate figures only: no names, phones or addresses."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from services import dashboard
+from ui.actions import read
+from ui.figures import format_delta, format_value
+from ui.filters import scope_filters, today
+from ui.i18n import t
+from ui.session import page_guard
+
+actor = page_guard("meeting")
+
+st.html(
+    """<style>
+    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+    [data-testid="stHeader"] { display: none !important; }
+    .block-container, [data-testid="stMainBlockContainer"] {
+        max-width: 100% !important; padding: 1.2rem 2.5rem !important; }
+    [data-testid="stApp"] { background: #FFFFFF; color: #000000; }
+    h1 { font-size: 3rem !important; color: #000000; }
+    [data-testid="stMetricValue"] { font-size: 4rem !important; color: #000000; }
+    [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; color: #000000; }
+    [data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
+    .stButton button { font-size: 1.4rem; min-height: 3.2rem; }
+    </style>"""
+)
+
+with st.expander(t("meeting.settings"), icon=":material/tune:"):
+    scope = scope_filters(actor, prefix="meeting")
+    rotate = st.toggle(t("meeting.rotate"), key="meeting_rotate")
+    seconds = st.slider(t("meeting.rotate_seconds"), 10, 120, 20, 5, key="meeting_seconds")
+if scope is None:
+    st.stop()
+
+screens = ["figures", *[spec.key for spec in dashboard.CHARTS]]
+st.session_state.setdefault("meeting_screen", 0)
+
+
+def _step(by: int) -> None:
+    st.session_state["meeting_screen"] = (st.session_state["meeting_screen"] + by) % len(screens)
+
+
+@st.fragment(run_every=timedelta(seconds=seconds) if rotate else None)
+def screen() -> None:
+    if rotate and st.session_state.pop("meeting_shown", False):
+        _step(1)
+    st.session_state["meeting_shown"] = True
+    index = st.session_state["meeting_screen"] % len(screens)
+    key = screens[index]
+    subtitle = t("dashboard.scope", scope=scope.label(), period=scope.period.label())
+    if key == "figures":
+        st.title(t("meeting.figures_title"))
+        st.caption(subtitle)
+        figures = read(
+            dashboard.key_figures,
+            community_ids=scope.community_ids,
+            period=scope.period,
+            today=today(),
+        )
+        for row_start in range(0, len(figures), 4):
+            cols = st.columns(4)
+            for col, figure in zip(cols, figures[row_start : row_start + 4], strict=False):
+                col.metric(
+                    t(f"dashboard.fig.{figure.key}"),
+                    format_value(figure.value, figure.fmt),
+                    delta=format_delta(figure),
+                    delta_color="normal" if figure.higher_is_better else "inverse",
+                    border=True,
+                )
+    else:
+        spec = next(s for s in dashboard.CHARTS if s.key == key)
+        frames = read(
+            dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period
+        )
+        st.caption(subtitle)
+        st.altair_chart(spec.build(frames[key], t, True), width="stretch")
+
+    prev_col, where, next_col = st.columns([1, 3, 1], vertical_alignment="center")
+    prev_col.button(
+        t("meeting.previous"),
+        icon=":material/arrow_back:",
+        on_click=_step,
+        args=(-1,),
+        key="meeting_prev",
+        width="stretch",
+    )
+    where.progress(
+        (index + 1) / len(screens), text=t("meeting.position", n=index + 1, total=len(screens))
+    )
+    next_col.button(
+        t("meeting.next"),
+        icon=":material/arrow_forward:",
+        on_click=_step,
+        args=(1,),
+        key="meeting_next",
+        width="stretch",
+    )
+
+
+screen()
+if actor.role != "display" and st.button(
+    t("meeting.exit"), key="meeting_exit", icon=":material/close:"
+):
+    st.switch_page("pages/dashboard.py")

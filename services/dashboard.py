@@ -1,0 +1,131 @@
+"""The dashboard: key figures with the change against the previous period, the charts
+of the meeting screen, and the comparison between communities.
+
+Each feature computes its own figures in SQL (`volunteer_figures`, `visit_figures`,
+`proxy_figures`, `event_figures`, and the monthly data functions); this module only
+composes them. Everything returned is aggregate: counts, sums, rates per month or per
+community, never a person.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+from sqlmodel import Session
+
+from services.periods import Period, previous, trend_window
+
+
+def _resolve(path: str) -> Callable[..., Any]:
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    key: str  # message key suffix: dashboard.fig.<key>
+    provider: str  # dotted path of the feature's figures function
+    field: str  # the value in that function's dict
+    fmt: str  # int, hours, rate, score, days
+    page_key: str  # the page the figure links to
+    higher_is_better: bool = True
+    as_of_end: bool = False  # a state at the period's end (overdue now), not a sum over it
+
+
+FIGURES: tuple[FigureSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: float | None
+    previous: float | None
+    fmt: str
+    page_key: str
+    higher_is_better: bool
+
+    @property
+    def delta(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def _provider_values(
+    session: Session, community_ids: list[int] | None, period: Period, today: date
+) -> dict[str, dict]:
+    values = {}
+    for provider in {spec.provider for spec in FIGURES}:
+        fn = _resolve(provider)
+        kwargs = {"session": session, "community_ids": community_ids}
+        kwargs |= {"start": period.start, "end": period.end}
+        if "today" in fn.__code__.co_varnames:
+            kwargs["today"] = min(today, period.last_day)
+        values[provider] = fn(**kwargs)
+    return values
+
+
+def key_figures(
+    *, session: Session, community_ids: list[int] | None, period: Period, today: date
+) -> list[Figure]:
+    """Every key figure for the period and the period before it."""
+    now = _provider_values(session, community_ids, period, today)
+    before = _provider_values(session, community_ids, previous(period), today)
+    return [
+        Figure(
+            key=spec.key,
+            value=now[spec.provider].get(spec.field),
+            previous=before[spec.provider].get(spec.field),
+            fmt=spec.fmt,
+            page_key=spec.page_key,
+            higher_is_better=spec.higher_is_better,
+        )
+        for spec in FIGURES
+    ]
+
+
+def community_comparison(
+    *, session: Session, communities: list[tuple[int, str]], period: Period, today: date
+) -> pd.DataFrame:
+    """One row per community with its key figures for the period (street admin)."""
+    rows = []
+    for community_id, name in communities:
+        values = _provider_values(session, [community_id], period, today)
+        row = {"community": name}
+        for spec in FIGURES:
+            row[spec.key] = values[spec.provider].get(spec.field)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["community", *[s.key for s in FIGURES]])
+
+
+# --- the meeting charts -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    key: str  # message key suffix for the plain-words title: dashboard.chart.<key>
+    data: str  # dotted path: (session, community_ids, start, end) -> DataFrame
+    build: Callable[[pd.DataFrame, Callable[[str], str], bool], alt.Chart]
+    trend: bool = True  # monthly trend: drawn over the 12 months up to the period's end
+
+
+CHARTS: tuple[ChartSpec, ...] = ()
+
+
+def chart_frames(
+    *, session: Session, community_ids: list[int] | None, period: Period
+) -> dict[str, pd.DataFrame]:
+    """The data of every meeting chart, aggregated in SQL by the features."""
+    frames = {}
+    for spec in CHARTS:
+        window = trend_window(period) if spec.trend else period
+        frames[spec.key] = _resolve(spec.data)(
+            session=session, community_ids=community_ids, start=window.start, end=window.end
+        )
+    return frames

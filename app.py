@@ -37,11 +37,12 @@ else:
         )
     navigation = st.navigation(sections)
     complete_handoff()
-    with st.sidebar:
-        st.caption(t("nav.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
-        if st.button(t("nav.sign_out"), key="nav_sign_out", icon=":material/logout:"):
-            sign_out()
-            st.stop()
+    if navigation.url_path != "meeting":  # the projector shows no one's name
+        with st.sidebar:
+            st.caption(t("nav.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
+            if st.button(t("nav.sign_out"), key="nav_sign_out", icon=":material/logout:"):
+                sign_out()
+                st.stop()
 
 language_switch()
 with friendly_errors():

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from models.base import UTCDateTime
 from services.db import make_engine
 from services.settings import get_settings
 
@@ -37,12 +38,20 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
+def _render_item(type_, obj, autogen_context):
+    """Our UTCDateTime is a DateTime(timezone=True) in the database."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field
 
@@ -26,10 +26,27 @@ def local(value: datetime) -> datetime:
     return aware_utc(value).astimezone(LOCAL_TZ)
 
 
+class UTCDateTime(TypeDecorator):
+    """Stores every datetime as UTC and hands it back aware.
+
+    SQLite keeps no offset: without this, a datetime in Asia/Shanghai would be stored as
+    its wall-clock time and compare wrongly with UTC ones.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else aware_utc(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else aware_utc(value)
+
+
 def dt_field(*, nullable: bool = False, index: bool = False, default_now: bool = False):
-    """A timezone-aware datetime column."""
+    """A timezone-aware datetime column, stored in UTC."""
     kwargs = {"default_factory": utcnow} if default_now else {"default": None}
-    return Field(sa_type=DateTime(timezone=True), nullable=nullable, index=index, **kwargs)
+    return Field(sa_type=UTCDateTime(), nullable=nullable, index=index, **kwargs)
 
 
 def enum_field(enum_cls: type[Enum], *, default: Enum | None = None, index: bool = False):

@@ -93,6 +93,10 @@ class HoursStatus(StrEnum):
 
 
 class Signup(SQLModel, table=True):
+    """One volunteer on one task; a cancelled signup is reused if they sign up again."""
+
+    __table_args__ = (UniqueConstraint("task_id", "volunteer_id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
     volunteer_id: int = Field(foreign_key="volunteer.id", index=True)

@@ -35,7 +35,7 @@ communities = read(community_list, actor=actor)
 roles = list(Role) if actor.is_street_admin else [r for r in Role if r != Role.admin]
 left, right = st.columns(2)
 
-with left, st.form("accounts_create", clear_on_submit=True):
+with left, st.form("accounts_create"):
     st.subheader(t("accounts.create"))
     username = st.text_input(t("login.username"), key="accounts_username")
     display_name = st.text_input(t("accounts.display_name"), key="accounts_display_name")
@@ -58,7 +58,10 @@ with left, st.form("accounts_create", clear_on_submit=True):
         role=role,
         community_id=community.id if community else None,
     ):
-        flash(t("accounts.created", username=username))
+        flash(
+            t("accounts.created", username=username),
+            clear=("accounts_username", "accounts_display_name", "accounts_password"),
+        )
         st.rerun()
 
 with right:

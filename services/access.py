@@ -73,6 +73,23 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({Role.grid_worker, Role.volunteer}),
     ),
     # --- volunteers, teams, tasks (issue 3) ---
+    PageSpec(
+        "open_tasks",
+        "pages/open_tasks.py",
+        "nav.open_tasks",
+        ":material/volunteer_activism:",
+        frozenset({Role.volunteer}),
+    ),
+    PageSpec(
+        "my_tasks",
+        "pages/my_tasks.py",
+        "nav.my_tasks",
+        ":material/event_available:",
+        frozenset({Role.volunteer}),
+    ),
+    PageSpec("tasks", "pages/tasks.py", "nav.tasks", ":material/assignment:", FIELD),
+    PageSpec("volunteers", "pages/volunteers.py", "nav.volunteers", ":material/groups:", STAFF),
+    PageSpec("teams", "pages/teams.py", "nav.teams", ":material/diversity_3:", STAFF),
     # --- elder-care visits (issue 4) ---
     # --- proxy services for merchants (issue 5) ---
     # --- cultural events (issue 6) ---
@@ -98,7 +115,7 @@ HOME_PAGE = {
     Role.admin: "dashboard",
     Role.secretary: "dashboard",
     Role.grid_worker: "home",
-    Role.volunteer: "home",
+    Role.volunteer: "open_tasks",
     Role.display: "meeting",
 }
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
+from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -78,3 +80,30 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# --- time in reports: months and days in Asia/Shanghai ---------------------------------
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start, end) local dates as UTC datetimes, to compare with stored timestamps."""
+    return (
+        datetime.combine(start, datetime.min.time(), LOCAL_TZ).astimezone(UTC),
+        datetime.combine(end, datetime.min.time(), LOCAL_TZ).astimezone(UTC),
+    )
+
+
+def month_of(session: Session, column):
+    """SQL for 'YYYY-MM' of a UTC timestamp column, in Asia/Shanghai (UTC+8, no DST)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.strftime("%Y-%m", column, "+8 hours")
+    return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
+
+
+def month_of_date(session: Session, column):
+    """SQL for 'YYYY-MM' of a DATE column."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.strftime("%Y-%m", column)
+    return func.to_char(column, "YYYY-MM")

@@ -74,3 +74,73 @@ def task_create(
     session.add(task)
     audit.record(session, actor_id=actor.id, action="create", row=task)
     return task.id
+
+
+# --- the task's life ------------------------------------------------------------------
+
+ALLOWED_STATUS = {
+    TaskStatus.draft: {TaskStatus.open, TaskStatus.cancelled},
+    TaskStatus.open: {TaskStatus.closed, TaskStatus.cancelled, TaskStatus.done},
+    TaskStatus.closed: {TaskStatus.open, TaskStatus.done, TaskStatus.cancelled},
+    TaskStatus.done: set(),
+    TaskStatus.cancelled: set(),
+}
+
+
+def _managed_task(session: Session, actor: Actor, task_id: int) -> Task:
+    actor.require(FIELD)
+    task = session.get(Task, task_id)
+    if task is None:
+        raise BoardError("common.not_found")
+    actor.require_community(task.community_id)
+    return task
+
+
+def task_set_status(*, session: Session, actor: Actor, task_id: int, status: TaskStatus) -> None:
+    """Opens, closes, cancels or completes a task (a closed task takes no new signups)."""
+    task = _managed_task(session, actor, task_id)
+    status = TaskStatus(status)
+    if status not in ALLOWED_STATUS[TaskStatus(task.status)]:
+        raise BoardError("tasks.status_not_allowed")
+    audit.apply_changes(session, actor_id=actor.id, row=task, values={"status": status})
+
+
+def task_update(
+    *,
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    title: str,
+    place: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    required_skills: str = "",
+    description: str = "",
+) -> None:
+    """Edits a task. Capacity cannot fall below the volunteers already confirmed."""
+    task = _managed_task(session, actor, task_id)
+    if TaskStatus(task.status) in (TaskStatus.done, TaskStatus.cancelled):
+        raise BoardError("tasks.finished")
+    title = title.strip()
+    if not title:
+        raise BoardError("tasks.title_required")
+    starts_at, ends_at = aware_utc(starts_at), aware_utc(ends_at)
+    if ends_at <= starts_at:
+        raise BoardError("tasks.end_before_start")
+    if capacity < max(1, task.taken):
+        raise BoardError("tasks.capacity_below_confirmed", n=task.taken)
+    audit.apply_changes(
+        session,
+        actor_id=actor.id,
+        row=task,
+        values={
+            "title": title,
+            "place": place.strip(),
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "capacity": capacity,
+            "required_skills": required_skills,
+            "description": description.strip(),
+        },
+    )

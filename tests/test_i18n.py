@@ -54,3 +54,21 @@ def test_translate_falls_back_and_formats():
     assert translate("auth.password_short", "zh_CN", n=8) == "密码至少需要 8 位"
     assert translate("auth.password_short", "en", n=8) == "A password needs at least 8 characters"
     assert translate("no.such.key", "en") == "no.such.key"
+
+
+def test_dynamic_keys_of_every_enum_value_are_translated():
+    from models.volunteers import HoursStatus, SignupStatus, TaskKind, TaskStatus
+    from services.volunteers import SKILLS
+
+    expected = (
+        [f"tasks.kind.{k}" for k in TaskKind]
+        + [f"tasks.status.{s}" for s in TaskStatus]
+        + [f"tasks.to.{s}" for s in TaskStatus]
+        + [f"signups.status.{s}" for s in SignupStatus]
+        + [f"signups.hours.{s}" for s in HoursStatus]
+        + [f"signups.you_are.{s}" for s in ("confirmed", "waitlisted")]
+        + [f"volunteers.skill.{s}" for s in SKILLS]
+    )
+    for lang in LANGUAGES:
+        missing = [k for k in expected if k not in catalog(lang)]
+        assert not missing, (lang, missing)

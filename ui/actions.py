@@ -69,12 +69,18 @@ def write(
     return result if result is not None else True
 
 
-def flash(message: str) -> None:
-    """A success message that survives the st.rerun() after a write."""
+def flash(message: str, *, clear: tuple[str, ...] = ()) -> None:
+    """A success message that survives the st.rerun() after a write. `clear` names the
+    widget keys of a form to empty on that next run (after a refusal nothing is cleared:
+    what the user typed stays for them to correct)."""
     st.session_state["ui_flash"] = message
+    st.session_state["ui_clear"] = clear
 
 
 def show_flash() -> None:
+    """Called at the top of a page, before its widgets exist."""
+    for key in st.session_state.pop("ui_clear", ()):
+        st.session_state.pop(key, None)
     message = st.session_state.pop("ui_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")

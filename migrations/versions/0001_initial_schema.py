@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 22:19:33.893248
+Create Date: 2026-11-24 22:59:58.152716
 
 """
 from typing import Sequence, Union
@@ -354,7 +354,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['approved_by'], ['account.id'], ),
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], ),
     sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('task_id', 'volunteer_id')
     )
     with op.batch_alter_table('signup', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_signup_status'), ['status'], unique=False)

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from models.org import Community
 from services.settings import DATA_DIR
@@ -96,6 +96,20 @@ def _steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
     ]
 
 
+def _advance_sequences(session: Session) -> None:
+    """Steps insert explicit ids; PostgreSQL's id sequences must then move past them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in SQLModel.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
 def has_data(engine: Engine) -> bool:
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(Community)).one() > 0
@@ -122,5 +136,6 @@ def load_demo(
         )
         for _name, step in _steps():
             step(ctx)
+        _advance_sequences(session)
         session.commit()
     return ctx.ids

@@ -1,0 +1,207 @@
+"""Service teams (服务队): members, a leader, and the hours they gave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func
+from sqlmodel import Session, select
+
+from models.org import Community
+from models.volunteers import HoursStatus, Signup, Task, Team, TeamMember, Volunteer
+from services import audit
+from services.access import STAFF, Actor
+from services.db import local_bounds
+from services.errors import BoardError
+
+
+def _check_leader(session: Session, leader_id: int | None, community_id: int) -> None:
+    if leader_id is not None:
+        leader = session.get(Volunteer, leader_id)
+        if leader is None or leader.community_id != community_id:
+            raise BoardError("teams.leader_invalid")
+
+
+def team_create(
+    *,
+    session: Session,
+    actor: Actor,
+    name: str,
+    community_id: int,
+    purpose: str = "",
+    leader_id: int | None = None,
+) -> int:
+    actor.require(STAFF)
+    actor.require_community(community_id)
+    name = (name or "").strip()
+    if not name:
+        raise BoardError("teams.name_required")
+    if session.exec(
+        select(Team.id).where(Team.community_id == community_id, Team.name == name)
+    ).first():
+        raise BoardError("teams.name_taken", name=name)
+    _check_leader(session, leader_id, community_id)
+    team = Team(name=name, community_id=community_id, purpose=purpose.strip(), leader_id=leader_id)
+    session.add(team)
+    audit.record(session, actor_id=actor.id, action="create", row=team)
+    if leader_id is not None:
+        session.flush()
+        team_member_add(
+            session=session, actor=actor, team_id=team.id, volunteer_id=leader_id, today=None
+        )
+    return team.id
+
+
+def _managed(session: Session, actor: Actor, team_id: int) -> Team:
+    actor.require(STAFF)
+    team = session.get(Team, team_id)
+    if team is None:
+        raise BoardError("common.not_found")
+    actor.require_community(team.community_id)
+    return team
+
+
+def team_update(
+    *,
+    session: Session,
+    actor: Actor,
+    team_id: int,
+    name: str,
+    purpose: str,
+    leader_id: int | None,
+    active: bool = True,
+) -> None:
+    team = _managed(session, actor, team_id)
+    name = (name or "").strip()
+    if not name:
+        raise BoardError("teams.name_required")
+    _check_leader(session, leader_id, team.community_id)
+    audit.apply_changes(
+        session,
+        actor_id=actor.id,
+        row=team,
+        values={"name": name, "purpose": purpose.strip(), "leader_id": leader_id, "active": active},
+    )
+
+
+def team_member_add(
+    *, session: Session, actor: Actor, team_id: int, volunteer_id: int, today: date | None
+) -> None:
+    team = _managed(session, actor, team_id)
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None or volunteer.community_id != team.community_id:
+        raise BoardError("teams.member_invalid")
+    member = session.get(TeamMember, (team_id, volunteer_id))
+    if member is not None and member.active:
+        raise BoardError("teams.already_member", name=volunteer.name)
+    if member is None:
+        member = TeamMember(
+            team_id=team_id, volunteer_id=volunteer_id, joined_on=today or date.today()
+        )
+        session.add(member)
+    else:
+        member.active = True
+        session.add(member)
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="member_add",
+        row=team,
+        changes={"volunteer_id": volunteer_id},
+    )
+
+
+def team_member_remove(*, session: Session, actor: Actor, team_id: int, volunteer_id: int) -> None:
+    """Ends a membership (kept in the records as inactive)."""
+    team = _managed(session, actor, team_id)
+    member = session.get(TeamMember, (team_id, volunteer_id))
+    if member is None or not member.active:
+        raise BoardError("common.not_found")
+    member.active = False
+    session.add(member)
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="member_remove",
+        row=team,
+        changes={"volunteer_id": volunteer_id},
+    )
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: int
+    name: str
+    community: str
+    purpose: str
+    leader: str
+    leader_id: int | None
+    members: int
+    hours_month: float
+    hours_year: float
+    active: bool
+
+
+def team_list(*, session: Session, actor: Actor, today: date) -> list[TeamRow]:
+    """Teams in scope with member counts and approved hours this month and this year."""
+    actor.require(STAFF)
+    month_start, _ = local_bounds(today.replace(day=1), today)
+    year_start, _ = local_bounds(today.replace(month=1, day=1), today)
+    approved = and_(Signup.hours_status == HoursStatus.approved)
+    hours = (
+        select(
+            TeamMember.team_id,
+            func.sum(case((Task.starts_at >= month_start, Signup.hours), else_=0.0)).label("m"),
+            func.sum(case((Task.starts_at >= year_start, Signup.hours), else_=0.0)).label("y"),
+        )
+        .join(Signup, Signup.volunteer_id == TeamMember.volunteer_id)
+        .join(Task, Task.id == Signup.task_id)
+        .where(TeamMember.active, approved, Task.starts_at >= year_start)
+        .group_by(TeamMember.team_id)
+        .subquery()
+    )
+    members = (
+        select(TeamMember.team_id, func.count().label("n"))
+        .where(TeamMember.active)
+        .group_by(TeamMember.team_id)
+        .subquery()
+    )
+    leader = select(Volunteer.id, Volunteer.name).subquery()
+    stmt = (
+        select(Team, Community.name, leader.c.name, members.c.n, hours.c.m, hours.c.y)
+        .join(Community, Community.id == Team.community_id)
+        .join(leader, leader.c.id == Team.leader_id, isouter=True)
+        .join(members, members.c.team_id == Team.id, isouter=True)
+        .join(hours, hours.c.team_id == Team.id, isouter=True)
+        .order_by(Team.community_id, Team.name)
+    )
+    ids = actor.community_ids()
+    if ids is not None:
+        stmt = stmt.where(Team.community_id.in_(ids))
+    return [
+        TeamRow(
+            id=t.id,
+            name=t.name,
+            community=community,
+            purpose=t.purpose,
+            leader=leader_name or "",
+            leader_id=t.leader_id,
+            members=n or 0,
+            hours_month=round(m or 0.0, 1),
+            hours_year=round(y or 0.0, 1),
+            active=t.active,
+        )
+        for t, community, leader_name, n, m, y in session.exec(stmt)
+    ]
+
+
+def team_members(*, session: Session, actor: Actor, team_id: int) -> list[tuple[int, str]]:
+    _managed(session, actor, team_id)
+    rows = session.exec(
+        select(Volunteer.id, Volunteer.name)
+        .join(TeamMember, TeamMember.volunteer_id == Volunteer.id)
+        .where(TeamMember.team_id == team_id, TeamMember.active)
+        .order_by(Volunteer.name)
+    )
+    return [(vid, name) for vid, name in rows]

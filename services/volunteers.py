@@ -1,0 +1,391 @@
+"""Volunteers (志愿者): registry, profiles, approved hours and star levels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import and_, case, func, literal
+from sqlmodel import Session, select
+
+from models.base import LOCAL_TZ, utcnow
+from models.org import Community, Grid
+from models.volunteers import HoursStatus, Signup, SignupStatus, Task, Team, TeamMember, Volunteer
+from services import audit
+from services.access import FIELD, STAFF, Actor, mask_phone
+from services.db import local_bounds, month_of
+from services.errors import BoardError
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+SKILLS = ("elder_care", "first_aid", "errands", "culture", "teaching", "driving", "repair", "it")
+STAR_THRESHOLDS = (100, 300, 600, 1000, 1500)  # approved hours for 1★ … 5★
+
+
+@dataclass(frozen=True)
+class StarLevel:
+    stars: int
+    hours: float
+    next_threshold: int | None  # None at 5★
+
+    @property
+    def hours_to_next(self) -> float | None:
+        return None if self.next_threshold is None else round(self.next_threshold - self.hours, 2)
+
+
+def star_level(hours: float) -> StarLevel:
+    stars = sum(1 for threshold in STAR_THRESHOLDS if hours >= threshold)
+    following = STAR_THRESHOLDS[stars] if stars < len(STAR_THRESHOLDS) else None
+    return StarLevel(stars=stars, hours=round(hours, 2), next_threshold=following)
+
+
+def valid_phone(phone: str) -> str:
+    phone = re.sub(r"[\s-]", "", phone or "")
+    if not PHONE_RE.match(phone):
+        raise BoardError("volunteers.phone_invalid")
+    return phone
+
+
+def _skills(skills: list[str] | str) -> str:
+    items = skills.split(",") if isinstance(skills, str) else skills
+    items = [s.strip() for s in items if s and s.strip()]
+    unknown = [s for s in items if s not in SKILLS]
+    if unknown:
+        raise BoardError("volunteers.skill_unknown", skill=unknown[0])
+    return ",".join(sorted(set(items)))
+
+
+def _check_grid(session: Session, grid_id: int | None, community_id: int) -> None:
+    if grid_id is not None:
+        grid = session.get(Grid, grid_id)
+        if grid is None or grid.community_id != community_id:
+            raise BoardError("volunteers.grid_invalid")
+
+
+def volunteer_create(
+    *,
+    session: Session,
+    actor: Actor,
+    name: str,
+    phone: str,
+    community_id: int,
+    grid_id: int | None = None,
+    skills: list[str] | str = (),
+    party_member: bool = False,
+    joined_on: date | None = None,
+    note: str = "",
+    account_id: int | None = None,
+) -> int:
+    actor.require(STAFF)
+    actor.require_community(community_id)
+    name = (name or "").strip()
+    if not name:
+        raise BoardError("volunteers.name_required")
+    phone = valid_phone(phone)
+    _check_grid(session, grid_id, community_id)
+    duplicate = session.exec(
+        select(Volunteer.id).where(Volunteer.community_id == community_id, Volunteer.phone == phone)
+    ).first()
+    if duplicate:
+        raise BoardError("volunteers.phone_taken", phone=phone)
+    volunteer = Volunteer(
+        name=name,
+        phone=phone,
+        community_id=community_id,
+        grid_id=grid_id,
+        skills=_skills(list(skills)),
+        party_member=party_member,
+        joined_on=joined_on or utcnow().astimezone(LOCAL_TZ).date(),
+        note=note.strip(),
+        account_id=account_id,
+    )
+    session.add(volunteer)
+    audit.record(session, actor_id=actor.id, action="create", row=volunteer)
+    return volunteer.id
+
+
+def _managed(session: Session, actor: Actor, volunteer_id: int) -> Volunteer:
+    actor.require(STAFF)
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        raise BoardError("common.not_found")
+    actor.require_community(volunteer.community_id)
+    return volunteer
+
+
+def volunteer_update(
+    *,
+    session: Session,
+    actor: Actor,
+    volunteer_id: int,
+    name: str,
+    phone: str,
+    grid_id: int | None,
+    skills: list[str] | str,
+    party_member: bool,
+    note: str = "",
+) -> None:
+    volunteer = _managed(session, actor, volunteer_id)
+    name = (name or "").strip()
+    if not name:
+        raise BoardError("volunteers.name_required")
+    phone = valid_phone(phone)
+    _check_grid(session, grid_id, volunteer.community_id)
+    duplicate = session.exec(
+        select(Volunteer.id).where(
+            Volunteer.community_id == volunteer.community_id,
+            Volunteer.phone == phone,
+            Volunteer.id != volunteer_id,
+        )
+    ).first()
+    if duplicate:
+        raise BoardError("volunteers.phone_taken", phone=phone)
+    audit.apply_changes(
+        session,
+        actor_id=actor.id,
+        row=volunteer,
+        values={
+            "name": name,
+            "phone": phone,
+            "grid_id": grid_id,
+            "skills": _skills(skills),
+            "party_member": party_member,
+            "note": note.strip(),
+        },
+    )
+
+
+def volunteer_set_active(
+    *, session: Session, actor: Actor, volunteer_id: int, active: bool
+) -> None:
+    """Deactivates (never deletes) a volunteer; their history and hours stay."""
+    volunteer = _managed(session, actor, volunteer_id)
+    audit.apply_changes(session, actor_id=actor.id, row=volunteer, values={"active": active})
+
+
+def approved_hours_subquery():
+    return (
+        select(Signup.volunteer_id, func.coalesce(func.sum(Signup.hours), 0.0).label("hours"))
+        .where(Signup.hours_status == HoursStatus.approved)
+        .group_by(Signup.volunteer_id)
+        .subquery()
+    )
+
+
+def volunteer_list(
+    *,
+    session: Session,
+    actor: Actor,
+    community_id: int | None = None,
+    grid_id: int | None = None,
+    team_id: int | None = None,
+    skill: str | None = None,
+    active: bool | None = True,
+    search: str = "",
+    limit: int = 500,
+) -> pd.DataFrame:
+    """Volunteers in scope with approved hours and stars; phones masked for non-staff."""
+    hours = approved_hours_subquery()
+    stmt = (
+        select(
+            Volunteer.id,
+            Volunteer.name,
+            Volunteer.phone,
+            Community.name.label("community"),
+            Grid.name.label("grid"),
+            Volunteer.skills,
+            Volunteer.party_member,
+            Volunteer.active,
+            func.coalesce(hours.c.hours, 0.0).label("hours"),
+        )
+        .join(Community, Community.id == Volunteer.community_id)
+        .join(Grid, Grid.id == Volunteer.grid_id, isouter=True)
+        .join(hours, hours.c.volunteer_id == Volunteer.id, isouter=True)
+    )
+    ids = actor.community_ids(community_id)
+    if ids is not None:
+        stmt = stmt.where(Volunteer.community_id.in_(ids))
+    if grid_id is not None:
+        stmt = stmt.where(Volunteer.grid_id == grid_id)
+    if team_id is not None:
+        stmt = stmt.where(
+            Volunteer.id.in_(
+                select(TeamMember.volunteer_id).where(
+                    TeamMember.team_id == team_id, TeamMember.active
+                )
+            )
+        )
+    if skill:
+        stmt = stmt.where((literal(",") + Volunteer.skills + literal(",")).like(f"%,{skill},%"))
+    if active is not None:
+        stmt = stmt.where(Volunteer.active == active)
+    if search.strip():
+        like = f"%{search.strip()}%"
+        stmt = stmt.where(Volunteer.name.like(like) | Volunteer.phone.like(like))
+    rows = session.exec(stmt.order_by(Volunteer.community_id, Volunteer.name).limit(limit)).all()
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "name",
+            "phone",
+            "community",
+            "grid",
+            "skills",
+            "party_member",
+            "active",
+            "hours",
+        ],
+    )
+    if not actor.sees_personal_data:
+        frame["phone"] = frame["phone"].map(mask_phone)
+    frame["stars"] = frame["hours"].map(lambda h: star_level(h).stars)
+    return frame
+
+
+@dataclass(frozen=True)
+class SignupLine:
+    signup_id: int
+    task_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    hours: float
+    hours_status: str
+
+
+@dataclass(frozen=True)
+class VolunteerProfile:
+    id: int
+    name: str
+    phone: str  # masked unless the actor sees personal data
+    community_id: int
+    community: str
+    grid_id: int | None
+    grid: str
+    skills: list[str]
+    party_member: bool
+    joined_on: date
+    active: bool
+    note: str
+    teams: list[str]
+    approved_hours: float
+    pending_hours: float
+    star: StarLevel
+    signups: list[SignupLine] = field(default_factory=list)
+
+
+def volunteer_profile(*, session: Session, actor: Actor, volunteer_id: int) -> VolunteerProfile:
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        raise BoardError("common.not_found")
+    own = volunteer.account_id is not None and volunteer.account_id == actor.id
+    if not own:
+        actor.require(FIELD)
+        actor.require_community(volunteer.community_id)
+    sums = session.exec(
+        select(
+            func.coalesce(
+                func.sum(case((Signup.hours_status == HoursStatus.approved, Signup.hours))), 0.0
+            ),
+            func.coalesce(
+                func.sum(case((Signup.hours_status == HoursStatus.pending, Signup.hours))), 0.0
+            ),
+        ).where(Signup.volunteer_id == volunteer_id)
+    ).one()
+    teams = session.exec(
+        select(Team.name)
+        .join(TeamMember, and_(TeamMember.team_id == Team.id, TeamMember.active))
+        .where(TeamMember.volunteer_id == volunteer_id)
+        .order_by(Team.name)
+    ).all()
+    lines = session.exec(
+        select(Signup, Task.title, Task.starts_at, Task.ends_at)
+        .join(Task, Task.id == Signup.task_id)
+        .where(Signup.volunteer_id == volunteer_id)
+        .order_by(Task.starts_at.desc())
+        .limit(50)
+    ).all()
+    grid = session.get(Grid, volunteer.grid_id) if volunteer.grid_id else None
+    return VolunteerProfile(
+        id=volunteer.id,
+        name=volunteer.name,
+        phone=volunteer.phone if actor.sees_personal_data or own else mask_phone(volunteer.phone),
+        community_id=volunteer.community_id,
+        community=session.get(Community, volunteer.community_id).name,
+        grid_id=volunteer.grid_id,
+        grid=grid.name if grid else "",
+        skills=[s for s in volunteer.skills.split(",") if s],
+        party_member=volunteer.party_member,
+        joined_on=volunteer.joined_on,
+        active=volunteer.active,
+        note=volunteer.note if actor.sees_personal_data else "",
+        teams=list(teams),
+        approved_hours=round(sums[0], 2),
+        pending_hours=round(sums[1], 2),
+        star=star_level(sums[0]),
+        signups=[
+            SignupLine(
+                s.id, s.task_id, title, starts, ends, str(s.status), s.hours, str(s.hours_status)
+            )
+            for s, title, starts, ends in lines
+        ],
+    )
+
+
+def volunteer_of_account(*, session: Session, actor: Actor) -> int | None:
+    """The volunteer record linked to the signed-in account, if any."""
+    return session.exec(select(Volunteer.id).where(Volunteer.account_id == actor.id)).first()
+
+
+# --- figures for the dashboard --------------------------------------------------------
+
+
+def volunteer_figures(
+    *, session: Session, community_ids: list[int] | None, start: date, end: date
+) -> dict:
+    """Approved hours, active volunteers and signups for tasks that started in [start, end)."""
+    begin, finish = local_bounds(start, end)
+    approved = Signup.hours_status == HoursStatus.approved
+    stmt = (
+        select(
+            func.coalesce(func.sum(case((approved, Signup.hours))), 0.0),
+            func.count(func.distinct(case((approved, Signup.volunteer_id)))),
+            func.count(
+                case((Signup.status.in_([SignupStatus.confirmed, SignupStatus.attended]), 1))
+            ),
+        )
+        .join(Task, Task.id == Signup.task_id)
+        .where(Task.starts_at >= begin, Task.starts_at < finish)
+    )
+    if community_ids is not None:
+        stmt = stmt.where(Task.community_id.in_(community_ids))
+    hours, active, signups = session.exec(stmt).one()
+    return {"hours": round(hours, 1), "active_volunteers": active, "signups": signups}
+
+
+def hours_by_month(
+    *, session: Session, community_ids: list[int] | None, start: date, end: date
+) -> pd.DataFrame:
+    """Approved hours per month and community (month as "2026-11", Asia/Shanghai)."""
+    begin, finish = local_bounds(start, end)
+    month = month_of(session, Task.starts_at)
+    stmt = (
+        select(month.label("month"), Community.name.label("community"), func.sum(Signup.hours))
+        .join(Task, Task.id == Signup.task_id)
+        .join(Community, Community.id == Task.community_id)
+        .where(
+            Signup.hours_status == HoursStatus.approved,
+            Task.starts_at >= begin,
+            Task.starts_at < finish,
+        )
+        .group_by(month, Community.name)
+        .order_by(month, Community.name)
+    )
+    if community_ids is not None:
+        stmt = stmt.where(Task.community_id.in_(community_ids))
+    frame = pd.DataFrame(session.exec(stmt).all(), columns=["month", "community", "hours"])
+    frame["hours"] = frame["hours"].astype(float).round(1)
+    return frame

@@ -1,0 +1,27 @@
+"""Dates and times as users read them: 2026-11-24 14:30, Asia/Shanghai."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from models.base import local
+
+
+def when(value: datetime | None) -> str:
+    return "" if value is None else local(value).strftime("%Y-%m-%d %H:%M")
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return value.strftime("%Y-%m-%d")
+
+
+def span(start: datetime, end: datetime) -> str:
+    """2026-11-24 09:00–11:00, or both full stamps when the days differ."""
+    a, b = local(start), local(end)
+    if a.date() == b.date():
+        return f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}"
+    return f"{a:%Y-%m-%d %H:%M} – {b:%Y-%m-%d %H:%M}"

@@ -96,6 +96,14 @@ with tab_list:
         st.info(t("tasks.none"))
         st.stop()
     by_id = {c.id: c for c in cards}
+    linked = st.query_params.get("task")
+    if (
+        linked
+        and linked.isdigit()
+        and int(linked) in by_id
+        and "tasks_pick" not in st.session_state
+    ):
+        st.session_state["tasks_pick"] = int(linked)
     if st.session_state.get("tasks_pick") not in by_id:
         st.session_state["tasks_pick"] = cards[0].id
     picked = st.selectbox(

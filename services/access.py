@@ -72,6 +72,9 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/home:",
         frozenset({Role.grid_worker, Role.volunteer}),
     ),
+    # --- meeting dashboard (issue 7) ---
+    PageSpec("dashboard", "pages/dashboard.py", "nav.dashboard", ":material/dashboard:", STAFF),
+    PageSpec("meeting", "pages/meeting.py", "nav.meeting", ":material/slideshow:", MEETING),
     # --- volunteers, teams, tasks (issue 3) ---
     PageSpec(
         "open_tasks",
@@ -93,9 +96,6 @@ PAGES: tuple[PageSpec, ...] = (
     # --- elder-care visits (issue 4) ---
     # --- proxy services for merchants (issue 5) ---
     # --- cultural events (issue 6) ---
-    # --- meeting dashboard (issue 7) ---
-    PageSpec("dashboard", "pages/dashboard.py", "nav.dashboard", ":material/dashboard:", STAFF),
-    PageSpec("meeting", "pages/meeting.py", "nav.meeting", ":material/slideshow:", MEETING),
     # --- administration ---
     PageSpec(
         "accounts",

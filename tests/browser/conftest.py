@@ -45,8 +45,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server(str):
+    """The base URL (a str), plus the server's database URL for test setup."""
+
+    database_url: str
+
+
 @pytest.fixture(scope="session")
-def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One board server for the browser tests, on its own copy of the demo database."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs it (scripts/system-deps.sh)")
@@ -87,7 +93,9 @@ def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     else:
         proc.terminate()
         pytest.fail(f"server did not start: {db_path.with_suffix('.log').read_text()}")
-    yield base
+    running = Server(base)
+    running.database_url = env["DATABASE_URL"]
+    yield running
     proc.terminate()
     proc.wait(timeout=10)
     log.close()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from models.base import dt_field
 
 LIVING_SITUATIONS = ("独居", "空巢", "高龄", "失能", "留守", "计生特殊")
+VISIT_MODES = ("上门", "电话", "视频")
+HAZARDS = ("gas", "electricity", "falls", "fire")
+WELLBEING = ("good", "fair", "poor")
 
 
 class Elder(SQLModel, table=True):
@@ -27,6 +31,7 @@ class Elder(SQLModel, table=True):
     registered_on: date
     active: bool = True
     deactivated_reason: str = Field(default="", max_length=200)
+    deactivated_on: date | None = None
 
 
 class ElderVisitor(SQLModel, table=True):
@@ -46,6 +51,8 @@ class VisitPolicy(SQLModel, table=True):
 
 
 class Visit(SQLModel, table=True):
+    __table_args__ = (Index("ix_visit_elder_day", "elder_id", "visited_on"),)
+
     id: int | None = Field(default=None, primary_key=True)
     elder_id: int = Field(foreign_key="elder.id", index=True)
     visitor_account_id: int | None = Field(default=None, foreign_key="account.id", index=True)

@@ -94,6 +94,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("volunteers", "pages/volunteers.py", "nav.volunteers", ":material/groups:", STAFF),
     PageSpec("teams", "pages/teams.py", "nav.teams", ":material/diversity_3:", STAFF),
     # --- elder-care visits (issue 4) ---
+    PageSpec("elders", "pages/elders.py", "nav.elders", ":material/elderly:", FIELD),
+    PageSpec(
+        "visit_record",
+        "pages/visit_record.py",
+        "nav.visit_record",
+        ":material/edit_note:",
+        FIELD | {Role.volunteer},
+    ),
     # --- proxy services for merchants (issue 5) ---
     # --- cultural events (issue 6) ---
     # --- administration ---
@@ -114,7 +122,7 @@ PAGES: tuple[PageSpec, ...] = (
 HOME_PAGE = {
     Role.admin: "dashboard",
     Role.secretary: "dashboard",
-    Role.grid_worker: "home",
+    Role.grid_worker: "visit_record",
     Role.volunteer: "open_tasks",
     Role.display: "meeting",
 }

@@ -106,3 +106,59 @@ def line_chart(
         alt.Chart(frame).mark_line(point=True, strokeWidth=3, color=PALETTE[0]).encode(**encoding)
     )
     return themed(chart, title=title, large=large)
+
+
+# --- the board's charts: (frame, t, large) -> chart; t translates a message key -------------
+
+
+def volunteer_hours_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
+    monthly = frame.groupby("month", as_index=False)["hours"].sum()
+    return bar_chart(
+        monthly,
+        x="month",
+        y="hours",
+        title=t("chart.hours.title"),
+        x_title=t("chart.month"),
+        y_title=t("chart.hours.y"),
+        large=large,
+    )
+
+
+def visits_by_month_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
+    return bar_chart(
+        frame,
+        x="month",
+        y="visits",
+        color="mode",
+        color_title=t("chart.visits.mode"),
+        title=t("chart.visits.title"),
+        x_title=t("chart.month"),
+        y_title=t("chart.visits.y"),
+        large=large,
+    )
+
+
+def on_time_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
+    return bar_chart(
+        frame[["community", "rate"]],
+        x="community",
+        y="rate",
+        title=t("chart.on_time.title"),
+        x_title=t("chart.community"),
+        y_title=t("chart.on_time.y"),
+        y_format="%",
+        large=large,
+        horizontal=len(frame) > 6,
+    )
+
+
+def overdue_trend_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
+    return line_chart(
+        frame,
+        x="month",
+        y="overdue",
+        title=t("chart.overdue.title"),
+        x_title=t("chart.month"),
+        y_title=t("chart.overdue.y"),
+        large=large,
+    )

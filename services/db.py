@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func
+from sqlalchemy import Date, Integer, event, func, literal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -107,3 +107,17 @@ def month_of_date(session: Session, column):
     if session.get_bind().dialect.name == "sqlite":
         return func.strftime("%Y-%m", column)
     return func.to_char(column, "YYYY-MM")
+
+
+def days_since(session: Session, day: date, column):
+    """SQL for the whole days from a DATE column to `day`."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.cast(func.julianday(day.isoformat()) - func.julianday(column), Integer)
+    return literal(day, Date) - column
+
+
+def smallest(session: Session, *values):
+    """SQL for the smallest of several values (LEAST on PostgreSQL, min() on SQLite)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.min(*values)
+    return func.least(*values)

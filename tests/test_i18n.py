@@ -57,7 +57,9 @@ def test_translate_falls_back_and_formats():
 
 
 def test_dynamic_keys_of_every_enum_value_are_translated():
+    from models.elders import HAZARDS, WELLBEING
     from models.volunteers import HoursStatus, SignupStatus, TaskKind, TaskStatus
+    from services.visit_policy import RULES
     from services.volunteers import SKILLS
 
     expected = (
@@ -68,6 +70,10 @@ def test_dynamic_keys_of_every_enum_value_are_translated():
         + [f"signups.hours.{s}" for s in HoursStatus]
         + [f"signups.you_are.{s}" for s in ("confirmed", "waitlisted")]
         + [f"volunteers.skill.{s}" for s in SKILLS]
+        + [f"elders.rule.{r}" for r in RULES]
+        + [f"visits.wellbeing.{w}" for w in WELLBEING]
+        + [f"visits.hazard.{h}" for h in HAZARDS]
+        + ["elders.none_overdue"]
     )
     for lang in LANGUAGES:
         missing = [k for k in expected if k not in catalog(lang)]

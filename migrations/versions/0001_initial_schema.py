@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 22:59:58.152716
+Create Date: 2026-11-24 23:11:51.862666
 
 """
 from typing import Sequence, Union
@@ -217,6 +217,7 @@ def upgrade() -> None:
     sa.Column('registered_on', sa.Date(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('deactivated_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('deactivated_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
     sa.ForeignKeyConstraint(['grid_id'], ['grid.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -335,6 +336,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
+        batch_op.create_index('ix_visit_elder_day', ['elder_id', 'visited_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_elder_id'), ['elder_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_visited_on'), ['visited_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_visitor_account_id'), ['visitor_account_id'], unique=False)
@@ -394,6 +396,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_visit_visitor_account_id'))
         batch_op.drop_index(batch_op.f('ix_visit_visited_on'))
         batch_op.drop_index(batch_op.f('ix_visit_elder_id'))
+        batch_op.drop_index('ix_visit_elder_day')
 
     op.drop_table('visit')
     with op.batch_alter_table('team', schema=None) as batch_op:

@@ -14,7 +14,9 @@ def _zhiyuan(engine) -> Volunteer:
 def test_volunteer_signs_up_from_open_tasks(demo_engine):
     at = app_test(demo_engine, "zhiyuan")  # lands on 报名服务
     assert at.title[0].value == "报名服务"
-    button = next(b for b in at.button if b.key and b.key.startswith("open_signup_"))
+    button = next(
+        b for b in at.button if b.key and b.key.startswith("open_signup_") and b.label == "我要报名"
+    )
     task_id = int(button.key.rsplit("_", 1)[1])
     button.click().run()
     assert not at.exception and not at.error
@@ -56,14 +58,18 @@ def test_secretary_approves_pending_hours(demo_engine):
         pending = s.exec(
             select(Signup)
             .join(Task, Task.id == Signup.task_id)
-            .where(Signup.hours_status == "pending", Task.community_id == 1)
+            .where(Signup.status == "attended", Task.community_id == 1)
+            .order_by(Task.starts_at.desc())
         ).first()
-    assert pending is not None
-    at.selectbox(key="tasks_pick").set_value(pending.task_id).run()
-    at.button(key=f"tasks_approve_{pending.id}").click().run()
+        pending.hours_status, pending.approved_at = "pending", None  # awaiting approval
+        s.add(pending)
+        s.commit()
+        pending_id, pending_task = pending.id, pending.task_id
+    at.selectbox(key="tasks_pick").set_value(pending_task).run()
+    at.button(key=f"tasks_approve_{pending_id}").click().run()
     assert not at.error
     with Session(demo_engine) as s:
-        assert s.get(Signup, pending.id).hours_status == "approved"
+        assert s.get(Signup, pending_id).hours_status == "approved"
 
 
 def test_secretary_registers_a_volunteer_and_a_bad_phone_is_refused(demo_engine):

@@ -103,6 +103,17 @@ PAGES: tuple[PageSpec, ...] = (
         FIELD | {Role.volunteer},
     ),
     # --- proxy services for merchants (issue 5) ---
+    PageSpec(
+        "proxy_board", "pages/proxy_board.py", "nav.proxy_board", ":material/storefront:", STAFF
+    ),
+    PageSpec("merchants", "pages/merchants.py", "nav.merchants", ":material/store:", STAFF),
+    PageSpec(
+        "proxy_queue",
+        "pages/proxy_queue.py",
+        "nav.proxy_queue",
+        ":material/checklist:",
+        frozenset({Role.secretary, Role.grid_worker, Role.volunteer}),
+    ),
     # --- cultural events (issue 6) ---
     # --- administration ---
     PageSpec(

@@ -162,3 +162,32 @@ def overdue_trend_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Char
         y_title=t("chart.overdue.y"),
         large=large,
     )
+
+
+def requests_by_month_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
+    labelled = frame.assign(kind=[t(f"proxy.kind.{k}") for k in frame["kind"]])
+    return bar_chart(
+        labelled,
+        x="month",
+        y="requests",
+        color="kind",
+        color_title=t("chart.requests.kind"),
+        title=t("chart.requests.title"),
+        x_title=t("chart.month"),
+        y_title=t("chart.requests.y"),
+        large=large,
+    )
+
+
+def satisfaction_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
+    """Average rating (1-5) per community."""
+    return bar_chart(
+        frame[["community", "satisfaction"]].dropna(),
+        x="community",
+        y="satisfaction",
+        title=t("chart.satisfaction.title"),
+        x_title=t("chart.community"),
+        y_title=t("chart.satisfaction.y"),
+        large=large,
+        horizontal=len(frame) > 6,
+    )

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Integer, event, func, literal
+from sqlalchemy import Date, DateTime, Integer, event, func, literal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -121,3 +121,12 @@ def smallest(session: Session, *values):
     if session.get_bind().dialect.name == "sqlite":
         return func.min(*values)
     return func.least(*values)
+
+
+def days_from_date_to_ts(session: Session, date_column, ts_column):
+    """SQL for the days (fractional) from a DATE column to a UTC timestamp column."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(ts_column) - func.julianday(date_column)
+    return (
+        func.extract("epoch", ts_column - func.cast(date_column, DateTime(timezone=True))) / 86400.0
+    )

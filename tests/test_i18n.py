@@ -58,7 +58,9 @@ def test_translate_falls_back_and_formats():
 
 def test_dynamic_keys_of_every_enum_value_are_translated():
     from models.elders import HAZARDS, WELLBEING
+    from models.proxy import ProxyStatus
     from models.volunteers import HoursStatus, SignupStatus, TaskKind, TaskStatus
+    from services.proxy import KINDS
     from services.visit_policy import RULES
     from services.volunteers import SKILLS
 
@@ -74,6 +76,10 @@ def test_dynamic_keys_of_every_enum_value_are_translated():
         + [f"visits.wellbeing.{w}" for w in WELLBEING]
         + [f"visits.hazard.{h}" for h in HAZARDS]
         + ["elders.none_overdue"]
+        + [f"proxy.kind.{k}" for k in KINDS]
+        + [f"proxy.{p}.{s}" for p in ("status", "to") for s in ProxyStatus]
+        + [f"proxy.due.{w}" for w in ("licence", "annual_report")]
+        + [f"proxy.{p}.{b}" for p in ("quality_by", "col") for b in ("community", "agent")]
     )
     for lang in LANGUAGES:
         missing = [k for k in expected if k not in catalog(lang)]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:11:51.862666
+Create Date: 2026-11-24 23:35:04.202942
 
 """
 from typing import Sequence, Union

@@ -1,0 +1,683 @@
+"""Proxy services for merchants (红色代办): the merchant registry and requests from intake
+to the merchant's rating.
+
+A request moves submitted -> accepted -> in_progress -> done, and may be rejected (with
+a reason) at any step before done. Every change is kept with who made it and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, case, func, literal, or_
+from sqlmodel import Session, select
+
+from models.accounts import Account
+from models.base import LOCAL_TZ, utcnow
+from models.org import Community
+from models.proxy import Merchant, ProxyRequest, ProxyRequestChange, ProxyStatus
+from models.volunteers import TaskKind
+from services import audit, tasks
+from services.access import FIELD, STAFF, Actor, mask_address, mask_phone
+from services.db import days_from_date_to_ts, local_bounds, month_of_date
+from services.errors import BoardError
+from services.volunteers import valid_phone
+
+KINDS = ("annual_report", "licence", "utilities", "parcels", "elder_care", "policy", "other")
+DUE_DAYS = {
+    "annual_report": 10,
+    "licence": 15,
+    "utilities": 3,
+    "parcels": 1,
+    "elder_care": 2,
+    "policy": 5,
+    "other": 7,
+}
+TRANSITIONS = {
+    ProxyStatus.submitted: {ProxyStatus.accepted, ProxyStatus.rejected},
+    ProxyStatus.accepted: {ProxyStatus.in_progress, ProxyStatus.rejected},
+    ProxyStatus.in_progress: {ProxyStatus.done, ProxyStatus.rejected},
+    ProxyStatus.done: set(),
+    ProxyStatus.rejected: set(),
+}
+OPEN = (ProxyStatus.submitted, ProxyStatus.accepted, ProxyStatus.in_progress)
+AGENT_ROLES = ("secretary", "grid_worker", "volunteer")
+
+
+# --- merchants ------------------------------------------------------------------------
+
+
+def _merchant_values(
+    name, owner, phone, address, business_type, licence_due, annual_report_due, notes
+):
+    name, owner, address = (name or "").strip(), (owner or "").strip(), (address or "").strip()
+    if not name or not owner or not address:
+        raise BoardError("proxy.merchant_required")
+    return {
+        "shop_name": name,
+        "owner_name": owner,
+        "phone": valid_phone(phone),
+        "address": address,
+        "business_type": (business_type or "").strip(),
+        "licence_due": licence_due,
+        "annual_report_due": annual_report_due,
+        "notes": (notes or "").strip(),
+    }
+
+
+def merchant_create(
+    *,
+    session: Session,
+    actor: Actor,
+    community_id: int,
+    shop_name: str,
+    owner_name: str,
+    phone: str,
+    address: str,
+    business_type: str = "",
+    licence_due: date | None = None,
+    annual_report_due: date | None = None,
+    notes: str = "",
+) -> int:
+    actor.require(STAFF)
+    actor.require_community(community_id)
+    values = _merchant_values(
+        shop_name, owner_name, phone, address, business_type, licence_due, annual_report_due, notes
+    )
+    if session.exec(
+        select(Merchant.id).where(
+            Merchant.community_id == community_id,
+            Merchant.shop_name == values["shop_name"],
+            Merchant.active,
+        )
+    ).first():
+        raise BoardError("proxy.merchant_taken", name=values["shop_name"])
+    merchant = Merchant(community_id=community_id, **values)
+    session.add(merchant)
+    audit.record(session, actor_id=actor.id, action="create", row=merchant)
+    return merchant.id
+
+
+def merchant_update(
+    *,
+    session: Session,
+    actor: Actor,
+    merchant_id: int,
+    shop_name: str,
+    owner_name: str,
+    phone: str,
+    address: str,
+    business_type: str,
+    licence_due: date | None,
+    annual_report_due: date | None,
+    notes: str,
+    active: bool = True,
+) -> None:
+    actor.require(STAFF)
+    merchant = session.get(Merchant, merchant_id)
+    if merchant is None:
+        raise BoardError("common.not_found")
+    actor.require_community(merchant.community_id)
+    values = _merchant_values(
+        shop_name, owner_name, phone, address, business_type, licence_due, annual_report_due, notes
+    )
+    audit.apply_changes(
+        session, actor_id=actor.id, row=merchant, values={**values, "active": active}
+    )
+
+
+def merchant_list(
+    *, session: Session, actor: Actor, search: str = "", active: bool = True
+) -> pd.DataFrame:
+    actor.require(FIELD | {"volunteer"})
+    stmt = (
+        select(Merchant, Community.name)
+        .join(Community, Community.id == Merchant.community_id)
+        .where(Merchant.active == active)
+    )
+    ids = actor.community_ids()
+    if ids is not None:
+        stmt = stmt.where(Merchant.community_id.in_(ids))
+    if search.strip():
+        like = f"%{search.strip()}%"
+        stmt = stmt.where(
+            or_(
+                Merchant.shop_name.like(like),
+                Merchant.owner_name.like(like),
+                Merchant.business_type.like(like),
+            )
+        )
+    rows = session.exec(stmt.order_by(Merchant.community_id, Merchant.shop_name).limit(500)).all()
+    full = actor.sees_personal_data
+    return pd.DataFrame(
+        [
+            {
+                "id": m.id,
+                "shop_name": m.shop_name,
+                "owner_name": m.owner_name,
+                "phone": m.phone if full else mask_phone(m.phone),
+                "address": m.address if full else mask_address(m.address),
+                "business_type": m.business_type,
+                "community": cname,
+                "licence_due": m.licence_due,
+                "annual_report_due": m.annual_report_due,
+                "notes": m.notes if full else "",
+            }
+            for m, cname in rows
+        ],
+        columns=[
+            "id",
+            "shop_name",
+            "owner_name",
+            "phone",
+            "address",
+            "business_type",
+            "community",
+            "licence_due",
+            "annual_report_due",
+            "notes",
+        ],
+    )
+
+
+def merchants_due_soon(
+    *, session: Session, actor: Actor, today: date, days: int = 30
+) -> pd.DataFrame:
+    """Merchants whose licence or annual report falls due within `days`: offer help early."""
+    actor.require(STAFF)
+    horizon = today + timedelta(days=days)
+    soon = lambda col: and_(col >= today, col <= horizon)  # noqa: E731
+    stmt = (
+        select(Merchant, Community.name)
+        .join(Community, Community.id == Merchant.community_id)
+        .where(Merchant.active, or_(soon(Merchant.licence_due), soon(Merchant.annual_report_due)))
+    )
+    ids = actor.community_ids()
+    if ids is not None:
+        stmt = stmt.where(Merchant.community_id.in_(ids))
+    rows = []
+    for m, cname in session.exec(stmt):
+        for what, due in (("licence", m.licence_due), ("annual_report", m.annual_report_due)):
+            if due and today <= due <= horizon:
+                rows.append(
+                    {
+                        "id": m.id,
+                        "shop_name": m.shop_name,
+                        "owner_name": m.owner_name,
+                        "phone": m.phone,
+                        "community": cname,
+                        "what": what,
+                        "due": due,
+                        "days_left": (due - today).days,
+                    }
+                )
+    frame = pd.DataFrame(
+        rows,
+        columns=["id", "shop_name", "owner_name", "phone", "community", "what", "due", "days_left"],
+    )
+    return frame.sort_values("days_left").reset_index(drop=True)
+
+
+# --- requests -------------------------------------------------------------------------
+
+
+def _agent_ok(session: Session, agent_id: int | None, community_id: int) -> None:
+    if agent_id is None:
+        return
+    agent = session.get(Account, agent_id)
+    if (
+        agent is None
+        or not agent.active
+        or agent.community_id != community_id
+        or agent.role not in AGENT_ROLES
+    ):
+        raise BoardError("proxy.agent_invalid")
+
+
+def _change(
+    session: Session, actor: Actor, request: ProxyRequest, old: str | None, new: str, note: str = ""
+) -> None:
+    session.add(
+        ProxyRequestChange(
+            request_id=request.id, from_status=old, to_status=new, by_account_id=actor.id, note=note
+        )
+    )
+
+
+def request_create(
+    *,
+    session: Session,
+    actor: Actor,
+    merchant_id: int,
+    kind: str,
+    detail: str,
+    today: date,
+    due_on: date | None = None,
+    agent_account_id: int | None = None,
+) -> int:
+    """Intake. The due date defaults by kind; a due date in the past is refused."""
+    actor.require(STAFF)
+    merchant = session.get(Merchant, merchant_id)
+    if merchant is None or not merchant.active:
+        raise BoardError("proxy.merchant_invalid")
+    actor.require_community(merchant.community_id)
+    if kind not in KINDS:
+        raise BoardError("proxy.kind_invalid")
+    due = due_on or today + timedelta(days=DUE_DAYS[kind])
+    if due < today:
+        raise BoardError("proxy.due_past")
+    _agent_ok(session, agent_account_id, merchant.community_id)
+    request = ProxyRequest(
+        merchant_id=merchant_id,
+        community_id=merchant.community_id,
+        kind=kind,
+        detail=(detail or "").strip(),
+        requested_on=today,
+        due_on=due,
+        agent_account_id=agent_account_id,
+    )
+    session.add(request)
+    audit.record(session, actor_id=actor.id, action="create", row=request)
+    _change(session, actor, request, None, ProxyStatus.submitted)
+    return request.id
+
+
+def _request_for(session: Session, actor: Actor, request_id: int) -> ProxyRequest:
+    request = session.get(ProxyRequest, request_id)
+    if request is None:
+        raise BoardError("common.not_found")
+    actor.require_community(request.community_id)
+    if actor.role not in STAFF and request.agent_account_id != actor.id:
+        raise BoardError("proxy.not_your_request")
+    return request
+
+
+def request_advance(
+    *,
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    to_status: ProxyStatus,
+    note: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Moves a request one allowed step (staff, or the assigned agent). Rejecting needs a reason."""
+    request = _request_for(session, actor, request_id)
+    current, target = ProxyStatus(request.status), ProxyStatus(to_status)
+    if target not in TRANSITIONS[current]:
+        raise BoardError("proxy.transition_invalid", old=current.value, new=target.value)
+    values: dict[str, object] = {"status": target}
+    if target == ProxyStatus.rejected:
+        if not note.strip():
+            raise BoardError("proxy.reason_required")
+        values["reject_reason"] = note.strip()
+    if target == ProxyStatus.done:
+        values["done_at"] = now or utcnow()
+    if (
+        target == ProxyStatus.accepted
+        and request.agent_account_id is None
+        and actor.role not in STAFF
+    ):
+        values["agent_account_id"] = actor.id
+    audit.apply_changes(session, actor_id=actor.id, row=request, values=values)
+    _change(session, actor, request, current, target, note.strip())
+
+
+def request_assign(
+    *, session: Session, actor: Actor, request_id: int, agent_account_id: int | None
+) -> None:
+    actor.require(STAFF)
+    request = _request_for(session, actor, request_id)
+    if ProxyStatus(request.status) not in OPEN:
+        raise BoardError("proxy.closed")
+    _agent_ok(session, agent_account_id, request.community_id)
+    audit.apply_changes(
+        session, actor_id=actor.id, row=request, values={"agent_account_id": agent_account_id}
+    )
+
+
+def request_rate(
+    *, session: Session, actor: Actor, request_id: int, satisfaction: int, feedback: str = ""
+) -> None:
+    """The merchant's rating (1-5) of a done request; may come later, after a follow-up call."""
+    request = _request_for(session, actor, request_id)
+    if ProxyStatus(request.status) != ProxyStatus.done:
+        raise BoardError("proxy.rate_not_done")
+    if satisfaction is None or not 1 <= int(satisfaction) <= 5:
+        raise BoardError("proxy.rating_invalid")
+    audit.apply_changes(
+        session,
+        actor_id=actor.id,
+        row=request,
+        values={"satisfaction": int(satisfaction), "feedback": (feedback or "").strip()},
+    )
+
+
+def request_close(
+    *,
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    satisfaction: int | None,
+    feedback: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Done, with the merchant's rating if they gave one (unrated requests get a follow-up call)."""
+    request_advance(
+        session=session, actor=actor, request_id=request_id, to_status=ProxyStatus.done, now=now
+    )
+    if satisfaction:
+        request_rate(
+            session=session,
+            actor=actor,
+            request_id=request_id,
+            satisfaction=satisfaction,
+            feedback=feedback,
+        )
+
+
+def request_spawn_task(
+    *,
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    title: str,
+    day: date,
+    start: time,
+    hours: float = 2,
+    capacity: int = 1,
+) -> int:
+    """A volunteer task for the request (e.g. collecting parcels), in the sign-up flow."""
+    actor.require(STAFF)
+    request = _request_for(session, actor, request_id)
+    merchant = session.get(Merchant, request.merchant_id)
+    starts = datetime.combine(day, start, LOCAL_TZ)
+    return tasks.task_create(
+        session=session,
+        actor=actor,
+        title=title or f"红色代办：{merchant.shop_name}",
+        kind=TaskKind.proxy_errand,
+        community_id=request.community_id,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+        capacity=capacity,
+        place=merchant.address,
+        description=request.detail,
+        proxy_request_id=request.id,
+    )
+
+
+@dataclass(frozen=True)
+class RequestCard:
+    id: int
+    shop_name: str
+    owner_name: str
+    phone: str
+    address: str
+    kind: str
+    detail: str
+    requested_on: date
+    due_on: date
+    status: str
+    agent: str
+    agent_id: int | None
+    overdue: bool
+    satisfaction: int | None
+    needs_call: bool  # done without a rating: call the merchant
+    reject_reason: str
+
+
+def _cards(session: Session, actor: Actor, stmt, today: date) -> list[RequestCard]:
+    full = actor.sees_personal_data
+    cards = []
+    for r, m, agent in session.exec(stmt):
+        mine = r.agent_account_id == actor.id
+        cards.append(
+            RequestCard(
+                id=r.id,
+                shop_name=m.shop_name,
+                owner_name=m.owner_name,
+                phone=m.phone if full or mine else mask_phone(m.phone),
+                address=m.address if full or mine else mask_address(m.address),
+                kind=r.kind,
+                detail=r.detail,
+                requested_on=r.requested_on,
+                due_on=r.due_on,
+                status=str(r.status),
+                agent=agent or "",
+                agent_id=r.agent_account_id,
+                overdue=ProxyStatus(r.status) in OPEN and r.due_on < today,
+                satisfaction=r.satisfaction,
+                needs_call=ProxyStatus(r.status) == ProxyStatus.done and r.satisfaction is None,
+                reject_reason=r.reject_reason,
+            )
+        )
+    return cards
+
+
+def _request_stmt():
+    return (
+        select(ProxyRequest, Merchant, Account.display_name)
+        .join(Merchant, Merchant.id == ProxyRequest.merchant_id)
+        .join(Account, Account.id == ProxyRequest.agent_account_id, isouter=True)
+    )
+
+
+def agent_queue(*, session: Session, actor: Actor, today: date) -> list[RequestCard]:
+    """The agent's own open requests, overdue first, then by due date."""
+    stmt = _request_stmt().where(
+        ProxyRequest.agent_account_id == actor.id, ProxyRequest.status.in_(OPEN)
+    )
+    stmt = stmt.order_by(ProxyRequest.due_on, ProxyRequest.id).limit(200)
+    return _cards(session, actor, stmt, today)
+
+
+def request_board(
+    *, session: Session, actor: Actor, today: date, recent_days: int = 30
+) -> dict[str, list[RequestCard]]:
+    """The secretary's board: open requests by status, and those closed in the last month.
+
+    Done requests that still wait for a rating stay on the board until rated."""
+    actor.require(STAFF)
+    since = today - timedelta(days=recent_days)
+    begin, _ = local_bounds(since, today)
+    stmt = _request_stmt().where(
+        or_(
+            ProxyRequest.status.in_(OPEN),
+            and_(
+                ProxyRequest.status == ProxyStatus.done,
+                or_(ProxyRequest.done_at >= begin, ProxyRequest.satisfaction.is_(None)),
+            ),
+            and_(ProxyRequest.status == ProxyStatus.rejected, ProxyRequest.requested_on >= since),
+        )
+    )
+    ids = actor.community_ids()
+    if ids is not None:
+        stmt = stmt.where(ProxyRequest.community_id.in_(ids))
+    stmt = stmt.order_by(ProxyRequest.due_on, ProxyRequest.id).limit(1500)
+    board: dict[str, list[RequestCard]] = {s.value: [] for s in ProxyStatus}
+    for card in _cards(session, actor, stmt, today):
+        board[card.status].append(card)
+    for status in OPEN:  # overdue first within each column
+        board[status.value].sort(key=lambda c: (not c.overdue, c.due_on))
+    return board
+
+
+def request_history(*, session: Session, actor: Actor, request_id: int) -> pd.DataFrame:
+    _request_for(session, actor, request_id)
+    rows = session.exec(
+        select(ProxyRequestChange, Account.display_name)
+        .join(Account, Account.id == ProxyRequestChange.by_account_id, isouter=True)
+        .where(ProxyRequestChange.request_id == request_id)
+        .order_by(ProxyRequestChange.at, ProxyRequestChange.id)
+    ).all()
+    return pd.DataFrame(
+        [
+            {"at": c.at, "from": c.from_status, "to": c.to_status, "by": name or "", "note": c.note}
+            for c, name in rows
+        ],
+        columns=["at", "from", "to", "by", "note"],
+    )
+
+
+def agent_choices(*, session: Session, actor: Actor, community_id: int) -> list[tuple[int, str]]:
+    actor.require(STAFF)
+    actor.require_community(community_id)
+    return [
+        (i, n)
+        for i, n in session.exec(
+            select(Account.id, Account.display_name)
+            .where(
+                Account.community_id == community_id, Account.active, Account.role.in_(AGENT_ROLES)
+            )
+            .order_by(Account.display_name)
+        )
+    ]
+
+
+# --- figures and charts -----------------------------------------------------------------
+
+
+def _scoped(stmt, community_ids):
+    return (
+        stmt if community_ids is None else stmt.where(ProxyRequest.community_id.in_(community_ids))
+    )
+
+
+def _on_time(session: Session):
+    """1 when a request was done by the end of its due day in Asia/Shanghai (16:00 UTC)."""
+    late_by = days_from_date_to_ts(session, ProxyRequest.due_on, ProxyRequest.done_at)
+    return case((late_by < 16 / 24, 1), else_=0)
+
+
+def _done_in(session, start: date, end: date):
+    begin, finish = local_bounds(start, end)
+    return and_(
+        ProxyRequest.status == ProxyStatus.done,
+        ProxyRequest.done_at >= begin,
+        ProxyRequest.done_at < finish,
+    )
+
+
+def proxy_figures(
+    *, session: Session, community_ids: list[int] | None, start: date, end: date
+) -> dict:
+    """Requests taken in, done (with average rating, on-time rate and median days) in [start, end)."""
+    requested = session.exec(
+        _scoped(
+            select(func.count())
+            .select_from(ProxyRequest)
+            .where(ProxyRequest.requested_on >= start, ProxyRequest.requested_on < end),
+            community_ids,
+        )
+    ).one()
+    done_in = _done_in(session, start, end)
+    on_time = _on_time(session)
+    done, rating, in_time = session.exec(
+        _scoped(
+            select(func.count(), func.avg(ProxyRequest.satisfaction), func.sum(on_time)).where(
+                done_in
+            ),
+            community_ids,
+        )
+    ).one()
+    medians = median_days_to_done(
+        session=session, community_ids=community_ids, start=start, end=end, by="all"
+    )
+    return {
+        "requests": requested,
+        "done": done,
+        "satisfaction": round(float(rating), 2) if rating is not None else None,
+        "on_time_rate": (in_time or 0) / done if done else None,
+        "median_days_to_done": float(medians["median_days"].iloc[0]) if len(medians) else None,
+    }
+
+
+def median_days_to_done(
+    *,
+    session: Session,
+    community_ids: list[int] | None,
+    start: date,
+    end: date,
+    by: str = "community",
+) -> pd.DataFrame:
+    """Median days from request to done, per community (or agent, or all), in SQL."""
+    days = days_from_date_to_ts(session, ProxyRequest.requested_on, ProxyRequest.done_at)
+    group = {
+        "community": Community.name,
+        "agent": func.coalesce(Account.display_name, ""),
+        "all": literal("all"),
+    }[by]
+    ordered = _scoped(
+        select(
+            group.label("grp"),
+            days.label("days"),
+            func.row_number().over(partition_by=group, order_by=days).label("rn"),
+            func.count().over(partition_by=group).label("cnt"),
+        )
+        .join(Community, Community.id == ProxyRequest.community_id)
+        .join(Account, Account.id == ProxyRequest.agent_account_id, isouter=True)
+        .where(_done_in(session, start, end)),
+        community_ids,
+    ).subquery()
+    rows = session.exec(
+        select(ordered.c.grp, func.avg(ordered.c.days))
+        .where(
+            or_(ordered.c.rn == (ordered.c.cnt + 1) / 2, ordered.c.rn == (ordered.c.cnt + 2) / 2)
+        )
+        .group_by(ordered.c.grp)
+        .order_by(ordered.c.grp)
+    ).all()
+    return pd.DataFrame(
+        [{by: g, "median_days": round(float(d), 1)} for g, d in rows], columns=[by, "median_days"]
+    )
+
+
+def requests_by_month(
+    *, session: Session, community_ids: list[int] | None, start: date, end: date
+) -> pd.DataFrame:
+    """Requests taken in per month and kind (kind codes)."""
+    month = month_of_date(session, ProxyRequest.requested_on)
+    rows = session.exec(
+        _scoped(
+            select(month, ProxyRequest.kind, func.count())
+            .where(ProxyRequest.requested_on >= start, ProxyRequest.requested_on < end)
+            .group_by(month, ProxyRequest.kind)
+            .order_by(month),
+            community_ids,
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["month", "kind", "requests"])
+
+
+def service_quality(
+    *,
+    session: Session,
+    community_ids: list[int] | None,
+    start: date,
+    end: date,
+    by: str = "community",
+) -> pd.DataFrame:
+    """Per community (or per agent, for staff pages only): done, on-time rate, average rating."""
+    group = Community.name if by == "community" else func.coalesce(Account.display_name, "")
+    on_time = _on_time(session)
+    rows = session.exec(
+        _scoped(
+            select(group, func.count(), func.sum(on_time), func.avg(ProxyRequest.satisfaction))
+            .join(Community, Community.id == ProxyRequest.community_id)
+            .join(Account, Account.id == ProxyRequest.agent_account_id, isouter=True)
+            .where(_done_in(session, start, end))
+            .group_by(group)
+            .order_by(group),
+            community_ids,
+        )
+    ).all()
+    frame = pd.DataFrame(rows, columns=[by, "done", "on_time", "satisfaction"])
+    frame["on_time_rate"] = (frame["on_time"] / frame["done"]).round(3)
+    frame["satisfaction"] = frame["satisfaction"].astype(float).round(2)
+    medians = median_days_to_done(
+        session=session, community_ids=community_ids, start=start, end=end, by=by
+    )
+    return frame.drop(columns=["on_time"]).merge(medians, on=by, how="left")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from services import auth
-from services.access import HOME_PAGE, pages_for
+from services.access import HOME_PAGE, PUBLIC_PAGES, page_spec, pages_for
 from services.db import read_session
 from ui.errors import friendly_errors
 from ui.i18n import language_switch, t
@@ -16,11 +16,17 @@ if actor is None:
     with read_session() as session:
         first_start = auth.needs_setup(session=session)
     gate = "setup" if first_start else "login"
+    # Public pages (the events programme) are open to anyone the community sends the link.
+    public = [] if first_start else [page_spec(key) for key in PUBLIC_PAGES]
     navigation = st.navigation(
         [
             st.Page(
                 f"pages/{gate}.py", title=t(f"nav.{gate}"), icon=":material/login:", url_path=gate
-            )
+            ),
+            *[
+                st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.key)
+                for spec in public
+            ],
         ]
     )
 else:

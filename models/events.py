@@ -32,6 +32,7 @@ class Event(SQLModel, table=True):
     description: str = Field(default="", max_length=2000)
     status: EventStatus = enum_field(EventStatus, default=EventStatus.draft, index=True)
     waitlist: bool = True
+    volunteers_needed: int = 0
     summary: str = Field(default="", max_length=2000)
     photo_captions: str = Field(default="", max_length=2000)
     created_at: datetime = dt_field(default_now=True)

@@ -4,6 +4,7 @@ no-shows and hours approval; a QR code and link for the WeChat group."""
 from datetime import datetime, time, timedelta
 from urllib.parse import urlparse
 
+import pandas as pd
 import streamlit as st
 
 from models.base import LOCAL_TZ
@@ -151,9 +152,9 @@ with tab_list:
             a, b, c = st.columns([2, 2, 3], vertical_alignment="center")
             a.markdown(f"**{row.volunteer}**  \n{row.phone}")
             detail = t(f"signups.status.{row.status}")
-            if row.check_in is not None:
+            if pd.notna(row.check_in):
                 detail += f" · {t('signups.in_at', at=when(row.check_in))}"
-            if row.check_out is not None:
+            if pd.notna(row.check_out):
                 detail += f" · {t('signups.out_at', at=when(row.check_out))}"
             if row.hours:
                 detail += f" · {t('volunteers.hours', n=f'{row.hours:g}')} ({t(f'signups.hours.{row.hours_status}')})"
@@ -167,7 +168,7 @@ with tab_list:
                 st.rerun()
             if (
                 row.status == "attended"
-                and row.check_out is None
+                and pd.isna(row.check_out)
                 and buttons[0].button(t("signups.check_out"), key=f"tasks_out_{sid}")
                 and write(signups.signup_check_out, actor=actor, signup_id=sid) is not None
             ):

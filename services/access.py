@@ -115,6 +115,10 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({Role.secretary, Role.grid_worker, Role.volunteer}),
     ),
     # --- cultural events (issue 6) ---
+    PageSpec("events", "pages/events.py", "nav.events", ":material/celebration:", STAFF),
+    PageSpec(
+        "programme", "pages/programme.py", "nav.programme", ":material/event:", EVERYONE_SIGNED_IN
+    ),
     # --- administration ---
     PageSpec(
         "accounts",
@@ -137,6 +141,10 @@ HOME_PAGE = {
     Role.volunteer: "open_tasks",
     Role.display: "meeting",
 }
+
+
+# Pages anyone with the link may open without signing in: no personal data on them.
+PUBLIC_PAGES = ("programme",)
 
 
 def page_spec(key: str) -> PageSpec:

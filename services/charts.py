@@ -191,3 +191,40 @@ def satisfaction_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart
         large=large,
         horizontal=len(frame) > 6,
     )
+
+
+def events_by_month_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
+    labelled = frame.assign(category=[t(f"events.category.{c}") for c in frame["category"]])
+    return bar_chart(
+        labelled,
+        x="month",
+        y="events",
+        color="category",
+        color_title=t("chart.events.category"),
+        title=t("chart.events.title"),
+        x_title=t("chart.month"),
+        y_title=t("chart.events.y"),
+        large=large,
+    )
+
+
+def event_rates_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
+    long = frame.melt(
+        id_vars="month",
+        value_vars=["fill_rate", "attendance_rate"],
+        var_name="rate",
+        value_name="value",
+    )
+    long["rate"] = [t(f"chart.events.{r}") for r in long["rate"]]
+    return line_chart(
+        long,
+        x="month",
+        y="value",
+        color="rate",
+        color_title=t("chart.events.rate"),
+        title=t("chart.events.rates_title"),
+        x_title=t("chart.month"),
+        y_title=t("chart.events.rate"),
+        y_format="%",
+        large=large,
+    )

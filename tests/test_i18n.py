@@ -58,8 +58,10 @@ def test_translate_falls_back_and_formats():
 
 def test_dynamic_keys_of_every_enum_value_are_translated():
     from models.elders import HAZARDS, WELLBEING
+    from models.events import EventStatus, RegistrationStatus
     from models.proxy import ProxyStatus
     from models.volunteers import HoursStatus, SignupStatus, TaskKind, TaskStatus
+    from services.events import CATEGORIES
     from services.proxy import KINDS
     from services.visit_policy import RULES
     from services.volunteers import SKILLS
@@ -80,6 +82,11 @@ def test_dynamic_keys_of_every_enum_value_are_translated():
         + [f"proxy.{p}.{s}" for p in ("status", "to") for s in ProxyStatus]
         + [f"proxy.due.{w}" for w in ("licence", "annual_report")]
         + [f"proxy.{p}.{b}" for p in ("quality_by", "col") for b in ("community", "agent")]
+        + [f"events.category.{c}" for c in CATEGORIES]
+        + [f"events.{p}.{s}" for p in ("status", "to") for s in EventStatus]
+        + [f"events.reg.{s}" for s in RegistrationStatus]
+        + [f"events.registered.{s}" for s in ("confirmed", "waitlisted")]
+        + [f"chart.events.{r}" for r in ("fill_rate", "attendance_rate")]
     )
     for lang in LANGUAGES:
         missing = [k for k in expected if k not in catalog(lang)]

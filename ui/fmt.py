@@ -7,12 +7,17 @@ from datetime import date, datetime
 from models.base import local
 
 
+def _missing(value) -> bool:
+    """None, or pandas' NaT/NaN for an empty cell."""
+    return value is None or value != value  # NaT and NaN are not equal to themselves
+
+
 def when(value: datetime | None) -> str:
-    return "" if value is None else local(value).strftime("%Y-%m-%d %H:%M")
+    return "" if _missing(value) else local(value).strftime("%Y-%m-%d %H:%M")
 
 
 def day(value: date | datetime | None) -> str:
-    if value is None:
+    if _missing(value):
         return ""
     if isinstance(value, datetime):
         value = local(value).date()

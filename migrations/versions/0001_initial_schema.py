@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:35:04.202942
+Create Date: 2026-11-24 23:48:07.785568
 
 """
 from typing import Sequence, Union
@@ -64,6 +64,7 @@ def upgrade() -> None:
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('status', sa.Enum('draft', 'published', 'cancelled', 'done', name='eventstatus', native_enum=False, length=20), nullable=False),
     sa.Column('waitlist', sa.Boolean(), nullable=False),
+    sa.Column('volunteers_needed', sa.Integer(), nullable=False),
     sa.Column('summary', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('photo_captions', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

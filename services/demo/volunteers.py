@@ -163,7 +163,9 @@ def seed_tasks(ctx: DemoContext) -> None:
             if (vid, day, slot) in busy:
                 continue
             placed += 1
-            created = starts - timedelta(days=rng.randrange(1, 10), minutes=rng.randrange(600))
+            created = min(starts, _utc(ctx.today, time(7, 0))) - timedelta(
+                days=rng.randrange(1, 10), minutes=rng.randrange(600)
+            )
             row = {
                 "id": signup_id,
                 "task_id": task_id,

@@ -27,9 +27,9 @@ st.caption(t("dashboard.scope", scope=scope.label(), period=scope.period.label()
 figures = read(
     dashboard.key_figures, community_ids=scope.community_ids, period=scope.period, today=today()
 )
-for row_start in range(0, len(figures), 4):
-    cols = st.columns(4)
-    for col, figure in zip(cols, figures[row_start : row_start + 4], strict=False):
+for row_start in range(0, len(figures), 3):
+    cols = st.columns(3)
+    for col, figure in zip(cols, figures[row_start : row_start + 3], strict=False):
         with col.container(border=True):
             st.metric(
                 t(f"dashboard.fig.{figure.key}"),

@@ -26,6 +26,7 @@ st.html(
     [data-testid="stMetricValue"] { font-size: 4rem !important; color: #000000; }
     [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; color: #000000; }
     [data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
+    [data-testid="stCaptionContainer"] { font-size: 1.3rem !important; color: #000000; }
     .stButton button { font-size: 1.4rem; min-height: 3.2rem; }
     </style>"""
 )
@@ -62,9 +63,9 @@ def screen() -> None:
             period=scope.period,
             today=today(),
         )
-        for row_start in range(0, len(figures), 4):
-            cols = st.columns(4)
-            for col, figure in zip(cols, figures[row_start : row_start + 4], strict=False):
+        for row_start in range(0, len(figures), 3):
+            cols = st.columns(3)
+            for col, figure in zip(cols, figures[row_start : row_start + 3], strict=False):
                 col.metric(
                     t(f"dashboard.fig.{figure.key}"),
                     format_value(figure.value, figure.fmt),
@@ -78,7 +79,7 @@ def screen() -> None:
             dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period
         )
         st.caption(subtitle)
-        st.altair_chart(spec.build(frames[key], t, True), width="stretch")
+        st.altair_chart(spec.build(frames[key], t, True), width="stretch", theme=None)
 
     prev_col, where, next_col = st.columns([1, 3, 1], vertical_alignment="center")
     prev_col.button(

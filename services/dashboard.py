@@ -19,6 +19,7 @@ import altair as alt
 import pandas as pd
 from sqlmodel import Session
 
+from services import charts
 from services.periods import Period, previous, trend_window
 
 
@@ -38,7 +39,24 @@ class FigureSpec:
     as_of_end: bool = False  # a state at the period's end (overdue now), not a sum over it
 
 
-FIGURES: tuple[FigureSpec, ...] = ()
+_VOLUNTEERS = "services.volunteers.volunteer_figures"
+_VISITS = "services.visits.visit_figures"
+_PROXY = "services.proxy.proxy_figures"
+_EVENTS = "services.events.event_figures"
+
+FIGURES: tuple[FigureSpec, ...] = (
+    FigureSpec("hours", _VOLUNTEERS, "hours", "hours", "tasks"),
+    FigureSpec("active_volunteers", _VOLUNTEERS, "active_volunteers", "int", "volunteers"),
+    FigureSpec("visits", _VISITS, "visits", "int", "elders"),
+    FigureSpec("on_time_rate", _VISITS, "on_time_rate", "rate", "elders"),
+    FigureSpec(
+        "overdue_elders", _VISITS, "overdue_elders", "int", "elders", higher_is_better=False
+    ),
+    FigureSpec("requests_done", _PROXY, "done", "int", "proxy_board"),
+    FigureSpec("satisfaction", _PROXY, "satisfaction", "score", "proxy_board"),
+    FigureSpec("events", _EVENTS, "events", "int", "events"),
+    FigureSpec("attendance_rate", _EVENTS, "attendance_rate", "rate", "events"),
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +133,18 @@ class ChartSpec:
     trend: bool = True  # monthly trend: drawn over the 12 months up to the period's end
 
 
-CHARTS: tuple[ChartSpec, ...] = ()
+CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec("hours", "services.volunteers.hours_by_month", charts.volunteer_hours_chart),
+    ChartSpec("visits", "services.visits.visits_by_month", charts.visits_by_month_chart),
+    ChartSpec("on_time", "services.visits.on_time_by_community", charts.on_time_chart, trend=False),
+    ChartSpec("overdue", "services.visits.overdue_trend", charts.overdue_trend_chart),
+    ChartSpec("requests", "services.proxy.requests_by_month", charts.requests_by_month_chart),
+    ChartSpec(
+        "satisfaction", "services.proxy.service_quality", charts.satisfaction_chart, trend=False
+    ),
+    ChartSpec("events", "services.events.events_by_month", charts.events_by_month_chart),
+    ChartSpec("event_rates", "services.events.event_rates_by_month", charts.event_rates_chart),
+)
 
 
 def chart_frames(

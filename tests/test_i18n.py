@@ -61,7 +61,9 @@ def test_dynamic_keys_of_every_enum_value_are_translated():
     from models.events import EventStatus, RegistrationStatus
     from models.proxy import ProxyStatus
     from models.volunteers import HoursStatus, SignupStatus, TaskKind, TaskStatus
+    from services.dashboard import CHARTS, FIGURES
     from services.events import CATEGORIES
+    from services.periods import PeriodKind
     from services.proxy import KINDS
     from services.visit_policy import RULES
     from services.volunteers import SKILLS
@@ -87,6 +89,9 @@ def test_dynamic_keys_of_every_enum_value_are_translated():
         + [f"events.reg.{s}" for s in RegistrationStatus]
         + [f"events.registered.{s}" for s in ("confirmed", "waitlisted")]
         + [f"chart.events.{r}" for r in ("fill_rate", "attendance_rate")]
+        + [f"dashboard.fig.{f.key}" for f in FIGURES]
+        + [f"dashboard.chart.{c.key}" for c in CHARTS]
+        + [f"dashboard.period.{k}" for k in PeriodKind]
     )
     for lang in LANGUAGES:
         missing = [k for k in expected if k not in catalog(lang)]

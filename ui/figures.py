@@ -23,7 +23,7 @@ def format_value(value: float | None, fmt: str) -> str:
 def format_delta(figure: Figure) -> str | None:
     """'+12' or '-3%' against the previous period; None when there is nothing to compare."""
     delta = figure.delta
-    if delta is None:
+    if delta is None or abs(delta) < 1e-9:
         return None
     if figure.fmt == "rate":
         return t("dashboard.delta_points", n=f"{delta * 100:+.0f}")

@@ -43,7 +43,8 @@ else:
         )
     navigation = st.navigation(sections)
     complete_handoff()
-    if navigation.url_path != "meeting":  # the projector shows no one's name
+    current = navigation.url_path or HOME_PAGE[actor.role]  # the default page has no path
+    if current != "meeting":  # the projector shows no one's name
         with st.sidebar:
             st.caption(t("nav.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
             if st.button(t("nav.sign_out"), key="nav_sign_out", icon=":material/logout:"):

@@ -51,13 +51,16 @@ class VisitPolicy(SQLModel, table=True):
 
 
 class Visit(SQLModel, table=True):
-    __table_args__ = (Index("ix_visit_elder_day", "elder_id", "visited_on"),)
+    __table_args__ = (
+        Index("ix_visit_elder_day", "elder_id", "visited_on"),  # last visit per elder
+        Index("ix_visit_day_mode", "visited_on", "mode"),  # visits per month and mode
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     elder_id: int = Field(foreign_key="elder.id", index=True)
     visitor_account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     visitor_name: str = Field(default="", max_length=40)
-    visited_on: date = Field(index=True)
+    visited_on: date
     mode: str = Field(max_length=10)  # 上门 / 电话 / 视频
     wellbeing: str = Field(default="", max_length=20)
     hazards: str = Field(

@@ -16,7 +16,7 @@ from models.volunteers import TaskKind
 from services import audit, tasks
 from services.access import FIELD, Actor
 from services.db import month_of_date, smallest
-from services.elders import overdue_count
+from services.elders import overdue_count, remember
 from services.errors import BoardError
 from services.visit_policy import interval_expr
 
@@ -107,6 +107,13 @@ def _scoped(stmt, community_ids):
     return stmt if community_ids is None else stmt.where(Elder.community_id.in_(community_ids))
 
 
+def _visits_in_scope(stmt, community_ids):
+    """Visits of the communities' elders; the whole street needs no join (index only)."""
+    if community_ids is None:
+        return stmt
+    return stmt.join(Elder, Elder.id == Visit.elder_id).where(Elder.community_id.in_(community_ids))
+
+
 def visit_figures(
     *,
     session: Session,
@@ -121,10 +128,9 @@ def visit_figures(
     (at least one); visits count up to that number. Rate = visits counted / visits due.
     """
     made = session.exec(
-        _scoped(
+        _visits_in_scope(
             select(func.count())
             .select_from(Visit)
-            .join(Elder, Elder.id == Visit.elder_id)
             .where(Visit.visited_on >= start, Visit.visited_on < end),
             community_ids,
         )
@@ -149,6 +155,15 @@ def on_time_by_community(
     *, session: Session, community_ids: list[int] | None, start: date, end: date
 ) -> pd.DataFrame:
     """Per community: visits due in the period, visits made on time, and the rate."""
+    return remember(
+        session,
+        "on_time",
+        (community_ids, start, end),
+        lambda: _on_time_by_community(session, community_ids, start, end),
+    ).copy()
+
+
+def _on_time_by_community(session: Session, community_ids, start: date, end: date) -> pd.DataFrame:
     days = max(1, (end - start).days)
     interval = interval_expr(session, end)
     due = (
@@ -189,14 +204,14 @@ def visits_by_month(
     """Visits per month and mode."""
     month = month_of_date(session, Visit.visited_on)
     rows = session.exec(
-        _scoped(
-            select(month, Visit.mode, func.count())
-            .join(Elder, Elder.id == Visit.elder_id)
-            .where(Visit.visited_on >= start, Visit.visited_on < end)
-            .group_by(month, Visit.mode)
-            .order_by(month),
+        _visits_in_scope(
+            select(month, Visit.mode, func.count()).where(
+                Visit.visited_on >= start, Visit.visited_on < end
+            ),
             community_ids,
         )
+        .group_by(month, Visit.mode)
+        .order_by(month)
     ).all()
     return pd.DataFrame(rows, columns=["month", "mode", "visits"])
 
@@ -208,7 +223,7 @@ def overdue_trend(
     points, month = [], date(start.year, start.month, 1)
     while month < end:
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        as_of = min(following, end) - timedelta(days=1)
+        as_of = min(min(following, end) - timedelta(days=1), date.today())
         points.append(
             {
                 "month": f"{month:%Y-%m}",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:48:07.785568
+Create Date: 2026-11-24 23:59:38.206718
 
 """
 from typing import Sequence, Union
@@ -337,9 +337,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
+        batch_op.create_index('ix_visit_day_mode', ['visited_on', 'mode'], unique=False)
         batch_op.create_index('ix_visit_elder_day', ['elder_id', 'visited_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_elder_id'), ['elder_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_visit_visited_on'), ['visited_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_visitor_account_id'), ['visitor_account_id'], unique=False)
 
     op.create_table('signup',
@@ -395,9 +395,9 @@ def downgrade() -> None:
     op.drop_table('signup')
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_visitor_account_id'))
-        batch_op.drop_index(batch_op.f('ix_visit_visited_on'))
         batch_op.drop_index(batch_op.f('ix_visit_elder_id'))
         batch_op.drop_index('ix_visit_elder_day')
+        batch_op.drop_index('ix_visit_day_mode')
 
     op.drop_table('visit')
     with op.batch_alter_table('team', schema=None) as batch_op:

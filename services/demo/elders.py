@@ -57,7 +57,9 @@ def seed(ctx: DemoContext) -> None:
     )
 
     per_community = max(10, size.elders // len(communities))
-    budget = size.visits // (per_community * len(communities))
+    # Elders join over the years, so the average one has only part of the span to be
+    # visited in: the budget per elder is set a little higher to reach the volume.
+    budget = int(size.visits * 1.25) // (per_community * len(communities))
     elders, assignments, visits, elder_ids = [], [], [], {}
     elder_id = visit_id = 0
     first_day = today - timedelta(days=365 * size.years)

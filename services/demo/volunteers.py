@@ -132,7 +132,7 @@ def seed_tasks(ctx: DemoContext) -> None:
     communities = list(ctx.ids["community_ids"].values())
     pools = ctx.ids["volunteer_ids"]
     kinds = [k for k, w in KIND_WEIGHTS.items() for _ in range(w)]
-    n_tasks = max(40, size.signups // 6)
+    n_tasks = max(40, int(size.signups / 4.8))  # about 4.8 sign-ups land on a task
     first_day = ctx.today - timedelta(days=365 * size.years)
     span_days = (ctx.today - first_day).days + 21
     busy: set[tuple[int, date, int]] = set()  # (volunteer, day, slot) already holding a place

@@ -11,7 +11,7 @@ import models
 from services import dashboard
 from tests.conftest import app_test
 
-PHONE = re.compile(r"1[3-9]\d{9}")
+PHONE = re.compile(r"(?<![0-9a-f])1[3-9]\d{9}(?![0-9a-f])")  # not inside a hex data id
 
 
 def _personal_values(engine) -> set[str]:

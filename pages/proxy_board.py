@@ -68,7 +68,7 @@ with tab_new, st.form("proxy_new"):
 
 with tab_board:
     if overdue_count:
-        st.error(t("proxy.overdue_banner", n=overdue_count), icon=":material/alarm:")
+        st.warning(t("proxy.overdue_banner", n=overdue_count), icon=":material/alarm:")
     cols = st.columns(len(ProxyStatus))
     for col, status in zip(cols, ProxyStatus, strict=True):
         cards = board[status.value]
@@ -103,7 +103,7 @@ with tab_board:
             st.write(card.detail or "—")
             st.write(t("proxy.dates", requested=day(card.requested_on), due=day(card.due_on)))
             if card.overdue:
-                st.error(t("proxy.is_overdue"), icon=":material/alarm:")
+                st.warning(t("proxy.is_overdue"), icon=":material/alarm:")
             if card.reject_reason:
                 st.warning(t("proxy.rejected_because", reason=card.reject_reason))
             if card.satisfaction:

@@ -7,7 +7,7 @@ PORT    ?= 8501
 SIZE    ?= community
 SEED    ?= 42
 
-.PHONY: setup system-deps run test test-fast lint fmt bench seed migrate migration schema clean
+.PHONY: setup system-deps run test test-fast test-postgres lint fmt bench seed migrate migration schema clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -33,6 +33,10 @@ test: setup system-deps
 
 test-fast: setup
 	$(VENV)/bin/pytest -m "not browser"
+
+# The services, migrations and demo loader against a throw-away PostgreSQL.
+test-postgres: setup
+	scripts/with-postgres.sh $(VENV)/bin/pytest tests/services tests/test_migrations.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -540,7 +540,12 @@ def event_figures(
         .join(reg, reg.c.event_id == Event.id, isouter=True)
         .where(*held)
     ).one()
-    confirmed, attended = confirmed or 0, attended or 0
+    # PostgreSQL sums integers as NUMERIC: plain ints for the arithmetic below
+    confirmed, attended, capacity_sum = (
+        int(confirmed or 0),
+        int(attended or 0),
+        int(capacity_sum or 0),
+    )
     return {
         "events": events,
         "attendees": attended,
@@ -592,6 +597,8 @@ def event_rates_by_month(
         .order_by(month)
     ).all()
     frame = pd.DataFrame(rows, columns=["month", "capacity", "confirmed", "attended"]).fillna(0)
+    counts = ["capacity", "confirmed", "attended"]
+    frame[counts] = frame[counts].astype(int)  # PostgreSQL sums come back as Decimal
     frame["fill_rate"] = (
         frame["confirmed"] / frame["capacity"].where(frame["capacity"] > 0)
     ).round(3)

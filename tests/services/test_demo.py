@@ -46,3 +46,14 @@ def test_demo_refuses_a_database_with_data(demo_template):
     engine = make_engine(f"sqlite:///{demo_template}")
     with pytest.raises(RuntimeError):
         demo.load_demo(engine, size="community")
+
+
+def test_demo_loads_on_the_test_engine_and_new_rows_get_fresh_ids(engine):
+    """On PostgreSQL (CI) too: the loader's explicit ids must not collide with new rows."""
+    demo.load_demo(engine, size="community", seed=1, today=DEMO_TODAY)
+    with Session(engine) as s:
+        community = models.Community(name="新建社区", street="大学西路街道", district="赛罕区")
+        s.add(community)
+        s.commit()
+        assert community.id == s.exec(select(func.max(models.Community.id))).one()
+        assert s.exec(select(func.count()).select_from(models.Visit)).one() > 1000

@@ -370,23 +370,26 @@ class EventCard:
         return max(0, self.capacity - self.taken)
 
 
-def _cards(session: Session, conditions: list, order, limit: int) -> list[EventCard]:
-    counts = (
+def _people_per_event():
+    """Per event: people confirmed, waitlisted and attended (party sizes summed)."""
+
+    def people(condition):
+        return func.sum(case((condition, Registration.party_size), else_=0))
+
+    return (
         select(
             Registration.event_id,
-            func.sum(
-                case(
-                    (Registration.status == RegistrationStatus.waitlisted, Registration.party_size),
-                    else_=0,
-                )
-            ).label("waiting"),
-            func.sum(case((Registration.attended, Registration.party_size), else_=0)).label(
-                "attended"
-            ),
+            people(Registration.status == RegistrationStatus.confirmed).label("confirmed"),
+            people(Registration.status == RegistrationStatus.waitlisted).label("waiting"),
+            people(Registration.attended).label("attended"),
         )
         .group_by(Registration.event_id)
         .subquery()
     )
+
+
+def _cards(session: Session, conditions: list, order, limit: int) -> list[EventCard]:
+    counts = _people_per_event()
     stmt = (
         select(Event, Community.name, counts.c.waiting, counts.c.attended)
         .join(Community, Community.id == Event.community_id)
@@ -514,22 +517,7 @@ def event_figures(
     """Events held in [start, end) and how full and how well attended they were."""
     now = utcnow()
     held = [*_in_period(session, start, end, community_ids), Event.starts_at <= now]
-    reg = (
-        select(
-            Registration.event_id,
-            func.sum(
-                case(
-                    (Registration.status == RegistrationStatus.confirmed, Registration.party_size),
-                    else_=0,
-                )
-            ).label("confirmed"),
-            func.sum(case((Registration.attended, Registration.party_size), else_=0)).label(
-                "attended"
-            ),
-        )
-        .group_by(Registration.event_id)
-        .subquery()
-    )
+    reg = _people_per_event()
     events, capacity_sum, confirmed, attended = session.exec(
         select(
             func.count(Event.id),
@@ -573,22 +561,7 @@ def event_rates_by_month(
 ) -> pd.DataFrame:
     """Fill rate (confirmed / capacity) and attendance rate (attended / confirmed) per month."""
     month = month_of(session, Event.starts_at)
-    reg = (
-        select(
-            Registration.event_id,
-            func.sum(
-                case(
-                    (Registration.status == RegistrationStatus.confirmed, Registration.party_size),
-                    else_=0,
-                )
-            ).label("confirmed"),
-            func.sum(case((Registration.attended, Registration.party_size), else_=0)).label(
-                "attended"
-            ),
-        )
-        .group_by(Registration.event_id)
-        .subquery()
-    )
+    reg = _people_per_event()
     rows = session.exec(
         select(month, func.sum(Event.capacity), func.sum(reg.c.confirmed), func.sum(reg.c.attended))
         .join(reg, reg.c.event_id == Event.id, isouter=True)

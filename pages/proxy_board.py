@@ -74,7 +74,11 @@ with tab_board:
         cards = board[status.value]
         col.markdown(f"**{t(f'proxy.status.{status.value}')}** ({len(cards)})")
         for card in cards[:40]:
-            flag = "🔴 " if card.overdue else ("☎ " if card.needs_call else "")
+            flag = (
+                f":red-badge[{t('proxy.overdue_tag')}] "
+                if card.overdue
+                else (f":orange-badge[{t('proxy.call_tag')}] " if card.needs_call else "")
+            )
             col.container(border=True).markdown(
                 f"{flag}**{card.shop_name}**  \n{kind_label(card.kind)} · {t('proxy.due_short', day=day(card.due_on))}"
                 + (f"  \n{card.agent}" if card.agent else "")

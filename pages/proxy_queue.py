@@ -21,7 +21,7 @@ if not queue:
 for card in queue:
     with st.container(border=True):
         st.markdown(
-            ("🔴 " if card.overdue else "")
+            (f":red-badge[{t('proxy.overdue_tag')}] " if card.overdue else "")
             + f"**{card.shop_name}** · {t(f'proxy.kind.{card.kind}')}"
         )
         st.write(card.detail or "—")

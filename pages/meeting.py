@@ -2,6 +2,7 @@
 high contrast, one screen at a time (the key figures, then one chart per screen), next and
 previous, optional rotation. Aggregate figures only: no names, phones or addresses."""
 
+import time
 from datetime import timedelta
 
 import streamlit as st
@@ -44,13 +45,22 @@ st.session_state.setdefault("meeting_screen", 0)
 
 def _step(by: int) -> None:
     st.session_state["meeting_screen"] = (st.session_state["meeting_screen"] + by) % len(screens)
+    st.session_state["meeting_changed_at"] = time.monotonic()
+
+
+def _rotation_due() -> bool:
+    """True once the current screen has been up for the chosen time. Any rerun (a click on
+    next or previous, a filter change) reruns this fragment too, so the decision rests on
+    the time the screen last changed, not on the rerun itself; the tolerance absorbs timer
+    jitter of the scheduled reruns."""
+    changed_at = st.session_state.setdefault("meeting_changed_at", time.monotonic())
+    return time.monotonic() - changed_at >= seconds - 1
 
 
 @st.fragment(run_every=timedelta(seconds=seconds) if rotate else None)
 def screen() -> None:
-    if rotate and st.session_state.pop("meeting_shown", False):
+    if rotate and _rotation_due():
         _step(1)
-    st.session_state["meeting_shown"] = True
     index = st.session_state["meeting_screen"] % len(screens)
     key = screens[index]
     subtitle = t("dashboard.scope", scope=scope.label(), period=scope.period.label())

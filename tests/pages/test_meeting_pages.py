@@ -3,6 +3,7 @@ anything sent to the browser on the meeting screen."""
 
 import json
 import re
+import time
 
 import pytest
 from sqlmodel import Session, select
@@ -79,6 +80,24 @@ def test_meeting_next_and_previous_wrap_around(demo_engine):
     assert at.session_state["meeting_screen"] == total - 1
     at.button(key="meeting_next").click().run()
     assert at.session_state["meeting_screen"] == 0
+
+
+def test_rotation_steps_once_per_interval_and_clicks_step_once(demo_engine):
+    at = app_test(demo_engine, "huiyi")
+    at.toggle(key="meeting_rotate").set_value(True).run()
+    assert at.session_state["meeting_screen"] == 0  # switching rotation on does not skip
+    at.button(key="meeting_next").click().run()
+    assert at.session_state["meeting_screen"] == 1
+    at.button(key="meeting_next").click().run()
+    assert at.session_state["meeting_screen"] == 2
+    at.button(key="meeting_prev").click().run()
+    assert at.session_state["meeting_screen"] == 1
+    # The screen has been up longer than the interval: the next scheduled run advances once.
+    at.session_state["meeting_changed_at"] = time.monotonic() - 3600
+    at.run()
+    assert at.session_state["meeting_screen"] == 2
+    at.run()  # and not again until the interval has passed anew
+    assert at.session_state["meeting_screen"] == 2
 
 
 def test_chart_specs_carry_aggregates_only(demo_engine):

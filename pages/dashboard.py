@@ -118,7 +118,7 @@ with tab_export:
     )
     sheets = {t("dashboard.figures_sheet"): summary}
     for spec in dashboard.CHARTS:
-        sheets[t(f"dashboard.chart.{spec.key}")] = frames[spec.key]
+        sheets[t(f"dashboard.chart.{spec.key}")] = dashboard.chart_table(frames[spec.key], t)
     st.download_button(
         t("dashboard.download_excel_all"),
         data=lambda: exports.frame_excel(sheets),

@@ -158,3 +158,23 @@ def chart_frames(
             session=session, community_ids=community_ids, start=window.start, end=window.end
         )
     return frames
+
+
+# --- the charts' data as tables people read (Excel export) ---------------------------
+
+# Columns holding a code, and the message key of its label.
+_CODE_LABELS = {"kind": "proxy.kind.{}", "category": "events.category.{}"}
+_RATE_COLUMNS = ("rate", "on_time_rate", "fill_rate", "attendance_rate")
+
+
+def chart_table(frame: pd.DataFrame, t: Callable[[str], str]) -> pd.DataFrame:
+    """A chart's data as a table for people: codes as their labels, rates in percent, and
+    headers in the reader's language (dashboard.col.<column>)."""
+    table = frame.copy()
+    for column, key in _CODE_LABELS.items():
+        if column in table:
+            table[column] = [t(key.format(code)) for code in table[column]]
+    for column in _RATE_COLUMNS:
+        if column in table:
+            table[column] = (table[column] * 100).round(1)
+    return table.rename(columns={c: t(f"dashboard.col.{c}") for c in table.columns})

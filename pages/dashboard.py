@@ -4,11 +4,12 @@ comparison between communities, and the exports (PNG, PDF, Excel)."""
 import pandas as pd
 import streamlit as st
 
-from services import dashboard, exports
+from services import dashboard, elders, exports
 from services.access import page_spec
 from ui.actions import read
 from ui.figures import delta_color, format_delta, format_value
 from ui.filters import scope_filters, today
+from ui.fmt import day
 from ui.i18n import t
 from ui.session import page_guard
 
@@ -19,6 +20,45 @@ head.title(t("dashboard.title"))
 if switch.button(t("dashboard.meeting_mode"), icon=":material/slideshow:", key="dashboard_meeting"):
     st.switch_page("pages/meeting.py")
 
+
+def visit_alerts() -> None:
+    """The overdue list comes first: who has waited longest for a visit, today, whatever
+    period the figures below cover."""
+    overdue = read(elders.overdue_elders, actor=actor, today=today())
+    week = read(elders.due_this_week, actor=actor, today=today())
+    with st.container(border=True):
+        if overdue.total == 0:
+            st.success(t("dashboard.alerts_none", week=week.total), icon=":material/task_alt:")
+        else:
+            st.error(
+                t("dashboard.alerts", n=overdue.total, week=week.total),
+                icon=":material/notification_important:",
+            )
+            top = overdue.rows.head(5)
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("elders.name"): top["name"],
+                        t("elders.community"): top["community"] + " " + top["grid"].fillna(""),
+                        t("elders.last_visit"): [
+                            day(d) if d else t("elders.never") for d in top["last_visit"]
+                        ],
+                        t("elders.days_overdue"): top["overdue_by"],
+                        t("elders.visitors"): [
+                            v or "⚠ " + t("elders.unassigned") for v in top["visitors"]
+                        ],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                key="dashboard_overdue_table",
+            )
+        st.page_link(
+            "pages/elders.py", label=t("dashboard.alerts_open"), icon=":material/arrow_forward:"
+        )
+
+
+visit_alerts()
 scope = scope_filters(actor, prefix="dashboard")
 if scope is None:
     st.stop()

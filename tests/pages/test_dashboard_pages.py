@@ -2,11 +2,15 @@
 admin, and charts that send only aggregates."""
 
 import pyarrow as pa
+import streamlit as st
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from models.accounts import Account, Role
 from models.elders import Elder, Visit
 from services import dashboard
+from services.access import Actor
+from services.visits import visit_record
 from tests.conftest import app_test
 from ui.filters import today
 
@@ -31,7 +35,7 @@ def test_secretary_sees_every_figure_for_the_month(demo_engine):
 def test_street_admin_compares_communities(demo_engine):
     at = app_test(demo_engine, "admin", "pages/dashboard.py")
     at.toggle(key="dashboard_compare").set_value(True).run()
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value  # the comparison comes after the overdue alert
     assert table["社区"].tolist()[:5] == [
         "四千米社区",
         "前进社区",
@@ -48,3 +52,33 @@ def test_every_chart_sends_at_most_5000_rows(demo_engine):
     for chart in charts:
         rows = [pa.ipc.open_stream(d.data.data).read_all().num_rows for d in chart.proto.datasets]
         assert rows and 0 < max(rows) <= 5000
+
+
+def test_secretary_sees_the_overdue_elders_first_and_a_visit_clears_one(demo_engine):
+    at = app_test(demo_engine, "shuji")
+    alert = at.error[0].value
+    first = at.dataframe[0].value
+    most_overdue = first["姓名"].iloc[0]
+    overdue_total = int(alert.split(" 位老人")[0])
+    assert overdue_total > 0 and most_overdue
+    with Session(demo_engine) as s:
+        elder = s.exec(select(Elder).where(Elder.name == most_overdue)).first()
+        account = s.exec(select(Account).where(Account.username == "shuji")).one()
+        actor = Actor(account.id, "shuji", account.display_name, Role.secretary, 1)
+        visit_record(
+            session=s,
+            actor=actor,
+            elder_id=elder.id,
+            visited_on=today(),
+            mode="上门",
+            today=today(),
+        )
+        s.commit()
+    st.cache_data.clear()  # as ui.actions.write does after every write
+    at = app_test(demo_engine, "shuji")
+    if overdue_total == 1:
+        assert at.success[0].value.startswith("所有老人都在探访周期内")
+        assert not at.error
+    else:
+        assert int(at.error[0].value.split(" 位老人")[0]) == overdue_total - 1
+        assert most_overdue not in at.dataframe[0].value["姓名"].tolist()

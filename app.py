@@ -9,7 +9,7 @@ from ui.errors import friendly_errors
 from ui.i18n import language_switch, t
 from ui.session import complete_handoff, current_actor, sign_out
 
-st.set_page_config(page_title="社区服务协同看板", page_icon=":material/diversity_3:", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=":material/diversity_3:", layout="wide")
 
 actor = current_actor()
 if actor is None:

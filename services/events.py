@@ -7,22 +7,26 @@ counting people: a party of 3 takes 3 places.
 
 from __future__ import annotations
 
+import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from models.base import aware_utc, utcnow
+from models.base import aware_utc, local, utcnow
 from models.events import Event, EventStatus, Registration, RegistrationStatus
 from models.org import Community
-from models.volunteers import TaskKind
+from models.volunteers import Task, TaskKind, TaskStatus
 from services import audit, capacity, tasks
 from services.access import STAFF, Actor, mask_phone
 from services.db import local_bounds, month_of
 from services.errors import BoardError
+from services.i18n import DEFAULT_LANG, translate
 from services.volunteers import valid_phone
 
 CATEGORIES = ("heritage", "visit", "arts", "talk", "charity", "other")
@@ -108,8 +112,14 @@ def event_update(
     partner: str,
     description: str,
     waitlist: bool,
-) -> None:
+) -> list[int]:
+    """Edits a draft or published event. Capacity cannot fall below the people already
+    confirmed; more places go to the waitlist first, in arrival order (the shared guarded
+    counter). A linked staffing task follows the new time and venue. Returns the ids of
+    the promoted registrations."""
     event = _managed(session, actor, event_id)
+    if EventStatus(event.status) not in (EventStatus.draft, EventStatus.published):
+        raise BoardError("events.finished")
     _check(title, category, venue, starts_at, ends_at, capacity)
     if capacity < event.taken:
         raise BoardError("tasks.capacity_below_confirmed", n=event.taken)
@@ -130,30 +140,127 @@ def event_update(
             "waitlist": waitlist,
         },
     )
-    _promote(session, actor, event)
+    session.flush()
+    session.refresh(event)
+    if event.taken > event.capacity:  # a registration came in between: refuse, roll back
+        raise BoardError("tasks.capacity_below_confirmed", n=event.taken)
+    task = _staff_task(session, event.id)
+    if task is not None and TaskStatus(task.status) != TaskStatus.done:
+        tasks.task_update(
+            session=session,
+            actor=actor,
+            task_id=task.id,
+            title=task.title,
+            place=event.venue,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            capacity=task.capacity,
+            required_skills=task.required_skills,
+            description=task.description,
+        )
+    return _promote(session, actor, event)
 
 
-def event_set_status(*, session: Session, actor: Actor, event_id: int, status: EventStatus) -> None:
+def _staff_task(session: Session, event_id: int) -> Task | None:
+    """The event's staffing task: the one linked event_staff task that is not cancelled."""
+    return session.exec(
+        select(Task)
+        .where(
+            Task.event_id == event_id,
+            Task.kind == TaskKind.event_staff,
+            Task.status != TaskStatus.cancelled,
+        )
+        .order_by(Task.id)
+    ).first()
+
+
+def event_set_status(*, session: Session, actor: Actor, event_id: int, status: EventStatus) -> int:
+    """Publishes, cancels or ends an event. Cancelling also cancels its registrations
+    (rows kept, status cancelled, places released) and its staffing task, in the same
+    transaction, each change audited. Returns how many registrations were cancelled."""
     event = _managed(session, actor, event_id)
-    if EventStatus(status) not in EVENT_STATUS_NEXT[EventStatus(event.status)]:
+    status = EventStatus(status)
+    if status not in EVENT_STATUS_NEXT[EventStatus(event.status)]:
         raise BoardError("events.status_invalid")
-    audit.apply_changes(
-        session, actor_id=actor.id, row=event, values={"status": EventStatus(status)}
+    audit.apply_changes(session, actor_id=actor.id, row=event, values={"status": status})
+    if status != EventStatus.cancelled:
+        return 0
+    live = session.exec(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status.in_([RegistrationStatus.confirmed, RegistrationStatus.waitlisted]),
+        )
+    ).all()
+    confirmed_people = sum(
+        r.party_size for r in live if RegistrationStatus(r.status) == RegistrationStatus.confirmed
     )
+    for registration in live:
+        audit.apply_changes(
+            session,
+            actor_id=actor.id,
+            row=registration,
+            values={"status": RegistrationStatus.cancelled},
+        )
+    if confirmed_people:
+        capacity.release(session, Event, event.id, confirmed_people)
+        session.refresh(event)
+    task = _staff_task(session, event.id)
+    if task is not None and TaskStatus(task.status) != TaskStatus.done:
+        tasks.task_set_status(
+            session=session, actor=actor, task_id=task.id, status=TaskStatus.cancelled
+        )
+    return len(live)
 
 
-def event_request_staff(*, session: Session, actor: Actor, event_id: int, volunteers: int) -> int:
-    """Asks for N volunteers: a linked task in the sign-up flow."""
+@dataclass(frozen=True)
+class StaffingResult:
+    task_id: int
+    created: bool  # False: the existing staffing task got the new number of places
+
+
+def event_request_staff(
+    *,
+    session: Session,
+    actor: Actor,
+    event_id: int,
+    volunteers: int,
+    lang: str = DEFAULT_LANG,
+    now: datetime | None = None,
+) -> StaffingResult:
+    """Asks for N volunteers: one linked task in the sign-up flow per event. A second
+    request changes that task's number of places (more places go to its waitlist first)."""
     event = _managed(session, actor, event_id)
+    status = EventStatus(event.status)
+    if status == EventStatus.draft:
+        raise BoardError("events.staff_draft")
+    if status == EventStatus.cancelled:
+        raise BoardError("events.staff_cancelled")
+    if status == EventStatus.done or aware_utc(event.ends_at) <= (now or utcnow()):
+        raise BoardError("events.staff_over")
     if volunteers is None or volunteers < 1:
         raise BoardError("tasks.capacity_invalid")
     audit.apply_changes(
         session, actor_id=actor.id, row=event, values={"volunteers_needed": volunteers}
     )
-    return tasks.task_create(
+    task = _staff_task(session, event.id)
+    if task is not None:
+        tasks.task_update(
+            session=session,
+            actor=actor,
+            task_id=task.id,
+            title=task.title,
+            place=task.place,
+            starts_at=task.starts_at,
+            ends_at=task.ends_at,
+            capacity=volunteers,
+            required_skills=task.required_skills,
+            description=task.description,
+        )
+        return StaffingResult(task.id, created=False)
+    task_id = tasks.task_create(
         session=session,
         actor=actor,
-        title=f"活动服务：{event.title}",
+        title=translate("events.staff_task_title", lang, title=event.title),
         kind=TaskKind.event_staff,
         community_id=event.community_id,
         starts_at=event.starts_at,
@@ -163,6 +270,7 @@ def event_request_staff(*, session: Session, actor: Actor, event_id: int, volunt
         description=event.description,
         event_id=event.id,
     )
+    return StaffingResult(task_id, created=True)
 
 
 def event_close(
@@ -286,6 +394,15 @@ def _promote(session: Session, actor: Actor | None, event: Event) -> list[int]:
     return [r.id for r in promoted]
 
 
+def _same_phone(stored: str, typed: str) -> bool:
+    """Whether a typed phone is the stored one, normalised as on registration
+    ("138 0000-0001" is 13800000001); an invalid phone matches nothing."""
+    try:
+        return valid_phone(typed) == stored
+    except BoardError:
+        return False
+
+
 def registration_cancel(
     *, session: Session, code: str, phone: str, actor: Actor | None = None
 ) -> list[int]:
@@ -293,7 +410,7 @@ def registration_cancel(
     registration = session.exec(
         select(Registration).where(Registration.code == (code or "").strip().upper())
     ).first()
-    if registration is None or (actor is None and registration.phone != (phone or "").strip()):
+    if registration is None or (actor is None and not _same_phone(registration.phone, phone)):
         raise BoardError("events.registration_not_found")
     event = session.get(Event, registration.event_id)
     if actor is not None:
@@ -320,6 +437,8 @@ def registration_check_in(
 ) -> str:
     """Checks a registration in at the door by its code (or the row's code). Returns the name."""
     event = _managed(session, actor, event_id)
+    if EventStatus(event.status) == EventStatus.cancelled:
+        raise BoardError("events.check_in_cancelled")
     registration = session.exec(
         select(Registration).where(
             Registration.event_id == event.id, Registration.code == (code or "").strip().upper()
@@ -348,6 +467,7 @@ class EventCard:
     id: int
     title: str
     category: str
+    community_id: int
     community: str
     venue: str
     starts_at: datetime
@@ -403,6 +523,7 @@ def _cards(session: Session, conditions: list, order, limit: int) -> list[EventC
             id=e.id,
             title=e.title,
             category=e.category,
+            community_id=e.community_id,
             community=cname,
             venue=e.venue,
             starts_at=aware_utc(e.starts_at),
@@ -437,6 +558,27 @@ def programme(
     if community_id is not None:
         conditions.append(Event.community_id == community_id)
     return _cards(session, conditions, Event.starts_at, limit)
+
+
+@dataclass(frozen=True)
+class ProgrammeCommunity:
+    id: int
+    name: str
+
+
+def programme_communities(
+    *, session: Session, now: datetime | None = None
+) -> list[ProgrammeCommunity]:
+    """The communities that have upcoming published events: the programme's filter."""
+    now = now or utcnow()
+    rows = session.exec(
+        select(Community.id, Community.name)
+        .join(Event, Event.community_id == Community.id)
+        .where(Event.status == EventStatus.published, Event.starts_at > now)
+        .distinct()
+        .order_by(Community.id)
+    ).all()
+    return [ProgrammeCommunity(cid, name) for cid, name in rows]
 
 
 def event_list(
@@ -494,6 +636,93 @@ def event_roster(*, session: Session, actor: Actor, event_id: int) -> pd.DataFra
             "checked_in_at",
         ],
     )
+
+
+def _span_text(start: datetime, end: datetime) -> str:
+    a, b = local(start), local(end)
+    if a.date() == b.date():
+        return f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}"
+    return f"{a:%Y-%m-%d %H:%M} – {b:%Y-%m-%d %H:%M}"
+
+
+def event_sign_in_sheet(
+    *, session: Session, actor: Actor, event_id: int, lang: str = DEFAULT_LANG
+) -> bytes:
+    """The printable sign-in sheet (Excel, set up for A4 portrait): the event's title,
+    time and venue on top, then one row per confirmed registration in arrival order with
+    a blank column to sign. Phones are masked on paper whoever prints it."""
+    event = _managed(session, actor, event_id)
+    rows = session.exec(
+        select(Registration)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.confirmed,
+        )
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+
+    def tr(key: str, **params) -> str:
+        return translate(key, lang, **params)
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = tr("events.sign_in_sheet")[:31]
+    headers = [
+        tr("events.no"),
+        tr("events.name"),
+        tr("events.phone"),
+        tr("events.party_short"),
+        tr("events.code"),
+        tr("events.signature"),
+    ]
+    widths = [7, 16, 16, 8, 12, 30]
+    last = chr(ord("A") + len(headers) - 1)
+    sheet.append([f"{event.title} · {tr('events.sign_in_sheet')}"])
+    sheet.append(
+        [
+            tr(
+                "events.sheet_when_where",
+                when=_span_text(event.starts_at, event.ends_at),
+                venue=event.venue,
+            )
+        ]
+    )
+    sheet.append(
+        [tr("events.sheet_totals", groups=len(rows), people=sum(r.party_size for r in rows))]
+    )
+    for line in (1, 2, 3):
+        sheet.merge_cells(f"A{line}:{last}{line}")
+    sheet["A1"].font = Font(size=16, bold=True)
+    sheet.row_dimensions[1].height = 28
+    sheet.append(headers)
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cell.border = box
+    for number, r in enumerate(rows, start=1):
+        sheet.append([number, r.name, mask_phone(r.phone), r.party_size, r.code, ""])
+        line = sheet.max_row
+        sheet.row_dimensions[line].height = 30  # room for a signature
+        for cell in sheet[line]:
+            cell.border = box
+            cell.alignment = Alignment(vertical="center")
+    for column, width in zip("ABCDEF", widths, strict=True):
+        sheet.column_dimensions[column].width = width
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = sheet.ORIENTATION_PORTRAIT
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages tall as needed
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "4:4"  # the column headings on every page
+    sheet.print_options.gridLines = True
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = tr("events.sheet_page")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 # --- figures and charts -----------------------------------------------------------------

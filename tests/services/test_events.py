@@ -1,17 +1,21 @@
 """Event registrations: party sizes against capacity under concurrency, the waitlist and
 promotion, the rules, check-in and the figures."""
 
+import dataclasses
+import io
 import random
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from models.audit import AuditEntry
 from models.base import utcnow
 from models.events import Event, Registration
-from models.volunteers import Task
-from services import db, events
+from models.volunteers import Signup, Task
+from services import db, events, tasks
 from services.errors import BoardError
 from tests import factories
 
@@ -22,13 +26,20 @@ def w(session):
 
 
 def make_event(
-    session, w, *, capacity=10, starts_in=timedelta(days=3), waitlist=True, publish=True
+    session,
+    w,
+    *,
+    capacity=10,
+    starts_in=timedelta(days=3),
+    waitlist=True,
+    publish=True,
+    title="齐包非遗烧卖体验",
 ):
     starts = utcnow() + starts_in
     eid = events.event_create(
         session=session,
         actor=w.shuji,
-        title="齐包非遗烧卖体验",
+        title=title,
         category="heritage",
         community_id=w.community_id,
         venue="社区党群服务中心",
@@ -43,9 +54,33 @@ def make_event(
     return eid
 
 
-def register(session, eid, phone, party=1, **kw):
+def register(session, eid, phone, party=1, name="居民", **kw):
     return events.registration_create(
-        session=session, event_id=eid, name="居民", phone=phone, party_size=party, **kw
+        session=session, event_id=eid, name=name, phone=phone, party_size=party, **kw
+    )
+
+
+def statuses(session, eid):
+    rows = session.exec(select(Registration).where(Registration.event_id == eid)).all()
+    return {r.phone: str(r.status) for r in rows}
+
+
+def edit(session, w, eid, **changes):
+    event = session.get(Event, eid)
+    values = {
+        "title": event.title,
+        "category": event.category,
+        "venue": event.venue,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "capacity": event.capacity,
+        "organiser": event.organiser,
+        "partner": event.partner,
+        "description": event.description,
+        "waitlist": event.waitlist,
+    }
+    return events.event_update(
+        session=session, actor=w.shuji, event_id=eid, **{**values, **changes}
     )
 
 
@@ -142,26 +177,274 @@ def test_check_in_by_code(session, w):
     assert err.value.key == "events.code_unknown"
 
 
-def test_staffing_creates_a_linked_task(session, w):
+def test_staffing_creates_one_linked_task_and_a_second_request_changes_its_places(session, w):
     eid = make_event(session, w)
-    events.event_request_staff(session=session, actor=w.shuji, event_id=eid, volunteers=3)
+    first = events.event_request_staff(session=session, actor=w.shuji, event_id=eid, volunteers=3)
+    assert first.created
+    second = events.event_request_staff(session=session, actor=w.shuji, event_id=eid, volunteers=5)
+    session.commit()
+    assert (second.task_id, second.created) == (first.task_id, False)
+    task = session.exec(select(Task)).one()  # still one task
+    assert (task.event_id, task.kind, task.capacity) == (eid, "event_staff", 5)
+    assert task.title == "活动服务：齐包非遗烧卖体验"
+    assert session.get(Event, eid).volunteers_needed == 5
+
+
+def test_staffing_title_in_the_requesting_language(session, w):
+    eid = make_event(session, w)
+    events.event_request_staff(
+        session=session, actor=w.shuji, event_id=eid, volunteers=2, lang="en"
+    )
+    assert session.exec(select(Task.title)).one() == "Event service: 齐包非遗烧卖体验"
+
+
+@pytest.mark.parametrize(
+    ("setup", "key"),
+    [
+        ({"publish": False}, "events.staff_draft"),
+        ({"cancel": True}, "events.staff_cancelled"),
+        ({"starts_in": timedelta(hours=-3)}, "events.staff_over"),
+    ],
+)
+def test_staffing_refused_for_draft_cancelled_or_past_events(session, w, setup, key):
+    cancel = setup.pop("cancel", False)
+    eid = make_event(session, w, **setup)
+    if cancel:
+        events.event_set_status(session=session, actor=w.shuji, event_id=eid, status="cancelled")
+        session.commit()
+    with pytest.raises(BoardError) as err:
+        events.event_request_staff(session=session, actor=w.shuji, event_id=eid, volunteers=3)
+    assert err.value.key == key
+    session.rollback()
+    assert session.exec(select(Task)).all() == []
+
+
+def test_more_capacity_promotes_the_waitlist_in_arrival_order(session, w):
+    eid = make_event(session, w, capacity=4)
+    register(session, eid, "13800000001", 4)
+    register(session, eid, "13800000002", 3)
+    register(session, eid, "13800000003", 2)
+    register(session, eid, "13800000004", 4)
+    session.commit()
+    promoted = edit(session, w, eid, capacity=10, title="齐包烧卖体验（加场）")
+    session.commit()
+    assert len(promoted) == 2  # the party of 4 that came last does not fit in the 1 left
+    assert statuses(session, eid) == {
+        "13800000001": "confirmed",
+        "13800000002": "confirmed",
+        "13800000003": "confirmed",
+        "13800000004": "waitlisted",
+    }
+    session.expire_all()
+    event = session.get(Event, eid)
+    assert (event.taken, event.capacity, event.title) == (9, 10, "齐包烧卖体验（加场）")
+    changes = session.exec(
+        select(AuditEntry.row_id).where(
+            AuditEntry.table_name == "registration", AuditEntry.action == "update"
+        )
+    ).all()
+    assert sorted(changes) == sorted(promoted)
+
+
+def test_capacity_cannot_fall_below_the_people_confirmed(session, w):
+    eid = make_event(session, w, capacity=10)
+    register(session, eid, "13800000001", 6)
+    with pytest.raises(BoardError) as err:
+        edit(session, w, eid, capacity=5)
+    assert (err.value.key, err.value.params) == ("tasks.capacity_below_confirmed", {"n": 6})
+
+
+def test_editing_moves_the_staffing_task_and_a_cancelled_event_cannot_be_edited(session, w):
+    eid = make_event(session, w)
+    events.event_request_staff(session=session, actor=w.shuji, event_id=eid, volunteers=2)
+    new_start = utcnow() + timedelta(days=5)
+    edit(
+        session,
+        w,
+        eid,
+        starts_at=new_start,
+        ends_at=new_start + timedelta(hours=3),
+        venue="社区文化广场",
+    )
+    session.commit()
     task = session.exec(select(Task)).one()
-    assert (task.event_id, task.kind, task.capacity) == (eid, "event_staff", 3)
+    assert (task.starts_at, task.ends_at, task.place) == (
+        new_start,
+        new_start + timedelta(hours=3),
+        "社区文化广场",
+    )
+    events.event_set_status(session=session, actor=w.shuji, event_id=eid, status="cancelled")
+    with pytest.raises(BoardError) as err:
+        edit(session, w, eid, title="改名")
+    assert err.value.key == "events.finished"
+
+
+def test_staff_cancel_a_registration_for_a_caller_and_the_waitlist_moves_up(session, w):
+    eid = make_event(session, w, capacity=3)
+    first = register(session, eid, "13800000001", 3)
+    register(session, eid, "13800000002", 2)
+    promoted = events.registration_cancel(session=session, code=first.code, phone="", actor=w.shuji)
+    session.commit()
+    assert len(promoted) == 1
+    assert statuses(session, eid) == {"13800000001": "cancelled", "13800000002": "confirmed"}
+    entry = session.exec(
+        select(AuditEntry).where(
+            AuditEntry.table_name == "registration", AuditEntry.action == "update"
+        )
+    ).first()
+    assert entry.account_id == w.shuji.id
+
+
+def test_a_volunteer_or_other_community_cannot_cancel_for_a_caller(session, w):
+    other = factories.world(session, "归化社区")
+    eid = make_event(session, w)
+    r = register(session, eid, "13800000001")
+    with pytest.raises(BoardError) as err:
+        events.registration_cancel(session=session, code=r.code, phone="", actor=other.shuji)
+    assert err.value.key == "access.other_community"
+
+
+@pytest.mark.parametrize("typed", ["138 0000 0001", "138-0000-0001", " 13800000001 "])
+def test_cancel_by_phone_normalises_it_as_on_registration(session, w, typed):
+    eid = make_event(session, w)
+    r = register(session, eid, "138 0000 0001")
+    assert statuses(session, eid) == {"13800000001": "confirmed"}
+    events.registration_cancel(session=session, code=r.code.lower(), phone=typed)
+    assert statuses(session, eid) == {"13800000001": "cancelled"}
+
+
+def test_cancel_with_a_wrong_phone_is_refused(session, w):
+    eid = make_event(session, w)
+    r = register(session, eid, "13800000001")
+    for typed in ("13800000002", "12345", ""):
+        with pytest.raises(BoardError) as err:
+            events.registration_cancel(session=session, code=r.code, phone=typed)
+        assert err.value.key == "events.registration_not_found"
+    assert statuses(session, eid) == {"13800000001": "confirmed"}
+
+
+def _staffed_event_with_people(session, w):
+    eid = make_event(session, w, capacity=3)
+    register(session, eid, "13800000001", 2)
+    register(session, eid, "13800000002", 2)  # waitlisted
+    staffing = events.event_request_staff(
+        session=session, actor=w.shuji, event_id=eid, volunteers=2
+    )
+    vid = factories.volunteer(session, w.community_id)
+    session.add(Signup(task_id=staffing.task_id, volunteer_id=vid, status="confirmed"))
+    task = session.get(Task, staffing.task_id)
+    task.taken = 1
+    session.add(task)
+    session.commit()
+    return eid, staffing.task_id
+
+
+def test_cancelling_an_event_cancels_its_registrations_and_staffing_task(session, w):
+    eid, task_id = _staffed_event_with_people(session, w)
+    n = events.event_set_status(session=session, actor=w.shuji, event_id=eid, status="cancelled")
+    session.commit()
+    session.expire_all()
+    assert n == 2
+    assert statuses(session, eid) == {"13800000001": "cancelled", "13800000002": "cancelled"}
+    assert session.get(Event, eid).taken == 0
+    assert session.get(Task, task_id).status == "cancelled"
+    audited = session.exec(
+        select(AuditEntry.table_name, AuditEntry.row_id).where(AuditEntry.action == "update")
+    ).all()
+    assert {table for table, _ in audited} >= {"event", "registration", "task"}
+    assert len([1 for table, _ in audited if table == "registration"]) == 2
+
+
+def test_cancelling_an_event_is_one_transaction(engine, session, w, monkeypatch):
+    eid, task_id = _staffed_event_with_people(session, w)
+
+    def broken(**_kw):
+        raise BoardError("tasks.status_not_allowed")
+
+    monkeypatch.setattr(tasks, "task_set_status", broken)
+    with pytest.raises(BoardError), db.transaction(engine) as s:
+        events.event_set_status(session=s, actor=w.shuji, event_id=eid, status="cancelled")
+    with Session(engine) as s:
+        assert s.get(Event, eid).status == "published"
+        assert s.get(Event, eid).taken == 2
+        assert statuses(s, eid) == {"13800000001": "confirmed", "13800000002": "waitlisted"}
+        assert s.get(Task, task_id).status == "open"
+
+
+def test_check_in_refused_for_a_cancelled_event(session, w):
+    eid = make_event(session, w)
+    r = register(session, eid, "13800000001")
+    events.event_set_status(session=session, actor=w.shuji, event_id=eid, status="cancelled")
+    with pytest.raises(BoardError) as err:
+        events.registration_check_in(session=session, actor=w.shuji, event_id=eid, code=r.code)
+    assert err.value.key == "events.check_in_cancelled"
+    row = session.exec(select(Registration)).one()
+    assert (row.attended, row.checked_in_at) == (False, None)
+
+
+def test_sign_in_sheet_is_set_up_for_printing_with_phones_masked(session, w):
+    eid = make_event(session, w, capacity=5)
+    register(session, eid, "13812341234", 2, name="乌日娜")
+    register(session, eid, "13900001111", 3, name="王建国")
+    register(session, eid, "13700002222", 2, name="候补者")  # waitlisted: not on the sheet
+    gone = register(session, eid, "13600003333", 1, name="取消者")
+    events.registration_cancel(session=session, code=gone.code, phone="13600003333")
+    session.commit()
+    data = events.event_sign_in_sheet(session=session, actor=w.shuji, event_id=eid)
+    sheet = load_workbook(io.BytesIO(data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "齐包非遗烧卖体验 · 签到表"
+    assert "社区党群服务中心" in values[1][0] and "时间：" in values[1][0]
+    assert values[2][0] == "正式报名 2 组，共 5 人"
+    assert values[3] == ("序号", "姓名", "手机号", "人数", "签到码", "签名")
+    codes = {r.name: r.code for r in session.exec(select(Registration))}
+    assert values[4:] == [
+        (1, "乌日娜", "138****1234", 2, codes["乌日娜"], None),
+        (2, "王建国", "139****1111", 3, codes["王建国"], None),
+    ]
+    assert "13812341234" not in repr(values)
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation) == (9, "portrait")  # 9 is A4
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$4:$4"
+    assert sheet.print_options.gridLines
+
+
+def test_programme_filters_by_community(session, w):
+    other = factories.world(session, "归化社区")
+    here = make_event(session, w)
+    there = make_event(session, other, title="马头琴欣赏会")
+    make_event(session, other, publish=False, title="草稿活动")
+    assert {c.id for c in events.programme(session=session)} == {here, there}
+    assert [c.id for c in events.programme(session=session, community_id=other.community_id)] == [
+        there
+    ]
+    assert events.programme_communities(session=session) == [
+        events.ProgrammeCommunity(w.community_id, "四千米社区"),
+        events.ProgrammeCommunity(other.community_id, "归化社区"),
+    ]
 
 
 def test_programme_holds_no_personal_data_and_figures(session, w):
     eid = make_event(session, w, capacity=10)
     make_event(session, w, publish=False)
-    r = register(session, eid, "13800000001", 4)
-    register(session, eid, "13800000002", 2)
+    r = register(session, eid, "13800000001", 4, name="乌日娜")
+    register(session, eid, "13800000002", 2, name="王建国")
     cards = events.programme(session=session)
     assert [c.id for c in cards] == [eid] and cards[0].places_left == 4
-    assert "13800000001" not in repr(cards)
+    # a card has no field for a registrant, and no value on it names one or their phone
+    fields = {f.name for f in dataclasses.fields(events.EventCard)}
+    assert not fields & {"name", "phone", "code", "registrations"}
+    shown = " ".join(str(v) for v in dataclasses.asdict(cards[0]).values())
+    for private in ("乌日娜", "王建国", "13800000001", "13800000002", r.code):
+        assert private not in shown
     event = session.get(Event, eid)
     event.starts_at = utcnow() - timedelta(hours=1)  # the event has begun
     session.add(event)
     events.registration_check_in(session=session, actor=w.shuji, event_id=eid, code=r.code)
     session.commit()
+    assert events.programme(session=session) == []  # begun: off the programme
     today = utcnow().date()
     figures = events.event_figures(
         session=session,
@@ -175,4 +458,3 @@ def test_programme_holds_no_personal_data_and_figures(session, w):
         "attendance_rate": pytest.approx(4 / 6),
         "fill_rate": pytest.approx(0.6),
     }
-    assert date.today()

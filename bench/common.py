@@ -22,6 +22,19 @@ STREET_DB = OUTPUT / "street.db"
 SEED = 7
 
 
+def quiet_streamlit() -> None:
+    """Rendering pages outside `streamlit run` makes Streamlit warn on every run ("No
+    runtime found", "missing ScriptRunContext"); the figures are what this prints."""
+    import logging
+
+    import streamlit.testing.v1  # noqa: F401 (creates the loggers of the runtime it drives)
+    from streamlit.logger import _loggers
+
+    # AppTest resets the log level on each run; a filter stays.
+    for logger in _loggers.values():
+        logger.addFilter(lambda record: record.levelno >= logging.ERROR)
+
+
 def street_database() -> str:
     """The street-sized demo (20 communities, 150,000 visits, ...), built once and reused."""
     from services import demo, migrate
@@ -42,6 +55,7 @@ def street_database() -> str:
         partial.rename(STREET_DB)
         print(f"  built in {time.perf_counter() - started:.1f}s", flush=True)
     os.environ["DATABASE_URL"] = url
+    quiet_streamlit()
     return url
 
 

@@ -2,19 +2,19 @@
 door, a printable sign-in sheet, staffing, the summary afterwards, and the charts."""
 
 from datetime import datetime, time, timedelta
+from functools import partial
 
-import pandas as pd
 import streamlit as st
 
-from models.base import LOCAL_TZ
+from models.base import LOCAL_TZ, local
 from models.events import EventStatus
-from services import charts, events, exports
+from services import charts, events
 from services.org import community_list
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import flash, read, read_fresh, show_flash, write
 from ui.filters import today
 from ui.fmt import span, when
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.session import page_guard
 
 actor = page_guard("events")
@@ -117,15 +117,37 @@ with tab_list:
                 st.write(t("events.partner_is", partner=card.partner))
         with side:
             for target in sorted(events.EVENT_STATUS_NEXT[EventStatus(card.status)]):
+                if target == EventStatus.cancelled:
+                    continue
                 if st.button(
                     t(f"events.to.{target.value}"), key=f"events_to_{target.value}", width="stretch"
                 ) and write(events.event_set_status, actor=actor, event_id=card.id, status=target):
                     flash(t("common.saved"))
                     st.rerun()
-            if card.status in ("draft", "published"):
+            if EventStatus.cancelled in events.EVENT_STATUS_NEXT[EventStatus(card.status)]:
+                with st.popover(
+                    t("events.to.cancelled"), icon=":material/event_busy:", width="stretch"
+                ):
+                    live = card.taken + card.waitlisted
+                    st.warning(t("events.cancel_event_warning", n=live))
+                    if st.button(
+                        t("events.confirm_cancel_event"), key="events_to_cancelled", type="primary"
+                    ):
+                        cancelled = write(
+                            events.event_set_status,
+                            actor=actor,
+                            event_id=card.id,
+                            status=EventStatus.cancelled,
+                        )
+                        if cancelled is not None:
+                            flash(t("events.event_cancelled", n=int(cancelled)))
+                            st.rerun()
+            if card.status == "published":
                 with st.popover(
                     t("events.staffing"), icon=":material/volunteer_activism:", width="stretch"
                 ):
+                    if card.volunteers_needed:
+                        st.caption(t("events.staff_existing", n=card.volunteers_needed))
                     n = st.number_input(
                         t("events.volunteers_needed"),
                         1,
@@ -133,25 +155,110 @@ with tab_list:
                         max(1, card.volunteers_needed or 3),
                         key="events_staff_n",
                     )
-                    if st.button(t("events.ask_volunteers"), key="events_staff") and write(
-                        events.event_request_staff, actor=actor, event_id=card.id, volunteers=int(n)
-                    ):
-                        flash(t("events.staff_task_made", n=int(n)))
+                    if st.button(t("events.ask_volunteers"), key="events_staff"):
+                        staffed = write(
+                            events.event_request_staff,
+                            actor=actor,
+                            event_id=card.id,
+                            volunteers=int(n),
+                            lang=lang(),
+                        )
+                        if staffed:
+                            key = "staff_task_made" if staffed.created else "staff_task_updated"
+                            flash(t(f"events.{key}", n=int(n)))
+                            st.rerun()
+
+        if card.status in ("draft", "published"):
+            with (
+                st.expander(t("events.edit"), icon=":material/edit:"),
+                st.form(f"events_edit_{card.id}"),
+            ):
+                starts, ends = local(card.starts_at), local(card.ends_at)
+                e1, e2 = st.columns(2)
+                e_title = e1.text_input(
+                    t("events.title"), card.title, key=f"events_edit_title_{card.id}"
+                )
+                e_category = e2.selectbox(
+                    t("events.category"),
+                    events.CATEGORIES,
+                    index=events.CATEGORIES.index(card.category),
+                    format_func=category_label,
+                    key=f"events_edit_category_{card.id}",
+                )
+                e_venue = e1.text_input(
+                    t("events.venue"), card.venue, key=f"events_edit_venue_{card.id}"
+                )
+                e_partner = e2.text_input(
+                    t("events.partner"), card.partner, key=f"events_edit_partner_{card.id}"
+                )
+                f1, f2, f3, f4 = st.columns(4)
+                e_day = f1.date_input(
+                    t("tasks.day"), starts.date(), key=f"events_edit_day_{card.id}"
+                )
+                e_start = f2.time_input(
+                    t("tasks.start"), starts.time(), key=f"events_edit_start_{card.id}"
+                )
+                e_end = f3.time_input(t("tasks.end"), ends.time(), key=f"events_edit_end_{card.id}")
+                e_cap = f4.number_input(
+                    t("events.capacity"),
+                    1,
+                    2000,
+                    card.capacity,
+                    key=f"events_edit_capacity_{card.id}",
+                )
+                e_organiser = e1.text_input(
+                    t("events.organiser"), card.organiser, key=f"events_edit_organiser_{card.id}"
+                )
+                e_description = st.text_area(
+                    t("events.description"),
+                    card.description,
+                    key=f"events_edit_description_{card.id}",
+                )
+                e_waitlist = st.checkbox(
+                    t("events.allow_waitlist"), card.waitlist, key=f"events_edit_waitlist_{card.id}"
+                )
+                if st.form_submit_button(t("events.save"), type="primary"):
+                    promoted = write(
+                        events.event_update,
+                        actor=actor,
+                        event_id=card.id,
+                        title=e_title,
+                        category=e_category,
+                        venue=e_venue,
+                        starts_at=datetime.combine(e_day, e_start, LOCAL_TZ),
+                        ends_at=datetime.combine(e_day, e_end, LOCAL_TZ),
+                        capacity=int(e_cap),
+                        organiser=e_organiser,
+                        partner=e_partner,
+                        description=e_description,
+                        waitlist=e_waitlist,
+                    )
+                    if promoted is not None:
+                        flash(
+                            t("events.updated_promoted", title=e_title, n=len(promoted))
+                            if promoted
+                            else t("events.updated", title=e_title)
+                        )
                         st.rerun()
 
         roster = read_fresh(events.event_roster, actor=actor, event_id=card.id)
         st.markdown(f"#### {t('events.door')}")
-        d1, d2 = st.columns([2, 1], vertical_alignment="bottom")
-        code = d1.text_input(t("events.code"), key="events_checkin_code", max_chars=6)
-        if d2.button(t("events.check_in"), key="events_checkin", type="primary", width="stretch"):
-            name = write(events.registration_check_in, actor=actor, event_id=card.id, code=code)
-            if name:
-                flash(t("events.checked_in", name=name), clear=("events_checkin_code",))
-                st.rerun()
+        if card.status == "cancelled":
+            st.info(t("events.door_closed"), icon=":material/event_busy:")
+        else:
+            d1, d2 = st.columns([2, 1], vertical_alignment="bottom")
+            code = d1.text_input(t("events.code"), key="events_checkin_code", max_chars=6)
+            if d2.button(
+                t("events.check_in"), key="events_checkin", type="primary", width="stretch"
+            ):
+                name = write(events.registration_check_in, actor=actor, event_id=card.id, code=code)
+                if name:
+                    flash(t("events.checked_in", name=name), clear=("events_checkin_code",))
+                    st.rerun()
         if roster.empty:
             st.caption(t("events.no_registrations"))
         for row in roster.itertuples():
-            a, b, c = st.columns([3, 3, 2], vertical_alignment="center")
+            a, b, c, d = st.columns([3, 3, 1.3, 1.3], vertical_alignment="center")
             a.write(
                 f"**{row.name}** · {row.party_size}{t('events.people')}"
                 + (f" · {t('events.tourist')}" if row.visitor else "")
@@ -161,7 +268,8 @@ with tab_list:
             )
             b.write(f"{row.phone} · {row.code} · {state}")
             if (
-                row.status == "confirmed"
+                card.status != "cancelled"
+                and row.status == "confirmed"
                 and not row.attended
                 and c.button(t("events.check_in"), key=f"events_in_{row.id}")
                 and write(
@@ -169,26 +277,37 @@ with tab_list:
                 )
             ):
                 st.rerun()
-        if not roster.empty:
-            sheet = roster[roster["status"] == "confirmed"]
+            if row.status in ("confirmed", "waitlisted") and not row.attended:
+                with d.popover(t("events.cancel"), width="stretch"):
+                    st.write(t("events.cancel_registration_confirm", name=row.name))
+                    if st.button(
+                        t("events.confirm_cancel"), key=f"events_cancel_{row.id}", type="primary"
+                    ) and (
+                        write(
+                            events.registration_cancel,
+                            actor=actor,
+                            code=row.code,
+                            phone="",
+                        )
+                        is not None
+                    ):
+                        flash(t("events.registration_cancelled", name=row.name))
+                        st.rerun()
+        if (roster["status"] == "confirmed").any():
             st.download_button(
                 t("events.sign_in_sheet"),
                 key="events_sheet",
                 icon=":material/print:",
-                data=lambda: exports.frame_excel(
-                    {
-                        t("events.sign_in_sheet"): pd.DataFrame(
-                            {
-                                t("events.no"): range(1, len(sheet) + 1),
-                                t("events.name"): sheet["name"].tolist(),
-                                t("events.party"): sheet["party_size"].tolist(),
-                                t("events.code"): sheet["code"].tolist(),
-                                t("events.signature"): [""] * len(sheet),
-                            }
-                        )
-                    }
+                # made on click, outside this run: everything it needs is bound now
+                data=partial(
+                    read_fresh,
+                    events.event_sign_in_sheet,
+                    actor=actor,
+                    event_id=card.id,
+                    lang=lang(),
                 ),
                 file_name=f"sign-in-{card.id}.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         if card.status in ("published", "done") and card.starts_at.date() <= now:
             with (

@@ -122,7 +122,7 @@ def event_update(
         raise BoardError("events.finished")
     _check(title, category, venue, starts_at, ends_at, capacity)
     if capacity < event.taken:
-        raise BoardError("tasks.capacity_below_confirmed", n=event.taken)
+        raise BoardError("events.capacity_below_confirmed", n=event.taken)
     audit.apply_changes(
         session,
         actor_id=actor.id,
@@ -143,7 +143,7 @@ def event_update(
     session.flush()
     session.refresh(event)
     if event.taken > event.capacity:  # a registration came in between: refuse, roll back
-        raise BoardError("tasks.capacity_below_confirmed", n=event.taken)
+        raise BoardError("events.capacity_below_confirmed", n=event.taken)
     task = _staff_task(session, event.id)
     if task is not None and TaskStatus(task.status) != TaskStatus.done:
         tasks.task_update(

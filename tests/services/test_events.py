@@ -251,7 +251,7 @@ def test_capacity_cannot_fall_below_the_people_confirmed(session, w):
     register(session, eid, "13800000001", 6)
     with pytest.raises(BoardError) as err:
         edit(session, w, eid, capacity=5)
-    assert (err.value.key, err.value.params) == ("tasks.capacity_below_confirmed", {"n": 6})
+    assert (err.value.key, err.value.params) == ("events.capacity_below_confirmed", {"n": 6})
 
 
 def test_editing_moves_the_staffing_task_and_a_cancelled_event_cannot_be_edited(session, w):

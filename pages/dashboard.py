@@ -114,10 +114,23 @@ with tab_compare:
             period=scope.period,
             today=today(),
         )
-        shown = table.rename(
+        readable = table.assign(
+            **{
+                s.key: [format_value(None if pd.isna(v) else v, s.fmt) for v in table[s.key]]
+                for s in dashboard.FIGURES
+            }
+        )
+        shown = readable.rename(
             columns={"community": t("dashboard.community")}
             | {s.key: t(f"dashboard.fig.{s.key}") for s in dashboard.FIGURES}
         )
+        figure_key = st.selectbox(
+            t("dashboard.compare_figure"),
+            [s.key for s in dashboard.FIGURES],
+            format_func=lambda key: t(f"dashboard.fig.{key}"),
+            key="dashboard_compare_figure",
+        )
+        st.altair_chart(dashboard.comparison_chart(table, figure_key, t), width="stretch")
         st.dataframe(shown, hide_index=True, width="stretch")
         st.download_button(
             t("common.download_excel"),

@@ -122,6 +122,25 @@ def community_comparison(
     return pd.DataFrame(rows, columns=["community", *[s.key for s in FIGURES]])
 
 
+def comparison_chart(
+    table: pd.DataFrame, figure_key: str, t: Callable[[str], str], large: bool = False
+) -> alt.Chart:
+    """One key figure side by side for each community of the comparison table."""
+    spec = next(s for s in FIGURES if s.key == figure_key)
+    frame = table[["community", figure_key]].dropna()
+    return charts.bar_chart(
+        frame,
+        x="community",
+        y=figure_key,
+        title=t("dashboard.compare_chart", figure=t(f"dashboard.fig.{figure_key}")),
+        x_title=t("dashboard.col.community"),
+        y_title=t(f"dashboard.fig.{figure_key}"),
+        y_format="%" if spec.fmt == "rate" else None,
+        horizontal=len(frame) > 6,
+        large=large,
+    )
+
+
 # --- the meeting charts -------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """The staff dashboard per role: figures with real numbers, the comparison for the street
 admin, and charts that send only aggregates."""
 
+import json
+
 import pyarrow as pa
 import streamlit as st
 from sqlalchemy import func
@@ -43,6 +45,15 @@ def test_street_admin_compares_communities(demo_engine):
         "义和巷社区",
         "大召社区",
     ]
+    at.selectbox(key="dashboard_compare_figure").set_value("visits").run()
+    chart = at.get("vega_lite_chart")[-1]
+    spec = json.loads(chart.proto.spec)
+    assert spec["title"]["text"] == "各社区对比：探访老人次数"
+    drawn = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
+    expected = at.dataframe[-1].value.set_index("社区")["探访老人次数"]
+    drawn_visits = drawn.set_index("community")["visits"]
+    assert {k: f"{v:,}" for k, v in drawn_visits.items()} == expected.to_dict()
+    assert all(v.endswith("%") for v in at.dataframe[-1].value["按时探访率"])
 
 
 def test_every_chart_sends_at_most_5000_rows(demo_engine):

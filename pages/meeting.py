@@ -28,7 +28,9 @@ st.html(
     [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; color: #000000; }
     [data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
     [data-testid="stCaptionContainer"] { font-size: 1.3rem !important; color: #000000; }
-    .stButton button { font-size: 1.4rem; min-height: 3.2rem; }
+    .stButton button { min-height: 3.6rem; }
+    .stButton button p { font-size: 1.6rem !important; }
+    [data-testid="stMetric"] { min-height: 11rem; }
     </style>"""
 )
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from models.base import aware_utc, utcnow
@@ -124,8 +124,12 @@ def _position(session: Session, signup: Signup) -> int:
         .where(
             Signup.task_id == signup.task_id,
             Signup.status == SignupStatus.waitlisted,
-            Signup.created_at <= signup.created_at,
-            Signup.id <= signup.id,
+            # arrival order is (created_at, id), compared lexicographically: a re-signup
+            # keeps its old (small) id but arrives late
+            or_(
+                Signup.created_at < signup.created_at,
+                and_(Signup.created_at == signup.created_at, Signup.id <= signup.id),
+            ),
         )
     ).one()
 
@@ -142,9 +146,14 @@ def _own_or_staff(session: Session, actor: Actor, signup_id: int) -> tuple[Signu
     return signup, task
 
 
-def _promote(session: Session, actor: Actor, task: Task) -> list[int]:
-    """Fills free places from the waitlist in arrival order, skipping volunteers who now
-    hold an overlapping task."""
+def promote_waitlist(*, session: Session, actor: Actor, task: Task) -> list[int]:
+    """Fills free places of an open task from the waitlist in arrival order, skipping
+    volunteers who now hold an overlapping task. Returns the promoted signup ids.
+
+    Used after a cancellation, a capacity increase and the reopening of a closed task,
+    so the waitlist always comes before newcomers."""
+    if TaskStatus(task.status) != TaskStatus.open:
+        return []
     waiting = session.exec(
         select(Signup)
         .where(Signup.task_id == task.id, Signup.status == SignupStatus.waitlisted)
@@ -184,9 +193,33 @@ def signup_cancel(
     if status == SignupStatus.confirmed:
         capacity.release(session, Task, task.id)
         session.refresh(task)
-        if TaskStatus(task.status) == TaskStatus.open:
-            return _promote(session, actor, task)
+        return promote_waitlist(session=session, actor=actor, task=task)
     return []
+
+
+def signups_cancel_for_task(*, session: Session, actor: Actor, task: Task) -> int:
+    """When a task is cancelled: its confirmed and waitlisted signups are cancelled too
+    (rows kept, each change audited) and their places released. Returns how many."""
+    live = session.exec(
+        select(Signup).where(
+            Signup.task_id == task.id,
+            Signup.status.in_([SignupStatus.confirmed, SignupStatus.waitlisted]),
+        )
+    ).all()
+    confirmed = sum(1 for s in live if SignupStatus(s.status) == SignupStatus.confirmed)
+    for signup in live:
+        audit.apply_changes(
+            session, actor_id=actor.id, row=signup, values={"status": SignupStatus.cancelled}
+        )
+    if confirmed:
+        capacity.release(session, Task, task.id, confirmed)
+        session.refresh(task)
+    return len(live)
+
+
+def _refuse_on_cancelled(task: Task) -> None:
+    if TaskStatus(task.status) == TaskStatus.cancelled:
+        raise BoardError("signups.task_cancelled_no_check")
 
 
 def _capped_hours(task: Task, check_in: datetime, check_out: datetime) -> float:
@@ -200,6 +233,7 @@ def signup_check_in(
 ) -> None:
     now = now or utcnow()
     signup, task = _own_or_staff(session, actor, signup_id)
+    _refuse_on_cancelled(task)
     if SignupStatus(signup.status) not in (SignupStatus.confirmed, SignupStatus.no_show):
         raise BoardError("signups.not_confirmed")
     if now < aware_utc(task.starts_at) - timedelta(hours=2) or now > aware_utc(task.ends_at):
@@ -218,6 +252,7 @@ def signup_check_out(
     """Ends the visit; hours are the time inside the task's window. Returns the hours."""
     now = now or utcnow()
     signup, task = _own_or_staff(session, actor, signup_id)
+    _refuse_on_cancelled(task)
     if signup.check_in_at is None or SignupStatus(signup.status) != SignupStatus.attended:
         raise BoardError("signups.not_checked_in")
     if signup.check_out_at is not None:
@@ -460,12 +495,17 @@ def task_roster(*, session: Session, actor: Actor, task_id: int) -> TaskRoster:
 
 
 def my_tasks(*, session: Session, actor: Actor) -> pd.DataFrame:
-    """The signed-in volunteer's signups, upcoming first then past."""
+    """The signed-in volunteer's signups, upcoming first then past. A signup the volunteer
+    cancelled is left out; one cancelled because the task was cancelled stays, so the
+    volunteer sees that the task is off (task_status)."""
     volunteer = _actor_volunteer(session, actor)
     rows = session.exec(
         select(Signup, Task)
         .join(Task, Task.id == Signup.task_id)
-        .where(Signup.volunteer_id == volunteer.id, Signup.status != SignupStatus.cancelled)
+        .where(
+            Signup.volunteer_id == volunteer.id,
+            or_(Signup.status != SignupStatus.cancelled, Task.status == TaskStatus.cancelled),
+        )
         .order_by(Task.starts_at.desc())
         .limit(200)
     ).all()

@@ -16,7 +16,7 @@ from models.elders import Elder
 from models.events import Event
 from models.proxy import ProxyRequest
 from models.volunteers import Task, TaskKind, TaskStatus
-from services import audit
+from services import audit, signups
 from services.access import FIELD, Actor
 from services.errors import BoardError
 
@@ -97,12 +97,19 @@ def _managed_task(session: Session, actor: Actor, task_id: int) -> Task:
 
 
 def task_set_status(*, session: Session, actor: Actor, task_id: int, status: TaskStatus) -> None:
-    """Opens, closes, cancels or completes a task (a closed task takes no new signups)."""
+    """Opens, closes, cancels or completes a task (a closed task takes no new signups).
+
+    Cancelling also cancels the task's confirmed and waitlisted signups and frees their
+    places; (re)opening first fills free places from the waitlist, before newcomers."""
     task = _managed_task(session, actor, task_id)
     status = TaskStatus(status)
     if status not in ALLOWED_STATUS[TaskStatus(task.status)]:
         raise BoardError("tasks.status_not_allowed")
     audit.apply_changes(session, actor_id=actor.id, row=task, values={"status": status})
+    if status == TaskStatus.cancelled:
+        signups.signups_cancel_for_task(session=session, actor=actor, task=task)
+    elif status == TaskStatus.open:
+        signups.promote_waitlist(session=session, actor=actor, task=task)
 
 
 def task_update(
@@ -117,8 +124,10 @@ def task_update(
     capacity: int,
     required_skills: str = "",
     description: str = "",
-) -> None:
-    """Edits a task. Capacity cannot fall below the volunteers already confirmed."""
+    kind: TaskKind | None = None,
+) -> list[int]:
+    """Edits a task. Capacity cannot fall below the volunteers already confirmed; more
+    places go to the waitlist first (in arrival order). Returns the promoted signup ids."""
     task = _managed_task(session, actor, task_id)
     if TaskStatus(task.status) in (TaskStatus.done, TaskStatus.cancelled):
         raise BoardError("tasks.finished")
@@ -128,13 +137,16 @@ def task_update(
     starts_at, ends_at = aware_utc(starts_at), aware_utc(ends_at)
     if ends_at <= starts_at:
         raise BoardError("tasks.end_before_start")
-    if capacity < max(1, task.taken):
+    if capacity is None or capacity < 1:
+        raise BoardError("tasks.capacity_invalid")
+    if capacity < task.taken:
         raise BoardError("tasks.capacity_below_confirmed", n=task.taken)
     audit.apply_changes(
         session,
         actor_id=actor.id,
         row=task,
         values={
+            "kind": TaskKind(kind) if kind is not None else task.kind,
             "title": title,
             "place": place.strip(),
             "starts_at": starts_at,
@@ -144,3 +156,5 @@ def task_update(
             "description": description.strip(),
         },
     )
+    session.flush()
+    return signups.promote_waitlist(session=session, actor=actor, task=task)

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from models.accounts import Account, AuthSession, Role
 from models.base import aware_utc, utcnow
 from models.org import Community
+from models.volunteers import Volunteer
 from services import audit
 from services.access import STAFF, Actor
 from services.errors import BoardError
@@ -202,6 +203,39 @@ def account_list(
             community=name or "",
             active=a.active,
             locked=bool(a.locked_until and aware_utc(a.locked_until) > now),
+        )
+        for a, name in rows
+    ]
+
+
+def unlinked_volunteer_accounts(
+    *, session: Session, actor: Actor, community_id: int
+) -> list[AccountRow]:
+    """Active volunteer-role accounts of a community that no volunteer record is linked
+    to yet (they cannot sign up for anything until one is)."""
+    actor.require(STAFF)
+    actor.require_community(community_id)
+    linked = select(Volunteer.account_id).where(Volunteer.account_id.is_not(None))
+    rows = session.exec(
+        select(Account, Community.name)
+        .join(Community, Account.community_id == Community.id)
+        .where(
+            Account.community_id == community_id,
+            Account.role == Role.volunteer,
+            Account.active,
+            Account.id.not_in(linked),
+        )
+        .order_by(Account.username)
+    )
+    return [
+        AccountRow(
+            id=a.id,
+            username=a.username,
+            display_name=a.display_name,
+            role=str(a.role),
+            community=name,
+            active=a.active,
+            locked=False,
         )
         for a, name in rows
     ]

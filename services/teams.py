@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from models.org import Community
 from models.volunteers import HoursStatus, Signup, Task, Team, TeamMember, Volunteer
 from services import audit
-from services.access import STAFF, Actor
+from services.access import STAFF, Actor, mask_phone
 from services.db import local_bounds
 from services.errors import BoardError
 
@@ -70,25 +70,39 @@ def team_update(
     name: str,
     purpose: str,
     leader_id: int | None,
-    active: bool = True,
 ) -> None:
+    """Edits name, purpose and leader (active is changed only by team_set_active)."""
     team = _managed(session, actor, team_id)
     name = (name or "").strip()
     if not name:
         raise BoardError("teams.name_required")
+    if session.exec(
+        select(Team.id).where(
+            Team.community_id == team.community_id, Team.name == name, Team.id != team_id
+        )
+    ).first():
+        raise BoardError("teams.name_taken", name=name)
     _check_leader(session, leader_id, team.community_id)
     audit.apply_changes(
         session,
         actor_id=actor.id,
         row=team,
-        values={"name": name, "purpose": purpose.strip(), "leader_id": leader_id, "active": active},
+        values={"name": name, "purpose": purpose.strip(), "leader_id": leader_id},
     )
+
+
+def team_set_active(*, session: Session, actor: Actor, team_id: int, active: bool) -> None:
+    """Deactivates (never deletes) a team, or brings it back; members and hours stay."""
+    team = _managed(session, actor, team_id)
+    audit.apply_changes(session, actor_id=actor.id, row=team, values={"active": active})
 
 
 def team_member_add(
     *, session: Session, actor: Actor, team_id: int, volunteer_id: int, today: date | None
 ) -> None:
     team = _managed(session, actor, team_id)
+    if not team.active:
+        raise BoardError("teams.inactive")
     volunteer = session.get(Volunteer, volunteer_id)
     if volunteer is None or volunteer.community_id != team.community_id:
         raise BoardError("teams.member_invalid")
@@ -141,10 +155,17 @@ class TeamRow:
     hours_month: float
     hours_year: float
     active: bool
+    community_id: int = 0
 
 
 def team_list(*, session: Session, actor: Actor, today: date) -> list[TeamRow]:
-    """Teams in scope with member counts and approved hours this month and this year."""
+    """Teams in scope with member counts and approved hours this month and this year.
+
+    The rule for a team's hours: the approved hours of its *current* members on tasks
+    that start in the period (from the 1st of the month / of January, Asia/Shanghai).
+    Hours given before someone joined count; a former member's hours do not; a volunteer
+    in two teams counts in both, so team figures are not to be added up.
+    """
     actor.require(STAFF)
     month_start, _ = local_bounds(today.replace(day=1), today)
     year_start, _ = local_bounds(today.replace(month=1, day=1), today)
@@ -191,6 +212,7 @@ def team_list(*, session: Session, actor: Actor, today: date) -> list[TeamRow]:
             hours_month=round(m or 0.0, 1),
             hours_year=round(y or 0.0, 1),
             active=t.active,
+            community_id=t.community_id,
         )
         for t, community, leader_name, n, m, y in session.exec(stmt)
     ]
@@ -205,3 +227,22 @@ def team_members(*, session: Session, actor: Actor, team_id: int) -> list[tuple[
         .order_by(Volunteer.name)
     )
     return [(vid, name) for vid, name in rows]
+
+
+def team_candidates(*, session: Session, actor: Actor, team_id: int) -> list[tuple[int, str]]:
+    """Every active volunteer of the team's community who is not a current member, as
+    (id, "name · 138****1234"), by name. No row limit: the picker is searchable."""
+    team = _managed(session, actor, team_id)
+    current = select(TeamMember.volunteer_id).where(
+        TeamMember.team_id == team_id, TeamMember.active
+    )
+    rows = session.exec(
+        select(Volunteer.id, Volunteer.name, Volunteer.phone)
+        .where(
+            Volunteer.community_id == team.community_id,
+            Volunteer.active,
+            Volunteer.id.not_in(current),
+        )
+        .order_by(Volunteer.name, Volunteer.id)
+    )
+    return [(vid, f"{name} · {mask_phone(phone)}") for vid, name, phone in rows]

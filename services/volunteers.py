@@ -10,10 +10,11 @@ import pandas as pd
 from sqlalchemy import and_, case, func, literal
 from sqlmodel import Session, select
 
+from models.accounts import Account, Role
 from models.base import LOCAL_TZ, utcnow
 from models.org import Community, Grid
 from models.volunteers import HoursStatus, Signup, SignupStatus, Task, Team, TeamMember, Volunteer
-from services import audit
+from services import audit, auth
 from services.access import FIELD, STAFF, Actor, mask_phone
 from services.db import local_bounds, month_of
 from services.errors import BoardError
@@ -173,36 +174,17 @@ def approved_hours_subquery():
     )
 
 
-def volunteer_list(
+def _filtered(
+    stmt,
     *,
-    session: Session,
     actor: Actor,
-    community_id: int | None = None,
-    grid_id: int | None = None,
-    team_id: int | None = None,
-    skill: str | None = None,
-    active: bool | None = True,
-    search: str = "",
-    limit: int = 500,
-) -> pd.DataFrame:
-    """Volunteers in scope with approved hours and stars; phones masked for non-staff."""
-    hours = approved_hours_subquery()
-    stmt = (
-        select(
-            Volunteer.id,
-            Volunteer.name,
-            Volunteer.phone,
-            Community.name.label("community"),
-            Grid.name.label("grid"),
-            Volunteer.skills,
-            Volunteer.party_member,
-            Volunteer.active,
-            func.coalesce(hours.c.hours, 0.0).label("hours"),
-        )
-        .join(Community, Community.id == Volunteer.community_id)
-        .join(Grid, Grid.id == Volunteer.grid_id, isouter=True)
-        .join(hours, hours.c.volunteer_id == Volunteer.id, isouter=True)
-    )
+    community_id: int | None,
+    grid_id: int | None,
+    team_id: int | None,
+    skill: str | None,
+    active: bool | None,
+    search: str,
+):
     ids = actor.community_ids(community_id)
     if ids is not None:
         stmt = stmt.where(Volunteer.community_id.in_(ids))
@@ -223,6 +205,75 @@ def volunteer_list(
     if search.strip():
         like = f"%{search.strip()}%"
         stmt = stmt.where(Volunteer.name.like(like) | Volunteer.phone.like(like))
+    return stmt
+
+
+def volunteer_count(
+    *,
+    session: Session,
+    actor: Actor,
+    community_id: int | None = None,
+    grid_id: int | None = None,
+    team_id: int | None = None,
+    skill: str | None = None,
+    active: bool | None = True,
+    search: str = "",
+) -> int:
+    """How many volunteers match the filters of volunteer_list (without its row limit)."""
+    stmt = _filtered(
+        select(func.count()).select_from(Volunteer),
+        actor=actor,
+        community_id=community_id,
+        grid_id=grid_id,
+        team_id=team_id,
+        skill=skill,
+        active=active,
+        search=search,
+    )
+    return session.exec(stmt).one()
+
+
+def volunteer_list(
+    *,
+    session: Session,
+    actor: Actor,
+    community_id: int | None = None,
+    grid_id: int | None = None,
+    team_id: int | None = None,
+    skill: str | None = None,
+    active: bool | None = True,
+    search: str = "",
+    limit: int = 500,
+) -> pd.DataFrame:
+    """Volunteers in scope with approved hours and stars; phones masked for non-staff.
+    At most `limit` rows: volunteer_count gives the true total for the same filters."""
+    hours = approved_hours_subquery()
+    stmt = (
+        select(
+            Volunteer.id,
+            Volunteer.name,
+            Volunteer.phone,
+            Community.name.label("community"),
+            Grid.name.label("grid"),
+            Volunteer.skills,
+            Volunteer.party_member,
+            Volunteer.active,
+            func.coalesce(hours.c.hours, 0.0).label("hours"),
+        )
+        .join(Community, Community.id == Volunteer.community_id)
+        .join(Grid, Grid.id == Volunteer.grid_id, isouter=True)
+        .join(hours, hours.c.volunteer_id == Volunteer.id, isouter=True)
+    )
+    stmt = _filtered(
+        stmt,
+        actor=actor,
+        community_id=community_id,
+        grid_id=grid_id,
+        team_id=team_id,
+        skill=skill,
+        active=active,
+        search=search,
+    )
     rows = session.exec(stmt.order_by(Volunteer.community_id, Volunteer.name).limit(limit)).all()
     frame = pd.DataFrame(
         rows,
@@ -275,6 +326,7 @@ class VolunteerProfile:
     pending_hours: float
     star: StarLevel
     signups: list[SignupLine] = field(default_factory=list)
+    account_username: str | None = None  # the linked sign-in account, if any
 
 
 def volunteer_profile(*, session: Session, actor: Actor, volunteer_id: int) -> VolunteerProfile:
@@ -309,6 +361,7 @@ def volunteer_profile(*, session: Session, actor: Actor, volunteer_id: int) -> V
         .limit(50)
     ).all()
     grid = session.get(Grid, volunteer.grid_id) if volunteer.grid_id else None
+    account = session.get(Account, volunteer.account_id) if volunteer.account_id else None
     return VolunteerProfile(
         id=volunteer.id,
         name=volunteer.name,
@@ -332,12 +385,58 @@ def volunteer_profile(*, session: Session, actor: Actor, volunteer_id: int) -> V
             )
             for s, title, starts, ends in lines
         ],
+        account_username=account.username if account else None,
     )
 
 
 def volunteer_of_account(*, session: Session, actor: Actor) -> int | None:
     """The volunteer record linked to the signed-in account, if any."""
     return session.exec(select(Volunteer.id).where(Volunteer.account_id == actor.id)).first()
+
+
+# --- the volunteer's sign-in account --------------------------------------------------
+
+
+def volunteer_account_create(
+    *, session: Session, actor: Actor, volunteer_id: int, username: str, password: str
+) -> int:
+    """Creates a volunteer-role sign-in account for this volunteer and links it, in one
+    transaction (the account is named after the volunteer, in their community)."""
+    volunteer = _managed(session, actor, volunteer_id)
+    if volunteer.account_id is not None:
+        raise BoardError("volunteers.account_linked_already")
+    account_id = auth.account_create(
+        session=session,
+        actor=actor,
+        username=username,
+        password=password,
+        display_name=volunteer.name,
+        role=Role.volunteer,
+        community_id=volunteer.community_id,
+    )
+    audit.apply_changes(
+        session, actor_id=actor.id, row=volunteer, values={"account_id": account_id}
+    )
+    return account_id
+
+
+def volunteer_account_link(
+    *, session: Session, actor: Actor, volunteer_id: int, account_id: int
+) -> None:
+    """Links an existing volunteer-role account (same community, not linked yet)."""
+    volunteer = _managed(session, actor, volunteer_id)
+    if volunteer.account_id is not None:
+        raise BoardError("volunteers.account_linked_already")
+    if account_id not in {
+        a.id
+        for a in auth.unlinked_volunteer_accounts(
+            session=session, actor=actor, community_id=volunteer.community_id
+        )
+    }:
+        raise BoardError("volunteers.account_invalid")
+    audit.apply_changes(
+        session, actor_id=actor.id, row=volunteer, values={"account_id": account_id}
+    )
 
 
 # --- figures for the dashboard --------------------------------------------------------

@@ -32,6 +32,17 @@ table = pd.DataFrame(
 st.dataframe(table, hide_index=True, width="stretch")
 
 communities = read(community_list, actor=actor)
+unlinked = [
+    a
+    for c in communities
+    for a in read(auth.unlinked_volunteer_accounts, actor=actor, community_id=c.id)
+]
+if unlinked:
+    st.warning(
+        t("volunteers.unlinked_accounts", names="、".join(a.username for a in unlinked)),
+        icon=":material/link_off:",
+    )
+    st.page_link("pages/volunteers.py", label=t("nav.volunteers"), icon=":material/groups:")
 roles = list(Role) if actor.is_street_admin else [r for r in Role if r != Role.admin]
 left, right = st.columns(2)
 
@@ -49,6 +60,7 @@ with left, st.form("accounts_create"):
         format_func=lambda c: c.name,
         key="accounts_community",
     )
+    st.caption(t("volunteers.account_hint"))
     if st.form_submit_button(t("common.create"), type="primary") and write(
         auth.account_create,
         actor=actor,

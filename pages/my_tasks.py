@@ -50,8 +50,14 @@ for row in upcoming.itertuples():
         st.write(f":material/schedule: {span(row.starts_at, row.ends_at)}")
         if row.place:
             st.write(f":material/location_on: {row.place}")
-        st.write(t(f"signups.status.{row.status}"))
         sid = int(row.signup_id)
+        if row.task_status == "cancelled":
+            # the task is off: say so plainly, and offer nothing to press
+            st.error(t("signups.task_was_cancelled"), icon=":material/event_busy:")
+            continue
+        st.write(t(f"signups.status.{row.status}"))
+        if row.task_status in ("closed", "done"):
+            st.badge(t(f"signups.task_is.{row.task_status}"), color="gray")
         if (
             row.status == "confirmed"
             and st.button(
@@ -107,6 +113,7 @@ else:
                     span(a, b) for a, b in zip(past["starts_at"], past["ends_at"], strict=True)
                 ],
                 t("signups.col.status"): [t(f"signups.status.{s}") for s in past["status"]],
+                t("signups.col.task_status"): [t(f"tasks.status.{s}") for s in past["task_status"]],
                 t("signups.col.hours"): past["hours"],
                 t("signups.col.hours_status"): [
                     t(f"signups.hours.{s}") for s in past["hours_status"]

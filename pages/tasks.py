@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import streamlit as st
 
-from models.base import LOCAL_TZ
+from models.base import LOCAL_TZ, local
 from models.volunteers import TaskKind, TaskStatus
 from services import signups, tasks
 from services.org import community_list
@@ -130,18 +130,80 @@ with tab_list:
             + " · "
             + t(f"tasks.status.{card.status}")
         )
+        if card.status == "cancelled":
+            st.error(t("tasks.is_cancelled"), icon=":material/cancel:")
         actions = [s for s in TaskStatus if s in tasks.ALLOWED_STATUS[TaskStatus(card.status)]]
         cols = st.columns(max(1, len(actions)))
         for col, target in zip(cols, actions, strict=False):
             if col.button(
                 t(f"tasks.to.{target}"), key=f"tasks_to_{target}", width="stretch"
             ) and write(tasks.task_set_status, actor=actor, task_id=card.id, status=target):
-                flash(t("common.saved"))
+                flash(t(f"tasks.now.{target}"))
                 st.rerun()
     if card.status == "open":
         with qr:
             st.image(qr_png(task_link(card.id)), caption=t("tasks.qr_caption"), width=160)
             st.code(task_link(card.id), language=None)
+
+    if card.status not in ("done", "cancelled"):
+        with st.expander(t("tasks.edit"), icon=":material/edit:"), st.form(f"tasks_edit_{card.id}"):
+            k = card.id  # keys per task: switching task shows that task's values
+            e_title = st.text_input(
+                t("tasks.title"), value=card.title, max_chars=100, key=f"tasks_edit_title_{k}"
+            )
+            e1, e2 = st.columns(2)
+            e_kind = e1.selectbox(
+                t("tasks.kind"),
+                list(TaskKind),
+                index=list(TaskKind).index(TaskKind(card.kind)),
+                format_func=lambda k_: t(f"tasks.kind.{k_}"),
+                key=f"tasks_edit_kind_{k}",
+            )
+            e_place = e2.text_input(t("tasks.place"), value=card.place, key=f"tasks_edit_place_{k}")
+            starts, ends = local(card.starts_at), local(card.ends_at)
+            e3, e4, e5, e6, e7 = st.columns(5)
+            e_day = e3.date_input(t("tasks.day"), value=starts.date(), key=f"tasks_edit_day_{k}")
+            e_start = e4.time_input(
+                t("tasks.start"), value=starts.time(), key=f"tasks_edit_start_{k}"
+            )
+            e_end_day = e5.date_input(
+                t("tasks.end_day"), value=ends.date(), key=f"tasks_edit_end_day_{k}"
+            )
+            e_end = e6.time_input(t("tasks.end"), value=ends.time(), key=f"tasks_edit_end_{k}")
+            e_cap = e7.number_input(
+                t("tasks.capacity"), 1, 500, card.capacity, key=f"tasks_edit_capacity_{k}"
+            )
+            e_skills = st.multiselect(
+                t("tasks.skills"),
+                SKILLS,
+                default=[x for x in card.required_skills.split(",") if x in SKILLS],
+                format_func=lambda x: t(f"volunteers.skill.{x}"),
+                key=f"tasks_edit_skills_{k}",
+            )
+            e_desc = st.text_area(
+                t("tasks.description"), value=card.description, key=f"tasks_edit_description_{k}"
+            )
+            st.caption(t("tasks.edit_hint", n=card.taken))
+            if st.form_submit_button(t("common.save"), type="primary"):
+                promoted = write(
+                    tasks.task_update,
+                    actor=actor,
+                    task_id=card.id,
+                    title=e_title,
+                    kind=e_kind,
+                    place=e_place,
+                    starts_at=local_dt(e_day, e_start),
+                    ends_at=local_dt(e_end_day, e_end),
+                    capacity=int(e_cap),
+                    required_skills=",".join(e_skills),
+                    description=e_desc,
+                )
+                if promoted is not None:
+                    message = t("common.saved")
+                    if isinstance(promoted, list) and promoted:
+                        message += " · " + t("tasks.promoted", n=len(promoted))
+                    flash(message)
+                    st.rerun()
 
     st.markdown(f"#### {t('tasks.roster')}")
     if roster.signups.empty:
@@ -160,21 +222,25 @@ with tab_list:
                 detail += f" · {t('volunteers.hours', n=f'{row.hours:g}')} ({t(f'signups.hours.{row.hours_status}')})"
             b.write(detail)
             buttons = c.columns(3)
+            live = card.status != "cancelled"  # no check-in/out or no-show once cancelled
             if (
-                row.status in ("confirmed", "no_show")
+                live
+                and row.status in ("confirmed", "no_show")
                 and buttons[0].button(t("signups.check_in"), key=f"tasks_in_{sid}")
                 and write(signups.signup_check_in, actor=actor, signup_id=sid)
             ):
                 st.rerun()
             if (
-                row.status == "attended"
+                live
+                and row.status == "attended"
                 and pd.isna(row.check_out)
                 and buttons[0].button(t("signups.check_out"), key=f"tasks_out_{sid}")
                 and write(signups.signup_check_out, actor=actor, signup_id=sid) is not None
             ):
                 st.rerun()
             if (
-                row.status == "confirmed"
+                live
+                and row.status == "confirmed"
                 and buttons[1].button(t("signups.no_show"), key=f"tasks_noshow_{sid}")
                 and write(signups.signup_mark_no_show, actor=actor, signup_id=sid)
             ):

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from services import teams, volunteers
+from services import teams
 from services.org import community_list
 from ui.actions import flash, read, show_flash, write
 from ui.filters import today
@@ -25,11 +25,15 @@ st.dataframe(
             t("teams.hours_month"): [r.hours_month for r in rows],
             t("teams.hours_year"): [r.hours_year for r in rows],
             t("teams.purpose"): [r.purpose for r in rows],
+            t("teams.status"): [
+                t("common.active") if r.active else t("common.inactive") for r in rows
+            ],
         }
     ),
     hide_index=True,
     width="stretch",
 )
+st.caption(t("teams.hours_rule"))
 
 tab_edit, tab_new = st.tabs([t("teams.tab.manage"), t("teams.tab.new")])
 with tab_new, st.form("teams_new"):
@@ -53,13 +57,16 @@ with tab_edit:
     picked = st.selectbox(
         t("teams.pick"),
         list(by_id),
-        format_func=lambda i: f"{by_id[i].name} · {by_id[i].community}",
+        format_func=lambda i: (
+            f"{by_id[i].name} · {by_id[i].community}"
+            + ("" if by_id[i].active else f" ({t('common.inactive')})")
+        ),
         key="teams_pick",
     )
     team = by_id[picked]
     members = read(teams.team_members, actor=actor, team_id=team.id)
-    pool = read(volunteers.volunteer_list, actor=actor, active=True)
-    member_ids = {vid for vid, _ in members}
+    if not team.active:
+        st.warning(t("teams.is_inactive"), icon=":material/block:")
     with st.form(f"teams_edit_{team.id}"):
         new_name = st.text_input(t("teams.name"), value=team.name, key="teams_edit_name")
         new_purpose = st.text_area(t("teams.purpose"), value=team.purpose, key="teams_edit_purpose")
@@ -89,11 +96,15 @@ with tab_edit:
             teams.team_member_remove, actor=actor, team_id=team.id, volunteer_id=vid
         ):
             st.rerun()
-    candidates = pool[~pool["id"].isin(member_ids)]
-    if not candidates.empty:
-        options = dict(zip(candidates["id"], candidates["name"], strict=True))
+    candidates = read(teams.team_candidates, actor=actor, team_id=team.id) if team.active else []
+    if candidates:
+        options = dict(candidates)
         add = st.selectbox(
-            t("teams.add_member"), list(options), format_func=options.get, key="teams_add_pick"
+            t("teams.add_member"),
+            list(options),
+            format_func=options.get,
+            key="teams_add_pick",
+            help=t("teams.add_member_help", n=len(options)),
         )
         if st.button(t("teams.add"), key="teams_add", type="primary") and write(
             teams.team_member_add,
@@ -102,5 +113,15 @@ with tab_edit:
             volunteer_id=int(add),
             today=today(),
         ):
-            flash(t("teams.added", name=options[add]))
+            flash(t("teams.added", name=options[add].split(" · ")[0]))
             st.rerun()
+
+    st.divider()
+    toggle = t("teams.deactivate") if team.active else t("teams.reactivate")
+    if st.button(
+        toggle,
+        key="teams_toggle",
+        icon=":material/block:" if team.active else ":material/restart_alt:",
+    ) and write(teams.team_set_active, actor=actor, team_id=team.id, active=not team.active):
+        flash(t("common.saved"))
+        st.rerun()

@@ -4,7 +4,7 @@ edit, deactivate (never delete)."""
 import pandas as pd
 import streamlit as st
 
-from services import teams, volunteers
+from services import auth, teams, volunteers
 from services.org import community_list, grid_list
 from ui.actions import flash, read, show_flash, write
 from ui.filters import today
@@ -20,6 +20,16 @@ communities = read(community_list, actor=actor)
 grids = read(grid_list, actor=actor)
 team_rows = read(teams.team_list, actor=actor, today=today())
 skill_name = lambda s: t(f"volunteers.skill.{s}")  # noqa: E731
+community_name = {c.id: c.name for c in communities}
+
+
+def grid_label(g) -> str:
+    """A grid's name; for the street admin, who sees several communities, with its
+    community (every community has a 第一网格)."""
+    if actor.is_street_admin:
+        return f"{community_name.get(g.community_id, '')} · {g.name}"
+    return g.name
+
 
 tab_list, tab_new = st.tabs([t("volunteers.tab.list"), t("volunteers.tab.new")])
 
@@ -36,7 +46,7 @@ with tab_new, st.form("volunteers_new"):
     grid = c2.selectbox(
         t("volunteers.grid"),
         [None, *grids],
-        format_func=lambda g: t("common.none") if g is None else g.name,
+        format_func=lambda g: t("common.none") if g is None else grid_label(g),
         key="volunteers_grid",
     )
     skills = st.multiselect(
@@ -62,20 +72,33 @@ with tab_new, st.form("volunteers_new"):
         st.rerun()
 
 with tab_list:
+    community_f = None
+    if actor.is_street_admin:
+        community_f = st.selectbox(
+            t("volunteers.community"),
+            [None, *communities],
+            format_func=lambda c: t("common.all") if c is None else c.name,
+            key="volunteers_f_community",
+        )
+    in_scope = (lambda cid: True) if community_f is None else (lambda cid: cid == community_f.id)
     f = st.columns(5)
     search = f[0].text_input(
         t("common.search"), key="volunteers_search", placeholder=t("volunteers.search_hint")
     )
     grid_f = f[1].selectbox(
         t("volunteers.grid"),
-        [None, *grids],
-        format_func=lambda g: t("common.all") if g is None else g.name,
+        [None, *[g for g in grids if in_scope(g.community_id)]],
+        format_func=lambda g: t("common.all") if g is None else grid_label(g),
         key="volunteers_f_grid",
     )
     team_f = f[2].selectbox(
         t("volunteers.team"),
-        [None, *team_rows],
-        format_func=lambda r: t("common.all") if r is None else r.name,
+        [None, *[r for r in team_rows if in_scope(r.community_id)]],
+        format_func=lambda r: (
+            t("common.all")
+            if r is None
+            else (f"{r.community} · {r.name}" if actor.is_street_admin else r.name)
+        ),
         key="volunteers_f_team",
     )
     skill_f = f[3].selectbox(
@@ -94,16 +117,20 @@ with tab_list:
         }[a],
         key="volunteers_f_active",
     )
-    frame = read(
-        volunteers.volunteer_list,
-        actor=actor,
+    filters = dict(
+        community_id=community_f.id if community_f else None,
         grid_id=grid_f.id if grid_f else None,
         team_id=team_f.id if team_f else None,
         skill=skill_f,
         active=active_f,
         search=search,
     )
-    st.caption(t("volunteers.count", n=len(frame)))
+    frame = read(volunteers.volunteer_list, actor=actor, **filters)
+    total = read(volunteers.volunteer_count, actor=actor, **filters)
+    if total > len(frame):
+        st.caption(t("volunteers.count_first", shown=f"{len(frame):,}", n=f"{total:,}"))
+    else:
+        st.caption(t("volunteers.count", n=f"{total:,}"))
     shown = pd.DataFrame(
         {
             t("volunteers.name"): frame["name"],
@@ -182,10 +209,10 @@ with tab_list:
     ):
         e1, e2 = st.columns(2)
         new_name = e1.text_input(
-            t("volunteers.name"), value=profile.name, key="volunteers_edit_name"
+            t("volunteers.name"), value=profile.name, key=f"volunteers_edit_name_{picked}"
         )
         new_phone = e2.text_input(
-            t("volunteers.phone"), value=profile.phone, key="volunteers_edit_phone"
+            t("volunteers.phone"), value=profile.phone, key=f"volunteers_edit_phone_{picked}"
         )
         grid_ids = [None, *[g.id for g in grids if g.community_id == profile.community_id]]
         new_grid = e1.selectbox(
@@ -195,20 +222,22 @@ with tab_list:
             format_func=lambda g: (
                 t("common.none") if g is None else next(x.name for x in grids if x.id == g)
             ),
-            key="volunteers_edit_grid",
+            key=f"volunteers_edit_grid_{picked}",
         )
         new_skills = st.multiselect(
             t("volunteers.skills"),
             volunteers.SKILLS,
             default=profile.skills,
             format_func=skill_name,
-            key="volunteers_edit_skills",
+            key=f"volunteers_edit_skills_{picked}",
         )
         new_party = st.checkbox(
-            t("volunteers.party_member"), value=profile.party_member, key="volunteers_edit_party"
+            t("volunteers.party_member"),
+            value=profile.party_member,
+            key=f"volunteers_edit_party_{picked}",
         )
         new_note = st.text_input(
-            t("volunteers.note"), value=profile.note, key="volunteers_edit_note"
+            t("volunteers.note"), value=profile.note, key=f"volunteers_edit_note_{picked}"
         )
         if st.form_submit_button(t("common.save"), type="primary") and write(
             volunteers.volunteer_update,
@@ -223,6 +252,62 @@ with tab_list:
         ):
             flash(t("common.saved"))
             st.rerun()
+
+    with st.expander(t("volunteers.account"), icon=":material/key:"):
+        if profile.account_username:
+            st.write(t("volunteers.account_linked", username=profile.account_username))
+        else:
+            st.caption(t("volunteers.account_none"))
+            with st.form(f"volunteers_account_{picked}"):
+                a1, a2 = st.columns(2)
+                acc_user = a1.text_input(
+                    t("login.username"), key=f"volunteers_account_username_{picked}"
+                )
+                acc_pass = a2.text_input(
+                    t("volunteers.initial_password"),
+                    type="password",
+                    key=f"volunteers_account_password_{picked}",
+                )
+                if st.form_submit_button(t("volunteers.account_create"), type="primary") and write(
+                    volunteers.volunteer_account_create,
+                    actor=actor,
+                    volunteer_id=profile.id,
+                    username=acc_user,
+                    password=acc_pass,
+                ):
+                    flash(
+                        t(
+                            "volunteers.account_created",
+                            username=acc_user.strip(),
+                            name=profile.name,
+                        ),
+                        clear=(
+                            f"volunteers_account_username_{picked}",
+                            f"volunteers_account_password_{picked}",
+                        ),
+                    )
+                    st.rerun()
+            loose = read(
+                auth.unlinked_volunteer_accounts, actor=actor, community_id=profile.community_id
+            )
+            if loose:
+                l1, l2 = st.columns([3, 1], vertical_alignment="bottom")
+                existing = l1.selectbox(
+                    t("volunteers.account_existing"),
+                    loose,
+                    format_func=lambda a: f"{a.display_name} ({a.username})",
+                    key=f"volunteers_account_pick_{picked}",
+                )
+                if l2.button(
+                    t("volunteers.account_link"), key=f"volunteers_account_link_{picked}"
+                ) and write(
+                    volunteers.volunteer_account_link,
+                    actor=actor,
+                    volunteer_id=profile.id,
+                    account_id=existing.id,
+                ):
+                    flash(t("volunteers.account_linked", username=existing.username))
+                    st.rerun()
 
     label = t("volunteers.deactivate") if profile.active else t("volunteers.reactivate")
     if st.button(label, key="volunteers_toggle", icon=":material/person_off:") and write(

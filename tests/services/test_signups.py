@@ -172,3 +172,30 @@ def test_open_tasks_lists_soonest_first_with_places_left(session, w):
     cards = signups.open_tasks(session=session, actor=actor)
     assert [c.id for c in cards] == [sooner, later]
     assert cards[0].places_left == 1 and cards[0].my_status == "confirmed"
+
+
+def test_waitlist_position_after_a_re_signup_is_at_the_back(session, w):
+    """A re-signup keeps its row (an old, small id) but arrives last: the position
+    compares (created_at, id), not each of them on its own."""
+    task_id = factories.task(session, w.community_id, capacity=1)
+    task = session.get(Task, task_id)
+    a, b, c = (_volunteer_actor(session, w, i) for i in range(3))
+    base = task.starts_at - timedelta(days=1)
+    signups.signup_create(session=session, actor=a, task_id=task_id, now=base)
+    rb = signups.signup_create(
+        session=session, actor=b, task_id=task_id, now=base + timedelta(minutes=1)
+    )
+    rc = signups.signup_create(
+        session=session, actor=c, task_id=task_id, now=base + timedelta(minutes=2)
+    )
+    assert (rb.position, rc.position) == (1, 2)
+    signups.signup_cancel(session=session, actor=b, signup_id=rb.signup_id)
+    again = signups.signup_create(
+        session=session, actor=b, task_id=task_id, now=base + timedelta(minutes=3)
+    )
+    session.commit()
+    assert again.signup_id == rb.signup_id < rc.signup_id  # the same, older row
+    assert (again.status, again.position) == ("waitlisted", 2)
+    assert signups._position(session, session.get(Signup, rc.signup_id)) == 1
+    roster = signups.task_roster(session=session, actor=w.shuji, task_id=task_id)
+    assert roster.signups["id"].tolist()[1:] == [rc.signup_id, rb.signup_id]

@@ -1,0 +1,197 @@
+"""Tasks: cancelling takes its signups with it, editing keeps capacity honest and fills
+from the waitlist, reopening serves the waitlist before newcomers."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from models.accounts import Role
+from models.audit import AuditEntry
+from models.volunteers import Signup, SignupStatus, Task, TaskStatus
+from services import signups, tasks
+from services.errors import BoardError
+from tests import factories
+from tests.conftest import make_account
+
+
+@pytest.fixture
+def w(session):
+    return factories.world(session)
+
+
+def _people(session, w, n):
+    people = []
+    for i in range(n):
+        actor = make_account(session, f"p{i}", Role.volunteer, w.community_id)
+        factories.volunteer(session, w.community_id, f"志愿者{i}", account=actor)
+        people.append(actor)
+    return people
+
+
+def _status(session, signup_id):
+    session.expire_all()
+    return str(session.get(Signup, signup_id).status)
+
+
+def test_cancelling_a_task_cancels_its_signups_and_frees_the_places(session, w):
+    task_id = factories.task(session, w.community_id, capacity=2)
+    people = _people(session, w, 3)
+    results = [signups.signup_create(session=session, actor=p, task_id=task_id) for p in people]
+    session.commit()
+    tasks.task_set_status(
+        session=session, actor=w.shuji, task_id=task_id, status=TaskStatus.cancelled
+    )
+    session.commit()
+    assert [_status(session, r.signup_id) for r in results] == ["cancelled"] * 3
+    task = session.get(Task, task_id)
+    assert (task.status, task.taken) == ("cancelled", 0)
+    audited = session.exec(
+        select(AuditEntry.row_id).where(
+            AuditEntry.table_name == "signup", AuditEntry.account_id == w.shuji.id
+        )
+    ).all()
+    assert sorted(audited) == sorted(r.signup_id for r in results)
+
+    # the volunteer still sees the task, marked cancelled
+    mine = signups.my_tasks(session=session, actor=people[0])
+    assert mine[["task_id", "task_status", "status"]].values.tolist() == [
+        [task_id, "cancelled", "cancelled"]
+    ]
+
+
+def test_check_in_and_out_are_refused_on_a_cancelled_task(session, w):
+    task_id = factories.task(session, w.community_id, starts_in=timedelta(minutes=30))
+    task = session.get(Task, task_id)
+    first, second = _people(session, w, 2)
+    a = signups.signup_create(session=session, actor=first, task_id=task_id)
+    b = signups.signup_create(session=session, actor=second, task_id=task_id)
+    signups.signup_check_in(session=session, actor=second, signup_id=b.signup_id)
+    session.commit()
+    tasks.task_set_status(
+        session=session, actor=w.shuji, task_id=task_id, status=TaskStatus.cancelled
+    )
+    session.commit()
+    for fn, actor, sid in (
+        (signups.signup_check_in, first, a.signup_id),
+        (signups.signup_check_in, w.shuji, a.signup_id),
+        (signups.signup_check_out, second, b.signup_id),
+    ):
+        with pytest.raises(BoardError) as err:
+            fn(session=session, actor=actor, signup_id=sid, now=factories.at(task, 10))
+        assert err.value.key == "signups.task_cancelled_no_check"
+    assert session.get(Signup, b.signup_id).check_out_at is None
+
+
+def test_capacity_cannot_drop_below_the_confirmed(session, w):
+    task_id = factories.task(session, w.community_id, capacity=3)
+    for p in _people(session, w, 3):
+        signups.signup_create(session=session, actor=p, task_id=task_id)
+    session.commit()
+    task = session.get(Task, task_id)
+    with pytest.raises(BoardError) as err:
+        tasks.task_update(
+            session=session,
+            actor=w.shuji,
+            task_id=task_id,
+            title=task.title,
+            place=task.place,
+            starts_at=task.starts_at,
+            ends_at=task.ends_at,
+            capacity=2,
+        )
+    assert (err.value.key, err.value.params) == ("tasks.capacity_below_confirmed", {"n": 3})
+    session.rollback()
+    assert session.get(Task, task_id).capacity == 3
+
+
+def test_editing_a_task_and_more_places_promote_the_waitlist_in_order(session, w):
+    task_id = factories.task(session, w.community_id, capacity=1)
+    results = [
+        signups.signup_create(session=session, actor=p, task_id=task_id)
+        for p in _people(session, w, 4)
+    ]
+    session.commit()
+    task = session.get(Task, task_id)
+    starts = task.starts_at + timedelta(hours=1)
+    promoted = tasks.task_update(
+        session=session,
+        actor=w.shuji,
+        task_id=task_id,
+        title="  重阳节探访  ",
+        place="党群服务中心",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        capacity=3,
+        required_skills="elder_care",
+        description="带上慰问品",
+    )
+    session.commit()
+    assert promoted == [results[1].signup_id, results[2].signup_id]
+    assert [_status(session, r.signup_id) for r in results] == [
+        "confirmed",
+        "confirmed",
+        "confirmed",
+        "waitlisted",
+    ]
+    task = session.get(Task, task_id)
+    assert (task.title, task.place, task.capacity, task.taken) == (
+        "重阳节探访",
+        "党群服务中心",
+        3,
+        3,
+    )
+    assert (task.required_skills, task.description) == ("elder_care", "带上慰问品")
+    assert task.starts_at == starts
+    entry = session.exec(
+        select(AuditEntry).where(AuditEntry.table_name == "task", AuditEntry.action == "update")
+    ).one()
+    assert '"capacity": [1, 3]' in entry.changes
+
+
+def test_a_cancelled_task_cannot_be_edited(session, w):
+    task_id = factories.task(session, w.community_id, status=TaskStatus.cancelled)
+    task = session.get(Task, task_id)
+    with pytest.raises(BoardError) as err:
+        tasks.task_update(
+            session=session,
+            actor=w.shuji,
+            task_id=task_id,
+            title="x",
+            place="",
+            starts_at=task.starts_at,
+            ends_at=task.ends_at,
+            capacity=5,
+        )
+    assert err.value.key == "tasks.finished"
+
+
+def test_reopening_a_closed_task_serves_the_waitlist_before_newcomers(session, w):
+    task_id = factories.task(session, w.community_id, capacity=2)
+    a, b, c, newcomer = _people(session, w, 4)
+    ra, _rb, rc = (
+        signups.signup_create(session=session, actor=p, task_id=task_id) for p in (a, b, c)
+    )
+    session.commit()
+    assert rc.status == "waitlisted"
+    tasks.task_set_status(session=session, actor=w.shuji, task_id=task_id, status=TaskStatus.closed)
+    signups.signup_cancel(session=session, actor=a, signup_id=ra.signup_id)
+    session.commit()
+    assert _status(session, rc.signup_id) == "waitlisted"  # closed: no promotion yet
+    assert session.get(Task, task_id).taken == 1
+    with pytest.raises(BoardError) as err:
+        signups.signup_create(session=session, actor=newcomer, task_id=task_id)
+    assert err.value.key == "signups.task_closed"
+    session.rollback()
+
+    tasks.task_set_status(session=session, actor=w.shuji, task_id=task_id, status=TaskStatus.open)
+    session.commit()
+    assert _status(session, rc.signup_id) == "confirmed"
+    late = signups.signup_create(session=session, actor=newcomer, task_id=task_id)
+    session.commit()
+    assert (late.status, late.position) == ("waitlisted", 1)
+    assert session.get(Task, task_id).taken == 2
+    confirmed = session.exec(
+        select(Signup).where(Signup.task_id == task_id, Signup.status == SignupStatus.confirmed)
+    ).all()
+    assert len(confirmed) == 2

@@ -1,0 +1,151 @@
+"""Volunteers: star levels, the sign-in account linked to a record, the true list count."""
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from models.accounts import Account, Role
+from models.audit import AuditEntry
+from models.volunteers import Signup, Volunteer
+from services import auth, db, signups, volunteers
+from services.errors import BoardError
+from tests import factories
+from tests.conftest import make_account
+
+
+@pytest.fixture
+def w(session):
+    return factories.world(session)
+
+
+@pytest.mark.parametrize(
+    ("hours", "stars", "to_next"),
+    [
+        (0, 0, 100),
+        (99.9, 0, 0.1),
+        (100, 1, 200),
+        (299, 1, 1),
+        (300, 2, 300),
+        (599.5, 2, 0.5),
+        (600, 3, 400),
+        (1000, 4, 500),
+        (1499.99, 4, 0.01),
+        (1500, 5, None),
+        (4000, 5, None),
+    ],
+)
+def test_star_thresholds_and_hours_to_next(hours, stars, to_next):
+    level = volunteers.star_level(hours)
+    assert level.stars == stars
+    assert level.hours_to_next == to_next
+    assert level.next_threshold == (None if to_next is None else (100, 300, 600, 1000, 1500)[stars])
+
+
+def test_staff_create_an_account_from_the_record_and_the_volunteer_can_sign_up(engine, session, w):
+    vid = factories.volunteer(session, w.community_id, "李小梅")
+    task_id = factories.task(session, w.community_id, capacity=3)
+    with db.transaction(engine) as s:
+        account_id = volunteers.volunteer_account_create(
+            session=s, actor=w.shuji, volunteer_id=vid, username="xiaomei", password="a-good-pass"
+        )
+    with db.transaction(engine) as s:
+        result = auth.sign_in(session=s, username="xiaomei", password="a-good-pass")
+    assert result.token and result.actor.role == Role.volunteer
+    assert result.actor.community_id == w.community_id
+    with db.transaction(engine) as s:
+        signed = signups.signup_create(session=s, actor=result.actor, task_id=task_id)
+    assert signed.status == "confirmed"
+    session.rollback()  # a fresh snapshot: the writes above were other transactions
+    assert session.get(Volunteer, vid).account_id == account_id
+    assert session.get(Account, account_id).display_name == "李小梅"
+    assert session.exec(select(Signup.volunteer_id).where(Signup.task_id == task_id)).one() == vid
+    audited = session.exec(
+        select(AuditEntry.table_name, AuditEntry.row_id).where(AuditEntry.account_id == w.shuji.id)
+    ).all()
+    assert ("account", account_id) in audited and ("volunteer", vid) in audited
+    profile = volunteers.volunteer_profile(session=session, actor=w.shuji, volunteer_id=vid)
+    assert profile.account_username == "xiaomei"
+
+
+def test_a_refused_account_writes_nothing_and_a_linked_record_cannot_get_a_second(
+    engine, session, w
+):
+    vid = factories.volunteer(session, w.community_id, "李小梅")
+    make_account(session, "taken", Role.volunteer, w.community_id)
+    accounts_before = session.exec(select(func.count()).select_from(Account)).one()
+    with pytest.raises(BoardError) as err, db.transaction(engine) as s:
+        volunteers.volunteer_account_create(
+            session=s, actor=w.shuji, volunteer_id=vid, username="taken", password="a-good-pass"
+        )
+    assert err.value.key == "auth.username_taken"
+    with pytest.raises(BoardError) as err, db.transaction(engine) as s:
+        volunteers.volunteer_account_create(
+            session=s, actor=w.shuji, volunteer_id=vid, username="fresh", password="short"
+        )
+    assert err.value.key == "auth.password_short"
+    assert session.exec(select(func.count()).select_from(Account)).one() == accounts_before
+    assert session.get(Volunteer, vid).account_id is None
+
+    with db.transaction(engine) as s:
+        volunteers.volunteer_account_create(
+            session=s, actor=w.shuji, volunteer_id=vid, username="fresh", password="a-good-pass"
+        )
+    with pytest.raises(BoardError) as err, db.transaction(engine) as s:
+        volunteers.volunteer_account_create(
+            session=s, actor=w.shuji, volunteer_id=vid, username="again", password="a-good-pass"
+        )
+    assert err.value.key == "volunteers.account_linked_already"
+
+
+def test_linking_an_existing_account_only_within_the_community_and_only_once(engine, session, w):
+    other = factories.world(session, "光明社区")
+    vid = factories.volunteer(session, w.community_id, "李小梅")
+    vid2 = factories.volunteer(session, w.community_id, "赵大姐")
+    mine = make_account(session, "xiaomei", Role.volunteer, w.community_id)
+    theirs = make_account(session, "elsewhere", Role.volunteer, other.community_id)
+    clerk = make_account(session, "clerk", Role.grid_worker, w.community_id)
+    loose = auth.unlinked_volunteer_accounts(
+        session=session, actor=w.shuji, community_id=w.community_id
+    )
+    assert [a.username for a in loose] == ["xiaomei"]  # not other roles, not other communities
+    for account in (theirs, clerk):
+        with pytest.raises(BoardError) as err, db.transaction(engine) as s:
+            volunteers.volunteer_account_link(
+                session=s, actor=w.shuji, volunteer_id=vid, account_id=account.id
+            )
+        assert err.value.key == "volunteers.account_invalid"
+    with db.transaction(engine) as s:
+        volunteers.volunteer_account_link(
+            session=s, actor=w.shuji, volunteer_id=vid, account_id=mine.id
+        )
+    session.rollback()  # a fresh snapshot: the writes above were other transactions
+    assert session.get(Volunteer, vid).account_id == mine.id
+    assert volunteers.volunteer_of_account(session=session, actor=mine) == vid
+    with pytest.raises(BoardError) as err, db.transaction(engine) as s:
+        volunteers.volunteer_account_link(
+            session=s, actor=w.shuji, volunteer_id=vid2, account_id=mine.id
+        )
+    assert err.value.key == "volunteers.account_invalid"  # already linked to 李小梅
+    assert (
+        auth.unlinked_volunteer_accounts(
+            session=session, actor=w.shuji, community_id=w.community_id
+        )
+        == []
+    )
+
+
+def test_list_is_capped_but_the_count_is_the_true_total(session, w):
+    other = factories.world(session, "光明社区")
+    for n in range(7):
+        factories.volunteer(session, w.community_id, f"甲{n}")
+    for n in range(3):
+        factories.volunteer(session, other.community_id, f"乙{n}")
+    frame = volunteers.volunteer_list(session=session, actor=w.admin, limit=5)
+    assert len(frame) == 5
+    assert volunteers.volunteer_count(session=session, actor=w.admin) == 10
+    assert (
+        volunteers.volunteer_count(session=session, actor=w.admin, community_id=other.community_id)
+        == 3
+    )
+    assert volunteers.volunteer_count(session=session, actor=w.shuji) == 7
+    assert volunteers.volunteer_count(session=session, actor=w.shuji, search="甲1") == 1

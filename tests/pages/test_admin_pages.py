@@ -60,3 +60,16 @@ def test_unexpected_error_shows_a_friendly_page():
     assert not at.exception
     assert at.error[0].value == "抱歉，页面出了点问题"
     assert "boom" not in " ".join(m.value for m in at.markdown)
+
+
+def test_a_volunteer_account_without_a_record_is_pointed_out(demo_engine):
+    at = app_test(demo_engine, "shuji", "pages/accounts.py")
+    assert not at.warning  # the demo's volunteer accounts are all linked
+    assert "登录账号最好在“志愿者”页面对应档案里创建" in " ".join(c.value for c in at.caption)
+    at.text_input(key="accounts_username").input("xiaomei")
+    at.text_input(key="accounts_display_name").input("李小梅")
+    at.text_input(key="accounts_password").input("a-good-password")
+    at.selectbox(key="accounts_role").select(Role.volunteer)
+    at.button[0].click().run()
+    assert not at.error
+    assert "暂时无法报名：xiaomei" in at.warning[0].value

@@ -1,8 +1,14 @@
 """Volunteer, team and task pages, per role, with results checked in the database."""
 
+from datetime import date
+
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models.volunteers import Signup, Task, Team, Volunteer
+from models.accounts import Account
+from models.volunteers import Signup, Task, Team, TeamMember, Volunteer
+from services import db, signups
+from services.auth import actor_of
 from tests.conftest import app_test
 
 
@@ -111,3 +117,192 @@ def test_grid_worker_sees_tasks_with_masked_phones(demo_engine):
     assert not at.exception
     texts = " ".join(m.value for m in at.markdown)
     assert "****" in texts
+
+
+def test_staff_give_a_volunteer_a_sign_in_account_and_they_can_sign_up(demo_engine):
+    with Session(demo_engine) as s:
+        vid, name = s.exec(
+            select(Volunteer.id, Volunteer.name).where(
+                Volunteer.community_id == 1, Volunteer.account_id.is_(None), Volunteer.active
+            )
+        ).first()
+    at = app_test(demo_engine, "shuji", "pages/volunteers.py")
+    at.selectbox(key="volunteers_pick").set_value(vid).run()
+    assert "还没有登录账号" in " ".join(c.value for c in at.caption)
+    at.text_input(key=f"volunteers_account_username_{vid}").input("xinren")
+    at.text_input(key=f"volunteers_account_password_{vid}").input("demo1234")
+    at.button(key=f"FormSubmitter:volunteers_account_{vid}-创建登录账号").click().run()
+    assert not at.exception and not at.error
+    assert f"已为 {name} 创建登录账号 xinren" in at.success[0].value
+    with Session(demo_engine) as s:
+        account = s.exec(select(Account).where(Account.username == "xinren")).one()
+        assert s.get(Volunteer, vid).account_id == account.id
+        assert (account.role, account.community_id, account.display_name) == (
+            "volunteer",
+            1,
+            name,
+        )
+
+    phone = app_test(demo_engine, "xinren")  # lands on 报名服务, with no "no record" warning
+    assert not phone.warning
+    button = next(b for b in phone.button if b.key and b.key.startswith("open_signup_"))
+    task_id = int(button.key.rsplit("_", 1)[1])
+    button.click().run()
+    assert not phone.exception and not phone.error
+    with Session(demo_engine) as s:
+        signup = s.exec(
+            select(Signup).where(Signup.task_id == task_id, Signup.volunteer_id == vid)
+        ).one()
+        assert signup.status in ("confirmed", "waitlisted")
+
+
+def test_street_admin_filters_by_community_and_sees_the_true_count(demo_engine):
+    with Session(demo_engine) as s:
+        s.add_all(
+            Volunteer(
+                name=f"批量{n:03}",
+                phone=f"137{n:08}",
+                community_id=2,
+                joined_on=date(2025, 1, 1),
+            )
+            for n in range(400)
+        )
+        s.commit()
+        total = s.exec(select(func.count()).select_from(Volunteer).where(Volunteer.active)).one()
+        ours = s.exec(
+            select(func.count())
+            .select_from(Volunteer)
+            .where(Volunteer.active, Volunteer.community_id == 1)
+        ).one()
+    assert total > 500
+    at = app_test(demo_engine, "admin", "pages/volunteers.py")
+    captions = " ".join(c.value for c in at.caption)
+    assert f"显示前 500 名，共 {total:,} 名" in captions
+    assert len(at.dataframe[0].value) == 500
+    grids = at.selectbox(key="volunteers_f_grid").options
+    assert "四千米社区 · 第一网格" in grids  # every community has a 第一网格: say whose
+    community = at.selectbox(key="volunteers_f_community")
+    community.select_index(community.options.index("四千米社区")).run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["社区"]) == {"四千米社区"}
+    assert f"共 {ours} 人" in " ".join(c.value for c in at.caption)
+    assert all(
+        g.startswith("四千米社区 · ") for g in at.selectbox(key="volunteers_f_grid").options[1:]
+    )
+
+
+def test_secretary_does_not_see_the_community_filter(demo_engine):
+    at = app_test(demo_engine, "shuji", "pages/volunteers.py")
+    assert not [s for s in at.selectbox if s.key == "volunteers_f_community"]
+    assert "第一网格" in at.selectbox(key="volunteers_f_grid").options
+
+
+def _open_task_with_waitlist(engine) -> tuple[int, int, int]:
+    """An upcoming open task of 四千米社区, made full with one volunteer waitlisted:
+    (task id, confirmed count, waitlisted signup id)."""
+    with Session(engine) as s:
+        task = s.exec(
+            select(Task)
+            .where(Task.community_id == 1, Task.status == "open", Task.taken > 0)
+            .order_by(Task.starts_at.desc())
+        ).first()
+        taken = task.taken
+        task.capacity = taken
+        busy = select(Signup.volunteer_id).where(Signup.task_id == task.id)
+        vid = s.exec(
+            select(Volunteer.id).where(
+                Volunteer.community_id == 1, Volunteer.active, Volunteer.id.not_in(busy)
+            )
+        ).first()
+        waiting = Signup(task_id=task.id, volunteer_id=vid, status="waitlisted")
+        s.add_all([task, waiting])
+        s.commit()
+        return task.id, taken, waiting.id
+
+
+def test_secretary_edits_a_task_and_more_places_go_to_the_waitlist(demo_engine):
+    task_id, taken, waiting_id = _open_task_with_waitlist(demo_engine)
+    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at.selectbox(key="tasks_pick").set_value(task_id).run()
+    at.number_input(key=f"tasks_edit_capacity_{task_id}").set_value(taken - 1)
+    at.button(key=f"FormSubmitter:tasks_edit_{task_id}-保存").click().run()
+    assert [e.value for e in at.error] == [f"已有 {taken} 人确认报名，招募人数不能少于 {taken}"]
+    at.text_input(key=f"tasks_edit_place_{task_id}").input("社区党群服务中心二楼")
+    at.number_input(key=f"tasks_edit_capacity_{task_id}").set_value(taken + 2)
+    at.button(key=f"FormSubmitter:tasks_edit_{task_id}-保存").click().run()
+    assert not at.error
+    assert "1 位候补志愿者已补上" in at.success[0].value
+    with Session(demo_engine) as s:
+        task = s.get(Task, task_id)
+        assert (task.capacity, task.taken, task.place) == (
+            taken + 2,
+            taken + 1,
+            "社区党群服务中心二楼",
+        )
+        assert s.get(Signup, waiting_id).status == "confirmed"
+
+
+def test_secretary_cancels_a_task_and_the_volunteer_sees_it_cancelled(demo_engine):
+    with db.transaction(demo_engine) as s:
+        zhiyuan = actor_of(s.exec(select(Account).where(Account.username == "zhiyuan")).one())
+        card = next(
+            c
+            for c in signups.open_tasks(session=s, actor=zhiyuan)
+            if c.places_left and c.my_status is None
+        )
+        signup_id = signups.signup_create(session=s, actor=zhiyuan, task_id=card.id).signup_id
+    task_id, title = card.id, card.title
+    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at.selectbox(key="tasks_pick").set_value(task_id).run()
+    at.button(key="tasks_to_cancelled").click().run()
+    assert at.success[0].value == "任务已取消，所有报名和候补已一并取消"
+    assert [e.value for e in at.error] == ["此任务已取消：报名均已取消，不能再签到签退。"]
+    with Session(demo_engine) as s:
+        assert s.get(Task, task_id).status == "cancelled"
+        assert s.get(Task, task_id).taken == 0
+        statuses = s.exec(select(Signup.status).where(Signup.task_id == task_id)).all()
+        assert "confirmed" not in statuses and "waitlisted" not in statuses
+        assert s.get(Signup, signup_id).status == "cancelled"
+    assert not [b for b in at.button if b.key and b.key.startswith("tasks_in_")]
+
+    phone = app_test(demo_engine, "zhiyuan", "pages/my_tasks.py")
+    assert not phone.exception
+    assert "这个任务已取消" in " ".join(e.value for e in phone.error)
+    assert title in " ".join(m.value for m in phone.markdown)
+    assert not [b for b in phone.button if b.key == f"my_in_{signup_id}"]
+    assert not [b for b in phone.button if b.key == f"my_cancel_{signup_id}"]
+
+
+def test_teams_offer_only_the_teams_community_and_can_be_deactivated(demo_engine):
+    at = app_test(demo_engine, "admin", "pages/teams.py")
+    assert "现有队员" in at.caption[0].value  # the hours rule is stated
+    team_id = at.selectbox(key="teams_pick").value
+    with Session(demo_engine) as s:
+        team = s.get(Team, team_id)
+        community_id = team.community_id
+        outsiders = set(
+            s.exec(select(Volunteer.id).where(Volunteer.community_id != community_id)).all()
+        )
+    with Session(demo_engine) as s:
+        members = select(TeamMember.volunteer_id).where(
+            TeamMember.team_id == team_id, TeamMember.active
+        )
+        expected = s.exec(
+            select(Volunteer.name).where(
+                Volunteer.community_id == community_id,
+                Volunteer.active,
+                Volunteer.id.not_in(members),
+            )
+        ).all()
+    offered = at.selectbox(key="teams_add_pick").options
+    assert outsiders  # the admin sees volunteers of other communities elsewhere ...
+    assert sorted(o.split(" · ")[0] for o in offered) == sorted(expected)  # ... not here
+    at.button(key="teams_toggle").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        assert s.get(Team, team_id).active is False
+    assert "此服务队已停用" in at.warning[0].value
+    assert not [sb for sb in at.selectbox if sb.key == "teams_add_pick"]
+    at.button(key="teams_toggle").click().run()
+    with Session(demo_engine) as s:
+        assert s.get(Team, team_id).active is True

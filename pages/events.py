@@ -185,10 +185,14 @@ with tab_list:
                     format_func=category_label,
                     key=f"events_edit_category_{card.id}",
                 )
-                e_venue = e1.text_input(
+                g1, g2, g3 = st.columns(3)
+                e_venue = g1.text_input(
                     t("events.venue"), card.venue, key=f"events_edit_venue_{card.id}"
                 )
-                e_partner = e2.text_input(
+                e_organiser = g2.text_input(
+                    t("events.organiser"), card.organiser, key=f"events_edit_organiser_{card.id}"
+                )
+                e_partner = g3.text_input(
                     t("events.partner"), card.partner, key=f"events_edit_partner_{card.id}"
                 )
                 f1, f2, f3, f4 = st.columns(4)
@@ -205,9 +209,6 @@ with tab_list:
                     2000,
                     card.capacity,
                     key=f"events_edit_capacity_{card.id}",
-                )
-                e_organiser = e1.text_input(
-                    t("events.organiser"), card.organiser, key=f"events_edit_organiser_{card.id}"
                 )
                 e_description = st.text_area(
                     t("events.description"),

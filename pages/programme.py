@@ -11,16 +11,17 @@ from ui.i18n import t
 st.title(t("nav.programme"))
 st.caption(t("events.programme_intro"))
 
+ALL = 0  # not None: a selectbox shows None as "nothing chosen"
 communities = {c.id: c.name for c in read(events.programme_communities)}
-if st.session_state.get("programme_community") not in communities:
-    st.session_state["programme_community"] = None  # that community has nothing coming up
+if st.session_state.get("programme_community", ALL) not in (ALL, *communities):
+    st.session_state["programme_community"] = ALL  # that community has nothing coming up
 picked = st.selectbox(
     t("events.community"),
-    [None, *communities],
-    format_func=lambda i: t("events.all_communities") if i is None else communities[i],
+    [ALL, *communities],
+    format_func=lambda i: communities.get(i) or t("events.all_communities"),
     key="programme_community",
 )
-cards = read(events.programme, community_id=picked)
+cards = read(events.programme, community_id=picked or None)
 if not cards:
     st.info(t("events.none_upcoming"), icon=":material/event_busy:")
 

@@ -208,7 +208,7 @@ def test_staffing_is_not_offered_for_a_draft_event(demo_engine):
 def test_programme_filters_by_community_and_shows_no_personal_data(demo_engine):
     at = app_test(demo_engine, None, "pages/programme.py")
     box = at.selectbox(key="programme_community")
-    assert box.value is None and box.options[0] == "全部社区"
+    assert (box.value, box.options[0]) == (0, "全部社区")
     with Session(demo_engine) as s:
         name = s.get(Community, 1).name
         titles = {

@@ -46,7 +46,9 @@ class VisitPolicy(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     community_id: int | None = Field(default=None, foreign_key="community.id", index=True)
-    situation: str = Field(max_length=20)  # a living situation, "age80", "care_level", "default"
+    # the rule: a living situation, "age80", "care2"/"care3"/"care4" (care level n or
+    # higher) or "default" (services/visit_policy.py RULES)
+    situation: str = Field(max_length=20)
     interval_days: int = Field(ge=1, le=366)
 
 

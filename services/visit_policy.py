@@ -1,8 +1,9 @@
 """The visit interval table (探访频次): data the secretary edits, not code.
 
-Rules: a living situation (独居, 失能, …), "age80" (80 or older) and "default". Street-wide
-rows have no community; a community's own row for the same rule replaces the street's.
-An elder's interval is the shortest of the rules that apply: the most frequent wins.
+Rules: a living situation (独居, 失能, …), "age80" (80 or older), a care level ("care2",
+"care3", "care4": care level n or higher) and "default". Street-wide rows have no
+community; a community's own row for the same rule replaces the street's. An elder's
+interval is the shortest of the rules that apply: the most frequent wins.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from services.access import STAFF, Actor
 from services.db import smallest
 from services.errors import BoardError
 
-RULES = (*LIVING_SITUATIONS, "age80", "default")
-DEFAULTS = {"独居": 7, "失能": 7, "age80": 14, "default": 30}
+CARE_RULES = {"care2": 2, "care3": 3, "care4": 4}  # rule -> the lowest care level it covers
+RULES = (*LIVING_SITUATIONS, "age80", *CARE_RULES, "default")
+DEFAULTS = {"独居": 7, "失能": 7, "age80": 14, "care3": 7, "default": 30}
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,12 @@ def effective_policy(session: Session) -> dict[int | None, dict[str, int]]:
     return result
 
 
-def interval_of(situations: list[str], age: int, rules: dict[str, int]) -> int:
+def interval_of(situations: list[str], age: int, rules: dict[str, int], care_level: int = 0) -> int:
     """The interval for one elder (Python twin of interval_expr, used for one elder's page)."""
     applying = [rules[s] for s in situations if s in rules]
     if age >= 80 and "age80" in rules:
         applying.append(rules["age80"])
+    applying += [rules[r] for r, level in CARE_RULES.items() if r in rules and care_level >= level]
     applying.append(rules.get("default", 30))
     return min(applying)
 
@@ -98,6 +101,10 @@ def interval_expr(session: Session, today: date):
     d = days("age80")
     if d is not None:
         terms.append(case((Elder.birth_date <= cutoff, d), else_=never))
+    for rule, level in CARE_RULES.items():
+        d = days(rule)
+        if d is not None:
+            terms.append(case((Elder.care_level >= level, d), else_=never))
     terms = [t for t in terms if t is not None]
     return terms[0] if len(terms) == 1 else smallest(session, *terms)
 

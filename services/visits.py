@@ -6,18 +6,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import case, func, literal
+from sqlalchemy import Integer, case, func, literal, union_all
 from sqlmodel import Session, select
 
-from models.base import LOCAL_TZ
+from models.base import LOCAL_TZ, utcnow
 from models.elders import HAZARDS, VISIT_MODES, WELLBEING, Elder, ElderVisitor, Visit
 from models.org import Community
 from models.volunteers import TaskKind
 from services import audit, tasks
 from services.access import FIELD, Actor
-from services.db import month_of_date, smallest
+from services.db import days_since, month_of_date
 from services.elders import overdue_count, remember
 from services.errors import BoardError
+from services.i18n import DEFAULT_LANG, translate
 from services.visit_policy import interval_expr
 
 
@@ -43,8 +44,10 @@ def visit_record(
     needs_raised: str = "",
     follow_up: str = "",
     follow_up_task: FollowUpTask | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> int:
-    """Records a visit; optionally turns the need raised into a follow-up task."""
+    """Records a visit; optionally turns the need raised into a follow-up task (titled in
+    `lang` when no title is given)."""
     actor.require(FIELD | {"volunteer"})
     elder = session.get(Elder, elder_id)
     if elder is None:
@@ -87,7 +90,8 @@ def visit_record(
         tasks.task_create(
             session=session,
             actor=actor,
-            title=follow_up_task.title.strip() or f"跟进：{elder.name}",
+            title=follow_up_task.title.strip()
+            or translate("visits.task_default_title", lang, name=elder.name),
             kind=TaskKind.elder_visit,
             community_id=elder.community_id,
             starts_at=start,
@@ -114,6 +118,11 @@ def _visits_in_scope(stmt, community_ids):
     return stmt.join(Elder, Elder.id == Visit.elder_id).where(Elder.community_id.in_(community_ids))
 
 
+def local_today() -> date:
+    """Today in Asia/Shanghai: the fallback when a caller passes no `today`."""
+    return utcnow().astimezone(LOCAL_TZ).date()
+
+
 def visit_figures(
     *,
     session: Session,
@@ -122,11 +131,9 @@ def visit_figures(
     end: date,
     today: date | None = None,
 ) -> dict:
-    """Visits made in [start, end), the on-time rate, and elders overdue as of `today`.
-
-    On-time rate: for each elder, the visits due in the period are period days / interval
-    (at least one); visits count up to that number. Rate = visits counted / visits due.
-    """
+    """Visits made in [start, end), the on-time rate (see on_time_by_community), and
+    elders overdue as of `today` (or the period's last day, if earlier)."""
+    today = today or local_today()
     made = session.exec(
         _visits_in_scope(
             select(func.count())
@@ -137,64 +144,143 @@ def visit_figures(
     ).one()
     return {
         "visits": made,
-        "on_time_rate": _on_time_rate(session, community_ids, start, end),
+        "on_time_rate": _on_time_rate(session, community_ids, start, end, today),
         "overdue_elders": overdue_count(
-            session=session, community_ids=community_ids, today=min(today or end, end)
+            session=session,
+            community_ids=community_ids,
+            today=min(today, end - timedelta(days=1)),
         ),
     }
 
 
-def _on_time_rate(session, community_ids, start: date, end: date) -> float | None:
-    rates = on_time_by_community(session=session, community_ids=community_ids, start=start, end=end)
+def _on_time_rate(session, community_ids, start: date, end: date, today: date) -> float | None:
+    rates = on_time_by_community(
+        session=session, community_ids=community_ids, start=start, end=end, today=today
+    )
     if rates.empty or rates["due"].sum() == 0:
         return None
     return float(rates["on_time"].sum() / rates["due"].sum())
 
 
 def on_time_by_community(
-    *, session: Session, community_ids: list[int] | None, start: date, end: date
+    *,
+    session: Session,
+    community_ids: list[int] | None,
+    start: date,
+    end: date,
+    today: date | None = None,
 ) -> pd.DataFrame:
-    """Per community: visits due in the period, visits made on time, and the rate."""
+    """Per community: visits due in [start, end), those made on time, and the rate.
+
+    Each elder's visits and registration form a chain; from each link (the registration
+    or a visit) the next visit is due within the elder's interval (the policy table, with
+    the age on the period's last day).
+
+    - on time: a visit in the period made at most `interval` days after the elder's
+      previous visit (or registration, for the first visit);
+    - missed: a due date (previous visit + k × interval, k = 1, 2, …) in the period that
+      passed with no visit: the elder was not visited by then, nor (while they were
+      active) by `today`. A visit that comes late counts only through the due dates it
+      missed; a long gap misses several.
+
+    due = on time + missed; rate = on time / due. An elder visited more often than the
+    interval asks makes more on-time visits (each visit restarts the interval). Computed
+    in SQL: the window function LEAD over the period's visits (SQLite and PostgreSQL).
+    """
+    today = today or local_today()
     return remember(
         session,
         "on_time",
-        (community_ids, start, end),
-        lambda: _on_time_by_community(session, community_ids, start, end),
+        (community_ids, start, end, today),
+        lambda: _on_time_by_community(session, community_ids, start, end, today),
     ).copy()
 
 
-def _on_time_by_community(session: Session, community_ids, start: date, end: date) -> pd.DataFrame:
-    days = max(1, (end - start).days)
-    interval = interval_expr(session, end)
-    due = (
-        func.max(1, literal(days) // interval)
-        if session.get_bind().dialect.name == "sqlite"
-        else func.greatest(1, literal(days) // interval)
+def _largest(session: Session, *values):
+    """SQL for the largest of several values (GREATEST on PostgreSQL, max() on SQLite)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.max(*values)
+    return func.greatest(*values)
+
+
+def _on_time_by_community(
+    session: Session, community_ids, start: date, end: date, today: date
+) -> pd.DataFrame:
+    visits_before = min(end, today + timedelta(days=1))  # visits up to today
+    as_of = min(end, today)  # due dates before this have passed; today's may still be met
+
+    def before_end(column):
+        """Whole days from a date column to the period's end (later dates: smaller)."""
+        return days_since(session, end, column)
+
+    # The links that matter: each elder's last visit before the period (or registration),
+    # found per elder through the index ix_visit_elder_day, with the elder's interval;
+    # then the period's visits. Days are counted back from the period's end.
+    last_before = (
+        select(func.max(Visit.visited_on))
+        .where(Visit.elder_id == Elder.id, Visit.visited_on < start)
+        .scalar_subquery()
     )
-    counts = (
-        select(Visit.elder_id, func.count().label("n"))
-        .where(Visit.visited_on >= start, Visit.visited_on < end)
-        .group_by(Visit.elder_id)
+    none = literal(None, Integer)
+    links = union_all(
+        _scoped(
+            select(
+                Elder.id.label("elder_id"),
+                before_end(func.coalesce(last_before, Elder.registered_on)).label("day"),
+                literal(0).label("is_visit"),
+                Elder.community_id.label("community_id"),
+                interval_expr(session, end - timedelta(days=1)).label("interval"),
+                func.coalesce(before_end(Elder.deactivated_on), 0).label("gone"),
+            ).where(
+                Elder.registered_on < visits_before,
+                Elder.active | (Elder.deactivated_on > start),
+            ),
+            community_ids,
+        ),
+        _visits_in_scope(
+            select(
+                Visit.elder_id, before_end(Visit.visited_on), literal(1), none, none, none
+            ).where(Visit.visited_on >= start, Visit.visited_on < visits_before),
+            community_ids,
+        ),
+    ).subquery()
+    elder = {"partition_by": links.c.elder_id}
+    chain = select(
+        links.c.day.label("prev"),
+        func.lead(links.c.day)
+        .over(**elder, order_by=(links.c.day.desc(), links.c.is_visit))
+        .label("next"),
+        *[func.max(links.c[c]).over(**elder).label(c) for c in ("community_id", "interval")],
+        func.max(links.c.gone).over(**elder).label("gone"),
+    ).subquery()
+    prev, nxt, interval, period = chain.c.prev, chain.c.next, chain.c.interval, (end - start).days
+    on_time = case(((nxt <= period) & (prev - nxt <= interval), 1), else_=0)
+    # Missed: due dates prev + k * interval (k >= 1) in [start, stop), where stop is the
+    # next visit (none yet: `as_of`) or the deactivation, whichever comes first: k runs
+    # from first_k to last_k.
+    stop = _largest(session, func.coalesce(nxt, (end - as_of).days), chain.c.gone)
+    first_k = _largest(session, literal(1), (prev - period + interval - 1) // interval)
+    last_k = (prev - stop + interval - 1) // interval - 1
+    missed = _largest(session, literal(0), last_k - first_k + 1)
+    per_link = (
+        select(chain.c.community_id, on_time.label("on_time"), missed.label("missed"))
+        .where(interval.is_not(None), nxt.is_(None) | (nxt <= period))
         .subquery()
     )
-    per_elder = _scoped(
-        select(
-            Elder.community_id,
-            due.label("due"),
-            smallest(session, func.coalesce(counts.c.n, 0), due).label("on_time"),
-        )
-        .join(counts, counts.c.elder_id == Elder.id, isouter=True)
-        .where(Elder.registered_on < end, Elder.active | (Elder.deactivated_on > start)),
-        community_ids,
-    ).subquery()
     rows = session.exec(
-        select(Community.name, func.sum(per_elder.c.due), func.sum(per_elder.c.on_time))
-        .join(per_elder, per_elder.c.community_id == Community.id)
+        select(
+            Community.name,
+            func.sum(per_link.c.on_time + per_link.c.missed),
+            func.sum(per_link.c.on_time),
+        )
+        .join(per_link, per_link.c.community_id == Community.id)
         .group_by(Community.id, Community.name)
         .order_by(Community.id)
     ).all()
-    frame = pd.DataFrame(rows, columns=["community", "due", "on_time"])
-    frame["rate"] = (frame["on_time"] / frame["due"]).round(3)
+    frame = pd.DataFrame(rows, columns=["community", "due", "on_time"]).astype(
+        {"due": int, "on_time": int}
+    )
+    frame["rate"] = (frame["on_time"] / frame["due"].where(frame["due"] > 0)).round(3)
     return frame
 
 
@@ -217,13 +303,20 @@ def visits_by_month(
 
 
 def overdue_trend(
-    *, session: Session, community_ids: list[int] | None, start: date, end: date
+    *,
+    session: Session,
+    community_ids: list[int] | None,
+    start: date,
+    end: date,
+    today: date | None = None,
 ) -> pd.DataFrame:
-    """Elders overdue at the end of each month of the window (the last one: up to end)."""
+    """Elders overdue at the end of each month of the window; a month not over yet counts
+    as of `today` (default: today in Asia/Shanghai), and months after today are left out."""
+    today = today or local_today()
     points, month = [], date(start.year, start.month, 1)
-    while month < end:
+    while month < end and month <= today:
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        as_of = min(min(following, end) - timedelta(days=1), date.today())
+        as_of = min(min(following, end) - timedelta(days=1), today)
         points.append(
             {
                 "month": f"{month:%Y-%m}",

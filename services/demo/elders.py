@@ -12,7 +12,7 @@ from models.base import utcnow
 from models.elders import Elder, ElderVisitor, Visit, VisitPolicy
 from services.demo import DemoContext
 from services.demo.names import Phones, person_name
-from services.visit_policy import DEFAULTS
+from services.visit_policy import CARE_RULES, DEFAULTS
 
 STREETS = ("学府康都", "电力小区", "昭乌达路", "大学西街", "锡林南路", "大召前街", "通道南街")
 NEEDS = (
@@ -29,6 +29,12 @@ def _interval(situations: list[str], age: int) -> int:
     if age >= 80:
         days.append(DEFAULTS["age80"])
     return min(days)
+
+
+def _with_care(interval: int, care_level: int) -> int:
+    """The interval once the care-level rules of the default policy apply too."""
+    care = [DEFAULTS[r] for r, n in CARE_RULES.items() if r in DEFAULTS and care_level >= n]
+    return min([interval, *care])
 
 
 def seed(ctx: DemoContext) -> None:
@@ -120,6 +126,7 @@ def seed(ctx: DemoContext) -> None:
                 chosen = {pool[0]} | ({pool[1]} if len(pool) > 1 and n % 5 == 0 else set())
                 assignments += [{"elder_id": elder_id, "account_id": a} for a in chosen]
             interval = _interval(situations, age)
+            first_visit = len(visits)
             lapsed = rng.random() < 0.12
             day = today - timedelta(
                 days=(interval + rng.randrange(1, 30)) if lapsed else rng.randrange(0, interval)
@@ -147,6 +154,14 @@ def seed(ctx: DemoContext) -> None:
                     }
                 )
                 day -= timedelta(days=max(1, int(interval * rng.uniform(0.6, 1.3))))
+            # A care level that asks for visits more often compresses this elder's visits
+            # towards today; drawn with the same random numbers, so the later steps of the
+            # demo stay as they were.
+            closer = _with_care(interval, elders[-1]["care_level"])
+            for v in visits[first_visit:] if closer < interval else ():
+                v["visited_on"] = today - timedelta(
+                    days=(today - v["visited_on"]).days * closer // interval
+                )
     ctx.bulk_insert(Elder, elders, "elders")
     ctx.bulk_insert(ElderVisitor, assignments, "elder visitors")
     names = {a: n for n, a in accounts.items()}

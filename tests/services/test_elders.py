@@ -33,6 +33,8 @@ def elder(
     situations="",
     registered=date(2026, 1, 1),
     active=True,
+    care_level=0,
+    deactivated_on=None,
 ):
     row = Elder(
         name=name,
@@ -43,6 +45,8 @@ def elder(
         situations=situations,
         registered_on=registered,
         active=active,
+        care_level=care_level,
+        deactivated_on=deactivated_on,
         health_notes="高血压",
     )
     session.add(row)
@@ -189,23 +193,219 @@ def test_volunteer_sees_only_assigned_elders_and_only_what_the_visit_needs(sessi
     assert all(a.endswith("****") for a in seen["address"])
 
 
-def test_figures_and_charts(session, w):
-    a = elder(session, w, "甲", situations="独居")
-    b = elder(session, w, "乙")
-    for day in (date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)):
+def test_on_time_rate_counts_visits_within_the_interval_and_missed_due_dates(session, w):
+    """November 2026, today 11-24: a due date has passed once its day is over (11-23)."""
+    # weekly: 11-03 on time (7 days after 10-27); 11-20 late, missing 11-10 and 11-17
+    a = elder(session, w, "甲", situations="独居", registered=date(2026, 10, 20))
+    for day in (date(2026, 10, 27), date(2026, 11, 3), date(2026, 11, 20)):
         visit(session, a, day)
-    figures = visits.visit_figures(
-        session=session,
-        community_ids=None,
-        start=date(2026, 11, 1),
-        end=date(2026, 12, 1),
-        today=TODAY,
+    # monthly, never visited: due 10-05 (October), 11-04 missed; 12-04 is outside
+    elder(session, w, "乙", registered=date(2026, 9, 5))
+    # care level 3: weekly by the care3 rule; every visit 10 days apart misses one due date
+    c = elder(session, w, "丙", care_level=3, registered=date(2026, 10, 1))
+    for day in (date(2026, 11, 1), date(2026, 11, 11), date(2026, 11, 21)):
+        visit(session, c, day)
+    # deactivated on 11-10: due 11-06 missed, 11-13 and 11-20 no longer due
+    d = elder(
+        session,
+        w,
+        "丁",
+        situations="独居",
+        registered=date(2026, 10, 1),
+        active=False,
+        deactivated_on=date(2026, 11, 10),
     )
-    # a: 30 days / 7 = 4 due, 3 made; b: 1 due, 0 made -> 3 / 5
-    assert figures["visits"] == 3 and figures["on_time_rate"] == pytest.approx(0.6)
-    assert figures["overdue_elders"] == 2
+    visit(session, d, date(2026, 10, 30))
+    elder(session, w, "戊", registered=date(2026, 12, 1))  # registered after the period
+    nov = {"start": date(2026, 11, 1), "end": date(2026, 12, 1)}
+    rates = visits.on_time_by_community(session=session, community_ids=None, **nov, today=TODAY)
+    assert rates.to_dict("records") == [
+        {"community": "四千米社区", "due": 7, "on_time": 1, "rate": round(1 / 7, 3)}
+    ]
+    figures = visits.visit_figures(session=session, community_ids=None, **nov, today=TODAY)
+    assert figures["visits"] == 5 and figures["on_time_rate"] == pytest.approx(1 / 7)
+    assert figures["overdue_elders"] == 1  # 乙
+    # a week later 11-27 (甲) and 11-28 (丙) have passed too, and 乙's 11-30 still has not
+    later = visits.on_time_by_community(
+        session=session, community_ids=None, **nov, today=date(2026, 11, 29)
+    )
+    assert (later["due"].item(), later["on_time"].item()) == (9, 1)
     by_month = visits.visits_by_month(
         session=session, community_ids=None, start=date(2026, 1, 1), end=date(2026, 12, 1)
     )
-    assert by_month.to_dict("records") == [{"month": "2026-11", "mode": "上门", "visits": 3}]
-    del b
+    assert by_month.to_dict("records") == [
+        {"month": "2026-10", "mode": "上门", "visits": 2},
+        {"month": "2026-11", "mode": "上门", "visits": 5},
+    ]
+
+
+def test_on_time_rate_by_community_is_scoped(session, w):
+    other = factories.world(session, "前进社区")
+    late = elder(session, w, "甲", situations="独居", registered=date(2026, 10, 20))
+    visit(session, late, date(2026, 11, 10))  # late: 10-27 and 11-03 missed; then 11-17
+    session.add(
+        Elder(
+            name="乙",
+            birth_date=date(1950, 1, 1),
+            address="前进社区1号楼",
+            community_id=other.community_id,
+            registered_on=date(2026, 10, 25),
+        )
+    )
+    session.commit()
+    kept = session.exec(select(Elder.id).where(Elder.name == "乙")).one()
+    visit(session, kept, date(2026, 11, 20))  # 26 days: on time (monthly)
+    nov = {"start": date(2026, 11, 1), "end": date(2026, 12, 1), "today": TODAY}
+    both = visits.on_time_by_community(session=session, community_ids=None, **nov)
+    assert both[["community", "due", "on_time"]].to_dict("records") == [
+        {"community": "四千米社区", "due": 2, "on_time": 0},  # 11-03, 11-17 (11-24: today)
+        {"community": "前进社区", "due": 1, "on_time": 1},
+    ]
+    one = visits.on_time_by_community(session=session, community_ids=[other.community_id], **nov)
+    assert one["community"].tolist() == ["前进社区"] and one["rate"].tolist() == [1.0]
+
+
+def test_overdue_trend_counts_as_of_the_given_day(session, w):
+    e = elder(session, w, "甲", registered=date(2026, 8, 1))  # monthly
+    visit(session, e, date(2026, 9, 10))
+    window = {"start": date(2026, 9, 1), "end": date(2026, 12, 1)}
+    trend = visits.overdue_trend(session=session, community_ids=None, **window, today=TODAY)
+    # 09-30: 20 days since; 10-31: 51; 11-24: 75
+    assert trend.to_dict("records") == [
+        {"month": "2026-09", "overdue": 0},
+        {"month": "2026-10", "overdue": 1},
+        {"month": "2026-11", "overdue": 1},
+    ]
+    early = visits.overdue_trend(
+        session=session, community_ids=None, **window, today=date(2026, 10, 9)
+    )
+    # 10-09 is 29 days since the visit: not overdue yet; November has not come
+    assert early.to_dict("records") == [
+        {"month": "2026-09", "overdue": 0},
+        {"month": "2026-10", "overdue": 0},
+    ]
+
+
+def test_care_level_rules_are_policy_rows_the_secretary_edits(session, w):
+    cared = elder(session, w, "照护3级", care_level=3)
+    light = elder(session, w, "照护2级", care_level=2)
+    assert [interval(session, e) for e in (cared, light)] == [7, 30]  # default: care3 weekly
+    rows = {
+        r.rule: r.days
+        for r in visit_policy.policy_table(
+            session=session, actor=w.shuji, community_id=w.community_id
+        )
+    }
+    assert (rows["care2"], rows["care3"], rows["care4"]) == (None, 7, None)
+    visit_policy.policy_set(
+        session=session, actor=w.shuji, community_id=w.community_id, rule="care2", days=14
+    )
+    session.commit()
+    assert [interval(session, e) for e in (cared, light)] == [7, 14]  # the most frequent wins
+    page = elders.elder_page(session=session, actor=w.shuji, elder_id=light, today=TODAY)
+    assert page.interval == 14  # the elder's page computes the same interval in Python
+    visit(session, light, date(2026, 11, 5))  # 19 days ago: overdue by the care2 rule only
+    overdue = elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).rows
+    assert overdue.set_index("name").loc["照护2级", "overdue_by"] == 5
+
+
+def test_an_elder_is_registered_with_care_level_and_visitors_in_one_step(session, w):
+    worker = make_account(session, "wg", Role.grid_worker, w.community_id)
+    elsewhere = factories.world(session, "前进社区")
+    e = elders.elder_create(
+        session=session,
+        actor=w.shuji,
+        name="乌云其其格",
+        birth_date=date(1940, 3, 1),
+        address="学府康都5号楼1单元302",
+        community_id=w.community_id,
+        today=TODAY,
+        situations=["失能"],
+        care_level=3,
+        visitor_ids=[worker.id],
+    )
+    session.commit()
+    row = session.get(Elder, e)
+    assert (row.care_level, row.situations) == (3, "失能")
+    assert session.exec(
+        select(ElderVisitor.account_id).where(ElderVisitor.elder_id == e)
+    ).all() == [worker.id]
+    with pytest.raises(BoardError) as err:  # a visitor from another community is refused
+        elders.elder_create(
+            session=session,
+            actor=w.shuji,
+            name="另一位",
+            birth_date=date(1940, 3, 1),
+            address="学府康都5号楼",
+            community_id=w.community_id,
+            today=TODAY,
+            visitor_ids=[elsewhere.shuji.id],
+        )
+    assert err.value.key == "elders.visitor_invalid"
+
+
+def test_unassigned_elders_are_flagged_counted_and_filtered_on_the_registry(session, w):
+    worker = make_account(session, "wg", Role.grid_worker, w.community_id)
+    covered = elder(session, w, "有人探访")
+    elder(session, w, "无人探访")
+    elder(session, w, "已搬走", active=False)  # inactive: not counted
+    session.add(ElderVisitor(elder_id=covered, account_id=worker.id))
+    session.commit()
+    registry = elders.elder_registry(session=session, actor=w.shuji, today=TODAY)
+    flags = dict(zip(registry["name"], registry["unassigned"], strict=True))
+    assert flags == {"有人探访": False, "无人探访": True}
+    assert registry.set_index("name").loc["有人探访", "visitors"] == "wg"
+    assert elders.unassigned_count(session=session, actor=w.shuji) == 1
+    assert elders.unassigned_count(session=session, actor=worker) == 1
+    only = elders.elder_registry(session=session, actor=w.shuji, today=TODAY, unassigned_only=True)
+    assert only["name"].tolist() == ["无人探访"]
+
+
+def test_the_top_overdue_rows_for_the_dashboard(session, w):
+    for n, day in enumerate((date(2026, 11, 1), date(2026, 10, 1), date(2026, 11, 10))):
+        e = elder(session, w, f"老人{n}", situations="独居")
+        visit(session, e, day)
+    top = elders.overdue_elders(session=session, actor=w.shuji, today=TODAY, limit=2)
+    assert top.total == 3
+    assert top.rows["name"].tolist() == ["老人1", "老人0"]  # most overdue first
+    assert top.rows["overdue_by"].tolist() == [47, 16]
+
+
+def test_the_follow_up_task_gets_a_title_in_the_user_language(session, w):
+    e = elder(session, w, "老人")
+    visits.visit_record(
+        session=session,
+        actor=w.shuji,
+        elder_id=e,
+        visited_on=TODAY,
+        mode="电话",
+        today=TODAY,
+        needs_raised="想办理高龄津贴",
+        follow_up_task=visits.FollowUpTask(title="  ", day=date(2026, 11, 26)),
+        lang="en",
+    )
+    visits.visit_record(
+        session=session,
+        actor=w.shuji,
+        elder_id=e,
+        visited_on=TODAY,
+        mode="上门",
+        today=TODAY,
+        needs_raised="灯泡坏了",
+        follow_up_task=visits.FollowUpTask(title="", day=date(2026, 11, 26)),
+    )
+    session.commit()
+    titles = session.exec(select(Task.title).order_by(Task.id)).all()
+    assert titles == ["Follow-up: 老人", "跟进：老人"]
+
+
+def test_situations_and_modes_have_labels_in_both_languages():
+    from models.elders import LIVING_SITUATIONS, VISIT_MODES
+    from services.i18n import LANGUAGES, catalog
+
+    keys = [f"elders.situation.{s}" for s in LIVING_SITUATIONS]
+    keys += [f"visits.mode.{m}" for m in VISIT_MODES]
+    keys += [f"elders.rule.{r}" for r in visit_policy.RULES]
+    for lang in LANGUAGES:
+        assert [k for k in keys if k not in catalog(lang)] == [], lang
+    assert catalog("en")["visits.mode.上门"] == "Home visit"

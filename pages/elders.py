@@ -1,7 +1,7 @@
 """Elders in care (关爱老人): the overdue list first, due this week next, the registry
 with each elder's visit timeline, registration, the interval policy and charts."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +21,19 @@ st.title(t("nav.elders"))
 show_flash()
 now = today()
 staff = actor.sees_personal_data
+
+
+def situation_label(situation: str) -> str:
+    return t(f"elders.situation.{situation}")
+
+
+def situations_text(stored: str) -> str:
+    """The comma-separated stored situations, translated (stored values stay Chinese)."""
+    return "、".join(situation_label(s) for s in stored.split(",") if s)
+
+
+def visitors_text(visitors: str) -> str:
+    return visitors or "⚠ " + t("elders.unassigned")
 
 
 def plan_table(plan: elders.PlanList, *, due: bool) -> None:
@@ -45,7 +58,8 @@ def plan_table(plan: elders.PlanList, *, due: bool) -> None:
                     -frame["overdue_by"] if due else frame["overdue_by"]
                 ),
                 t("elders.visitors"): [
-                    v or "⚠ " + t("elders.unassigned") for v in frame["visitors"]
+                    "⚠ " + t("elders.unassigned") if flag else v
+                    for v, flag in zip(frame["visitors"], frame["unassigned"], strict=True)
                 ],
                 t("elders.phone"): frame["phone"],
             }
@@ -74,23 +88,36 @@ with tab[1]:
     plan_table(week, due=True)
 
 with tab[2]:
-    c1, c2 = st.columns([3, 1])
+    unassigned = read(elders.unassigned_count, actor=actor)
+    if unassigned:
+        st.warning(t("elders.unassigned_count", n=unassigned), icon=":material/person_alert:")
+    c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
     search = c1.text_input(
         t("common.search"), key="elders_search", placeholder=t("elders.search_hint")
     )
     inactive = c2.toggle(t("elders.include_inactive"), key="elders_inactive")
+    only_unassigned = c3.toggle(t("elders.unassigned_only"), key="elders_unassigned_only")
     registry = read(
-        elders.elder_registry, actor=actor, today=now, search=search, include_inactive=inactive
+        elders.elder_registry,
+        actor=actor,
+        today=now,
+        search=search,
+        include_inactive=inactive,
+        unassigned_only=only_unassigned,
     )
     st.dataframe(
         pd.DataFrame(
             {
                 t("elders.name"): registry["name"],
                 t("elders.age"): registry["age"],
-                t("elders.situations"): registry["situations"].str.replace(",", "、"),
+                t("elders.situations"): registry["situations"].map(situations_text),
                 t("elders.community"): registry["community"] + " " + registry["grid"].fillna(""),
                 t("elders.address"): registry["address"],
                 t("elders.phone"): registry["phone"],
+                t("elders.visitors"): [
+                    "⚠ " + t("elders.unassigned") if flag else v
+                    for v, flag in zip(registry["visitors"], registry["unassigned"], strict=True)
+                ],
                 t("elders.status"): [
                     t("common.active" if a else "common.inactive") for a in registry["active"]
                 ],
@@ -120,12 +147,14 @@ with tab[2]:
             st.write(f":material/call: {page.phone}")
             st.write(f":material/home_pin: {page.address}")
             if page.situations:
-                st.write("、".join(page.situations))
+                st.write("、".join(situation_label(s) for s in page.situations))
+            if page.care_level:
+                st.write(t("elders.care_level_is", n=page.care_level))
             if page.health_notes:
                 st.write(t("elders.health", notes=page.health_notes))
             if page.guardian_name:
                 st.write(t("elders.guardian", name=page.guardian_name, phone=page.guardian_phone))
-            st.write(t("elders.visitors_are", names=page.visitors or "⚠ " + t("elders.unassigned")))
+            st.write(t("elders.visitors_are", names=visitors_text(page.visitors)))
             st.metric(
                 t("elders.next_due"),
                 day(page.next_due),
@@ -138,7 +167,9 @@ with tab[2]:
             for v in page.history[:30]:
                 with st.container(border=True):
                     st.markdown(
-                        f"**{day(v.visited_on)}** · {v.mode} · {v.visitor or '—'} · {t(f'visits.wellbeing.{v.wellbeing}') if v.wellbeing else ''}"
+                        f"**{day(v.visited_on)}** · {t(f'visits.mode.{v.mode}')} · "
+                        f"{v.visitor or '—'}"
+                        + (f" · {t(f'visits.wellbeing.{v.wellbeing}')}" if v.wellbeing else "")
                     )
                     if v.hazards:
                         st.write("⚠ " + "、".join(t(f"visits.hazard.{h}") for h in v.hazards))
@@ -185,6 +216,7 @@ with tab[2]:
                     t("elders.situations"),
                     LIVING_SITUATIONS,
                     default=page.situations,
+                    format_func=situation_label,
                     key="elders_edit_situations",
                 )
                 health = st.text_input(
@@ -258,13 +290,25 @@ with tab[3]:
     window = trend_window(period)
     ids = actor.community_ids()
     by_month = read(visits.visits_by_month, community_ids=ids, start=window.start, end=window.end)
+    # the on-time rate over the last three months: recent enough to act on, and it reads
+    # every visit of the window (the twelve months would cost a second on the street)
+    quarter = period_containing(PeriodKind.month, now - timedelta(days=62)).start
     on_time = read(
-        visits.on_time_by_community, community_ids=ids, start=window.start, end=window.end
+        visits.on_time_by_community, community_ids=ids, start=quarter, end=window.end, today=now
     )
-    trend = read(visits.overdue_trend, community_ids=ids, start=window.start, end=window.end)
+    trend = read(
+        visits.overdue_trend, community_ids=ids, start=window.start, end=window.end, today=now
+    )
     st.altair_chart(charts.visits_by_month_chart(by_month, t), width="stretch")
     c1, c2 = st.columns(2)
     c1.altair_chart(charts.on_time_chart(on_time, t), width="stretch")
+    c1.caption(
+        t(
+            "elders.on_time_caption",
+            start=day(quarter),
+            end=day(min(now, window.end - timedelta(days=1))),
+        )
+    )
     c2.altair_chart(charts.overdue_trend_chart(trend, t), width="stretch")
     hazards = read(visits.hazards_found, community_ids=ids, start=window.start, end=window.end)
     st.caption(
@@ -278,63 +322,87 @@ with tab[3]:
     )
 
 if staff:
-    with tab[4], st.form("elders_new"):
+    with tab[4]:
         communities = read(community_list, actor=actor)
-        n1, n2 = st.columns(2)
-        name = n1.text_input(t("elders.name"), key="elders_name")
-        birth = n2.date_input(
-            t("elders.birth"),
-            value=date(1945, 1, 1),
-            min_value=date(1900, 1, 1),
-            max_value=now,
-            key="elders_birth",
-        )
-        community = n1.selectbox(
+        # outside the form: the grids and visitors offered depend on the community
+        community = st.selectbox(
             t("elders.community"), communities, format_func=lambda c: c.name, key="elders_community"
         )
-        grids = read(grid_list, actor=actor)
-        grid = n2.selectbox(
-            t("elders.grid"),
-            [None, *grids],
-            format_func=lambda g: t("common.none") if g is None else g.name,
-            key="elders_grid",
-        )
-        address = n1.text_input(t("elders.address"), key="elders_address")
-        phone = n2.text_input(t("elders.phone"), key="elders_phone")
-        situations = st.multiselect(
-            t("elders.situations"), LIVING_SITUATIONS, key="elders_situations"
-        )
-        health = st.text_input(t("elders.health_notes"), key="elders_health")
-        g1, g2 = st.columns(2)
-        guardian = g1.text_input(t("elders.guardian_name"), key="elders_guardian")
-        guardian_phone = g2.text_input(t("elders.guardian_phone"), key="elders_guardian_phone")
-        if st.form_submit_button(t("common.create"), type="primary") and write(
-            elders.elder_create,
-            actor=actor,
-            name=name,
-            birth_date=birth,
-            address=address,
-            community_id=community.id,
-            today=now,
-            grid_id=grid.id if grid else None,
-            phone=phone,
-            situations=situations,
-            health_notes=health,
-            guardian_name=guardian,
-            guardian_phone=guardian_phone,
-        ):
-            flash(
-                t("elders.created", name=name),
-                clear=(
-                    "elders_name",
-                    "elders_address",
-                    "elders_phone",
-                    "elders_health",
-                    "elders_guardian",
-                    "elders_guardian_phone",
-                ),
+        if community is not None:
+            grids = [g for g in read(grid_list, actor=actor) if g.community_id == community.id]
+            visitor_names = dict(
+                read(elders.visitor_choices, actor=actor, community_id=community.id)
             )
-            st.rerun()
+            with st.form("elders_new"):
+                n1, n2 = st.columns(2)
+                name = n1.text_input(t("elders.name"), key="elders_name")
+                birth = n2.date_input(
+                    t("elders.birth"),
+                    value=date(1945, 1, 1),
+                    min_value=date(1900, 1, 1),
+                    max_value=now,
+                    key="elders_birth",
+                )
+                address = n1.text_input(t("elders.address"), key="elders_address")
+                phone = n2.text_input(t("elders.phone"), key="elders_phone")
+                grid = n1.selectbox(
+                    t("elders.grid"),
+                    [None, *grids],
+                    format_func=lambda g: t("common.none") if g is None else g.name,
+                    key="elders_grid",
+                )
+                care = n2.number_input(t("elders.care_level"), 0, 4, 0, key="elders_care")
+                situations = st.multiselect(
+                    t("elders.situations"),
+                    LIVING_SITUATIONS,
+                    format_func=situation_label,
+                    key="elders_situations",
+                )
+                chosen = st.multiselect(
+                    t("elders.visitors"),
+                    list(visitor_names),
+                    format_func=visitor_names.get,
+                    key="elders_visitors",
+                    placeholder=t("elders.visitors_hint"),
+                )
+                health = st.text_input(t("elders.health_notes"), key="elders_health")
+                g1, g2 = st.columns(2)
+                guardian = g1.text_input(t("elders.guardian_name"), key="elders_guardian")
+                guardian_phone = g2.text_input(
+                    t("elders.guardian_phone"), key="elders_guardian_phone"
+                )
+                if st.form_submit_button(t("common.create"), type="primary") and write(
+                    elders.elder_create,
+                    actor=actor,
+                    name=name,
+                    birth_date=birth,
+                    address=address,
+                    community_id=community.id,
+                    today=now,
+                    grid_id=grid.id if grid else None,
+                    phone=phone,
+                    situations=situations,
+                    care_level=int(care),
+                    health_notes=health,
+                    guardian_name=guardian,
+                    guardian_phone=guardian_phone,
+                    visitor_ids=chosen,
+                ):
+                    flash(
+                        t("elders.created", name=name),
+                        clear=(
+                            "elders_name",
+                            "elders_address",
+                            "elders_phone",
+                            "elders_health",
+                            "elders_guardian",
+                            "elders_guardian_phone",
+                            "elders_situations",
+                            "elders_visitors",
+                            "elders_care",
+                        ),
+                    )
+                    st.rerun()
 
     with tab[5]:
         st.caption(t("elders.policy_intro"))

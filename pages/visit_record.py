@@ -10,7 +10,7 @@ from services import elders, visits
 from ui.actions import flash, read, show_flash, write
 from ui.filters import today
 from ui.fmt import day
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.session import page_guard
 
 actor = page_guard("visit_record")
@@ -51,7 +51,12 @@ with st.container(border=True):
 with st.form("visit_form"):
     visited_on = st.date_input(t("visits.date"), value=now, max_value=now, key="visit_date")
     mode = st.segmented_control(
-        t("visits.mode"), VISIT_MODES, default="上门", key="visit_mode", width="stretch"
+        t("visits.mode"),
+        VISIT_MODES,
+        default=VISIT_MODES[0],  # 上门, a home visit
+        format_func=lambda m: t(f"visits.mode.{m}"),
+        key="visit_mode",
+        width="stretch",
     )
     wellbeing = st.segmented_control(
         t("visits.wellbeing"),
@@ -93,6 +98,7 @@ if saved and write(
     needs_raised=needs,
     follow_up=follow,
     follow_up_task=visits.FollowUpTask(title=task_title, day=task_day) if make_task else None,
+    lang=lang(),
 ):
     flash(
         t("visits.saved", name=page.name),

@@ -125,8 +125,9 @@ def volunteer_hours_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Ch
 
 
 def visits_by_month_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
+    labelled = frame.assign(mode=[t(f"visits.mode.{m}") for m in frame["mode"]])
     return bar_chart(
-        frame,
+        labelled,
         x="month",
         y="visits",
         color="mode",

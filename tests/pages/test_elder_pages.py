@@ -1,9 +1,12 @@
 """Elder pages per role: the overdue list, the registry, registration, the policy, and
 recording a visit."""
 
+from collections import Counter
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from models.accounts import Account
 from models.elders import Elder, ElderVisitor, Visit, VisitPolicy
 from services import elders
 from tests.conftest import app_test
@@ -22,30 +25,86 @@ def test_secretary_sees_the_overdue_list_first(demo_engine):
     assert "*" not in "".join(table["电话"])  # staff see full numbers
 
 
-def test_grid_worker_sees_masked_numbers_of_elders_not_assigned(demo_engine):
+def test_grid_worker_sees_full_numbers_only_of_assigned_elders(demo_engine):
     at = app_test(demo_engine, "wangge", "pages/elders.py")
     assert not at.exception
     assert len(at.tabs) == 4  # no registration or policy tabs
     registry = at.dataframe[2].value
     with Session(demo_engine) as s:
-        wangge = s.exec(
-            select(ElderVisitor.elder_id)
-            .join(Elder)
-            .where(Elder.name.in_(registry["姓名"].tolist()))
+        wangge = s.exec(select(Account).where(Account.username == "wangge")).one()
+        mine = set(
+            s.exec(select(ElderVisitor.elder_id).where(ElderVisitor.account_id == wangge.id))
+        )
+        rows = s.exec(
+            select(Elder.id, Elder.name, Elder.phone).where(
+                Elder.community_id == wangge.community_id, Elder.active
+            )
         ).all()
-    assert any("****" in p for p in registry["电话"]) or len(wangge) == len(registry)
+    expected = Counter(
+        (name, phone if elder_id in mine else f"{phone[:3]}****{phone[-4:]}")
+        for elder_id, name, phone in rows
+    )
+    assert Counter(zip(registry["姓名"], registry["电话"], strict=True)) == expected
+    masked = sum(1 for elder_id, _, _ in rows if elder_id not in mine)
+    assert 0 < masked < len(rows)  # the demo has both kinds, so both rules are checked
 
 
-def test_secretary_registers_an_elder(demo_engine):
+def test_registry_flags_unassigned_elders_and_filters_them(demo_engine):
+    with Session(demo_engine) as s:
+        assigned = select(ElderVisitor.elder_id)
+        unassigned = s.exec(
+            select(Elder.name).where(
+                Elder.community_id == 1, Elder.active, Elder.id.not_in(assigned)
+            )
+        ).all()
+    assert unassigned, "the demo leaves some elders without a visitor"
+    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    assert f"有 {len(unassigned)} 位老人还没有分配探访人" in at.warning[0].value
+    registry = at.dataframe[2].value
+    flagged = registry.loc[registry["探访人"].str.startswith("⚠"), "姓名"]
+    assert sorted(flagged) == sorted(unassigned)
+    at.toggle(key="elders_unassigned_only").set_value(True).run()
+    only = at.dataframe[2].value
+    assert sorted(only["姓名"]) == sorted(unassigned)
+    assert (only["探访人"] == "⚠ 未分配探访人").all()
+
+
+def test_secretary_registers_an_elder_with_care_level_and_visitors(demo_engine):
+    with Session(demo_engine) as s:
+        wangge, zhiyuan = (
+            s.exec(select(Account.id).where(Account.username == u)).one()
+            for u in ("wangge", "zhiyuan")
+        )
     at = app_test(demo_engine, "shuji", "pages/elders.py")
     at.text_input(key="elders_name").input("乌云其其格")
     at.text_input(key="elders_address").input("学府康都5号楼1单元302")
     at.multiselect(key="elders_situations").select("独居")
+    at.number_input(key="elders_care").set_value(3)
+    at.multiselect(key="elders_visitors").select(wangge).select(zhiyuan)
     at.button(key="FormSubmitter:elders_new-创建").click().run()
     assert not at.error
     with Session(demo_engine) as s:
         row = s.exec(select(Elder).where(Elder.name == "乌云其其格")).one()
         assert (row.situations, row.registered_on, row.community_id) == ("独居", today(), 1)
+        assert row.care_level == 3
+        visitors = s.exec(select(ElderVisitor.account_id).where(ElderVisitor.elder_id == row.id))
+        assert sorted(visitors) == sorted([wangge, zhiyuan])
+
+
+def test_situations_and_visit_modes_are_shown_in_english(demo_engine):
+    at = app_test(demo_engine, "shuji")
+    at.session_state["ui_lang"] = "en"  # switched after landing (see the report on lang="en")
+    at.switch_page("pages/elders.py").run()
+    assert not at.exception
+    registry = at.dataframe[2].value
+    shown = "".join(registry["Living situation"])
+    assert "Lives alone" in shown and "独居" not in shown and "空巢" not in shown
+    timeline = " ".join(m.value for m in at.markdown)
+    assert "Home visit" in timeline and "上门" not in timeline
+    record = app_test(demo_engine, "wangge", "pages/visit_record.py", lang="en")
+    modes = record.button_group(key="visit_mode")
+    assert [o.content for o in modes.proto.options] == ["Home visit", "Phone call", "Video call"]
+    assert modes.value == "上门"  # the stored value stays the same
 
 
 def test_secretary_sets_a_community_interval(demo_engine):

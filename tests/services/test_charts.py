@@ -73,6 +73,28 @@ def test_on_time_chart_lists_communities():
     ]
 
 
+def test_visits_chart_translates_modes():
+    frame = pd.DataFrame(
+        {
+            "month": ["2026-11", "2026-11", "2026-11"],
+            "mode": ["上门", "电话", "视频"],
+            "visits": [5, 2, 1],
+        }
+    )
+    english = charts.visits_by_month_chart(frame, lambda key, **p: translate(key, "en", **p))
+    assert [(d["mode"], d["visits"]) for d in _data(english)] == [
+        ("Home visit", 5),
+        ("Phone call", 2),
+        ("Video call", 1),
+    ]
+    assert [d["mode"] for d in _data(charts.visits_by_month_chart(frame, t))] == [
+        "上门",
+        "电话",
+        "视频",
+    ]
+    assert frame["mode"].tolist() == ["上门", "电话", "视频"]  # the caller's frame is untouched
+
+
 def test_large_charts_for_the_projector_and_the_row_cap():
     frame = pd.DataFrame({"month": ["2026-11"], "overdue": [3]})
     assert charts.overdue_trend_chart(frame, t, large=True).to_dict()["title"]["fontSize"] == 30

@@ -229,3 +229,48 @@ def event_rates_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
         y_format="%",
         large=large,
     )
+
+
+# --- proxy services (issue 5): service quality per community or per agent -----------------
+
+
+def _proxy_quality_chart(
+    frame: pd.DataFrame, t, *, by: str, measure: str, large: bool, y_format: str | None = None
+) -> alt.Chart:
+    """One bar per community (or agent) of a service_quality column; unassigned labelled."""
+    data = frame[[by, measure]].dropna()
+    data = data.assign(**{by: [name or t("proxy.unassigned") for name in data[by]]})
+    chart = bar_chart(
+        data,
+        x=by,
+        y=measure,
+        title=t(f"chart.proxy.{measure}.{by}"),
+        x_title=t(f"proxy.col.{by}"),
+        y_title=t(f"chart.proxy.{measure}.y"),
+        y_format=y_format,
+        large=large,
+        horizontal=len(data) > 6,
+    )
+    # a street of 20 communities: give each bar room for its label
+    return chart.properties(height=max(HEIGHT_LARGE if large else HEIGHT, 24 * len(data)))
+
+
+def proxy_median_days_chart(
+    frame: pd.DataFrame, t, large: bool = False, *, by: str = "community"
+) -> alt.Chart:
+    """Median days from request to done (column median_days) per community or agent."""
+    return _proxy_quality_chart(frame, t, by=by, measure="median_days", large=large)
+
+
+def proxy_on_time_chart(
+    frame: pd.DataFrame, t, large: bool = False, *, by: str = "community"
+) -> alt.Chart:
+    """Share of requests done by their due date (column on_time_rate, 0-1) as percent."""
+    return _proxy_quality_chart(frame, t, by=by, measure="on_time_rate", large=large, y_format="%")
+
+
+def proxy_satisfaction_chart(
+    frame: pd.DataFrame, t, large: bool = False, *, by: str = "community"
+) -> alt.Chart:
+    """Average merchant rating (1-5, column satisfaction) per community or agent."""
+    return _proxy_quality_chart(frame, t, by=by, measure="satisfaction", large=large)

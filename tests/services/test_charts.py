@@ -107,3 +107,47 @@ def test_large_charts_for_the_projector_and_the_row_cap():
             x_title="",
             y_title="",
         )
+
+
+QUALITY = pd.DataFrame(
+    {
+        "agent": ["赵代办", ""],
+        "done": [12, 3],
+        "satisfaction": [4.58, None],
+        "on_time_rate": [0.917, 0.667],
+        "median_days": [2.5, 6.0],
+    }
+)
+
+
+def test_proxy_quality_charts_per_agent_have_the_numbers_and_labels():
+    median = charts.proxy_median_days_chart(QUALITY, t, by="agent")
+    assert _data(median) == [
+        {"agent": "赵代办", "median_days": 2.5},
+        {"agent": "未指派", "median_days": 6.0},
+    ]
+    spec = median.to_dict()
+    assert spec["title"]["text"] == "办结用时中位数（各代办员）"
+    assert spec["encoding"]["x"]["title"] == "代办员"
+    on_time = charts.proxy_on_time_chart(QUALITY, t, by="agent")
+    assert [d["on_time_rate"] for d in _data(on_time)] == [0.917, 0.667]
+    assert on_time.to_dict()["encoding"]["y"]["axis"]["format"] == "%"
+    rating = charts.proxy_satisfaction_chart(QUALITY, t, by="agent")
+    assert _data(rating) == [{"agent": "赵代办", "satisfaction": 4.58}]  # unrated: no bar
+
+
+def test_proxy_quality_charts_per_community_turn_sideways_when_many():
+    frame = pd.DataFrame(
+        {
+            "community": [f"社区{i}" for i in range(8)],
+            "median_days": [float(i) for i in range(8)],
+        }
+    )
+    spec = charts.proxy_median_days_chart(frame, t).to_dict()
+    assert spec["title"]["text"] == "办结用时中位数（各社区）"
+    assert spec["encoding"]["y"]["field"] == "community"  # horizontal bars
+    assert sum(d["median_days"] for d in _data(charts.proxy_median_days_chart(frame, t))) == 28.0
+    street = pd.DataFrame({"community": [f"社区{i}" for i in range(20)], "on_time_rate": 0.9})
+    assert charts.proxy_on_time_chart(street, t).to_dict()["height"] == 20 * 24  # room per label
+    with pytest.raises(ValueError):
+        charts.proxy_on_time_chart(pd.DataFrame({"community": range(6000), "on_time_rate": 0.5}), t)

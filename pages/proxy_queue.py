@@ -61,3 +61,16 @@ for card in queue:
                 ):
                     flash(t("proxy.closed_ok"))
                     st.rerun()
+        # Out of scope, or the merchant withdrew it: the agent hands it back with a reason.
+        if ProxyStatus.rejected in proxy.TRANSITIONS[status]:
+            with st.popover(t("proxy.reject"), icon=":material/block:", width="stretch"):
+                reason = st.text_input(t("proxy.reason"), key=f"queue_reason_{card.id}")
+                if st.button(t("proxy.reject_confirm"), key=f"queue_reject_{card.id}") and write(
+                    proxy.request_advance,
+                    actor=actor,
+                    request_id=card.id,
+                    to_status=ProxyStatus.rejected,
+                    note=reason,
+                ):
+                    flash(t("common.saved"))
+                    st.rerun()

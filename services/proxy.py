@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy import String, and_, case, func, literal, literal_column, or_, type_coerce
 from sqlmodel import Session, select
 
 from models.accounts import Account
 from models.base import LOCAL_TZ, utcnow
 from models.org import Community
 from models.proxy import Merchant, ProxyRequest, ProxyRequestChange, ProxyStatus
-from models.volunteers import TaskKind
+from models.volunteers import Task, TaskKind, TaskStatus
 from services import audit, tasks
 from services.access import FIELD, STAFF, Actor, mask_address, mask_phone
 from services.db import days_from_date_to_ts, local_bounds, month_of_date
 from services.errors import BoardError
+from services.i18n import DEFAULT_LANG, translate
 from services.volunteers import valid_phone
 
 KINDS = ("annual_report", "licence", "utilities", "parcels", "elder_care", "policy", "other")
@@ -44,6 +45,8 @@ TRANSITIONS = {
 }
 OPEN = (ProxyStatus.submitted, ProxyStatus.accepted, ProxyStatus.in_progress)
 AGENT_ROLES = ("secretary", "grid_worker", "volunteer")
+ASSIGNED = "assigned"  # a history entry that records a (re)assignment, not a status change
+TASK_LIVE = (TaskStatus.draft, TaskStatus.open, TaskStatus.closed, TaskStatus.done)
 
 
 # --- merchants ------------------------------------------------------------------------
@@ -161,6 +164,7 @@ def merchant_list(
                 "address": m.address if full else mask_address(m.address),
                 "business_type": m.business_type,
                 "community": cname,
+                "community_id": m.community_id,
                 "licence_due": m.licence_due,
                 "annual_report_due": m.annual_report_due,
                 "notes": m.notes if full else "",
@@ -175,6 +179,7 @@ def merchant_list(
             "address",
             "business_type",
             "community",
+            "community_id",
             "licence_due",
             "annual_report_due",
             "notes",
@@ -315,12 +320,9 @@ def request_advance(
         values["reject_reason"] = note.strip()
     if target == ProxyStatus.done:
         values["done_at"] = now or utcnow()
-    if (
-        target == ProxyStatus.accepted
-        and request.agent_account_id is None
-        and actor.role not in STAFF
-    ):
-        values["agent_account_id"] = actor.id
+    # An unassigned request is never taken by an agent on their own: the office assigns it
+    # (request_assign). There is no agent flag on accounts, so a shared pool would show every
+    # merchant's request to every volunteer of the community.
     audit.apply_changes(session, actor_id=actor.id, row=request, values=values)
     _change(session, actor, request, current, target, note.strip())
 
@@ -333,9 +335,24 @@ def request_assign(
     if ProxyStatus(request.status) not in OPEN:
         raise BoardError("proxy.closed")
     _agent_ok(session, agent_account_id, request.community_id)
+    if agent_account_id == request.agent_account_id:
+        return  # nothing changes, nothing to record
+    old_agent = request.agent_account_id
+    names = dict(
+        session.exec(
+            select(Account.id, Account.display_name).where(
+                Account.id.in_([i for i in (old_agent, agent_account_id) if i is not None])
+            )
+        ).all()
+    )
     audit.apply_changes(
         session, actor_id=actor.id, row=request, values={"agent_account_id": agent_account_id}
     )
+    # The request's own history shows the (re)assignment too, next to the status changes:
+    # to_status ASSIGNED marks it, the note names the agents before and after.
+    status = ProxyStatus(request.status)
+    note = f"{names.get(old_agent, '—')} → {names.get(agent_account_id, '—')}"
+    _change(session, actor, request, status, ASSIGNED, note)
 
 
 def request_rate(
@@ -388,16 +405,27 @@ def request_spawn_task(
     start: time,
     hours: float = 2,
     capacity: int = 1,
+    lang: str = DEFAULT_LANG,
 ) -> int:
-    """A volunteer task for the request (e.g. collecting parcels), in the sign-up flow."""
+    """A volunteer task for the request (e.g. collecting parcels), in the sign-up flow.
+
+    One live task per request: a second one is refused while the first is not cancelled.
+    An empty title becomes "红色代办：<shop>" in `lang`."""
     actor.require(STAFF)
     request = _request_for(session, actor, request_id)
+    if ProxyStatus(request.status) not in OPEN:
+        raise BoardError("proxy.closed")
+    existing = session.exec(
+        select(Task.title).where(Task.proxy_request_id == request.id, Task.status.in_(TASK_LIVE))
+    ).first()
+    if existing is not None:
+        raise BoardError("proxy.task_exists", title=existing)
     merchant = session.get(Merchant, request.merchant_id)
     starts = datetime.combine(day, start, LOCAL_TZ)
     return tasks.task_create(
         session=session,
         actor=actor,
-        title=title or f"红色代办：{merchant.shop_name}",
+        title=(title or "").strip() or translate("proxy.task_title", lang, shop=merchant.shop_name),
         kind=TaskKind.proxy_errand,
         community_id=request.community_id,
         starts_at=starts,
@@ -407,6 +435,34 @@ def request_spawn_task(
         description=request.detail,
         proxy_request_id=request.id,
     )
+
+
+@dataclass(frozen=True)
+class LinkedTask:
+    id: int
+    title: str
+    status: str
+    starts_at: datetime
+    capacity: int
+    taken: int
+
+
+def request_tasks(*, session: Session, actor: Actor, request_id: int) -> list[LinkedTask]:
+    """The volunteer tasks spawned for a request, newest first (cancelled ones too)."""
+    _request_for(session, actor, request_id)
+    return [
+        LinkedTask(
+            id=task.id,
+            title=task.title,
+            status=str(task.status),
+            starts_at=task.starts_at,
+            capacity=task.capacity,
+            taken=task.taken,
+        )
+        for task in session.exec(
+            select(Task).where(Task.proxy_request_id == request_id).order_by(Task.id.desc())
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -427,12 +483,14 @@ class RequestCard:
     satisfaction: int | None
     needs_call: bool  # done without a rating: call the merchant
     reject_reason: str
+    community_id: int
+    community: str
 
 
-def _cards(session: Session, actor: Actor, stmt, today: date) -> list[RequestCard]:
+def _cards(actor: Actor, rows, today: date) -> list[RequestCard]:
     full = actor.sees_personal_data
     cards = []
-    for r, m, agent in session.exec(stmt):
+    for r, m, agent, community, *_ in rows:
         mine = r.agent_account_id == actor.id
         cards.append(
             RequestCard(
@@ -452,6 +510,8 @@ def _cards(session: Session, actor: Actor, stmt, today: date) -> list[RequestCar
                 satisfaction=r.satisfaction,
                 needs_call=ProxyStatus(r.status) == ProxyStatus.done and r.satisfaction is None,
                 reject_reason=r.reject_reason,
+                community_id=r.community_id,
+                community=community,
             )
         )
     return cards
@@ -459,9 +519,10 @@ def _cards(session: Session, actor: Actor, stmt, today: date) -> list[RequestCar
 
 def _request_stmt():
     return (
-        select(ProxyRequest, Merchant, Account.display_name)
+        select(ProxyRequest, Merchant, Account.display_name, Community.name)
         .join(Merchant, Merchant.id == ProxyRequest.merchant_id)
         .join(Account, Account.id == ProxyRequest.agent_account_id, isouter=True)
+        .join(Community, Community.id == ProxyRequest.community_id)
     )
 
 
@@ -471,38 +532,100 @@ def agent_queue(*, session: Session, actor: Actor, today: date) -> list[RequestC
         ProxyRequest.agent_account_id == actor.id, ProxyRequest.status.in_(OPEN)
     )
     stmt = stmt.order_by(ProxyRequest.due_on, ProxyRequest.id).limit(200)
-    return _cards(session, actor, stmt, today)
+    return _cards(actor, session.exec(stmt), today)
+
+
+CALL_BACK = "call_back"  # the board's group of done requests still waiting for a rating
+BOARD_GROUPS = (*(st.value for st in OPEN), ProxyStatus.done.value, CALL_BACK, "rejected")
+
+
+@dataclass(frozen=True)
+class Board:
+    """The secretary's board. `groups` holds the cards shown per group (each open status,
+    recently done and rated, done awaiting a call-back, recently rejected); `totals` how
+    many requests each group holds in all, so the page can say how many are not shown."""
+
+    groups: dict[str, list[RequestCard]]
+    totals: dict[str, int]
+    overdue: int  # open requests past their due date, shown or not
+
+    def hidden(self, group: str) -> int:
+        return self.totals[group] - len(self.groups[group])
+
+    def cards(self) -> list[RequestCard]:
+        return [c for g in BOARD_GROUPS for c in self.groups[g]]
 
 
 def request_board(
-    *, session: Session, actor: Actor, today: date, recent_days: int = 30
-) -> dict[str, list[RequestCard]]:
-    """The secretary's board: open requests by status, and those closed in the last month.
-
-    Done requests that still wait for a rating stay on the board until rated."""
+    *,
+    session: Session,
+    actor: Actor,
+    today: date,
+    recent_days: int = 30,
+    open_limit: int = 40,
+    closed_limit: int = 20,
+) -> Board:
+    """The secretary's board, in one query: every open request counted and (up to
+    `open_limit` per status, overdue first, then by due date) shown; done requests without
+    a rating as their own call-back group, and those done or rejected in the last
+    `recent_days`, newest first, `closed_limit` each."""
     actor.require(STAFF)
     since = today - timedelta(days=recent_days)
     begin, _ = local_bounds(since, today)
-    stmt = _request_stmt().where(
+    is_open = ProxyRequest.status.in_(OPEN)
+    done = ProxyRequest.status == ProxyStatus.done
+    recent_rejected = and_(
+        ProxyRequest.status == ProxyStatus.rejected, ProxyRequest.requested_on >= since
+    )
+    word = lambda text: literal_column(f"'{text}'", String)  # noqa: E731
+    group = case(
+        (is_open, type_coerce(ProxyRequest.status, String)),
+        (and_(done, ProxyRequest.satisfaction.is_(None)), word(CALL_BACK)),
+        (and_(done, ProxyRequest.done_at >= begin), word(ProxyStatus.done.value)),
+        (recent_rejected, word(ProxyStatus.rejected.value)),
+    )
+    # One ordering serves every group: open ones by due date (so overdue first), the
+    # closed ones newest first (by done_at, or by the request date for rejected ones).
+    order = (
+        case((is_open, ProxyRequest.due_on)).asc(),
+        ProxyRequest.done_at.desc(),
+        ProxyRequest.requested_on.desc(),
+        ProxyRequest.id,
+    )
+    late = case((and_(is_open, ProxyRequest.due_on < today), 1), else_=0)
+    ranked = select(
+        ProxyRequest.id.label("rid"),
+        group.label("grp"),
+        func.row_number().over(partition_by=group, order_by=order).label("rn"),
+        func.count().over(partition_by=group).label("total"),
+        func.sum(late).over().label("late_total"),
+    ).where(
         or_(
-            ProxyRequest.status.in_(OPEN),
-            and_(
-                ProxyRequest.status == ProxyStatus.done,
-                or_(ProxyRequest.done_at >= begin, ProxyRequest.satisfaction.is_(None)),
-            ),
-            and_(ProxyRequest.status == ProxyStatus.rejected, ProxyRequest.requested_on >= since),
+            is_open,
+            and_(done, or_(ProxyRequest.done_at >= begin, ProxyRequest.satisfaction.is_(None))),
+            recent_rejected,
         )
     )
     ids = actor.community_ids()
     if ids is not None:
-        stmt = stmt.where(ProxyRequest.community_id.in_(ids))
-    stmt = stmt.order_by(ProxyRequest.due_on, ProxyRequest.id).limit(1500)
-    board: dict[str, list[RequestCard]] = {s.value: [] for s in ProxyStatus}
-    for card in _cards(session, actor, stmt, today):
-        board[card.status].append(card)
-    for status in OPEN:  # overdue first within each column
-        board[status.value].sort(key=lambda c: (not c.overdue, c.due_on))
-    return board
+        ranked = ranked.where(ProxyRequest.community_id.in_(ids))
+    ranked = ranked.subquery()
+    limit = case((ranked.c.grp.in_([s.value for s in OPEN]), open_limit), else_=closed_limit)
+    stmt = (
+        _request_stmt()
+        .add_columns(ranked.c.grp, ranked.c.total, ranked.c.late_total)
+        .join(ranked, ranked.c.rid == ProxyRequest.id)
+        .where(ranked.c.rn <= limit)
+        .order_by(ranked.c.grp, ranked.c.rn)
+    )
+    groups: dict[str, list[RequestCard]] = {g: [] for g in BOARD_GROUPS}
+    totals = dict.fromkeys(BOARD_GROUPS, 0)
+    late_total = 0
+    rows = session.exec(stmt).all()
+    for card, (*_, grp, total, late) in zip(_cards(actor, rows, today), rows, strict=True):
+        groups[grp].append(card)
+        totals[grp], late_total = total, late or 0
+    return Board(groups=groups, totals=totals, overdue=late_total)
 
 
 def request_history(*, session: Session, actor: Actor, request_id: int) -> pd.DataFrame:

@@ -1,10 +1,17 @@
 """Proxy pages: intake by a secretary, the agent's queue on a phone, the merchant list."""
 
+import json
+
+import pyarrow as pa
 from sqlmodel import Session, select
 
 from models.accounts import Account
-from models.proxy import ProxyRequest
-from tests.conftest import app_test
+from models.org import Community
+from models.proxy import Merchant, ProxyRequest
+from models.volunteers import Task
+from services import proxy
+from services.periods import PeriodKind, period_containing, trend_window
+from tests.conftest import DEMO_TODAY, app_test
 
 
 def _account_id(engine, username):
@@ -12,9 +19,17 @@ def _account_id(engine, username):
         return s.exec(select(Account.id).where(Account.username == username)).one()
 
 
+def _open_tab(at, label):
+    """The board's tabs run lazily: only the open one renders."""
+    at.session_state["proxy_tab"] = label
+    return at.run()
+
+
 def test_secretary_takes_in_a_request(demo_engine):
     at = app_test(demo_engine, "dazhao", "pages/proxy_board.py")
     assert at.tabs[0].label.startswith("代办看板（")
+    assert not at.get("vega_lite_chart")  # the charts tab is not open, so not computed
+    _open_tab(at, "受理新代办")
     at.selectbox(key="proxy_kind").set_value("utilities")
     at.text_area(key="proxy_detail").input("代缴本月电费 320 元")
     at.button(key="FormSubmitter:proxy_new-受理").click().run()
@@ -40,9 +55,140 @@ def test_agent_works_the_queue_and_closes_with_a_rating(demo_engine):
         row = s.get(ProxyRequest, request_id)
     assert row.status == "done" and row.done_at is not None
     assert row.agent_account_id == _account_id(demo_engine, "daiban")
+    # closed without a rating: the office is asked to call the merchant back
+    assert row.satisfaction is None
+    office = app_test(demo_engine, "dazhao", "pages/proxy_board.py")
+    heading = next(m.value for m in office.markdown if m.value.startswith("**待回访**"))
+    assert int(heading.rsplit("(", 1)[1].rstrip(")")) >= 1
+    office.selectbox(key="proxy_pick").set_value(request_id).run()
+    assert not office.error
+    assert [i.value for i in office.info] == ["已办结但商户还没有评价，请回访"]
+    assert office.button(key="FormSubmitter:proxy_rate-保存评价")
 
 
 def test_merchant_page_lists_filings_due(demo_engine):
     at = app_test(demo_engine, "dazhao", "pages/merchants.py")
     assert at.subheader[0].value.startswith("30 天内到期的证照和年报")
     assert len(at.dataframe[1].value) > 0
+
+
+def _ids(engine, stmt):
+    with Session(engine) as s:
+        return s.exec(stmt).all()
+
+
+def test_agent_rejects_a_request_from_the_phone_with_a_reason(demo_engine):
+    at = app_test(demo_engine, "daiban", "pages/proxy_queue.py")
+    request_id = int(
+        next(b.key for b in at.button if b.key and b.key.startswith("queue_reject_")).rsplit("_")[
+            -1
+        ]
+    )
+    at.button(key=f"queue_reject_{request_id}").click().run()  # no reason yet: refused
+    assert [e.value for e in at.error] == ["请填写退回原因"]
+    at.text_input(key=f"queue_reason_{request_id}").input("商户已自行在网上办理")
+    at.button(key=f"queue_reject_{request_id}").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        row = s.get(ProxyRequest, request_id)
+    assert (row.status, row.reject_reason) == ("rejected", "商户已自行在网上办理")
+    assert f"queue_reject_{request_id}" not in [b.key for b in at.button]
+
+
+def test_street_admin_takes_in_a_request_for_an_agent_of_the_merchants_community(demo_engine):
+    dazhao = _ids(demo_engine, select(Community.id).where(Community.name == "大召社区"))[0]
+    merchant = _ids(demo_engine, select(Merchant.id).where(Merchant.community_id == dazhao))[0]
+    daiban = _account_id(demo_engine, "daiban")
+    at = _open_tab(app_test(demo_engine, "admin", "pages/proxy_board.py"), "受理新代办")
+    at.selectbox(key="proxy_merchant").set_value(merchant).run()
+    agents = at.selectbox(key="proxy_new_agent")
+    assert "赵代办" in agents.options
+    agents.set_value(daiban)
+    at.text_area(key="proxy_detail").input("街道受理：代缴水费")
+    at.button(key="FormSubmitter:proxy_new-受理").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        row = s.exec(select(ProxyRequest).order_by(ProxyRequest.id.desc())).first()
+    assert (row.merchant_id, row.agent_account_id, row.detail) == (
+        merchant,
+        daiban,
+        "街道受理：代缴水费",
+    )
+
+
+def test_street_admin_reassigns_on_the_board_and_the_history_shows_it(demo_engine):
+    daiban = _account_id(demo_engine, "daiban")
+    dazhao = _account_id(demo_engine, "dazhao")
+    at = app_test(demo_engine, "admin", "pages/proxy_board.py")
+    on_board = at.selectbox(key="proxy_pick").options
+    request_id = next(
+        rid
+        for rid in _ids(
+            demo_engine,
+            select(ProxyRequest.id)
+            .join(Community, Community.id == ProxyRequest.community_id)
+            .where(
+                Community.name == "大召社区",
+                ProxyRequest.status == "submitted",
+                ProxyRequest.agent_account_id == daiban,
+            ),
+        )
+        if any(o.startswith(f"#{rid} ") for o in on_board)
+    )
+    at.selectbox(key="proxy_pick").set_value(request_id).run()
+    agent = at.selectbox(key=f"proxy_agent_{request_id}")
+    assert {"赵代办", "大召社区书记"} <= set(agent.options)
+    agent.set_value(dazhao)
+    at.button(key="proxy_assign").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        assert s.get(ProxyRequest, request_id).agent_account_id == dazhao
+    history = at.dataframe[0].value
+    assert history.iloc[-1].tolist()[1:] == ["指派代办员", "街道管理员", "赵代办 → 大召社区书记"]
+
+
+def test_board_charts_per_community_and_agent(demo_engine):
+    """The quality charts draw the numbers service_quality computes in SQL."""
+    at = _open_tab(app_test(demo_engine, "dazhao", "pages/proxy_board.py"), "统计图表")
+    charts = {json.loads(c.proto.spec)["title"]["text"]: c for c in at.get("vega_lite_chart")}
+    for measure in ("办结用时中位数", "按时办结率", "商户平均满意度"):
+        assert f"{measure}（各社区）" in charts and f"{measure}（各代办员）" in charts
+    drawn = pa.ipc.open_stream(
+        charts["按时办结率（各代办员）"].proto.datasets[0].data.data
+    ).read_all()
+    window = trend_window(period_containing(PeriodKind.month, DEMO_TODAY))
+    with Session(demo_engine) as s:
+        community = s.exec(select(Community.id).where(Community.name == "大召社区")).one()
+        quality = proxy.service_quality(
+            session=s, community_ids=[community], start=window.start, end=window.end, by="agent"
+        )
+    assert len(quality) >= 2
+    drawn_rates = dict(
+        zip(drawn["agent"].to_pylist(), drawn["on_time_rate"].to_pylist(), strict=True)
+    )
+    assert drawn_rates == {
+        name or "未指派": rate
+        for name, rate in zip(quality["agent"], quality["on_time_rate"], strict=True)
+    }
+
+
+def test_a_request_spawns_one_task_and_its_card_shows_it(demo_engine):
+    at = app_test(demo_engine, "dazhao", "pages/proxy_board.py")
+    request_id = at.selectbox(key="proxy_pick").value
+    with Session(demo_engine) as s:
+        shop = s.exec(
+            select(Merchant.shop_name)
+            .join(ProxyRequest, ProxyRequest.merchant_id == Merchant.id)
+            .where(ProxyRequest.id == request_id)
+        ).one()
+    assert at.text_input(key=f"proxy_task_title_{request_id}").value == f"红色代办：{shop}"
+    at.button(key="proxy_spawn").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        tasks = s.exec(select(Task).where(Task.proxy_request_id == request_id)).all()
+    assert [(x.title, x.kind) for x in tasks] == [(f"红色代办：{shop}", "proxy_errand")]
+    # the request card shows its task, and offers no second one
+    shown = [m.value for m in at.markdown]
+    assert any(v.startswith(f"志愿者任务：红色代办：{shop}（招募中") for v in shown)
+    assert "proxy_spawn" not in [b.key for b in at.button]
+    assert any("不能重复发布" in c.value for c in at.caption)

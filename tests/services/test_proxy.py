@@ -1,6 +1,7 @@
 """Proxy requests: the state machine and its history, intake rules, overdue, ratings,
 and the figures (median days in SQL)."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from itertools import product
 
@@ -8,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from models.accounts import Role
+from models.audit import AuditEntry
 from models.proxy import ProxyRequest, ProxyRequestChange, ProxyStatus
 from models.volunteers import Task
 from services import proxy
@@ -146,7 +148,8 @@ def test_overdue_first_in_the_queue_and_unrated_done_flagged(session, w):
     walk(session, w.agent, later, "accepted", "in_progress")
     proxy.request_close(session=session, actor=w.agent, request_id=later, satisfaction=None)
     board = proxy.request_board(session=session, actor=w.shuji, today=TODAY)
-    assert [c.needs_call for c in board["done"]] == [True]
+    assert [(c.id, c.needs_call) for c in board.groups["call_back"]] == [(later, True)]
+    assert board.groups["done"] == []  # the recently done column holds rated ones
     proxy.request_rate(
         session=session, actor=w.shuji, request_id=later, satisfaction=5, feedback="很满意"
     )
@@ -201,3 +204,163 @@ def test_merchants_due_soon(session, w):
     assert frame[["shop_name", "what", "days_left"]].values.tolist() == [
         ["老绥元烧卖馆", "licence", 20]
     ]
+
+
+def test_default_task_title_in_the_users_language_and_no_second_task(session, w):
+    from datetime import time
+
+    rid = new_request(session, w)
+    spawn = dict(
+        session=session,
+        actor=w.shuji,
+        request_id=rid,
+        day=TODAY + timedelta(days=1),
+        start=time(10),
+    )
+    proxy.request_spawn_task(title="", lang="en", **spawn)
+    session.commit()
+    with pytest.raises(BoardError) as err:
+        proxy.request_spawn_task(title="再来一个", **spawn)
+    assert err.value.key == "proxy.task_exists"
+    assert err.value.params == {"title": "Red proxy errand: 老绥元烧卖馆"}
+    session.rollback()
+    assert len(session.exec(select(Task)).all()) == 1
+    linked = proxy.request_tasks(session=session, actor=w.shuji, request_id=rid)
+    assert [(x.title, x.status, x.capacity, x.taken) for x in linked] == [
+        ("Red proxy errand: 老绥元烧卖馆", "open", 1, 0)
+    ]
+    # once that task is cancelled, the office may publish a new one
+    task = session.exec(select(Task)).one()
+    task.status = "cancelled"
+    session.commit()
+    proxy.request_spawn_task(title="第二次取件", **spawn)
+    session.commit()
+    assert [
+        x.title for x in proxy.request_tasks(session=session, actor=w.shuji, request_id=rid)
+    ] == [
+        "第二次取件",
+        "Red proxy errand: 老绥元烧卖馆",
+    ]
+
+
+def _bulk_requests(session, w, n, **values):
+    """n requests written straight to the table (the board's volume, without n service calls)."""
+    rows = [
+        ProxyRequest(
+            merchant_id=w.merchant,
+            community_id=w.community_id,
+            kind="utilities",
+            detail="代缴电费",
+            agent_account_id=w.agent.id,
+            **{k: v(i) if callable(v) else v for k, v in values.items()},
+        )
+        for i in range(n)
+    ]
+    session.add_all(rows)
+    session.commit()
+    return [r.id for r in rows]
+
+
+def test_board_shows_open_requests_however_many_unrated_done_wait(session, w):
+    """1,600 old done requests without a rating (more than the board ever showed) must not
+    push the open ones off the board: they form their own call-back group, newest first."""
+    old = datetime(2025, 3, 1, 2, tzinfo=UTC)
+    _bulk_requests(
+        session,
+        w,
+        1600,
+        requested_on=date(2025, 2, 20),
+        due_on=date(2025, 2, 23),
+        status=ProxyStatus.done,
+        done_at=lambda i: old + timedelta(hours=i),
+    )
+    newest_unrated = old + timedelta(hours=1599)
+    late = new_request(session, w, due_on=TODAY)
+    fresh = new_request(session, w, due_on=TODAY + timedelta(days=5))
+    started = new_request(session, w)
+    walk(session, w.agent, started, "accepted", "in_progress")
+    rated = new_request(session, w)
+    walk(session, w.agent, rated, "accepted", "in_progress")
+    proxy.request_close(session=session, actor=w.agent, request_id=rated, satisfaction=4)
+    session.commit()
+
+    board = proxy.request_board(session=session, actor=w.shuji, today=TODAY + timedelta(days=1))
+    assert [c.id for c in board.groups["submitted"]] == [late, fresh]  # overdue first
+    assert [c.overdue for c in board.groups["submitted"]] == [True, False]
+    assert [c.id for c in board.groups["in_progress"]] == [started]
+    assert [c.id for c in board.groups["done"]] == [rated]
+    assert board.overdue == 1
+    assert board.totals["call_back"] == 1600 and board.hidden("call_back") == 1600 - 20
+    assert len(board.groups["call_back"]) == 20
+    assert all(c.needs_call for c in board.groups["call_back"])
+    assert (
+        board.groups["call_back"][0].id
+        == session.exec(select(ProxyRequest.id).where(ProxyRequest.done_at == newest_unrated)).one()
+    )
+
+
+def test_board_limits_each_open_column_and_counts_the_rest(session, w):
+    ids = _bulk_requests(
+        session,
+        w,
+        7,
+        requested_on=TODAY,
+        due_on=lambda i: TODAY + timedelta(days=7 - i),
+        status=ProxyStatus.accepted,
+    )
+    new_request(session, w)
+    board = proxy.request_board(session=session, actor=w.shuji, today=TODAY, open_limit=3)
+    assert [c.id for c in board.groups["accepted"]] == ids[::-1][:3]  # soonest due first
+    assert (board.totals["accepted"], board.hidden("accepted")) == (7, 4)
+    assert board.totals["submitted"] == 1 and len(board.groups["submitted"]) == 1
+
+
+def test_reassignment_shows_in_the_history(session, w):
+    rid = new_request(session, w)
+    other = make_account(session, "other", Role.volunteer, w.community_id)
+    proxy.request_assign(session=session, actor=w.shuji, request_id=rid, agent_account_id=other.id)
+    proxy.request_assign(session=session, actor=w.shuji, request_id=rid, agent_account_id=other.id)
+    proxy.request_assign(session=session, actor=w.shuji, request_id=rid, agent_account_id=None)
+    session.commit()
+    history = proxy.request_history(session=session, actor=w.shuji, request_id=rid)
+    assert history[["from", "to", "by", "note"]].values.tolist()[1:] == [
+        ["submitted", "assigned", w.shuji.username, "daiban → other"],
+        ["submitted", "assigned", w.shuji.username, "other → —"],
+    ]
+    assert session.get(ProxyRequest, rid).agent_account_id is None
+    audited = session.exec(
+        select(AuditEntry.changes).where(
+            AuditEntry.table_name == "proxyrequest",
+            AuditEntry.row_id == rid,
+            AuditEntry.action == "update",
+        )
+    ).all()
+    assert [json.loads(c)["agent_account_id"] for c in audited] == [
+        [w.agent.id, other.id],
+        [other.id, None],
+    ]
+
+
+def test_an_agent_cannot_take_an_unassigned_request_but_may_reject_their_own(session, w):
+    rid = proxy.request_create(
+        session=session,
+        actor=w.shuji,
+        merchant_id=w.merchant,
+        kind="policy",
+        detail="",
+        today=TODAY,
+    )
+    session.commit()
+    with pytest.raises(BoardError) as err:
+        walk(session, w.agent, rid, "accepted")
+    assert err.value.key == "proxy.not_your_request"
+    assert session.get(ProxyRequest, rid).agent_account_id is None
+    proxy.request_assign(
+        session=session, actor=w.shuji, request_id=rid, agent_account_id=w.agent.id
+    )
+    proxy.request_advance(
+        session=session, actor=w.agent, request_id=rid, to_status="rejected", note="商户已自行办理"
+    )
+    session.commit()
+    row = session.get(ProxyRequest, rid)
+    assert (row.status, row.reject_reason) == ("rejected", "商户已自行办理")

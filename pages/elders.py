@@ -217,6 +217,7 @@ with tab[2]:
                     LIVING_SITUATIONS,
                     default=page.situations,
                     format_func=situation_label,
+                    placeholder=t("elders.situations_hint"),
                     key="elders_edit_situations",
                 )
                 health = st.text_input(
@@ -356,6 +357,7 @@ if staff:
                     t("elders.situations"),
                     LIVING_SITUATIONS,
                     format_func=situation_label,
+                    placeholder=t("elders.situations_hint"),
                     key="elders_situations",
                 )
                 chosen = st.multiselect(

@@ -159,8 +159,8 @@ def seed(ctx: DemoContext) -> None:
             # demo stay as they were.
             closer = _with_care(interval, elders[-1]["care_level"])
             for v in visits[first_visit:] if closer < interval else ():
-                v["visited_on"] = today - timedelta(
-                    days=(today - v["visited_on"]).days * closer // interval
+                v["visited_on"] = today - timedelta(  # rounded up: a lapsed elder stays lapsed
+                    days=-(-(today - v["visited_on"]).days * closer // interval)
                 )
     ctx.bulk_insert(Elder, elders, "elders")
     ctx.bulk_insert(ElderVisitor, assignments, "elder visitors")

@@ -17,6 +17,21 @@ def t(key: str, /, **params: object) -> str:
     return translate(key, lang(), **params)
 
 
+def _relabel_widgets() -> None:
+    """Keeps every choice when the language changes.
+
+    A keyed widget is identified by its key alone, and the browser answers with the
+    option's label in the old language, which the new labels no longer contain (a period
+    of '按月' among 'By month', 'By quarter'...). Writing each value back through session
+    state makes Streamlit send it to the browser again, labelled in the new language.
+    Buttons, uploads and table edits (bool, None, dict) cannot be set this way, nor need it.
+    """
+    for key in list(st.session_state.keys()):
+        value = st.session_state[key]
+        if key != LANG_KEY and not isinstance(value, bool | dict | None):
+            st.session_state[key] = value
+
+
 def language_switch() -> None:
     """The sidebar switch between 中文 and English."""
     st.session_state.setdefault(LANG_KEY, DEFAULT_LANG)
@@ -25,4 +40,5 @@ def language_switch() -> None:
         options=list(LANGUAGES),
         format_func=LANGUAGES.get,
         key=LANG_KEY,
+        on_change=_relabel_widgets,
     )

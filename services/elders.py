@@ -14,13 +14,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models.accounts import Account
-from models.audit import AuditEntry
-from models.elders import LIVING_SITUATIONS, Elder, ElderVisitor, Visit, VisitPolicy
+from models.elders import LIVING_SITUATIONS, Elder, ElderVisitor, Visit
 from models.org import Community, Grid
 from services import audit
 from services.access import FIELD, STAFF, Actor, mask_address, mask_phone
 from services.db import days_since
 from services.errors import BoardError
+from services.visit_memory import remember
 from services.visit_policy import effective_policy, interval_expr, interval_of
 from services.volunteers import valid_phone
 
@@ -378,41 +378,8 @@ def overdue_count(*, session: Session, community_ids: list[int] | None, today: d
         "overdue_count",
         (community_ids, today),
         lambda: _overdue_count(session, community_ids, today),
+        reads_to=today,
     )
-
-
-_REMEMBERED: dict[tuple, object] = {}
-
-
-def remember(session: Session, name: str, args: tuple, compute):
-    """Keeps a visit aggregate in memory until the data changes.
-
-    The key holds a version of the data (the newest visit, elder, policy and audit entry,
-    one cheap query), so any write, back-dated visits included, computes afresh. The
-    dashboard's trend asks for twelve month-ends; each costs a pass over the visits only
-    once per version."""
-    key = (str(session.get_bind().url), name, repr(args), _data_version(session))
-    if key not in _REMEMBERED:
-        if len(_REMEMBERED) > 5000:
-            _REMEMBERED.clear()
-        _REMEMBERED[key] = compute()
-    return _REMEMBERED[key]
-
-
-def forget() -> None:
-    """Empties the memory (the benchmark's cold figures)."""
-    _REMEMBERED.clear()
-
-
-def _data_version(session: Session) -> tuple:
-    return session.exec(
-        select(
-            select(func.max(Visit.id)).scalar_subquery(),
-            select(func.max(Elder.id)).scalar_subquery(),
-            select(func.max(VisitPolicy.id)).scalar_subquery(),
-            select(func.max(AuditEntry.id)).scalar_subquery(),
-        )
-    ).one()
 
 
 def _overdue_count(session: Session, community_ids: list[int] | None, today: date) -> int:

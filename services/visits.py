@@ -16,9 +16,10 @@ from models.volunteers import TaskKind
 from services import audit, tasks
 from services.access import FIELD, Actor
 from services.db import days_since, month_of_date
-from services.elders import overdue_count, remember
+from services.elders import overdue_count
 from services.errors import BoardError
 from services.i18n import DEFAULT_LANG, translate
+from services.visit_memory import remember
 from services.visit_policy import interval_expr
 
 
@@ -193,6 +194,7 @@ def on_time_by_community(
         "on_time",
         (community_ids, start, end, today),
         lambda: _on_time_by_community(session, community_ids, start, end, today),
+        reads_to=today,
     ).copy()
 
 

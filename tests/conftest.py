@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel
 
 import models  # noqa: F401
 from models.accounts import Role
-from services import auth, db, demo, settings
+from services import auth, db, demo, settings, visit_memory
 from services.access import Actor
 
 os.environ.setdefault("BOARD_SECRET_KEY", "test-secret-key-not-for-production")
@@ -32,6 +32,7 @@ def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> Engine:
     monkeypatch.setenv("DATABASE_URL", url)
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
+    visit_memory.forget()  # a fresh database at a URL used before (PostgreSQL) starts clean
     return db.get_engine()
 
 

@@ -1,0 +1,86 @@
+"""The visit aggregates kept in memory (services.visit_memory): computed afresh after
+any change that can move them, and kept through writes that cannot."""
+
+from datetime import date
+
+import pytest
+
+from models.audit import AuditEntry
+from services import elders, visit_memory, visit_policy, visits
+from tests import factories
+from tests.services.test_elders import elder
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def w(session):
+    world = factories.world(session)
+    visit_policy.ensure_defaults(session)
+    session.commit()
+    visit_memory.forget()
+    return world
+
+
+def overdue(session, w) -> int:
+    return elders.overdue_count(session=session, community_ids=[w.community_id], today=TODAY)
+
+
+def record(session, w, elder_id, day):
+    visits.visit_record(
+        session=session, actor=w.shuji, elder_id=elder_id, visited_on=day, mode="上门", today=TODAY
+    )
+    session.commit()
+
+
+def test_a_visit_or_a_back_dated_visit_counts_at_once(session, w):
+    alone = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
+    assert overdue(session, w) == 1
+    record(session, w, alone, TODAY)
+    assert overdue(session, w) == 0
+    month_end = date(2026, 10, 31)
+    assert elders.overdue_count(session=session, community_ids=None, today=month_end) == 1
+    record(session, w, alone, date(2026, 10, 30))  # a visit entered late
+    assert elders.overdue_count(session=session, community_ids=None, today=month_end) == 0
+
+
+def test_deactivating_an_elder_counts_at_once(session, w):
+    alone = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
+    assert overdue(session, w) == 1
+    elders.elder_deactivate(
+        session=session, actor=w.shuji, elder_id=alone, reason="搬离本社区", today=TODAY
+    )
+    session.commit()
+    assert overdue(session, w) == 0
+
+
+def test_a_write_elsewhere_keeps_the_aggregates(session, w, monkeypatch):
+    elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
+    assert overdue(session, w) == 1
+    computed = []
+    real = elders._overdue_count
+    monkeypatch.setattr(elders, "_overdue_count", lambda *args: computed.append(1) or real(*args))
+    session.add(AuditEntry(action="rate", table_name="proxyrequest", row_id=1))
+    session.commit()
+    assert overdue(session, w) == 1
+    assert computed == []  # served from memory
+    session.add(AuditEntry(action="update", table_name="elder", row_id=1))
+    session.commit()
+    assert overdue(session, w) == 1
+    assert computed == [1]  # a change to an elder computes afresh
+
+
+def test_a_visit_today_keeps_past_month_ends_and_recomputes_today(session, w, monkeypatch):
+    alone = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
+    month_end = date(2026, 10, 31)
+    assert elders.overdue_count(session=session, community_ids=None, today=month_end) == 1
+    assert overdue(session, w) == 1
+    computed = []
+    real = elders._overdue_count
+    monkeypatch.setattr(
+        elders, "_overdue_count", lambda s, ids, day: computed.append(day) or real(s, ids, day)
+    )
+    record(session, w, alone, TODAY)
+    assert elders.overdue_count(session=session, community_ids=None, today=month_end) == 1
+    assert overdue(session, w) == 0
+    assert computed == [TODAY]  # the month-end came from memory

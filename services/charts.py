@@ -44,6 +44,11 @@ def _check(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _tooltip(x: str, y: str, color: str | None) -> list[str]:
+    """Typed fields: an empty frame (a quiet month) gives Altair nothing to infer from."""
+    return [f"{x}:N", f"{y}:Q"] + ([f"{color}:N"] if color else [])
+
+
 def bar_chart(
     frame: pd.DataFrame,
     *,
@@ -71,7 +76,7 @@ def bar_chart(
             ),
             alt.Y(f"{x}:N", title=x_title, sort="-x"),
         )
-    encoding = {"x": x_enc, "y": y_enc, "tooltip": [x, y] + ([color] if color else [])}
+    encoding = {"x": x_enc, "y": y_enc, "tooltip": _tooltip(x, y, color)}
     if color:
         encoding["color"] = alt.Color(f"{color}:N", title=color_title or color)
     chart = alt.Chart(frame).mark_bar(cornerRadiusEnd=3, color=PALETTE[0]).encode(**encoding)
@@ -98,7 +103,7 @@ def line_chart(
         "y": alt.Y(
             f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format) if y_format else alt.Axis()
         ),
-        "tooltip": [x, y] + ([color] if color else []),
+        "tooltip": _tooltip(x, y, color),
     }
     if color:
         encoding["color"] = alt.Color(f"{color}:N", title=color_title or color)

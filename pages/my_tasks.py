@@ -58,8 +58,17 @@ for row in upcoming.itertuples():
         st.write(t(f"signups.status.{row.status}"))
         if row.task_status in ("closed", "done"):
             st.badge(t(f"signups.task_is.{row.task_status}"), color="gray")
+        can_check_in = signups.check_in_open(starts_at=row.starts_at, ends_at=row.ends_at, now=now)
+        if row.status == "confirmed" and not can_check_in:
+            st.caption(
+                t(
+                    "signups.check_in_opens",
+                    hours=int(signups.CHECK_IN_OPENS.total_seconds() // 3600),
+                )
+            )
         if (
             row.status == "confirmed"
+            and can_check_in
             and st.button(
                 t("signups.check_in"), key=f"my_in_{sid}", type="primary", width="stretch"
             )

@@ -228,6 +228,14 @@ def _capped_hours(task: Task, check_in: datetime, check_out: datetime) -> float:
     return round(max(0.0, (end - start).total_seconds() / 3600), 2)
 
 
+CHECK_IN_OPENS = timedelta(hours=2)  # before the task starts
+
+
+def check_in_open(*, starts_at: datetime, ends_at: datetime, now: datetime) -> bool:
+    """Check-in opens two hours before the task starts and closes when it ends."""
+    return aware_utc(starts_at) - CHECK_IN_OPENS <= now <= aware_utc(ends_at)
+
+
 def signup_check_in(
     *, session: Session, actor: Actor, signup_id: int, now: datetime | None = None
 ) -> None:
@@ -236,7 +244,7 @@ def signup_check_in(
     _refuse_on_cancelled(task)
     if SignupStatus(signup.status) not in (SignupStatus.confirmed, SignupStatus.no_show):
         raise BoardError("signups.not_confirmed")
-    if now < aware_utc(task.starts_at) - timedelta(hours=2) or now > aware_utc(task.ends_at):
+    if not check_in_open(starts_at=task.starts_at, ends_at=task.ends_at, now=now):
         raise BoardError("signups.check_in_window")
     audit.apply_changes(
         session,

@@ -1,11 +1,12 @@
 """Volunteer, team and task pages, per role, with results checked in the database."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models.accounts import Account
+from models.base import aware_utc, utcnow
 from models.volunteers import Signup, Task, Team, TeamMember, Volunteer
 from services import db, signups
 from services.auth import actor_of
@@ -306,3 +307,25 @@ def test_teams_offer_only_the_teams_community_and_can_be_deactivated(demo_engine
     at.button(key="teams_toggle").click().run()
     with Session(demo_engine) as s:
         assert s.get(Team, team_id).active is True
+
+
+def test_check_in_is_offered_only_once_it_opens(demo_engine):
+    with Session(demo_engine) as s:
+        zhiyuan = actor_of(s.exec(select(Account).where(Account.username == "zhiyuan")).one())
+        card = next(
+            c
+            for c in signups.open_tasks(session=s, actor=zhiyuan)
+            if c.places_left
+            and c.my_status is None
+            and aware_utc(c.starts_at) > utcnow() + timedelta(hours=3)
+        )
+        signup_id = signups.signup_create(session=s, actor=zhiyuan, task_id=card.id).signup_id
+        s.commit()
+        starts_at = s.get(Task, card.id).starts_at
+    phone = app_test(demo_engine, "zhiyuan", "pages/my_tasks.py")
+    assert not phone.exception
+    assert not [b for b in phone.button if b.key == f"my_in_{signup_id}"]
+    assert "任务开始前 2 小时可以签到" in [c.value for c in phone.caption]
+    # Two hours before the start the button is there (the rule the service applies too).
+    opens = starts_at - signups.CHECK_IN_OPENS
+    assert signups.check_in_open(starts_at=starts_at, ends_at=starts_at, now=opens)

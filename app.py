@@ -3,7 +3,7 @@
 import streamlit as st
 
 from services import auth
-from services.access import HOME_PAGE, PUBLIC_PAGES, page_spec, pages_for
+from services.access import HOME_PAGE, PAGES, PUBLIC_PAGES, page_spec, pages_for
 from services.db import read_session
 from ui.errors import friendly_errors
 from ui.i18n import language_switch, t
@@ -18,6 +18,9 @@ if actor is None:
     gate = "setup" if first_start else "login"
     # Public pages (the events programme) are open to anyone the community sends the link.
     public = [] if first_start else [page_spec(key) for key in PUBLIC_PAGES]
+    # Any other page's link (a task's QR code in the WeChat group) shows the sign-in form at
+    # that same address, so the board opens there once signed in.
+    behind_sign_in = [] if first_start else [s for s in PAGES if s.key not in PUBLIC_PAGES]
     navigation = st.navigation(
         [
             st.Page(
@@ -26,6 +29,15 @@ if actor is None:
             *[
                 st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.key)
                 for spec in public
+            ],
+            *[
+                st.Page(
+                    f"pages/{gate}.py",
+                    title=t(f"nav.{gate}"),
+                    url_path=spec.key,
+                    visibility="hidden",
+                )
+                for spec in behind_sign_in
             ],
         ]
     )
@@ -42,7 +54,7 @@ else:
             )
         )
     navigation = st.navigation(sections)
-    complete_handoff()
+    complete_handoff(navigation.url_path)
     current = navigation.url_path or HOME_PAGE[actor.role]  # the default page has no path
     if current != "meeting":  # the projector shows no one's name
         with st.sidebar:

@@ -15,7 +15,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from services import auth
 from services.db import transaction
 from services.settings import get_settings
-from ui.session import ENTER_PATH, LEAVE_PATH
+from ui.session import ENTER_PATH, LEAVE_PATH, local_path
 
 log = logging.getLogger("board")
 
@@ -27,7 +27,7 @@ PagesManager.uses_pages_directory = False
 
 def enter(request: Request) -> RedirectResponse:
     """Trades the one-time code of a fresh sign-in for the session cookie."""
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(local_path(request.query_params.get("next")), status_code=303)
     code = request.query_params.get("code", "")
     with transaction() as session:
         token = auth.session_redeem_handoff(session=session, code=code) if code else None

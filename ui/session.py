@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -53,10 +54,23 @@ def signed_in(result: auth.SignInResult) -> None:
     st.rerun()
 
 
-def complete_handoff() -> None:
+def complete_handoff(url_path: str) -> None:
+    """After a sign-in, sends the browser through ENTER_PATH for its cookie, and back to
+    the page it was on, with its query (a task's link)."""
     code = st.session_state.pop(HANDOFF_KEY, None)
     if code:
-        redirect(f"{ENTER_PATH}?code={code}")
+        back = "/" + url_path
+        if st.query_params:
+            back += "?" + urlencode(st.query_params.to_dict())
+        redirect(f"{ENTER_PATH}?{urlencode({'code': code, 'next': back})}")
+
+
+def local_path(url: str | None) -> str:
+    """`url` if it is a path on this server, else "/": the way back after the cookie is
+    set must not lead to another site ("//host", "/\\host" or "https://host")."""
+    if not url or not url.startswith("/") or url[1:2] in ("/", "\\"):
+        return "/"
+    return url
 
 
 def sign_out() -> None:

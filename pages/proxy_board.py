@@ -13,6 +13,7 @@ from ui.actions import flash, read, show_flash, write
 from ui.filters import today
 from ui.fmt import day, when
 from ui.i18n import t
+from ui.proxy_actions import close_form, reject_popover
 from ui.session import page_guard
 
 actor = page_guard("proxy_board")
@@ -206,29 +207,8 @@ if tab_board.open:  # lazy tabs: only the open one runs
                             flash(t("common.saved"))
                             st.rerun()
                     if ProxyStatus.done in proxy.TRANSITIONS[status]:
-                        with st.form("proxy_close"):
-                            rating = st.feedback("stars", key="proxy_rating")
-                            feedback = st.text_input(t("proxy.feedback"), key="proxy_feedback")
-                            if st.form_submit_button(t("proxy.close"), type="primary") and write(
-                                proxy.request_close,
-                                actor=actor,
-                                request_id=card.id,
-                                satisfaction=None if rating is None else rating + 1,
-                                feedback=feedback,
-                            ):
-                                flash(t("proxy.closed_ok"))
-                                st.rerun()
-                    with st.popover(t("proxy.reject"), icon=":material/block:"):
-                        reason = st.text_input(t("proxy.reason"), key="proxy_reason")
-                        if st.button(t("proxy.reject_confirm"), key="proxy_reject") and write(
-                            proxy.request_advance,
-                            actor=actor,
-                            request_id=card.id,
-                            to_status=ProxyStatus.rejected,
-                            note=reason,
-                        ):
-                            flash(t("common.saved"))
-                            st.rerun()
+                        close_form(actor, card.id, key_prefix="proxy_")
+                    reject_popover(actor, card.id, key_prefix="proxy_")
                     live = [x for x in linked if x.status != "cancelled"]
                     if live:
                         st.caption(t("proxy.task_exists", title=live[0].title))

@@ -9,6 +9,7 @@ from ui.actions import flash, read, show_flash, write
 from ui.filters import today
 from ui.fmt import day
 from ui.i18n import t
+from ui.proxy_actions import close_form, reject_popover
 from ui.session import page_guard
 
 actor = page_guard("proxy_queue")
@@ -46,31 +47,7 @@ for card in queue:
                 flash(t("common.saved"))
                 st.rerun()
         if ProxyStatus.done in proxy.TRANSITIONS[status]:
-            with st.form(f"queue_done_{card.id}"):
-                st.write(t("proxy.ask_rating"))
-                rating = st.feedback("stars", key=f"queue_rating_{card.id}")
-                feedback = st.text_input(t("proxy.feedback"), key=f"queue_feedback_{card.id}")
-                if st.form_submit_button(
-                    t("proxy.close"), type="primary", width="stretch"
-                ) and write(
-                    proxy.request_close,
-                    actor=actor,
-                    request_id=card.id,
-                    satisfaction=None if rating is None else rating + 1,
-                    feedback=feedback,
-                ):
-                    flash(t("proxy.closed_ok"))
-                    st.rerun()
+            close_form(actor, card.id, key_prefix="queue_", key_suffix=f"_{card.id}")
         # Out of scope, or the merchant withdrew it: the agent hands it back with a reason.
         if ProxyStatus.rejected in proxy.TRANSITIONS[status]:
-            with st.popover(t("proxy.reject"), icon=":material/block:", width="stretch"):
-                reason = st.text_input(t("proxy.reason"), key=f"queue_reason_{card.id}")
-                if st.button(t("proxy.reject_confirm"), key=f"queue_reject_{card.id}") and write(
-                    proxy.request_advance,
-                    actor=actor,
-                    request_id=card.id,
-                    to_status=ProxyStatus.rejected,
-                    note=reason,
-                ):
-                    flash(t("common.saved"))
-                    st.rerun()
+            reject_popover(actor, card.id, key_prefix="queue_", key_suffix=f"_{card.id}")

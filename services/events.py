@@ -146,19 +146,30 @@ def event_update(
         raise BoardError("events.capacity_below_confirmed", n=event.taken)
     task = _staff_task(session, event.id)
     if task is not None and TaskStatus(task.status) != TaskStatus.done:
-        tasks.task_update(
-            session=session,
-            actor=actor,
-            task_id=task.id,
-            title=task.title,
+        _update_staff_task(
+            session,
+            actor,
+            task,
             place=event.venue,
             starts_at=event.starts_at,
             ends_at=event.ends_at,
-            capacity=task.capacity,
-            required_skills=task.required_skills,
-            description=task.description,
         )
     return _promote(session, actor, event)
+
+
+def _update_staff_task(session: Session, actor: Actor, task: Task, **changes: object) -> None:
+    """The event's staffing task, with `changes` and everything else as it was (through the
+    tasks service, so its rules hold: places never below the volunteers confirmed)."""
+    fields = {
+        "title": task.title,
+        "place": task.place,
+        "starts_at": task.starts_at,
+        "ends_at": task.ends_at,
+        "capacity": task.capacity,
+        "required_skills": task.required_skills,
+        "description": task.description,
+    }
+    tasks.task_update(session=session, actor=actor, task_id=task.id, **(fields | changes))
 
 
 def _staff_task(session: Session, event_id: int) -> Task | None:
@@ -244,18 +255,7 @@ def event_request_staff(
     )
     task = _staff_task(session, event.id)
     if task is not None:
-        tasks.task_update(
-            session=session,
-            actor=actor,
-            task_id=task.id,
-            title=task.title,
-            place=task.place,
-            starts_at=task.starts_at,
-            ends_at=task.ends_at,
-            capacity=volunteers,
-            required_skills=task.required_skills,
-            description=task.description,
-        )
+        _update_staff_task(session, actor, task, capacity=volunteers)
         return StaffingResult(task.id, created=False)
     task_id = tasks.task_create(
         session=session,

@@ -13,16 +13,22 @@ from services.auth import actor_of
 from tests.browser.conftest import DESKTOP, PHONE, sign_in, wait_idle
 
 
-def _publish_task(database_url: str) -> int:
+def publish_task(
+    database_url: str,
+    *,
+    title: str = "浏览器测试：陪伴独居老人",
+    starts_in: timedelta = timedelta(minutes=30),
+) -> int:
+    """shuji publishes an open task in 四千米社区 (for the server's database)."""
     engine = db.make_engine(database_url)
     with Session(engine) as s:
         shuji = actor_of(s.exec(select(Account).where(Account.username == "shuji")).one())
-    starts = utcnow() + timedelta(minutes=30)
+    starts = utcnow() + starts_in
     with db.transaction(engine) as s:
         task_id = tasks.task_create(
             session=s,
             actor=shuji,
-            title="浏览器测试：陪伴独居老人",
+            title=title,
             kind=TaskKind.elder_visit,
             community_id=shuji.community_id,
             starts_at=starts,
@@ -35,7 +41,7 @@ def _publish_task(database_url: str) -> int:
 
 
 def test_volunteer_signs_up_on_a_phone_and_staff_approve_hours(server, browser, output_dir):
-    task_id = _publish_task(server.database_url)
+    task_id = publish_task(server.database_url)
 
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     page = phone.new_page()

@@ -4,41 +4,15 @@ task, first in the list, ready for one tap."""
 
 from datetime import timedelta
 
-from sqlmodel import Session, select
-
-from models.accounts import Account
-from models.base import utcnow
-from models.volunteers import TaskKind
-from services import db, tasks
-from services.auth import actor_of
 from tests.browser.conftest import PHONE, wait_idle
+from tests.browser.test_signup_journey import publish_task
 
 TITLE = "浏览器测试：帮独居老人取药"
 
 
-def _publish_task(database_url: str) -> int:
-    engine = db.make_engine(database_url)
-    with Session(engine) as s:
-        shuji = actor_of(s.exec(select(Account).where(Account.username == "shuji")).one())
-    starts = utcnow() + timedelta(days=20)  # after the demo's open tasks: not first by date
-    with db.transaction(engine) as s:
-        task_id = tasks.task_create(
-            session=s,
-            actor=shuji,
-            title=TITLE,
-            kind=TaskKind.elder_visit,
-            community_id=shuji.community_id,
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=1),
-            capacity=2,
-            place="四千米社区 第二网格",
-        )
-    engine.dispose()
-    return task_id
-
-
 def test_a_task_link_opens_the_task_after_signing_in(server, browser, output_dir):
-    task_id = _publish_task(server.database_url)
+    # After the demo's open tasks, so it is first only because the link names it.
+    task_id = publish_task(server.database_url, title=TITLE, starts_in=timedelta(days=20))
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     page = phone.new_page()
     link = f"{server}/open_tasks?task={task_id}"

@@ -16,12 +16,17 @@ from tests.conftest import make_account
 TODAY = date(2026, 11, 24)
 
 
-@pytest.fixture
-def w(session):
+def elders_world(session):
+    """A community with its staff and the default interval rules."""
     world = factories.world(session)
     visit_policy.ensure_defaults(session)
     session.commit()
     return world
+
+
+@pytest.fixture
+def w(session):
+    return elders_world(session)
 
 
 def elder(

@@ -6,20 +6,15 @@ from datetime import date
 import pytest
 
 from models.audit import AuditEntry
-from services import elders, visit_memory, visit_policy, visits
-from tests import factories
-from tests.services.test_elders import elder
+from services import elders, visits
+from tests.services.test_elders import elder, elders_world
 
 TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
 def w(session):
-    world = factories.world(session)
-    visit_policy.ensure_defaults(session)
-    session.commit()
-    visit_memory.forget()
-    return world
+    return elders_world(session)
 
 
 def overdue(session, w) -> int:

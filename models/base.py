@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,19 @@ def aware_utc(value: datetime) -> datetime:
 
 def local(value: datetime) -> datetime:
     return aware_utc(value).astimezone(LOCAL_TZ)
+
+
+def local_today() -> date:
+    """Today in Asia/Shanghai, the board's calendar."""
+    return utcnow().astimezone(LOCAL_TZ).date()
+
+
+def local_span(start: datetime, end: datetime) -> str:
+    """2026-11-24 09:00–11:00 in Asia/Shanghai, or both full stamps when the days differ."""
+    a, b = local(start), local(end)
+    if a.date() == b.date():
+        return f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}"
+    return f"{a:%Y-%m-%d %H:%M} – {b:%Y-%m-%d %H:%M}"
 
 
 class UTCDateTime(TypeDecorator):

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from models.base import aware_utc, local, utcnow
+from models.base import aware_utc, local_span, utcnow
 from models.events import Event, EventStatus, Registration, RegistrationStatus
 from models.org import Community
 from models.volunteers import Task, TaskKind, TaskStatus
@@ -638,13 +638,6 @@ def event_roster(*, session: Session, actor: Actor, event_id: int) -> pd.DataFra
     )
 
 
-def _span_text(start: datetime, end: datetime) -> str:
-    a, b = local(start), local(end)
-    if a.date() == b.date():
-        return f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}"
-    return f"{a:%Y-%m-%d %H:%M} – {b:%Y-%m-%d %H:%M}"
-
-
 def event_sign_in_sheet(
     *, session: Session, actor: Actor, event_id: int, lang: str = DEFAULT_LANG
 ) -> bytes:
@@ -682,7 +675,7 @@ def event_sign_in_sheet(
         [
             tr(
                 "events.sheet_when_where",
-                when=_span_text(event.starts_at, event.ends_at),
+                when=local_span(event.starts_at, event.ends_at),
                 venue=event.venue,
             )
         ]

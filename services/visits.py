@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Integer, case, func, literal, union_all
 from sqlmodel import Session, select
 
-from models.base import LOCAL_TZ, utcnow
+from models.base import LOCAL_TZ, local_today
 from models.elders import HAZARDS, VISIT_MODES, WELLBEING, Elder, ElderVisitor, Visit
 from models.org import Community
 from models.volunteers import TaskKind
@@ -117,11 +117,6 @@ def _visits_in_scope(stmt, community_ids):
     if community_ids is None:
         return stmt
     return stmt.join(Elder, Elder.id == Visit.elder_id).where(Elder.community_id.in_(community_ids))
-
-
-def local_today() -> date:
-    """Today in Asia/Shanghai: the fallback when a caller passes no `today`."""
-    return utcnow().astimezone(LOCAL_TZ).date()
 
 
 def visit_figures(

@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, func, literal
 from sqlmodel import Session, select
 
 from models.accounts import Account, Role
-from models.base import LOCAL_TZ, utcnow
+from models.base import local_today
 from models.org import Community, Grid
 from models.volunteers import HoursStatus, Signup, SignupStatus, Task, Team, TeamMember, Volunteer
 from services import audit, auth
@@ -97,7 +97,7 @@ def volunteer_create(
         grid_id=grid_id,
         skills=_skills(list(skills)),
         party_member=party_member,
-        joined_on=joined_on or utcnow().astimezone(LOCAL_TZ).date(),
+        joined_on=joined_on or local_today(),
         note=note.strip(),
         account_id=account_id,
     )

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from models.base import LOCAL_TZ, utcnow
+from models.base import local_today
 from services.access import Actor
 from services.errors import BoardError
 from services.org import CommunityRow, community_list
@@ -17,7 +17,7 @@ from ui.i18n import t
 
 
 def today() -> date:
-    return utcnow().astimezone(LOCAL_TZ).date()
+    return local_today()
 
 
 @dataclass(frozen=True)

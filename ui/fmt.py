@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from models.base import local
+from models.base import local, local_span
 
 
 def _missing(value) -> bool:
@@ -26,7 +26,4 @@ def day(value: date | datetime | None) -> str:
 
 def span(start: datetime, end: datetime) -> str:
     """2026-11-24 09:00–11:00, or both full stamps when the days differ."""
-    a, b = local(start), local(end)
-    if a.date() == b.date():
-        return f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}"
-    return f"{a:%Y-%m-%d %H:%M} – {b:%Y-%m-%d %H:%M}"
+    return local_span(start, end)

@@ -12,7 +12,7 @@ from models.base import utcnow
 from models.elders import Elder, ElderVisitor, Visit, VisitPolicy
 from services.demo import DemoContext
 from services.demo.names import Phones, person_name
-from services.visit_policy import CARE_RULES, DEFAULTS
+from services.visit_policy import DEFAULTS, interval_of
 
 STREETS = ("学府康都", "电力小区", "昭乌达路", "大学西街", "锡林南路", "大召前街", "通道南街")
 NEEDS = (
@@ -22,19 +22,6 @@ NEEDS = (
     ("腿脚不便，需要代买药品", "转红色代办员"),
     ("希望有人陪着聊聊天", "安排爱心阿姨服务队每周上门"),
 )
-
-
-def _interval(situations: list[str], age: int) -> int:
-    days = [DEFAULTS[s] for s in situations if s in DEFAULTS] + [DEFAULTS["default"]]
-    if age >= 80:
-        days.append(DEFAULTS["age80"])
-    return min(days)
-
-
-def _with_care(interval: int, care_level: int) -> int:
-    """The interval once the care-level rules of the default policy apply too."""
-    care = [DEFAULTS[r] for r, n in CARE_RULES.items() if r in DEFAULTS and care_level >= n]
-    return min([interval, *care])
 
 
 def seed(ctx: DemoContext) -> None:
@@ -125,7 +112,7 @@ def seed(ctx: DemoContext) -> None:
             if pool and rng.random() > 0.15:
                 chosen = {pool[0]} | ({pool[1]} if len(pool) > 1 and n % 5 == 0 else set())
                 assignments += [{"elder_id": elder_id, "account_id": a} for a in chosen]
-            interval = _interval(situations, age)
+            interval = interval_of(situations, age, DEFAULTS)
             first_visit = len(visits)
             lapsed = rng.random() < 0.12
             day = today - timedelta(
@@ -157,7 +144,7 @@ def seed(ctx: DemoContext) -> None:
             # A care level that asks for visits more often compresses this elder's visits
             # towards today; drawn with the same random numbers, so the later steps of the
             # demo stay as they were.
-            closer = _with_care(interval, elders[-1]["care_level"])
+            closer = interval_of(situations, age, DEFAULTS, elders[-1]["care_level"])
             for v in visits[first_visit:] if closer < interval else ():
                 v["visited_on"] = today - timedelta(  # rounded up: a lapsed elder stays lapsed
                     days=-(-(today - v["visited_on"]).days * closer // interval)

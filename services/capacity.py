@@ -57,3 +57,24 @@ def promote_waitlist(
         promote(entry)
         promoted.append(entry)
     return promoted
+
+
+def cancel_all(
+    session: Session,
+    table: Any,
+    row_id: int,
+    entries: Iterable[Any],
+    amount_of: Callable[[Any], int],
+    holds_place: Callable[[Any], bool],
+    cancel: Callable[[Any], None],
+) -> int:
+    """When the task or event itself is called off: cancels each entry (confirmed or
+    waitlisted) and gives back, in one update, the places the confirmed ones held.
+    Returns how many entries were cancelled."""
+    entries = list(entries)
+    held = sum(amount_of(e) for e in entries if holds_place(e))
+    for entry in entries:
+        cancel(entry)
+    if held:
+        release(session, table, row_id, held)
+    return len(entries)

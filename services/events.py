@@ -202,25 +202,24 @@ def event_set_status(*, session: Session, actor: Actor, event_id: int, status: E
             Registration.status.in_([RegistrationStatus.confirmed, RegistrationStatus.waitlisted]),
         )
     ).all()
-    confirmed_people = sum(
-        r.party_size for r in live if RegistrationStatus(r.status) == RegistrationStatus.confirmed
+    cancelled = capacity.cancel_all(
+        session,
+        Event,
+        event.id,
+        live,
+        amount_of=lambda r: r.party_size,
+        holds_place=lambda r: RegistrationStatus(r.status) == RegistrationStatus.confirmed,
+        cancel=lambda r: audit.apply_changes(
+            session, actor_id=actor.id, row=r, values={"status": RegistrationStatus.cancelled}
+        ),
     )
-    for registration in live:
-        audit.apply_changes(
-            session,
-            actor_id=actor.id,
-            row=registration,
-            values={"status": RegistrationStatus.cancelled},
-        )
-    if confirmed_people:
-        capacity.release(session, Event, event.id, confirmed_people)
-        session.refresh(event)
+    session.refresh(event)
     task = _staff_task(session, event.id)
     if task is not None and TaskStatus(task.status) != TaskStatus.done:
         tasks.task_set_status(
             session=session, actor=actor, task_id=task.id, status=TaskStatus.cancelled
         )
-    return len(live)
+    return cancelled
 
 
 @dataclass(frozen=True)

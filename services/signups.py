@@ -206,15 +206,19 @@ def signups_cancel_for_task(*, session: Session, actor: Actor, task: Task) -> in
             Signup.status.in_([SignupStatus.confirmed, SignupStatus.waitlisted]),
         )
     ).all()
-    confirmed = sum(1 for s in live if SignupStatus(s.status) == SignupStatus.confirmed)
-    for signup in live:
-        audit.apply_changes(
-            session, actor_id=actor.id, row=signup, values={"status": SignupStatus.cancelled}
-        )
-    if confirmed:
-        capacity.release(session, Task, task.id, confirmed)
-        session.refresh(task)
-    return len(live)
+    cancelled = capacity.cancel_all(
+        session,
+        Task,
+        task.id,
+        live,
+        amount_of=lambda _s: 1,
+        holds_place=lambda s: SignupStatus(s.status) == SignupStatus.confirmed,
+        cancel=lambda s: audit.apply_changes(
+            session, actor_id=actor.id, row=s, values={"status": SignupStatus.cancelled}
+        ),
+    )
+    session.refresh(task)
+    return cancelled
 
 
 def _refuse_on_cancelled(task: Task) -> None:

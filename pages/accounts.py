@@ -32,11 +32,7 @@ table = pd.DataFrame(
 st.dataframe(table, hide_index=True, width="stretch")
 
 communities = read(community_list, actor=actor)
-unlinked = [
-    a
-    for c in communities
-    for a in read(auth.unlinked_volunteer_accounts, actor=actor, community_id=c.id)
-]
+unlinked = read(auth.unlinked_volunteer_accounts, actor=actor)
 if unlinked:
     st.warning(
         t("volunteers.unlinked_accounts", names="、".join(a.username for a in unlinked)),

@@ -98,11 +98,11 @@ with tab_edit:
             st.rerun()
     candidates = read(teams.team_candidates, actor=actor, team_id=team.id) if team.active else []
     if candidates:
-        options = dict(candidates)
+        options = {c.id: c for c in candidates}
         add = st.selectbox(
             t("teams.add_member"),
             list(options),
-            format_func=options.get,
+            format_func=lambda i: f"{options[i].name} · {options[i].phone}",
             key="teams_add_pick",
             help=t("teams.add_member_help", n=len(options)),
         )
@@ -113,7 +113,7 @@ with tab_edit:
             volunteer_id=int(add),
             today=today(),
         ):
-            flash(t("teams.added", name=options[add].split(" · ")[0]))
+            flash(t("teams.added", name=options[add].name))
             st.rerun()
 
     st.divider()

@@ -125,8 +125,8 @@ with tab_list:
         active=active_f,
         search=search,
     )
-    frame = read(volunteers.volunteer_list, actor=actor, **filters)
-    total = read(volunteers.volunteer_count, actor=actor, **filters)
+    found = read(volunteers.volunteer_list, actor=actor, **filters)
+    frame, total = found.rows, found.total
     if total > len(frame):
         st.caption(t("volunteers.count_first", shown=f"{len(frame):,}", n=f"{total:,}"))
     else:

@@ -209,24 +209,22 @@ def account_list(
 
 
 def unlinked_volunteer_accounts(
-    *, session: Session, actor: Actor, community_id: int
+    *, session: Session, actor: Actor, community_id: int | None = None
 ) -> list[AccountRow]:
-    """Active volunteer-role accounts of a community that no volunteer record is linked
-    to yet (they cannot sign up for anything until one is)."""
+    """Active volunteer-role accounts that no volunteer record is linked to yet (they
+    cannot sign up for anything until one is), in a community or in the actor's scope."""
     actor.require(STAFF)
-    actor.require_community(community_id)
     linked = select(Volunteer.account_id).where(Volunteer.account_id.is_not(None))
-    rows = session.exec(
+    stmt = (
         select(Account, Community.name)
         .join(Community, Account.community_id == Community.id)
-        .where(
-            Account.community_id == community_id,
-            Account.role == Role.volunteer,
-            Account.active,
-            Account.id.not_in(linked),
-        )
+        .where(Account.role == Role.volunteer, Account.active, Account.id.not_in(linked))
         .order_by(Account.username)
     )
+    ids = actor.community_ids(community_id)
+    if ids is not None:
+        stmt = stmt.where(Account.community_id.in_(ids))
+    rows = session.exec(stmt)
     return [
         AccountRow(
             id=a.id,

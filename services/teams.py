@@ -229,9 +229,16 @@ def team_members(*, session: Session, actor: Actor, team_id: int) -> list[tuple[
     return [(vid, name) for vid, name in rows]
 
 
-def team_candidates(*, session: Session, actor: Actor, team_id: int) -> list[tuple[int, str]]:
-    """Every active volunteer of the team's community who is not a current member, as
-    (id, "name · 138****1234"), by name. No row limit: the picker is searchable."""
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    name: str
+    phone: str  # masked: enough to tell two people of the same name apart
+
+
+def team_candidates(*, session: Session, actor: Actor, team_id: int) -> list[Candidate]:
+    """Every active volunteer of the team's community who is not a current member, by
+    name. No row limit: the picker is searchable."""
     team = _managed(session, actor, team_id)
     current = select(TeamMember.volunteer_id).where(
         TeamMember.team_id == team_id, TeamMember.active
@@ -245,4 +252,4 @@ def team_candidates(*, session: Session, actor: Actor, team_id: int) -> list[tup
         )
         .order_by(Volunteer.name, Volunteer.id)
     )
-    return [(vid, f"{name} · {mask_phone(phone)}") for vid, name, phone in rows]
+    return [Candidate(vid, name, mask_phone(phone)) for vid, name, phone in rows]

@@ -174,63 +174,10 @@ def approved_hours_subquery():
     )
 
 
-def _filtered(
-    stmt,
-    *,
-    actor: Actor,
-    community_id: int | None,
-    grid_id: int | None,
-    team_id: int | None,
-    skill: str | None,
-    active: bool | None,
-    search: str,
-):
-    ids = actor.community_ids(community_id)
-    if ids is not None:
-        stmt = stmt.where(Volunteer.community_id.in_(ids))
-    if grid_id is not None:
-        stmt = stmt.where(Volunteer.grid_id == grid_id)
-    if team_id is not None:
-        stmt = stmt.where(
-            Volunteer.id.in_(
-                select(TeamMember.volunteer_id).where(
-                    TeamMember.team_id == team_id, TeamMember.active
-                )
-            )
-        )
-    if skill:
-        stmt = stmt.where((literal(",") + Volunteer.skills + literal(",")).like(f"%,{skill},%"))
-    if active is not None:
-        stmt = stmt.where(Volunteer.active == active)
-    if search.strip():
-        like = f"%{search.strip()}%"
-        stmt = stmt.where(Volunteer.name.like(like) | Volunteer.phone.like(like))
-    return stmt
-
-
-def volunteer_count(
-    *,
-    session: Session,
-    actor: Actor,
-    community_id: int | None = None,
-    grid_id: int | None = None,
-    team_id: int | None = None,
-    skill: str | None = None,
-    active: bool | None = True,
-    search: str = "",
-) -> int:
-    """How many volunteers match the filters of volunteer_list (without its row limit)."""
-    stmt = _filtered(
-        select(func.count()).select_from(Volunteer),
-        actor=actor,
-        community_id=community_id,
-        grid_id=grid_id,
-        team_id=team_id,
-        skill=skill,
-        active=active,
-        search=search,
-    )
-    return session.exec(stmt).one()
+@dataclass(frozen=True)
+class VolunteerList:
+    total: int  # every volunteer matching the filters
+    rows: pd.DataFrame  # the first `limit` of them
 
 
 def volunteer_list(
@@ -244,9 +191,34 @@ def volunteer_list(
     active: bool | None = True,
     search: str = "",
     limit: int = 500,
-) -> pd.DataFrame:
-    """Volunteers in scope with approved hours and stars; phones masked for non-staff.
-    At most `limit` rows: volunteer_count gives the true total for the same filters."""
+) -> VolunteerList:
+    """Volunteers in scope matching the filters: how many in all, and the first `limit`
+    (by community and name) with approved hours and stars; phones masked for non-staff."""
+
+    def filtered(stmt):
+        ids = actor.community_ids(community_id)
+        if ids is not None:
+            stmt = stmt.where(Volunteer.community_id.in_(ids))
+        if grid_id is not None:
+            stmt = stmt.where(Volunteer.grid_id == grid_id)
+        if team_id is not None:
+            stmt = stmt.where(
+                Volunteer.id.in_(
+                    select(TeamMember.volunteer_id).where(
+                        TeamMember.team_id == team_id, TeamMember.active
+                    )
+                )
+            )
+        if skill:
+            stmt = stmt.where((literal(",") + Volunteer.skills + literal(",")).like(f"%,{skill},%"))
+        if active is not None:
+            stmt = stmt.where(Volunteer.active == active)
+        if search.strip():
+            like = f"%{search.strip()}%"
+            stmt = stmt.where(Volunteer.name.like(like) | Volunteer.phone.like(like))
+        return stmt
+
+    total = session.exec(filtered(select(func.count()).select_from(Volunteer))).one()
     hours = approved_hours_subquery()
     stmt = (
         select(
@@ -264,17 +236,9 @@ def volunteer_list(
         .join(Grid, Grid.id == Volunteer.grid_id, isouter=True)
         .join(hours, hours.c.volunteer_id == Volunteer.id, isouter=True)
     )
-    stmt = _filtered(
-        stmt,
-        actor=actor,
-        community_id=community_id,
-        grid_id=grid_id,
-        team_id=team_id,
-        skill=skill,
-        active=active,
-        search=search,
-    )
-    rows = session.exec(stmt.order_by(Volunteer.community_id, Volunteer.name).limit(limit)).all()
+    rows = session.exec(
+        filtered(stmt).order_by(Volunteer.community_id, Volunteer.name).limit(limit)
+    ).all()
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -292,7 +256,7 @@ def volunteer_list(
     if not actor.sees_personal_data:
         frame["phone"] = frame["phone"].map(mask_phone)
     frame["stars"] = frame["hours"].map(lambda h: star_level(h).stars)
-    return frame
+    return VolunteerList(total=total, rows=frame)
 
 
 @dataclass(frozen=True)

@@ -90,10 +90,10 @@ def test_candidates_are_all_active_volunteers_of_the_teams_community_not_yet_mem
     )
     session.commit()
     candidates = teams.team_candidates(session=session, actor=w.admin, team_id=team_id)
-    ids = [vid for vid, _ in candidates]
+    ids = [c.id for c in candidates]
     assert len(ids) == 519  # no silent cap at 500
     assert ours[0] not in ids and theirs not in ids
-    assert candidates[0][1].startswith("甲001 · ") and "****" in candidates[0][1]
+    assert candidates[0].name == "甲001" and "****" in candidates[0].phone
     with pytest.raises(BoardError) as err:
         teams.team_member_add(
             session=session, actor=w.admin, team_id=team_id, volunteer_id=theirs, today=TODAY

@@ -108,6 +108,16 @@ def test_linking_an_existing_account_only_within_the_community_and_only_once(eng
         session=session, actor=w.shuji, community_id=w.community_id
     )
     assert [a.username for a in loose] == ["xiaomei"]  # not other roles, not other communities
+    # Without a community: the actor's whole scope, in one query (the accounts page).
+    assert [
+        a.username for a in auth.unlinked_volunteer_accounts(session=session, actor=w.shuji)
+    ] == ["xiaomei"]
+    street = auth.unlinked_volunteer_accounts(session=session, actor=w.admin)
+    assert sorted(a.username for a in street) == ["elsewhere", "xiaomei"]
+    with pytest.raises(BoardError):
+        auth.unlinked_volunteer_accounts(
+            session=session, actor=w.shuji, community_id=other.community_id
+        )
     for account in (theirs, clerk):
         with pytest.raises(BoardError) as err, db.transaction(engine) as s:
             volunteers.volunteer_account_link(
@@ -140,12 +150,12 @@ def test_list_is_capped_but_the_count_is_the_true_total(session, w):
         factories.volunteer(session, w.community_id, f"甲{n}")
     for n in range(3):
         factories.volunteer(session, other.community_id, f"乙{n}")
-    frame = volunteers.volunteer_list(session=session, actor=w.admin, limit=5)
-    assert len(frame) == 5
-    assert volunteers.volunteer_count(session=session, actor=w.admin) == 10
-    assert (
-        volunteers.volunteer_count(session=session, actor=w.admin, community_id=other.community_id)
-        == 3
-    )
-    assert volunteers.volunteer_count(session=session, actor=w.shuji) == 7
-    assert volunteers.volunteer_count(session=session, actor=w.shuji, search="甲1") == 1
+    found = volunteers.volunteer_list(session=session, actor=w.admin, limit=5)
+    assert (len(found.rows), found.total) == (5, 10)
+
+    def total(actor, **filters) -> int:
+        return volunteers.volunteer_list(session=session, actor=actor, **filters).total
+
+    assert total(w.admin, community_id=other.community_id) == 3
+    assert total(w.shuji) == 7
+    assert total(w.shuji, search="甲1") == 1

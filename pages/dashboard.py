@@ -9,9 +9,9 @@ from services.access import page_spec
 from ui.actions import read
 from ui.figures import delta_color, format_delta, format_value
 from ui.filters import scope_filters, today
-from ui.fmt import day
 from ui.i18n import t
 from ui.session import page_guard
+from ui.visit_plan import plan_table
 
 actor = page_guard("dashboard")
 
@@ -24,8 +24,8 @@ if switch.button(t("dashboard.meeting_mode"), icon=":material/slideshow:", key="
 def visit_alerts() -> None:
     """The overdue list comes first: who has waited longest for a visit, today, whatever
     period the figures below cover."""
-    overdue = read(elders.overdue_elders, actor=actor, today=today())
-    week = read(elders.due_this_week, actor=actor, today=today())
+    overdue = read(elders.overdue_elders, actor=actor, today=today(), limit=5)
+    week = read(elders.due_this_week, actor=actor, today=today(), limit=1)  # its count
     with st.container(border=True):
         if overdue.total == 0:
             st.success(t("dashboard.alerts_none", week=week.total), icon=":material/task_alt:")
@@ -34,25 +34,7 @@ def visit_alerts() -> None:
                 t("dashboard.alerts", n=overdue.total, week=week.total),
                 icon=":material/notification_important:",
             )
-            top = overdue.rows.head(5)
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("elders.name"): top["name"],
-                        t("elders.community"): top["community"] + " " + top["grid"].fillna(""),
-                        t("elders.last_visit"): [
-                            day(d) if d else t("elders.never") for d in top["last_visit"]
-                        ],
-                        t("elders.days_overdue"): top["overdue_by"],
-                        t("elders.visitors"): [
-                            v or "⚠ " + t("elders.unassigned") for v in top["visitors"]
-                        ],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-                key="dashboard_overdue_table",
-            )
+            plan_table(overdue, due=False)
         st.page_link(
             "pages/elders.py", label=t("dashboard.alerts_open"), icon=":material/arrow_forward:"
         )

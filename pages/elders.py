@@ -15,6 +15,7 @@ from ui.filters import today
 from ui.fmt import day
 from ui.i18n import t
 from ui.session import page_guard
+from ui.visit_plan import plan_table, visitors_text
 
 actor = page_guard("elders")
 st.title(t("nav.elders"))
@@ -30,43 +31,6 @@ def situation_label(situation: str) -> str:
 def situations_text(stored: str) -> str:
     """The comma-separated stored situations, translated (stored values stay Chinese)."""
     return "、".join(situation_label(s) for s in stored.split(",") if s)
-
-
-def visitors_text(visitors: str) -> str:
-    return visitors or "⚠ " + t("elders.unassigned")
-
-
-def plan_table(plan: elders.PlanList, *, due: bool) -> None:
-    frame = plan.rows
-    if frame.empty:
-        st.success(
-            t("elders.none_due" if due else "elders.none_overdue"), icon=":material/task_alt:"
-        )
-        return
-    if plan.total > len(frame):
-        st.caption(t("elders.showing", n=len(frame), total=plan.total))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("elders.name"): frame["name"],
-                t("elders.age"): frame["age"],
-                t("elders.community"): frame["community"] + " " + frame["grid"].fillna(""),
-                t("elders.last_visit"): [
-                    day(d) if d else t("elders.never") for d in frame["last_visit"]
-                ],
-                (t("elders.due_in") if due else t("elders.days_overdue")): (
-                    -frame["overdue_by"] if due else frame["overdue_by"]
-                ),
-                t("elders.visitors"): [
-                    "⚠ " + t("elders.unassigned") if flag else v
-                    for v, flag in zip(frame["visitors"], frame["unassigned"], strict=True)
-                ],
-                t("elders.phone"): frame["phone"],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
 
 
 overdue = read(elders.overdue_elders, actor=actor, today=now)
@@ -114,10 +78,7 @@ with tab[2]:
                 t("elders.community"): registry["community"] + " " + registry["grid"].fillna(""),
                 t("elders.address"): registry["address"],
                 t("elders.phone"): registry["phone"],
-                t("elders.visitors"): [
-                    "⚠ " + t("elders.unassigned") if flag else v
-                    for v, flag in zip(registry["visitors"], registry["unassigned"], strict=True)
-                ],
+                t("elders.visitors"): registry["visitors"].map(visitors_text),
                 t("elders.status"): [
                     t("common.active" if a else "common.inactive") for a in registry["active"]
                 ],

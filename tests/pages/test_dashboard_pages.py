@@ -106,3 +106,12 @@ def test_switching_language_keeps_the_chosen_period_with_new_labels(demo_engine)
     assert period.options == ["Month", "Quarter", "Year", "Custom"]
     # (A further AppTest run would re-format the value outside the script, where t()
     # sees the default language; a browser sends the label it was given.)
+
+
+def test_street_admin_sees_the_five_longest_waiting_of_every_overdue_elder(demo_engine):
+    at = app_test(demo_engine, "admin", "pages/dashboard.py")
+    total = int(at.error[0].value.split(" 位老人")[0])
+    assert total > 5
+    waiting = at.dataframe[0].value["逾期天数"].tolist()
+    assert len(waiting) == 5 and waiting == sorted(waiting, reverse=True)
+    assert f"共 {total} 位" in " ".join(c.value for c in at.caption)

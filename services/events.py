@@ -7,14 +7,11 @@ counting people: a party of 3 takes 3 places.
 
 from __future__ import annotations
 
-import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
@@ -22,7 +19,7 @@ from models.base import aware_utc, local_span, utcnow
 from models.events import Event, EventStatus, Registration, RegistrationStatus
 from models.org import Community
 from models.volunteers import Task, TaskKind, TaskStatus
-from services import audit, capacity, tasks
+from services import audit, capacity, exports, tasks
 from services.access import STAFF, Actor, mask_phone
 from services.db import local_bounds, month_of
 from services.errors import BoardError
@@ -656,65 +653,31 @@ def event_sign_in_sheet(
     def tr(key: str, **params) -> str:
         return translate(key, lang, **params)
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = tr("events.sign_in_sheet")[:31]
-    headers = [
-        tr("events.no"),
-        tr("events.name"),
-        tr("events.phone"),
-        tr("events.party_short"),
-        tr("events.code"),
-        tr("events.signature"),
-    ]
-    widths = [7, 16, 16, 8, 12, 30]
-    last = chr(ord("A") + len(headers) - 1)
-    sheet.append([f"{event.title} · {tr('events.sign_in_sheet')}"])
-    sheet.append(
-        [
+    return exports.printable_sheet(
+        name=tr("events.sign_in_sheet"),
+        heading=[
+            f"{event.title} · {tr('events.sign_in_sheet')}",
             tr(
                 "events.sheet_when_where",
                 when=local_span(event.starts_at, event.ends_at),
                 venue=event.venue,
-            )
-        ]
+            ),
+            tr("events.sheet_totals", groups=len(rows), people=sum(r.party_size for r in rows)),
+        ],
+        columns=[
+            (tr("events.no"), 7),
+            (tr("events.name"), 16),
+            (tr("events.phone"), 16),
+            (tr("events.party_short"), 8),
+            (tr("events.code"), 12),
+            (tr("events.signature"), 30),  # left blank: room to sign
+        ],
+        rows=[
+            [number, r.name, mask_phone(r.phone), r.party_size, r.code, ""]
+            for number, r in enumerate(rows, start=1)
+        ],
+        footer=tr("events.sheet_page"),
     )
-    sheet.append(
-        [tr("events.sheet_totals", groups=len(rows), people=sum(r.party_size for r in rows))]
-    )
-    for line in (1, 2, 3):
-        sheet.merge_cells(f"A{line}:{last}{line}")
-    sheet["A1"].font = Font(size=16, bold=True)
-    sheet.row_dimensions[1].height = 28
-    sheet.append(headers)
-    thin = Side(style="thin", color="000000")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        cell.border = box
-    for number, r in enumerate(rows, start=1):
-        sheet.append([number, r.name, mask_phone(r.phone), r.party_size, r.code, ""])
-        line = sheet.max_row
-        sheet.row_dimensions[line].height = 30  # room for a signature
-        for cell in sheet[line]:
-            cell.border = box
-            cell.alignment = Alignment(vertical="center")
-    for column, width in zip("ABCDEF", widths, strict=True):
-        sheet.column_dimensions[column].width = width
-    setup = sheet.page_setup
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.orientation = sheet.ORIENTATION_PORTRAIT
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0  # as many pages tall as needed
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "4:4"  # the column headings on every page
-    sheet.print_options.gridLines = True
-    sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = tr("events.sheet_page")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 # --- figures and charts -----------------------------------------------------------------

@@ -13,6 +13,9 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 from PIL import Image, ImageDraw, ImageFont
 
 FONT_FILES = (
@@ -82,4 +85,56 @@ def dashboard_pdf(
         pages.append(page)
     buffer = io.BytesIO()
     pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=150)
+    return buffer.getvalue()
+
+
+def printable_sheet(
+    *,
+    name: str,
+    heading: Sequence[str],
+    columns: Sequence[tuple[str, float]],
+    rows: Sequence[Sequence[object]],
+    footer: str = "",
+) -> bytes:
+    """A table to print and fill in by hand (Excel set up for A4 portrait): the heading
+    lines merged across the top, the first in large type; then the column titles,
+    repeated on every page; ruled rows tall enough to write in. `columns` pairs each
+    title with its width; `footer` is an Excel footer code such as "&P / &N"."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = name[:31]
+    last = get_column_letter(len(columns))
+    for line, text in enumerate(heading, start=1):
+        sheet.append([text])
+        sheet.merge_cells(f"A{line}:{last}{line}")
+    sheet["A1"].font = Font(size=16, bold=True)
+    sheet.row_dimensions[1].height = 28
+    sheet.append([title for title, _ in columns])
+    header_row = sheet.max_row
+    thin = Side(style="thin", color="000000")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cell.border = box
+    for values in rows:
+        sheet.append(list(values))
+        sheet.row_dimensions[sheet.max_row].height = 30
+        for cell in sheet[sheet.max_row]:
+            cell.border = box
+            cell.alignment = Alignment(vertical="center")
+    for index, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = sheet.ORIENTATION_PORTRAIT
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages tall as needed
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_options.gridLines = True
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = footer
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()

@@ -22,286 +22,286 @@ show_flash()
 now = today()
 kind_label = lambda k: t(f"proxy.kind.{k}")  # noqa: E731
 
+
+def intake() -> None:
+    merchants = read(proxy.merchant_list, actor=actor)
+    names = dict(
+        zip(merchants["id"], merchants["shop_name"] + " · " + merchants["community"], strict=True)
+    )
+    community_of = dict(zip(merchants["id"], merchants["community_id"], strict=True))
+    # Outside the form, so that picking a merchant offers the agents of its community
+    # (the street admin has no community of their own).
+    merchant = st.selectbox(
+        t("proxy.merchant"), list(names), format_func=names.get, key="proxy_merchant"
+    )
+    if merchant is None:  # no merchant registered yet
+        st.info(t("proxy.no_merchants"), icon=":material/store:")
+        st.page_link("pages/merchants.py", label=t("nav.merchants"), icon=":material/store:")
+        return
+    agents = dict(read(proxy.agent_choices, actor=actor, community_id=int(community_of[merchant])))
+    with st.form("proxy_new"):
+        a, b = st.columns(2)
+        kind = a.selectbox(t("proxy.kind"), proxy.KINDS, format_func=kind_label, key="proxy_kind")
+        due_on = b.date_input(
+            t("proxy.due_on"), value=None, help=t("proxy.due_default_help"), key="proxy_due"
+        )
+        detail = st.text_area(t("proxy.detail"), key="proxy_detail")
+        agent = st.selectbox(
+            t("proxy.agent"),
+            [None, *agents],
+            format_func=lambda a: t("common.none") if a is None else agents[a],
+            key="proxy_new_agent",
+        )
+        if st.form_submit_button(t("proxy.submit"), type="primary") and write(
+            proxy.request_create,
+            actor=actor,
+            merchant_id=int(merchant),
+            kind=kind,
+            detail=detail,
+            today=now,
+            due_on=due_on,
+            agent_account_id=agent,
+        ):
+            flash(t("proxy.created", name=names[merchant]), clear=("proxy_detail", "proxy_due"))
+            st.rerun()
+
+
+def columns(board: proxy.Board) -> None:
+    """One column per group, overdue and call-back requests tagged."""
+    if board.overdue:
+        st.warning(t("proxy.overdue_banner", n=board.overdue), icon=":material/alarm:")
+    for col, group in zip(st.columns(len(proxy.BOARD_GROUPS)), proxy.BOARD_GROUPS, strict=True):
+        col.markdown(f"**{t(f'proxy.group.{group}')}** ({board.totals[group]})")
+        for card in board.groups[group]:
+            flag = (
+                f":red-badge[{t('proxy.overdue_tag')}] "
+                if card.overdue
+                else (f":orange-badge[{t('proxy.call_tag')}] " if card.needs_call else "")
+            )
+            col.container(border=True).markdown(
+                f"{flag}**{card.shop_name}**  \n{kind_label(card.kind)} · {t('proxy.due_short', day=day(card.due_on))}"
+                + (f"  \n{card.agent}" if card.agent else "")
+                + (f"  \n:gray[{card.community}]" if actor.is_street_admin else "")
+            )
+        if board.hidden(group):
+            col.caption(t("proxy.more", n=board.hidden(group)))
+
+
+def details(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
+    """The request as the merchant gave it, its history and its volunteer tasks."""
+    st.markdown(f"#### {card.shop_name} · {kind_label(card.kind)}")
+    st.write(f":material/person: {card.owner_name} · :material/call: {card.phone}")
+    st.write(f":material/home_pin: {card.address}")
+    st.write(card.detail or "—")
+    st.write(t("proxy.dates", requested=day(card.requested_on), due=day(card.due_on)))
+    if card.overdue:
+        st.warning(t("proxy.is_overdue"), icon=":material/alarm:")
+    if card.reject_reason:
+        st.warning(t("proxy.rejected_because", reason=card.reject_reason))
+    if card.satisfaction:
+        st.write(t("proxy.rated", n=card.satisfaction))
+    history = read(proxy.request_history, actor=actor, request_id=card.id)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("proxy.when"): [when(a) for a in history["at"]],
+                t("proxy.change"): [
+                    t("proxy.change.assigned") if s == proxy.ASSIGNED else t(f"proxy.status.{s}")
+                    for s in history["to"]
+                ],
+                t("proxy.by"): history["by"],
+                t("proxy.note"): history["note"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    for task in linked:
+        st.write(
+            t(
+                "proxy.linked_task",
+                title=task.title,
+                status=t(f"tasks.status.{task.status}"),
+                when=when(task.starts_at),
+                taken=task.taken,
+                capacity=task.capacity,
+            )
+        )
+
+
+def assign(card: proxy.RequestCard) -> None:
+    options = dict(read(proxy.agent_choices, actor=actor, community_id=card.community_id))
+    if not options:
+        st.caption(t("proxy.no_agents"))
+        return
+    choices = [None, *options]
+    agent = st.selectbox(
+        t("proxy.agent"),
+        choices,
+        format_func=lambda a: t("common.none") if a is None else options[a],
+        index=choices.index(card.agent_id) if card.agent_id in options else 0,
+        key=f"proxy_agent_{card.id}",
+    )
+    if st.button(t("proxy.assign"), key="proxy_assign") and write(
+        proxy.request_assign, actor=actor, request_id=card.id, agent_account_id=agent
+    ):
+        flash(t("common.saved"))
+        st.rerun()
+
+
+def spawn_task(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
+    """One volunteer task per request (parcels to collect, an elder to look in on)."""
+    live = [x for x in linked if x.status in proxy.TASK_LIVE]
+    if live:
+        st.caption(t("proxy.task_exists", title=live[0].title))
+        return
+    with st.popover(t("proxy.spawn_task"), icon=":material/volunteer_activism:"):
+        title = st.text_input(
+            t("tasks.title"),
+            value=t("proxy.task_title", shop=card.shop_name),
+            key=f"proxy_task_title_{card.id}",
+        )
+        task_day = st.date_input(
+            t("tasks.day"), value=now + timedelta(days=1), min_value=now, key="proxy_task_day"
+        )
+        start = st.time_input(t("tasks.start"), value=time(10, 0), key="proxy_task_start")
+        if st.button(t("proxy.spawn_confirm"), key="proxy_spawn") and write(
+            proxy.request_spawn_task,
+            actor=actor,
+            request_id=card.id,
+            title=title,
+            day=task_day,
+            start=start,
+        ):
+            flash(t("proxy.task_made"))
+            st.rerun()
+
+
+def late_rating(card: proxy.RequestCard) -> None:
+    """Done without a rating: the call-back to the merchant, and the rating it gives."""
+    st.info(t("proxy.call_for_rating"), icon=":material/call:")
+    with st.form("proxy_rate"):
+        rating = st.feedback("stars", key="proxy_late_rating")
+        feedback = st.text_input(t("proxy.feedback"), key="proxy_late_feedback")
+        if (
+            st.form_submit_button(t("proxy.save_rating"), type="primary")
+            and rating is not None
+            and write(
+                proxy.request_rate,
+                actor=actor,
+                request_id=card.id,
+                satisfaction=rating + 1,
+                feedback=feedback,
+            )
+        ):
+            flash(t("common.saved"))
+            st.rerun()
+
+
+def actions(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
+    status = ProxyStatus(card.status)
+    if status not in proxy.OPEN:
+        if card.needs_call:
+            late_rating(card)
+        return
+    assign(card)
+    for target in sorted(proxy.TRANSITIONS[status] - {ProxyStatus.rejected, ProxyStatus.done}):
+        if st.button(
+            t(f"proxy.to.{target.value}"),
+            key=f"proxy_to_{target.value}",
+            type="primary",
+            width="stretch",
+        ) and write(proxy.request_advance, actor=actor, request_id=card.id, to_status=target):
+            flash(t("common.saved"))
+            st.rerun()
+    if ProxyStatus.done in proxy.TRANSITIONS[status]:
+        close_form(actor, card.id, key_prefix="proxy_")
+    reject_popover(actor, card.id, key_prefix="proxy_")
+    spawn_task(card, linked)
+
+
+def board_tab(board: proxy.Board) -> None:
+    columns(board)
+    by_id = {c.id: c for c in board.cards()}
+    if not by_id:
+        return
+    st.divider()
+    picked = st.selectbox(
+        t("proxy.pick_request"),
+        list(by_id),
+        format_func=lambda i: (
+            f"#{i} {by_id[i].shop_name} · {kind_label(by_id[i].kind)} · {t(f'proxy.status.{by_id[i].status}')}"
+            + (f" · {by_id[i].community}" if actor.is_street_admin else "")
+        ),
+        key="proxy_pick",
+    )
+    card = by_id[picked]
+    linked = read(proxy.request_tasks, actor=actor, request_id=card.id)
+    left, right = st.columns([3, 2])
+    with left:
+        details(card, linked)
+    with right:
+        actions(card, linked)
+
+
+def charts_tab() -> None:
+    window = trend_window(period_containing(PeriodKind.month, now))
+    ids = actor.community_ids()
+    requests = read(proxy.requests_by_month, community_ids=ids, start=window.start, end=window.end)
+    st.altair_chart(charts.requests_by_month_chart(requests, t), width="stretch")
+    for by in ("community", "agent"):
+        quality = read(
+            proxy.service_quality, community_ids=ids, start=window.start, end=window.end, by=by
+        )
+        st.markdown(f"#### {t(f'proxy.quality_by.{by}')}")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t(f"proxy.col.{by}"): [n or t("proxy.unassigned") for n in quality[by]],
+                    t("proxy.col.done"): quality["done"],
+                    t("proxy.col.median_days"): quality["median_days"],
+                    t("proxy.col.on_time"): (quality["on_time_rate"] * 100)
+                    .round(0)
+                    .astype("Int64")
+                    .astype(str)
+                    + "%",
+                    t("proxy.col.satisfaction"): quality["satisfaction"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        if quality.empty:
+            continue
+        for col, chart in zip(
+            st.columns(3),
+            (
+                charts.proxy_median_days_chart,
+                charts.proxy_on_time_chart,
+                charts.proxy_satisfaction_chart,
+            ),
+            strict=True,
+        ):
+            col.altair_chart(chart(quality, t, by=by), width="stretch")
+
+
 board = read(proxy.request_board, actor=actor, today=now)
-open_count = sum(board.totals[s.value] for s in proxy.OPEN)
-overdue_count = board.overdue
 tab_board, tab_new, tab_charts = st.tabs(
-    [t("proxy.tab.board", n=open_count), t("proxy.tab.intake"), t("proxy.tab.charts")],
+    [
+        t("proxy.tab.board", n=sum(board.totals[s.value] for s in proxy.OPEN)),
+        t("proxy.tab.intake"),
+        t("proxy.tab.charts"),
+    ],
     key="proxy_tab",
     on_change="rerun",
 )
-
-if tab_new.open:  # lazy tabs: only the open one runs
-    with tab_new:
-        merchants = read(proxy.merchant_list, actor=actor)
-        names = dict(
-            zip(
-                merchants["id"],
-                merchants["shop_name"] + " · " + merchants["community"],
-                strict=True,
-            )
-        )
-        community_of = dict(zip(merchants["id"], merchants["community_id"], strict=True))
-        # Outside the form, so that picking a merchant offers the agents of its community
-        # (the street admin has no community of their own).
-        merchant = st.selectbox(
-            t("proxy.merchant"), list(names), format_func=names.get, key="proxy_merchant"
-        )
-        with st.form("proxy_new"):
-            a, b = st.columns(2)
-            kind = a.selectbox(
-                t("proxy.kind"), proxy.KINDS, format_func=kind_label, key="proxy_kind"
-            )
-            due_on = b.date_input(
-                t("proxy.due_on"), value=None, help=t("proxy.due_default_help"), key="proxy_due"
-            )
-            detail = st.text_area(t("proxy.detail"), key="proxy_detail")
-            agents = (
-                dict(
-                    read(proxy.agent_choices, actor=actor, community_id=int(community_of[merchant]))
-                )
-                if merchant is not None
-                else {}
-            )
-            agent = st.selectbox(
-                t("proxy.agent"),
-                [None, *agents],
-                format_func=lambda a: t("common.none") if a is None else agents[a],
-                key="proxy_new_agent",
-            )
-            if (
-                st.form_submit_button(t("proxy.submit"), type="primary")
-                and merchant is not None
-                and write(
-                    proxy.request_create,
-                    actor=actor,
-                    merchant_id=int(merchant),
-                    kind=kind,
-                    detail=detail,
-                    today=now,
-                    due_on=due_on,
-                    agent_account_id=agent,
-                )
-            ):
-                flash(t("proxy.created", name=names[merchant]), clear=("proxy_detail", "proxy_due"))
-                st.rerun()
-
-if tab_board.open:  # lazy tabs: only the open one runs
+# Lazy tabs: only the open one runs.
+if tab_board.open:
     with tab_board:
-        if overdue_count:
-            st.warning(t("proxy.overdue_banner", n=overdue_count), icon=":material/alarm:")
-        cols = st.columns(len(proxy.BOARD_GROUPS))
-        for col, group in zip(cols, proxy.BOARD_GROUPS, strict=True):
-            cards = board.groups[group]
-            col.markdown(f"**{t(f'proxy.group.{group}')}** ({board.totals[group]})")
-            for card in cards:
-                flag = (
-                    f":red-badge[{t('proxy.overdue_tag')}] "
-                    if card.overdue
-                    else (f":orange-badge[{t('proxy.call_tag')}] " if card.needs_call else "")
-                )
-                col.container(border=True).markdown(
-                    f"{flag}**{card.shop_name}**  \n{kind_label(card.kind)} · {t('proxy.due_short', day=day(card.due_on))}"
-                    + (f"  \n{card.agent}" if card.agent else "")
-                    + (f"  \n:gray[{card.community}]" if actor.is_street_admin else "")
-                )
-            if board.hidden(group):
-                col.caption(t("proxy.more", n=board.hidden(group)))
-
-        every = board.cards()
-        if every:
-            st.divider()
-            by_id = {c.id: c for c in every}
-            picked = st.selectbox(
-                t("proxy.pick_request"),
-                list(by_id),
-                format_func=lambda i: (
-                    f"#{i} {by_id[i].shop_name} · {kind_label(by_id[i].kind)} · {t(f'proxy.status.{by_id[i].status}')}"
-                    + (f" · {by_id[i].community}" if actor.is_street_admin else "")
-                ),
-                key="proxy_pick",
-            )
-            card = by_id[picked]
-            left, right = st.columns([3, 2])
-            with left:
-                st.markdown(f"#### {card.shop_name} · {kind_label(card.kind)}")
-                st.write(f":material/person: {card.owner_name} · :material/call: {card.phone}")
-                st.write(f":material/home_pin: {card.address}")
-                st.write(card.detail or "—")
-                st.write(t("proxy.dates", requested=day(card.requested_on), due=day(card.due_on)))
-                if card.overdue:
-                    st.warning(t("proxy.is_overdue"), icon=":material/alarm:")
-                if card.reject_reason:
-                    st.warning(t("proxy.rejected_because", reason=card.reject_reason))
-                if card.satisfaction:
-                    st.write(t("proxy.rated", n=card.satisfaction))
-                history = read(proxy.request_history, actor=actor, request_id=card.id)
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            t("proxy.when"): [when(a) for a in history["at"]],
-                            t("proxy.change"): [
-                                t("proxy.change.assigned")
-                                if s == proxy.ASSIGNED
-                                else t(f"proxy.status.{s}")
-                                for s in history["to"]
-                            ],
-                            t("proxy.by"): history["by"],
-                            t("proxy.note"): history["note"],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
-                linked = read(proxy.request_tasks, actor=actor, request_id=card.id)
-                for task in linked:
-                    st.write(
-                        t(
-                            "proxy.linked_task",
-                            title=task.title,
-                            status=t(f"tasks.status.{task.status}"),
-                            when=when(task.starts_at),
-                            taken=task.taken,
-                            capacity=task.capacity,
-                        )
-                    )
-            with right:
-                status = ProxyStatus(card.status)
-                if status in proxy.OPEN:
-                    options = dict(
-                        read(proxy.agent_choices, actor=actor, community_id=card.community_id)
-                    )
-                    if options:
-                        agent = st.selectbox(
-                            t("proxy.agent"),
-                            [None, *options],
-                            format_func=lambda a: t("common.none") if a is None else options[a],
-                            index=(
-                                [None, *options].index(card.agent_id)
-                                if card.agent_id in options
-                                else 0
-                            ),
-                            key=f"proxy_agent_{card.id}",
-                        )
-                        if st.button(t("proxy.assign"), key="proxy_assign") and write(
-                            proxy.request_assign,
-                            actor=actor,
-                            request_id=card.id,
-                            agent_account_id=agent,
-                        ):
-                            flash(t("common.saved"))
-                            st.rerun()
-                    else:
-                        st.caption(t("proxy.no_agents"))
-                    for target in sorted(
-                        proxy.TRANSITIONS[status] - {ProxyStatus.rejected, ProxyStatus.done}
-                    ):
-                        if st.button(
-                            t(f"proxy.to.{target.value}"),
-                            key=f"proxy_to_{target.value}",
-                            type="primary",
-                            width="stretch",
-                        ) and write(
-                            proxy.request_advance, actor=actor, request_id=card.id, to_status=target
-                        ):
-                            flash(t("common.saved"))
-                            st.rerun()
-                    if ProxyStatus.done in proxy.TRANSITIONS[status]:
-                        close_form(actor, card.id, key_prefix="proxy_")
-                    reject_popover(actor, card.id, key_prefix="proxy_")
-                    live = [x for x in linked if x.status != "cancelled"]
-                    if live:
-                        st.caption(t("proxy.task_exists", title=live[0].title))
-                    else:
-                        with st.popover(
-                            t("proxy.spawn_task"), icon=":material/volunteer_activism:"
-                        ):
-                            title = st.text_input(
-                                t("tasks.title"),
-                                value=t("proxy.task_title", shop=card.shop_name),
-                                key=f"proxy_task_title_{card.id}",
-                            )
-                            task_day = st.date_input(
-                                t("tasks.day"),
-                                value=now + timedelta(days=1),
-                                min_value=now,
-                                key="proxy_task_day",
-                            )
-                            start = st.time_input(
-                                t("tasks.start"), value=time(10, 0), key="proxy_task_start"
-                            )
-                            if st.button(t("proxy.spawn_confirm"), key="proxy_spawn") and write(
-                                proxy.request_spawn_task,
-                                actor=actor,
-                                request_id=card.id,
-                                title=title,
-                                day=task_day,
-                                start=start,
-                            ):
-                                flash(t("proxy.task_made"))
-                                st.rerun()
-                elif card.needs_call:
-                    st.info(t("proxy.call_for_rating"), icon=":material/call:")
-                    with st.form("proxy_rate"):
-                        rating = st.feedback("stars", key="proxy_late_rating")
-                        feedback = st.text_input(t("proxy.feedback"), key="proxy_late_feedback")
-                        if (
-                            st.form_submit_button(t("proxy.save_rating"), type="primary")
-                            and rating is not None
-                            and write(
-                                proxy.request_rate,
-                                actor=actor,
-                                request_id=card.id,
-                                satisfaction=rating + 1,
-                                feedback=feedback,
-                            )
-                        ):
-                            flash(t("common.saved"))
-                            st.rerun()
-
-if tab_charts.open:  # lazy tabs: only the open one runs
+        board_tab(board)
+if tab_new.open:
+    with tab_new:
+        intake()
+if tab_charts.open:
     with tab_charts:
-        window = trend_window(period_containing(PeriodKind.month, now))
-        ids = actor.community_ids()
-        st.altair_chart(
-            charts.requests_by_month_chart(
-                read(
-                    proxy.requests_by_month, community_ids=ids, start=window.start, end=window.end
-                ),
-                t,
-            ),
-            width="stretch",
-        )
-        for by in ("community", "agent"):
-            quality = read(
-                proxy.service_quality, community_ids=ids, start=window.start, end=window.end, by=by
-            )
-            st.markdown(f"#### {t(f'proxy.quality_by.{by}')}")
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t(f"proxy.col.{by}"): [n or t("proxy.unassigned") for n in quality[by]],
-                        t("proxy.col.done"): quality["done"],
-                        t("proxy.col.median_days"): quality["median_days"],
-                        t("proxy.col.on_time"): (quality["on_time_rate"] * 100)
-                        .round(0)
-                        .astype("Int64")
-                        .astype(str)
-                        + "%",
-                        t("proxy.col.satisfaction"): quality["satisfaction"],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
-            if len(quality) > 0:
-                for col, chart in zip(
-                    st.columns(3),
-                    (
-                        charts.proxy_median_days_chart,
-                        charts.proxy_on_time_chart,
-                        charts.proxy_satisfaction_chart,
-                    ),
-                    strict=True,
-                ):
-                    col.altair_chart(chart(quality, t, by=by), width="stretch")
+        charts_tab()

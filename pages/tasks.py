@@ -198,9 +198,9 @@ with tab_list:
                     required_skills=",".join(e_skills),
                     description=e_desc,
                 )
-                if promoted is not None:
+                if promoted is not None:  # refused: None; saved: the promoted signups
                     message = t("common.saved")
-                    if isinstance(promoted, list) and promoted:
+                    if promoted:
                         message += " · " + t("tasks.promoted", n=len(promoted))
                     flash(message)
                     st.rerun()

@@ -5,13 +5,13 @@ import json
 import pyarrow as pa
 from sqlmodel import Session, select
 
-from models.accounts import Account
+from models.accounts import Account, Role
 from models.org import Community
 from models.proxy import Merchant, ProxyRequest
 from models.volunteers import Task
 from services import proxy
 from services.periods import PeriodKind, period_containing, trend_window
-from tests.conftest import DEMO_TODAY, app_test
+from tests.conftest import DEMO_TODAY, app_test, make_account, make_community
 
 
 def _account_id(engine, username):
@@ -192,3 +192,12 @@ def test_a_request_spawns_one_task_and_its_card_shows_it(demo_engine):
     assert any(v.startswith(f"志愿者任务：红色代办：{shop}（招募中") for v in shown)
     assert "proxy_spawn" not in [b.key for b in at.button]
     assert any("不能重复发布" in c.value for c in at.caption)
+
+
+def test_intake_without_merchants_says_to_register_one_first(engine, session):
+    community_id = make_community(session)
+    make_account(session, "xinshuji", Role.secretary, community_id, password="demo1234")
+    at = _open_tab(app_test(engine, "xinshuji", "pages/proxy_board.py"), "受理新代办")
+    assert not at.exception
+    assert [i.value for i in at.info] == ["还没有登记商户：先在商户名册里登记，再受理代办"]
+    assert not [b for b in at.button if b.key and b.key.startswith("FormSubmitter:proxy_new")]

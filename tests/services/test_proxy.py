@@ -364,3 +364,25 @@ def test_an_agent_cannot_take_an_unassigned_request_but_may_reject_their_own(ses
     session.commit()
     row = session.get(ProxyRequest, rid)
     assert (row.status, row.reject_reason) == ("rejected", "商户已自行办理")
+
+
+def test_no_volunteer_task_for_a_closed_request(session, w):
+    from datetime import time
+
+    rid = new_request(session, w)
+    proxy.request_advance(
+        session=session, actor=w.shuji, request_id=rid, to_status="rejected", note="商户已自行办理"
+    )
+    session.commit()
+    with pytest.raises(BoardError) as err:
+        proxy.request_spawn_task(
+            session=session,
+            actor=w.shuji,
+            request_id=rid,
+            title="",
+            day=TODAY + timedelta(days=1),
+            start=time(10),
+        )
+    assert err.value.key == "proxy.closed"
+    session.rollback()
+    assert session.exec(select(Task)).all() == []

@@ -139,3 +139,32 @@ def test_deactivate_and_reactivate_a_team_keeps_it_and_its_members(session, w):
         True,
         "爱心帮扶队",
     )
+
+
+def test_a_team_cannot_take_the_name_of_another_in_its_community(session, w):
+    cid = w.community_id
+    red = teams.team_create(session=session, actor=w.shuji, name="红色服务队", community_id=cid)
+    teams.team_create(session=session, actor=w.shuji, name="爱心阿姨服务队", community_id=cid)
+    session.commit()
+    with pytest.raises(BoardError) as err:
+        teams.team_update(
+            session=session,
+            actor=w.shuji,
+            team_id=red,
+            name=" 爱心阿姨服务队 ",
+            purpose="",
+            leader_id=None,
+        )
+    assert err.value.key == "teams.name_taken"
+    session.rollback()
+    assert session.get(Team, red).name == "红色服务队"
+    # keeping its own name is no clash
+    teams.team_update(
+        session=session,
+        actor=w.shuji,
+        team_id=red,
+        name="红色服务队",
+        purpose="帮老人",
+        leader_id=None,
+    )
+    assert session.get(Team, red).purpose == "帮老人"

@@ -44,15 +44,22 @@ if actor is None:
 else:
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(actor.role):
-        sections.setdefault(t(spec.section_key), []).append(
+        home = spec.key == HOME_PAGE[actor.role]
+        section = sections.setdefault(t(spec.section_key), [])
+        # The home page is served at "/", under a path of its own that is never shown ...
+        section.append(
             st.Page(
                 spec.path,
                 title=t(spec.title_key),
                 icon=spec.icon,
-                url_path=spec.key,
-                default=spec.key == HOME_PAGE[actor.role],
+                url_path="start" if home else spec.key,
+                default=home,
             )
         )
+        if home:  # ... and at its usual address too: a task's link is /open_tasks?task=N
+            section.append(
+                st.Page(spec.path, title=t(spec.title_key), url_path=spec.key, visibility="hidden")
+            )
     navigation = st.navigation(sections)
     complete_handoff(navigation.url_path)
     current = navigation.url_path or HOME_PAGE[actor.role]  # the default page has no path

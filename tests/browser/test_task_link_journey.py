@@ -28,7 +28,18 @@ def test_a_task_link_opens_the_task_after_signing_in(server, browser, output_dir
     wait_idle(page)
     first_card = page.locator('[data-testid="stMain"] h3').first
     assert first_card.inner_text().strip() == TITLE
+    assert page.get_by_text("Page not found").count() == 0
     page.screenshot(path=str(output_dir / "task-link.png"), full_page=True)
+
+    # Signed in already, the next link opens straight on its task: /open_tasks is the
+    # volunteer's home page, served at "/" and at its own address.
+    page.goto(f"{server}/my_tasks")
+    wait_idle(page)
+    page.goto(link)
+    wait_idle(page)
+    page.locator('[data-testid="stMain"] h3').first.wait_for(timeout=20000)
+    assert page.locator('[data-testid="stMain"] h3').first.inner_text().strip() == TITLE
+    assert page.get_by_text("Page not found").count() == 0
     phone.close()
 
 

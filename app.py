@@ -2,14 +2,17 @@
 
 import streamlit as st
 
-from services import auth
+from services import auth, org
 from services.access import HOME_PAGE, PAGES, PUBLIC_PAGES, page_spec, pages_for
 from services.db import read_session
 from ui.errors import friendly_errors
 from ui.i18n import language_switch, t
 from ui.session import complete_handoff, current_actor, sign_out
+from ui.text import plain
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/diversity_3:", layout="wide")
+# Streamlit's own English hints under text inputs ("Press Enter to apply") are not ours.
+st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 
 actor = current_actor()
 if actor is None:
@@ -41,10 +44,29 @@ if actor is None:
             ],
         ]
     )
+elif actor.must_change_password:
+    # A handed-out password (a new account, a reset): nothing opens until it is changed.
+    navigation = st.navigation(
+        [st.Page("pages/password.py", title=t("nav.password"), icon=":material/key:")]
+    )
+    complete_handoff(navigation.url_path)
 else:
+    with read_session() as session:
+        # The street admin of a new office goes through the first-start steps first.
+        first_steps = actor.is_street_admin and org.setup_pending(session=session)
     sections: dict[str, list[st.Page]] = {}
+    if first_steps:
+        sections[t("nav.section.setup")] = [
+            st.Page(
+                "pages/setup.py",
+                title=t("nav.setup_steps"),
+                icon=":material/flag:",
+                url_path="setup",
+                default=True,
+            )
+        ]
     for spec in pages_for(actor.role):
-        home = spec.key == HOME_PAGE[actor.role]
+        home = spec.key == HOME_PAGE[actor.role] and not first_steps
         section = sections.setdefault(t(spec.section_key), [])
         # The home page is served at "/", under a path of its own that is never shown ...
         section.append(
@@ -60,12 +82,18 @@ else:
             section.append(
                 st.Page(spec.path, title=t(spec.title_key), url_path=spec.key, visibility="hidden")
             )
-    navigation = st.navigation(sections)
+    navigation = st.navigation(sections, expanded=True)  # no English "View N more"
     complete_handoff(navigation.url_path)
     current = navigation.url_path or HOME_PAGE[actor.role]  # the default page has no path
     if current != "meeting":  # the projector shows no one's name
         with st.sidebar:
-            st.caption(t("nav.signed_in_as", name=actor.display_name, role=t(f"role.{actor.role}")))
+            st.caption(
+                t(
+                    "nav.signed_in_as",
+                    name=plain(actor.display_name),
+                    role=t(f"role.{actor.role}"),
+                )
+            )
             if st.button(t("nav.sign_out"), key="nav_sign_out", icon=":material/logout:"):
                 sign_out()
                 st.stop()

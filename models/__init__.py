@@ -4,7 +4,7 @@ from models.accounts import Account, AuthSession, Role
 from models.audit import AuditEntry
 from models.elders import Elder, ElderVisitor, Visit, VisitPolicy
 from models.events import Event, EventStatus, Registration, RegistrationStatus
-from models.org import Community, Grid
+from models.org import Community, Grid, Street
 from models.proxy import Merchant, ProxyRequest, ProxyRequestChange, ProxyStatus
 from models.volunteers import (
     HoursStatus,
@@ -38,6 +38,7 @@ __all__ = [
     "Role",
     "Signup",
     "SignupStatus",
+    "Street",
     "Task",
     "TaskKind",
     "TaskStatus",

@@ -26,6 +26,9 @@ class Account(SQLModel, table=True):
     role: Role = enum_field(Role)
     community_id: int | None = Field(default=None, foreign_key="community.id", index=True)
     active: bool = True
+    # Set when someone else chose the password (a new account, a reset): the owner must
+    # choose their own at the next sign-in before anything else opens.
+    must_change_password: bool = False
     failed_attempts: int = 0
     locked_until: datetime | None = dt_field(nullable=True)
     created_at: datetime = dt_field(default_now=True)

@@ -1,8 +1,22 @@
-"""Communities (社区) of a street (街道), and their grids (网格)."""
+"""The street (街道) the board serves, its communities (社区), and their grids (网格)."""
 
 from __future__ import annotations
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
+
+# How far the street admin got through the first-start steps (pages/setup.py); each step
+# may be done or skipped, and everything can be done later on the organisation page.
+SETUP_STEPS = ("street", "communities", "grids", "accounts")
+
+
+class Street(SQLModel, table=True):
+    """The one street office using this board: its name and district, and the first-start
+    step it has reached (len(SETUP_STEPS) once the steps are done or skipped)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(default="", max_length=60)
+    district: str = Field(default="", max_length=60)
+    setup_step: int = 0
 
 
 class Community(SQLModel, table=True):
@@ -20,3 +34,4 @@ class Grid(SQLModel, table=True):
     community_id: int = Field(foreign_key="community.id", index=True)
     name: str = Field(max_length=60)
     worker_account_id: int | None = Field(default=None, foreign_key="account.id")
+    active: bool = True

@@ -28,6 +28,7 @@ class Actor:
     display_name: str
     role: Role
     community_id: int | None  # None only for the street admin
+    must_change_password: bool = False  # a handed-out password: only the change page opens
 
     @property
     def is_street_admin(self) -> bool:
@@ -120,6 +121,14 @@ PAGES: tuple[PageSpec, ...] = (
         "programme", "pages/programme.py", "nav.programme", ":material/event:", EVERYONE_SIGNED_IN
     ),
     # --- administration ---
+    PageSpec(
+        "organisation",
+        "pages/organisation.py",
+        "nav.organisation",
+        ":material/account_tree:",
+        STAFF,
+        "nav.section.admin",
+    ),
     PageSpec(
         "accounts",
         "pages/accounts.py",

@@ -45,6 +45,21 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
+def _sqlite_foreign_keys(connection, on: bool) -> None:
+    """SQLite's batch mode rebuilds a table (copy, drop, rename): with foreign keys
+    enforced, dropping a table that others point to fails on any database with rows.
+    The switch only works outside a transaction, so it is set on the raw connection;
+    after the migration, foreign_key_check proves nothing was left dangling."""
+    if connection.dialect.name != "sqlite" or connection.in_transaction():
+        return
+    raw = connection.connection.driver_connection
+    if on:
+        dangling = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if dangling:
+            raise RuntimeError(f"migration left rows without their parents: {dangling[:5]}")
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
@@ -53,8 +68,12 @@ def _run(connection) -> None:
         compare_type=True,
         render_item=_render_item,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    _sqlite_foreign_keys(connection, on=False)
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        _sqlite_foreign_keys(connection, on=True)
 
 
 if context.is_offline_mode():

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, TypeDecorator
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field
 
@@ -60,6 +60,13 @@ def dt_field(*, nullable: bool = False, index: bool = False, default_now: bool =
     """A timezone-aware datetime column, stored in UTC."""
     kwargs = {"default_factory": utcnow} if default_now else {"default": None}
     return Field(sa_type=UTCDateTime(), nullable=nullable, index=index, **kwargs)
+
+
+def one_of(table: str, column: str, enum_cls: type[Enum]) -> CheckConstraint:
+    """The database's own check that an enum column holds one of its values (the column
+    is a plain VARCHAR, see enum_field)."""
+    values = ", ".join(f"'{member.value}'" for member in enum_cls)
+    return CheckConstraint(f"{column} IN ({values})", name=f"ck_{table}_{column}")
 
 
 def enum_field(enum_cls: type[Enum], *, default: Enum | None = None, index: bool = False):

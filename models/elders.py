@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel
 
 from models.base import dt_field
@@ -16,6 +16,10 @@ WELLBEING = ("good", "fair", "poor")
 
 
 class Elder(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("care_level >= 0 AND care_level <= 4", name="ck_elder_care_level"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=40, index=True)
     birth_date: date
@@ -42,7 +46,29 @@ class ElderVisitor(SQLModel, table=True):
 
 
 class VisitPolicy(SQLModel, table=True):
-    """One rule of the visit interval table; the most frequent applying rule wins."""
+    """One rule of the visit interval table; the most frequent applying rule wins.
+    One row per rule for the street (community_id NULL) and per rule and community."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "interval_days >= 1 AND interval_days <= 366", name="ck_visitpolicy_interval_days"
+        ),
+        Index(
+            "ux_visitpolicy_street_rule",
+            "situation",
+            unique=True,
+            sqlite_where=text("community_id IS NULL"),
+            postgresql_where=text("community_id IS NULL"),
+        ),
+        Index(
+            "ux_visitpolicy_community_rule",
+            "community_id",
+            "situation",
+            unique=True,
+            sqlite_where=text("community_id IS NOT NULL"),
+            postgresql_where=text("community_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     community_id: int | None = Field(default=None, foreign_key="community.id", index=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from models.base import dt_field, enum_field
+from models.base import dt_field, enum_field, one_of
 
 
 class EventStatus(StrEnum):
@@ -18,6 +19,13 @@ class EventStatus(StrEnum):
 
 
 class Event(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("capacity >= 1", name="ck_event_capacity"),
+        CheckConstraint("taken >= 0 AND taken <= capacity", name="ck_event_taken"),
+        CheckConstraint("volunteers_needed >= 0", name="ck_event_volunteers_needed"),
+        one_of("event", "status", EventStatus),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=100)
     category: str = Field(max_length=20)  # 非遗体验, 参观, 文艺, 讲座, 公益, other
@@ -45,7 +53,11 @@ class RegistrationStatus(StrEnum):
 
 
 class Registration(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("code"),)
+    __table_args__ = (
+        UniqueConstraint("code"),
+        CheckConstraint("party_size >= 1 AND party_size <= 10", name="ck_registration_party_size"),
+        one_of("registration", "status", RegistrationStatus),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)

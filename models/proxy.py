@@ -5,12 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel
 
-from models.base import dt_field, enum_field
+from models.base import dt_field, enum_field, one_of
 
 
 class Merchant(SQLModel, table=True):
+    # One active shop of a name per community (a closed one may share it).
+    __table_args__ = (
+        Index(
+            "ux_merchant_active_name",
+            "community_id",
+            "shop_name",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     shop_name: str = Field(max_length=80, index=True)
     owner_name: str = Field(max_length=40)
@@ -33,6 +46,15 @@ class ProxyStatus(StrEnum):
 
 
 class ProxyRequest(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(
+            "satisfaction IS NULL OR (satisfaction >= 1 AND satisfaction <= 5)",
+            name="ck_proxyrequest_satisfaction",
+        ),
+        CheckConstraint("due_on >= requested_on", name="ck_proxyrequest_due_on"),
+        one_of("proxyrequest", "status", ProxyStatus),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     merchant_id: int = Field(foreign_key="merchant.id", index=True)
     community_id: int = Field(foreign_key="community.id", index=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from models.base import dt_field, enum_field
+from models.base import dt_field, enum_field, one_of
 
 
 class Volunteer(SQLModel, table=True):
@@ -59,6 +60,14 @@ class TaskStatus(StrEnum):
 
 
 class Task(SQLModel, table=True):
+    # The guarded counter (services/capacity.py) relies on these: never overbooked.
+    __table_args__ = (
+        CheckConstraint("capacity >= 1", name="ck_task_capacity"),
+        CheckConstraint("taken >= 0 AND taken <= capacity", name="ck_task_taken"),
+        one_of("task", "status", TaskStatus),
+        one_of("task", "kind", TaskKind),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=100)
     kind: TaskKind = enum_field(TaskKind)
@@ -95,7 +104,12 @@ class HoursStatus(StrEnum):
 class Signup(SQLModel, table=True):
     """One volunteer on one task; a cancelled signup is reused if they sign up again."""
 
-    __table_args__ = (UniqueConstraint("task_id", "volunteer_id"),)
+    __table_args__ = (
+        UniqueConstraint("task_id", "volunteer_id"),
+        CheckConstraint("hours >= 0 AND hours <= 24", name="ck_signup_hours"),
+        one_of("signup", "status", SignupStatus),
+        one_of("signup", "hours_status", HoursStatus),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
@@ -104,7 +118,7 @@ class Signup(SQLModel, table=True):
     created_at: datetime = dt_field(default_now=True)  # arrival order for the waitlist
     check_in_at: datetime | None = dt_field(nullable=True)
     check_out_at: datetime | None = dt_field(nullable=True)
-    hours: float = 0.0
+    hours: float = Field(default=0.0, ge=0, le=24)
     hours_status: HoursStatus = enum_field(HoursStatus, default=HoursStatus.none)
     approved_by: int | None = Field(default=None, foreign_key="account.id")
     approved_at: datetime | None = dt_field(nullable=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import math
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -25,11 +25,14 @@ from services.errors import BoardError
 from services.settings import get_settings
 
 MAX_FAILED_ATTEMPTS = 5
+REFUSED = "auth.bad_credentials"  # the one answer to every refused sign-in
 LOCK_MINUTES = 15
 HANDOFF_SECONDS = 120
 MIN_PASSWORD_LENGTH = 8
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
 COOKIE_NAME = "board_session"
+
+log = logging.getLogger("board.auth")
 
 _hasher = PasswordHasher()
 # Verified against when the user is unknown, so both answers take the same time.
@@ -58,6 +61,7 @@ def actor_of(account: Account) -> Actor:
         display_name=account.display_name,
         role=Role(account.role),
         community_id=account.community_id,
+        must_change_password=account.must_change_password,
     )
 
 
@@ -127,6 +131,7 @@ def account_create(
         display_name=display_name.strip(),
         role=role,
         community_id=community_id,
+        must_change_password=True,  # the password was handed out: its owner chooses their own
     )
     session.add(account)
     audit.record(session, actor_id=actor.id, action="create", row=account)
@@ -164,11 +169,33 @@ def account_reset_password(
     account.password_hash = hash_password(password)
     account.failed_attempts = 0
     account.locked_until = None
+    account.must_change_password = True  # handed out again: changed at the next sign-in
     session.add(account)
     audit.record(
         session, actor_id=actor.id, action="reset_password", row=account, changes={"password": "*"}
     )
     _revoke_all(session, account.id)
+
+
+def password_change(*, session: Session, actor: Actor, current: str, new: str) -> Actor:
+    """The signed-in user replaces their password (a handed-out one must be replaced at
+    the first sign-in). Returns the updated actor."""
+    account = session.get(Account, actor.id)
+    if account is None or not account.active:
+        raise BoardError("access.denied")
+    if not _verify(account.password_hash, current):
+        raise BoardError("org.password_current_wrong")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise BoardError("auth.password_short", n=MIN_PASSWORD_LENGTH)
+    if new == current:
+        raise BoardError("org.password_same")
+    account.password_hash = hash_password(new)
+    account.must_change_password = False
+    session.add(account)
+    audit.record(
+        session, actor_id=actor.id, action="change_password", row=account, changes={"password": "*"}
+    )
+    return actor_of(account)
 
 
 @dataclass(frozen=True)
@@ -258,8 +285,11 @@ def sign_in(
 ) -> SignInResult:
     """Checks the password. A refusal writes only the failed-attempt count (and the lock).
 
-    Unknown users and wrong passwords get the same answer, so the form does not tell
-    a stranger which login names exist.
+    An unknown user, a wrong password and a locked account get one and the same answer,
+    after the same work (one argon2 check each), so the form tells a stranger neither
+    which login names exist nor which accounts are locked. The lock still applies to
+    real accounts: five failures lock one for 15 minutes, recorded in the audit trail
+    and the server log, and the answer states that rule to everyone.
     """
     now = now or utcnow()
     username = (username or "").strip()
@@ -268,22 +298,26 @@ def sign_in(
     account = session.exec(select(Account).where(Account.username == username)).first()
     if account is None or not account.active:
         _verify(_DUMMY_HASH, password)
-        return SignInResult(error_key="auth.bad_credentials")
+        return SignInResult(error_key=REFUSED)
     if account.locked_until and aware_utc(account.locked_until) > now:
-        minutes = math.ceil((aware_utc(account.locked_until) - now).total_seconds() / 60)
-        return SignInResult(error_key="auth.locked", error_params={"minutes": minutes})
+        _verify(_DUMMY_HASH, password)  # the same work as a real check: no faster answer
+        log.warning("sign-in refused: account %s is locked", account.username)
+        return SignInResult(error_key=REFUSED)
     if not _verify(account.password_hash, password):
         account.failed_attempts += 1
         if account.failed_attempts >= MAX_FAILED_ATTEMPTS:
             account.failed_attempts = 0
             account.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            session.add(account)
-            return SignInResult(error_key="auth.locked", error_params={"minutes": LOCK_MINUTES})
+            audit.record(
+                session,
+                actor_id=None,
+                action="lock",
+                row=account,
+                changes={"locked_until": account.locked_until},
+            )
+            log.warning("account %s locked for %d minutes", account.username, LOCK_MINUTES)
         session.add(account)
-        return SignInResult(
-            error_key="auth.bad_credentials_left",
-            error_params={"left": MAX_FAILED_ATTEMPTS - account.failed_attempts},
-        )
+        return SignInResult(error_key=REFUSED)
     account.failed_attempts = 0
     account.locked_until = None
     if _hasher.check_needs_rehash(account.password_hash):

@@ -18,6 +18,7 @@ from sqlalchemy import Date, DateTime, Integer, event, func, literal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from services import validation  # also registers the check of every row on flush
 from services.settings import DATA_DIR, get_settings
 
 _IMMEDIATE = "board_begin_immediate"
@@ -29,8 +30,10 @@ def make_engine(url: str) -> Engine:
             DATA_DIR.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    validation.refuse_nul_characters(engine)
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -15,3 +15,9 @@ class BoardError(Exception):
 
     def __repr__(self) -> str:
         return f"BoardError({self.key!r}, {self.params!r})"
+
+
+class Label(str):
+    """A parameter that is itself a message key, such as a field's name ("field.title"):
+    the page translates it along with the message, so "标题最多 100 个字" reads whole in
+    the user's language."""

@@ -18,6 +18,20 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from PIL import Image, ImageDraw, ImageFont
 
+# What a spreadsheet reads as the start of a formula (or of a cell it splits on).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> object:
+    """A cell value that a spreadsheet shows and never runs: text that begins like a
+    formula (a public registration named =HYPERLINK(...)) gets the usual apostrophe
+    prefix, as OWASP advises for CSV and Excel exports. Numbers, dates and other text
+    are written as they are. Every export writes its cells through this function."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 FONT_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
@@ -34,7 +48,8 @@ def frame_excel(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            safe = frame.map(inert).rename(columns=inert)
+            safe.to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
             for column in sheet.columns:
                 width = max(len(str(c.value or "")) for c in column)
@@ -105,11 +120,11 @@ def printable_sheet(
     sheet.title = name[:31]
     last = get_column_letter(len(columns))
     for line, text in enumerate(heading, start=1):
-        sheet.append([text])
+        sheet.append([inert(text)])
         sheet.merge_cells(f"A{line}:{last}{line}")
     sheet["A1"].font = Font(size=16, bold=True)
     sheet.row_dimensions[1].height = 28
-    sheet.append([title for title, _ in columns])
+    sheet.append([inert(title) for title, _ in columns])
     header_row = sheet.max_row
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -118,7 +133,7 @@ def printable_sheet(
         cell.alignment = Alignment(horizontal="center", vertical="center")
         cell.border = box
     for values in rows:
-        sheet.append(list(values))
+        sheet.append([inert(v) for v in values])
         sheet.row_dimensions[sheet.max_row].height = 30
         for cell in sheet[sheet.max_row]:
             cell.border = box

@@ -13,7 +13,8 @@ from services.errors import BoardError
 from services.org import CommunityRow, community_list
 from services.periods import Period, PeriodKind, period_containing
 from ui.actions import read
-from ui.i18n import t
+from ui.i18n import error_text, t
+from ui.text import plain
 
 
 def today() -> date:
@@ -26,9 +27,12 @@ class Scope:
     community_ids: list[int] | None  # None: every community of the street
     communities: list[CommunityRow]  # the communities shown
 
-    def label(self) -> str:
+    def label(self, *, markdown: bool = False) -> str:
+        """The community's name (escaped for a Markdown string with markdown=True), or
+        how many communities are shown."""
         if len(self.communities) == 1:
-            return self.communities[0].name
+            name = self.communities[0].name
+            return plain(name) if markdown else name
         return t("dashboard.n_communities", n=len(self.communities))
 
 
@@ -73,6 +77,6 @@ def scope_filters(actor: Actor, *, prefix: str, where=st) -> Scope | None:
     try:
         period = period_containing(PeriodKind(kind), anchor, start, end)
     except BoardError as err:
-        where.warning(t(err.key, **err.params))
+        where.warning(error_text(err))
         return None
     return Scope(period=period, community_ids=ids, communities=communities)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from services.errors import BoardError, Label
 from services.i18n import DEFAULT_LANG, LANGUAGES, translate
+from ui.text import plain
 
 LANG_KEY = "ui_lang"
 
@@ -15,6 +17,17 @@ def lang() -> str:
 
 def t(key: str, /, **params: object) -> str:
     return translate(key, lang(), **params)
+
+
+def error_text(err: BoardError) -> str:
+    """A refusal in the user's language, its Label parameters (field names) translated too.
+    It is shown as Markdown (st.error): any other text in it (a name someone typed, a
+    title) is escaped, so it reads as typed."""
+    params = {
+        k: t(v) if isinstance(v, Label) else plain(v) if isinstance(v, str) else v
+        for k, v in err.params.items()
+    }
+    return t(err.key, **params)
 
 
 def _relabel_widgets() -> None:

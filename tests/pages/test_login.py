@@ -17,7 +17,9 @@ def _sign_in(at, username, password):
 
 def test_wrong_password_is_refused_in_chinese(demo_engine):
     at = _sign_in(app_test(demo_engine, None), "shuji", "wrong")
-    assert [e.value for e in at.error] == [translate("auth.bad_credentials_left", "zh_CN", left=4)]
+    assert [e.value for e in at.error] == [translate("auth.bad_credentials", "zh_CN")]
+    unknown = _sign_in(app_test(demo_engine, None), "no-such-user", "wrong")
+    assert [e.value for e in unknown.error] == [e.value for e in at.error]
     with Session(demo_engine) as s:
         assert s.exec(select(func.count()).select_from(AuthSession)).one() == 0
 
@@ -32,7 +34,8 @@ def test_english_switch_translates_the_form(demo_engine):
     at.selectbox(key="ui_lang").select("en").run()
     assert at.button[0].label == "Sign in"
     at = _sign_in(at, "nobody", "whatever")
-    assert [e.value for e in at.error] == ["Wrong username or password"]
+    assert [e.value for e in at.error] == [translate("auth.bad_credentials", "en")]
+    assert at.error[0].value.startswith("Wrong username or password.")
 
 
 def test_sign_in_opens_the_role_s_landing_page(demo_engine):
@@ -68,7 +71,8 @@ def test_first_start_creates_the_admin(engine, monkeypatch):
     with Session(engine) as s:
         admin = s.exec(select(Account)).one()
     assert admin.username == "jiedao" and admin.role == "admin"
-    assert at.title[0].value == "工作看板"
+    # signed in, the first start goes on with the street and its communities
+    assert at.title[0].value == translate("org.setup.title")
     assert "街道管理员 · 街道管理员" in [c.value for c in at.sidebar.caption]
 
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from models.accounts import Account, AuthSession, Role
 from models.audit import AuditEntry
-from models.base import utcnow
+from models.base import aware_utc, utcnow
 from services import auth
 from services.errors import BoardError
 from tests.conftest import make_account, make_community
@@ -41,7 +41,7 @@ def test_password_is_never_stored_in_clear(session, shuji):
 @pytest.mark.parametrize(
     ("username", "password", "key"),
     [
-        ("shuji", "wrong-password", "auth.bad_credentials_left"),
+        ("shuji", "wrong-password", "auth.bad_credentials"),
         ("nobody", "secret123", "auth.bad_credentials"),
         ("", "secret123", "auth.empty_fields"),
         ("shuji", "", "auth.empty_fields"),
@@ -55,27 +55,51 @@ def test_bad_input_writes_nothing_but_the_failed_count(session, shuji, username,
     assert count(session, AuthSession) == 0
     assert count(session, AuditEntry) == 0
     failed = session.exec(select(Account.failed_attempts)).one()
-    assert failed == (1 if key == "auth.bad_credentials_left" else 0)
+    assert failed == (1 if username == "shuji" and password else 0)
 
 
 def test_five_failures_lock_for_fifteen_minutes(session, shuji):
     now = utcnow()
-    for attempt in range(4):
+    for _ in range(5):
         r = auth.sign_in(session=session, username="shuji", password="bad", now=now)
-        assert r.error_params == {"left": 4 - attempt}
-    r = auth.sign_in(session=session, username="shuji", password="bad", now=now)
-    assert r.error_key == "auth.locked"
+        assert (r.error_key, r.error_params) == ("auth.bad_credentials", None)
     session.commit()
-    # Even the right password is refused while locked...
+    account = session.exec(select(Account)).one()
+    assert aware_utc(account.locked_until) == now + timedelta(minutes=15)
+    lock = session.exec(select(AuditEntry).where(AuditEntry.action == "lock")).one()
+    assert (lock.table_name, lock.row_id) == ("account", account.id)
+    # Even the right password is refused while locked, with the same answer...
     r = auth.sign_in(
         session=session, username="shuji", password="secret123", now=now + timedelta(minutes=14)
     )
-    assert r.error_key == "auth.locked" and r.error_params == {"minutes": 1}
+    assert (r.error_key, r.token) == ("auth.bad_credentials", None)
     # ...and accepted once the 15 minutes are over.
     r = auth.sign_in(
         session=session, username="shuji", password="secret123", now=now + timedelta(minutes=15)
     )
     assert r.error_key is None and r.token
+
+
+def test_unknown_wrong_and_locked_get_one_answer_after_the_same_work(session, shuji, monkeypatch):
+    """Issue 11: the sign-in form tells nobody which names exist or are locked."""
+    checks: list[str] = []
+    real_verify = auth._verify
+    monkeypatch.setattr(auth, "_verify", lambda h, p: checks.append(h) or real_verify(h, p))
+    answers = {}
+    for case, username in (("unknown", "nobody"), ("wrong", "shuji")):
+        checks.clear()
+        r = auth.sign_in(session=session, username=username, password="bad-password")
+        answers[case] = (r.error_key, r.error_params, r.token, len(checks))
+    for _ in range(4):
+        auth.sign_in(session=session, username="shuji", password="bad-password")
+    checks.clear()
+    r = auth.sign_in(session=session, username="shuji", password="secret123")
+    answers["locked"] = (r.error_key, r.error_params, r.token, len(checks))
+    assert answers == {
+        "unknown": ("auth.bad_credentials", None, None, 1),
+        "wrong": ("auth.bad_credentials", None, None, 1),
+        "locked": ("auth.bad_credentials", None, None, 1),
+    }
 
 
 def test_session_expires(session, shuji):

@@ -2,13 +2,17 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pandas as pd
 from openpyxl import load_workbook
 from PIL import Image, ImageChops
 
+from models.base import utcnow
+from services import events
 from services.charts import bar_chart
-from services.exports import chart_png, dashboard_pdf, frame_excel
+from services.exports import chart_png, dashboard_pdf, frame_excel, printable_sheet
+from tests import factories
 
 FRAME = pd.DataFrame({"month": ["2026-10", "2026-11"], "hours": [120, 180]})
 
@@ -56,3 +60,70 @@ def test_excel_round_trips_the_table():
     sheet = load_workbook(io.BytesIO(data))["志愿服务"]
     assert [c.value for c in sheet[1]] == ["社区", "小时"]
     assert [c.value for c in sheet[2]] == ["四千米社区", 180.5]
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","x")',
+    "=1+1",
+    "+86 138 0000 0000",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def _shown(text: str) -> str:
+    """As Excel gives a text cell back: behind the apostrophe; XML turns CR into LF."""
+    return "'" + text.replace("\r", "\n")
+
+
+def _cells(data: bytes):
+    book = load_workbook(io.BytesIO(data))
+    return [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+
+
+def test_no_cell_of_user_text_becomes_a_formula_in_an_excel_export():
+    frame = pd.DataFrame({"姓名": HOSTILE, "人数": list(range(len(HOSTILE)))})
+    cells = _cells(frame_excel({"名单": frame}))
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    names = [c.value for c in cells if c.column == 1][1:]
+    assert names == [_shown(text) for text in HOSTILE]  # verbatim, behind the apostrophe
+    assert [c.value for c in cells if c.column == 2][1:] == list(range(len(HOSTILE)))
+
+
+def test_the_printable_sheet_writes_user_text_as_text():
+    data = printable_sheet(
+        name="签到表",
+        heading=["=1+1 非遗体验"],
+        columns=[("姓名", 20), ("电话", 16)],
+        rows=[(text, "138****0000") for text in HOSTILE],
+    )
+    cells = _cells(data)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert {_shown(text) for text in HOSTILE} <= {c.value for c in cells}
+
+
+def test_an_event_sign_in_sheet_of_a_hostile_registration_has_no_formula(session):
+    w = factories.world(session)
+    starts = utcnow() + timedelta(days=3)
+    eid = events.event_create(
+        session=session,
+        actor=w.shuji,
+        title="齐包非遗烧卖体验",
+        category="heritage",
+        community_id=w.community_id,
+        venue="社区党群服务中心",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        capacity=10,
+    )
+    events.event_set_status(session=session, actor=w.shuji, event_id=eid, status="published")
+    events.registration_create(
+        session=session, event_id=eid, name=HOSTILE[0], phone="13800000000", party_size=1
+    )
+    session.commit()
+    sheet = events.event_sign_in_sheet(session=session, actor=w.shuji, event_id=eid)
+    cells = _cells(sheet)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "'" + HOSTILE[0] in {c.value for c in cells}

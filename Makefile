@@ -29,14 +29,14 @@ run: setup
 test: setup system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadfile --durations=10
 
 test-fast: setup
 	$(VENV)/bin/pytest -m "not browser"
 
-# The services, migrations and demo loader against a throw-away PostgreSQL.
+# The services, migrations, database constraints and demo loader against a throw-away PostgreSQL.
 test-postgres: setup
-	scripts/with-postgres.sh $(VENV)/bin/pytest tests/services tests/test_migrations.py
+	scripts/with-postgres.sh $(VENV)/bin/pytest tests/services tests/test_migrations.py tests/test_constraints.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -80,6 +80,20 @@ def demo_engine(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     db.get_engine.cache_clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2 with the production parameters costs ~0.9 s a hash: seconds per test that
+    makes accounts. Under test the same algorithm runs with its smallest parameters
+    (services/auth.py keeps the real ones; a real server re-hashes on the next sign-in)."""
+    from argon2 import PasswordHasher
+
+    real, real_dummy = auth._hasher, auth._DUMMY_HASH
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    auth._DUMMY_HASH = auth._hasher.hash("not-a-real-password")
+    yield
+    auth._hasher, auth._DUMMY_HASH = real, real_dummy
+
+
 @pytest.fixture(autouse=True)
 def _navigation_not_legacy_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Streamlit treats an app with a pages/ folder as a legacy multipage app until

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,19 +52,14 @@ class Server(str):
     database_url: str
 
 
-@pytest.fixture(scope="session")
-def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One board server for the browser tests, on its own copy of the demo database."""
+@contextmanager
+def serve(db_path: Path, **env_vars: str) -> Iterator[Server]:
+    """The board served on 127.0.0.1 from the SQLite file db_path, with env_vars set."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs it (scripts/system-deps.sh)")
-    db_path = tmp_path_factory.mktemp("server") / "board.db"
-    shutil.copy(demo_template, db_path)
     port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{db_path}",
-        "BOARD_SECRET_KEY": "browser-test-key",
-    }
+    url = f"sqlite:///{db_path}"
+    env = {**os.environ, "DATABASE_URL": url, "BOARD_SECRET_KEY": "browser-test-key", **env_vars}
     log = open(db_path.with_suffix(".log"), "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [
@@ -94,11 +90,22 @@ def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         proc.terminate()
         pytest.fail(f"server did not start: {db_path.with_suffix('.log').read_text()}")
     running = Server(base)
-    running.database_url = env["DATABASE_URL"]
-    yield running
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    running.database_url = url
+    try:
+        yield running
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One board server for the browser tests, on its own copy of the demo database."""
+    db_path = tmp_path_factory.mktemp("server") / "board.db"
+    shutil.copy(demo_template, db_path)
+    with serve(db_path) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -44,7 +44,7 @@ visit_alerts()
 scope = scope_filters(actor, prefix="dashboard")
 if scope is None:
     st.stop()
-st.caption(t("dashboard.scope", scope=scope.label(), period=scope.period.label()))
+st.caption(t("dashboard.scope", scope=scope.label(markdown=True), period=scope.period.label()))
 
 figures = read(
     dashboard.key_figures, community_ids=scope.community_ids, period=scope.period, today=today()

@@ -7,10 +7,11 @@ from services.overview import overview
 from ui.actions import read
 from ui.i18n import t
 from ui.session import page_guard
+from ui.text import plain
 
 actor = page_guard("home")
 
-st.title(t("home.title", name=actor.display_name))
+st.title(t("home.title", name=plain(actor.display_name)))
 st.caption(t(f"role.{actor.role}.about"))
 
 figures = read(overview, actor=actor)

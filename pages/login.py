@@ -16,7 +16,7 @@ with st.form("login_form", border=True):
     submitted = st.form_submit_button(t("login.submit"), type="primary", width="stretch")
 
 if submitted:
-    result = write(auth.sign_in, username=username, password=password)
+    result = write(auth.sign_in, username=username, password=password).value
     if result.error_key:
         st.error(t(result.error_key, **(result.error_params or {})), icon=":material/error:")
     else:

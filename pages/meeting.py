@@ -65,7 +65,7 @@ def screen() -> None:
         _step(1)
     index = st.session_state["meeting_screen"] % len(screens)
     key = screens[index]
-    subtitle = t("dashboard.scope", scope=scope.label(), period=scope.period.label())
+    subtitle = t("dashboard.scope", scope=scope.label(markdown=True), period=scope.period.label())
     if key == "figures":
         st.title(t("meeting.figures_title"))
         st.caption(subtitle)
@@ -75,6 +75,8 @@ def screen() -> None:
             period=scope.period,
             today=today(),
         )
+        if not any(figure.value for figure in figures):  # a new board, or a quiet period
+            st.info(t("meeting.nothing_yet"), icon=":material/lightbulb:")
         for row_start in range(0, len(figures), 3):
             cols = st.columns(3)
             for col, figure in zip(cols, figures[row_start : row_start + 3], strict=False):

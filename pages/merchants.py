@@ -1,27 +1,51 @@
 """Merchants (商户, staff): the registry, and filings falling due in the next 30 days so
-staff can offer help before the deadline."""
+staff can offer help before the deadline.
+
+The picked merchant is kept by id (its shop name may be edited); its edit form and its
+deactivation are keyed by the merchant, and their outcome shows in the merchant's card."""
 
 import pandas as pd
 import streamlit as st
 
 from services import proxy
 from services.org import community_list
-from ui.actions import flash, read, show_flash, write
+from ui.actions import PAGE, flash, read, show_flash, write
+from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day
 from ui.i18n import t
+from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.session import page_guard
+from ui.text import plain
 
 actor = page_guard("merchants")
 st.title(t("nav.merchants"))
 show_flash()
+if missing_organisation(actor):
+    st.stop()
 now = today()
+NEW_FIELDS = (
+    "merchants_shop",
+    "merchants_owner",
+    "merchants_phone",
+    "merchants_business",
+    "merchants_address",
+    "merchants_notes",
+    "merchants_licence",
+    "merchants_report",
+)
 
-due = read(proxy.merchants_due_soon, actor=actor, today=now)
-st.subheader(t("proxy.due_soon", n=len(due)))
-if due.empty:
-    st.caption(t("proxy.none_due_soon"))
-else:
+
+def msg_anchor(merchant_id: int) -> str:
+    return record_key("merchants", "msg", merchant_id)
+
+
+def due_soon() -> None:
+    due = read(proxy.merchants_due_soon, actor=actor, today=now)
+    st.subheader(t("proxy.due_soon", n=len(due)))
+    if due.empty:
+        st.caption(t("proxy.none_due_soon"))
+        return
     st.dataframe(
         pd.DataFrame(
             {
@@ -38,52 +62,56 @@ else:
         width="stretch",
     )
 
-tab_list, tab_new = st.tabs([t("proxy.tab.merchants"), t("proxy.tab.new_merchant")])
-with tab_new, st.form("merchants_new"):
-    communities = read(community_list, actor=actor)
-    a, b = st.columns(2)
-    shop = a.text_input(t("proxy.shop"), key="merchants_shop")
-    owner = b.text_input(t("proxy.owner"), key="merchants_owner")
-    phone = a.text_input(t("proxy.phone"), key="merchants_phone")
-    business = b.text_input(t("proxy.business_type"), key="merchants_business")
-    address = a.text_input(t("proxy.address"), key="merchants_address")
-    community = b.selectbox(
-        t("proxy.community"), communities, format_func=lambda c: c.name, key="merchants_community"
-    )
-    licence = a.date_input(t("proxy.licence_due"), value=None, key="merchants_licence")
-    report = b.date_input(t("proxy.report_due"), value=None, key="merchants_report")
-    notes = st.text_input(t("proxy.notes"), key="merchants_notes")
-    if st.form_submit_button(t("common.create"), type="primary") and write(
-        proxy.merchant_create,
-        actor=actor,
-        community_id=community.id,
-        shop_name=shop,
-        owner_name=owner,
-        phone=phone,
-        address=address,
-        business_type=business,
-        licence_due=licence,
-        annual_report_due=report,
-        notes=notes,
-    ):
-        flash(
-            t("proxy.merchant_created", name=shop),
-            clear=(
-                "merchants_shop",
-                "merchants_owner",
-                "merchants_phone",
-                "merchants_business",
-                "merchants_address",
-                "merchants_notes",
-            ),
-        )
-        st.rerun()
 
-with tab_list:
-    search = st.text_input(
+def new_merchant_form() -> None:
+    communities = {c.id: c.name for c in read(community_list, actor=actor)}
+    with st.form("merchants_new"):
+        show_flash("merchants_new")
+        a, b = st.columns(2)
+        shop = a.text_input(t("proxy.shop") + " *", key="merchants_shop")
+        owner = b.text_input(t("proxy.owner") + " *", key="merchants_owner")
+        phone = a.text_input(t("proxy.phone") + " *", key="merchants_phone")
+        business = b.text_input(t("proxy.business_type"), key="merchants_business")
+        address = a.text_input(t("proxy.address") + " *", key="merchants_address")
+        community = b.selectbox(
+            t("proxy.community"),
+            list(communities),
+            format_func=communities.get,
+            key="merchants_community",
+        )
+        licence = a.date_input(t("proxy.licence_due"), value=None, key="merchants_licence")
+        report = b.date_input(t("proxy.report_due"), value=None, key="merchants_report")
+        notes = st.text_input(t("proxy.notes"), key="merchants_notes")
+        if st.form_submit_button(t("common.create"), type="primary") and write(
+            proxy.merchant_create,
+            actor=actor,
+            community_id=community,
+            shop_name=shop,
+            owner_name=owner,
+            phone=phone,
+            address=address,
+            business_type=business,
+            licence_due=licence,
+            annual_report_due=report,
+            notes=notes,
+        ):
+            # emptied: a second press is refused as empty (and a same-named shop is
+            # refused by the service), never a second record
+            flash(
+                t("proxy.merchant_created", name=plain(shop.strip())),
+                anchor="merchants_new",
+                clear=NEW_FIELDS,
+            )
+            st.rerun()
+
+
+def registry_tab() -> None:
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    search = c1.text_input(
         t("common.search"), key="merchants_search", placeholder=t("proxy.search_hint")
     )
-    frame = read(proxy.merchant_list, actor=actor, search=search)
+    inactive = c2.toggle(t("merchants.show_inactive"), key="merchants_inactive")
+    frame = read(proxy.merchant_list, actor=actor, search=search, active=not inactive)
     st.dataframe(
         pd.DataFrame(
             {
@@ -100,45 +128,109 @@ with tab_list:
         hide_index=True,
         width="stretch",
     )
-    if not frame.empty:
-        names = dict(zip(frame["id"], frame["shop_name"], strict=True))
-        picked = st.selectbox(
-            t("proxy.pick_merchant"), list(names), format_func=names.get, key="merchants_pick"
+    if frame.empty:
+        st.info(t("merchants.none_yet"), icon=":material/lightbulb:")
+        return
+    names = {
+        int(i): f"{shop} · {community}"
+        for i, shop, community in zip(
+            frame["id"], frame["shop_name"], frame["community"], strict=True
         )
-        m = frame[frame["id"] == picked].iloc[0]
-        with (
-            st.expander(t("proxy.edit_merchant"), icon=":material/edit:"),
-            st.form(f"merchants_edit_{picked}"),
+    }
+    picked = record_picker(t("proxy.pick_merchant"), names, key="merchants_pick")
+    merchant = frame[frame["id"] == picked].iloc[0]
+    with st.container(border=True, key=record_key("merchants", "card", picked)):
+        show_flash(msg_anchor(picked))
+        st.subheader(plain(merchant["shop_name"]))
+        st.write(
+            f":material/person: {plain(merchant['owner_name'])} · :material/call: {plain(merchant['phone'])}"
+        )
+        st.write(f":material/home_pin: {plain(merchant['address'])}")
+        if inactive:
+            st.warning(t("merchants.is_inactive"), icon=":material/block:")
+            reactivation(picked, merchant["shop_name"])
+        else:
+            edit_form(picked, merchant)
+            deactivation(picked, merchant["shop_name"])
+
+
+def edit_form(merchant_id: int, m: pd.Series) -> None:
+    key = lambda field: record_key("merchants", f"edit_{field}", merchant_id)  # noqa: E731
+    with (
+        st.expander(t("proxy.edit_merchant"), icon=":material/edit:"),
+        st.form(record_key("merchants", "edit", merchant_id)),
+    ):
+        a, b = st.columns(2)
+        shop = a.text_input(t("proxy.shop"), m["shop_name"], key=key("shop"))
+        owner = b.text_input(t("proxy.owner"), m["owner_name"], key=key("owner"))
+        phone = a.text_input(t("proxy.phone"), m["phone"], key=key("phone"))
+        business = b.text_input(t("proxy.business_type"), m["business_type"], key=key("business"))
+        address = a.text_input(t("proxy.address"), m["address"], key=key("address"))
+        licence = b.date_input(t("proxy.licence_due"), m["licence_due"], key=key("licence"))
+        report = a.date_input(t("proxy.report_due"), m["annual_report_due"], key=key("report"))
+        notes = b.text_input(t("proxy.notes"), m["notes"], key=key("notes"))
+        if st.form_submit_button(t("common.save"), type="primary") and write(
+            proxy.merchant_update,
+            actor=actor,
+            merchant_id=merchant_id,
+            shop_name=shop,
+            owner_name=owner,
+            phone=phone,
+            address=address,
+            business_type=business,
+            licence_due=licence,
+            annual_report_due=report,
+            notes=notes,
         ):
-            a, b = st.columns(2)
-            shop = a.text_input(t("proxy.shop"), m["shop_name"], key="merchants_edit_shop")
-            owner = b.text_input(t("proxy.owner"), m["owner_name"], key="merchants_edit_owner")
-            phone = a.text_input(t("proxy.phone"), m["phone"], key="merchants_edit_phone")
-            business = b.text_input(
-                t("proxy.business_type"), m["business_type"], key="merchants_edit_business"
-            )
-            address = a.text_input(t("proxy.address"), m["address"], key="merchants_edit_address")
-            licence = b.date_input(
-                t("proxy.licence_due"), m["licence_due"], key="merchants_edit_licence"
-            )
-            report = a.date_input(
-                t("proxy.report_due"), m["annual_report_due"], key="merchants_edit_report"
-            )
-            notes = b.text_input(t("proxy.notes"), m["notes"], key="merchants_edit_notes")
-            active = st.checkbox(t("proxy.still_open"), True, key="merchants_edit_active")
-            if st.form_submit_button(t("common.save"), type="primary") and write(
-                proxy.merchant_update,
-                actor=actor,
-                merchant_id=int(picked),
-                shop_name=shop,
-                owner_name=owner,
-                phone=phone,
-                address=address,
-                business_type=business,
-                licence_due=licence,
-                annual_report_due=report,
-                notes=notes,
-                active=active,
-            ):
-                flash(t("common.saved"))
-                st.rerun()
+            flash(t("common.saved"), anchor=record_key("merchants", "edit_msg", merchant_id))
+            st.rerun()
+        show_flash(record_key("merchants", "edit_msg", merchant_id))
+
+
+def deactivation(merchant_id: int, shop: str) -> None:
+    """停用商户 asks first and says what happens to the merchant's open requests."""
+    open_requests = read(proxy.merchant_open_requests, actor=actor, merchant_id=merchant_id)
+    question = t("merchants.deactivate_question", name=plain(shop)) + (
+        t("merchants.deactivate_open", n=open_requests) if open_requests else ""
+    )
+    confirmed = confirm_action(
+        t("merchants.deactivate"),
+        scope="merchants",
+        action="deactivate",
+        record_id=merchant_id,
+        question=question,
+        confirm_label=t("merchants.deactivate_confirm"),
+        icon=":material/block:",
+        width="content",
+    )
+    if confirmed and write(
+        proxy.merchant_deactivate, where=confirmed.box, actor=actor, merchant_id=merchant_id
+    ):
+        # the merchant leaves the list of merchants in business: say it at the top
+        flash(t("merchants.deactivated", name=plain(shop)), anchor=PAGE, clear=confirmed.keys)
+        st.rerun()
+
+
+def reactivation(merchant_id: int, shop: str) -> None:
+    if action_button(
+        t("merchants.reactivate"),
+        scope="merchants",
+        action="reactivate",
+        record_id=merchant_id,
+        icon=":material/restart_alt:",
+        width="content",
+    ) and write(proxy.merchant_reactivate, actor=actor, merchant_id=merchant_id):
+        flash(t("merchants.reactivated", name=plain(shop)), anchor=PAGE)
+        st.rerun()
+
+
+def main() -> None:
+    due_soon()
+    tab_list, tab_new = st.tabs([t("proxy.tab.merchants"), t("proxy.tab.new_merchant")])
+    with tab_new:
+        new_merchant_form()
+    with tab_list:
+        registry_tab()
+
+
+main()

@@ -1,4 +1,9 @@
-"""My tasks (志愿者): upcoming and past, check in and out, hours and star level."""
+"""My tasks (志愿者): upcoming and past, check in and out, hours and star level.
+
+What can be pressed on a card, and when, is the rule of services/signups.py
+(`signup_actions`): a button that cannot work yet is greyed out with the reason under
+it; an early check-out asks first. Every widget of a card carries the sign-up's id.
+"""
 
 import pandas as pd
 import streamlit as st
@@ -6,87 +11,147 @@ import streamlit as st
 from models.base import utcnow
 from services import signups, volunteers
 from services.calendar import task_ics
-from ui.actions import flash, read, show_flash, write
-from ui.fmt import span
+from services.signups import Verdict
+from ui.actions import PAGE, flash, read, show_flash, write
+from ui.fmt import span, when
 from ui.i18n import t
+from ui.records import action_button, confirm_action, record_key
 from ui.session import page_guard
+from ui.text import plain
 
-actor = page_guard("my_tasks")
-st.title(t("nav.my_tasks"))
-show_flash()
+SCOPE = "my"
 
-volunteer_id = read(volunteers.volunteer_of_account, actor=actor)
-if volunteer_id is None:
-    st.warning(t("signups.no_volunteer_record"))
-    st.stop()
-profile = read(volunteers.volunteer_profile, actor=actor, volunteer_id=volunteer_id)
 
-with st.container(border=True):
-    star = profile.star
-    stars = "★" * star.stars + "☆" * (5 - star.stars)
-    left, right = st.columns(2)
-    left.metric(t("volunteers.approved_hours"), t("volunteers.hours", n=f"{star.hours:g}"))
-    right.metric(t("volunteers.star_level"), stars)
-    if star.next_threshold:
-        st.progress(
-            min(1.0, star.hours / star.next_threshold),
-            text=t("volunteers.to_next_star", n=f"{star.hours_to_next:g}", stars=star.stars + 1),
-        )
-    if profile.pending_hours:
-        st.caption(t("volunteers.pending_hours", n=f"{profile.pending_hours:g}"))
+def reason(verdict: Verdict) -> str | None:
+    return None if verdict.ok else t(verdict.reason, **verdict.params)
 
-rows: pd.DataFrame = read(signups.my_tasks, actor=actor)
-now = utcnow()
-upcoming = rows[rows["ends_at"] > now].sort_values("starts_at") if len(rows) else rows
-past = rows[rows["ends_at"] <= now] if len(rows) else rows
 
-st.subheader(t("signups.upcoming"))
-if upcoming.empty:
-    st.info(t("signups.none_upcoming"))
-    st.page_link("pages/open_tasks.py", label=t("nav.open_tasks"), icon=":material/search:")
-for row in upcoming.itertuples():
+def star_box(profile) -> None:
     with st.container(border=True):
-        st.markdown(f"**{row.title}**")
+        star = profile.star
+        stars = "★" * star.stars + "☆" * (5 - star.stars)
+        left, right = st.columns(2)
+        left.metric(t("volunteers.approved_hours"), t("volunteers.hours", n=f"{star.hours:g}"))
+        right.metric(t("volunteers.star_level"), stars)
+        if star.next_threshold:
+            st.progress(
+                min(1.0, star.hours / star.next_threshold),
+                text=t(
+                    "volunteers.to_next_star", n=f"{star.hours_to_next:g}", stars=star.stars + 1
+                ),
+            )
+        if profile.pending_hours:
+            st.caption(t("volunteers.pending_hours", n=f"{profile.pending_hours:g}"))
+
+
+def entry_status(row) -> None:
+    """Where the volunteer stands: waitlist place, checked in, checked out with hours."""
+    state = row.state
+    if row.status == "waitlisted":
+        st.info(
+            t("signups.waitlist_position", n=int(row.position)), icon=":material/hourglass_top:"
+        )
+    elif state.check_out_at is not None:
+        st.success(
+            t(
+                "signups.checked_out_summary",
+                n=f"{state.hours:g}",
+                status=t(f"signups.hours.{state.hours_status}"),
+            ),
+            icon=":material/task_alt:",
+        )
+    elif state.check_in_at is not None:
+        st.success(
+            f"{t('signups.you_are.attended')} · {t('signups.in_at', at=when(state.check_in_at))}",
+            icon=":material/how_to_reg:",
+        )
+    else:
+        st.write(t(f"signups.status.{row.status}"))
+    if row.task_status in ("closed", "done"):
+        st.badge(t(f"signups.task_is.{row.task_status}"), color="gray")
+
+
+def check_in_button(sid: int, verdict: Verdict) -> None:
+    if not verdict.shown:
+        return
+    if action_button(
+        t("signups.check_in"),
+        scope=SCOPE,
+        action="in",
+        record_id=sid,
+        primary=True,
+        disabled_reason=reason(verdict),
+    ) and write(signups.signup_check_in, actor=actor, signup_id=sid):
+        flash(t("signups.checked_in"), anchor=record_key(SCOPE, "msg", sid))
+        st.rerun()
+
+
+def check_out_button(sid: int, state, verdict: Verdict, early: bool) -> None:
+    if not verdict.shown:
+        return
+    if not verdict.ok or not early:
+        pressed = action_button(
+            t("signups.check_out"),
+            scope=SCOPE,
+            action="out",
+            record_id=sid,
+            primary=True,
+            disabled_reason=reason(verdict),
+        )
+        keys: tuple[str, ...] = ()
+    else:
+        confirmed = confirm_action(
+            t("signups.check_out"),
+            scope=SCOPE,
+            action="out",
+            record_id=sid,
+            question=t("signups.check_out_early_question", at=when(state.ends_at)),
+            confirm_label=t("signups.check_out_early_confirm"),
+        )
+        pressed, keys = confirmed is not None, confirmed.keys if confirmed else ()
+    if not pressed:
+        return
+    hours = write(signups.signup_check_out, actor=actor, signup_id=sid, early_ok=early)
+    if hours:
+        flash(
+            t("signups.checked_out", n=f"{hours.value:g}"),
+            anchor=record_key(SCOPE, "msg", sid),
+            clear=keys,
+        )
+        st.rerun()
+
+
+def cancel_button(sid: int, verdict: Verdict) -> None:
+    if not verdict.shown:
+        return
+    if action_button(
+        t("signups.cancel"),
+        scope=SCOPE,
+        action="cancel",
+        record_id=sid,
+        disabled_reason=reason(verdict),
+    ) and write(signups.signup_cancel, actor=actor, signup_id=sid):
+        flash(t("signups.cancelled"), anchor=PAGE)  # the card leaves the list
+        st.rerun()
+
+
+def upcoming_card(row, now) -> None:
+    """One upcoming sign-up: what it is, where the volunteer stands, what they can do."""
+    sid = int(row.signup_id)
+    with st.container(border=True, key=record_key(SCOPE, "card", sid)):
+        st.markdown(f"**{plain(row.title)}**")
         st.write(f":material/schedule: {span(row.starts_at, row.ends_at)}")
         if row.place:
-            st.write(f":material/location_on: {row.place}")
-        sid = int(row.signup_id)
+            st.write(f":material/location_on: {plain(row.place)}")
+        show_flash(record_key(SCOPE, "msg", sid))
         if row.task_status == "cancelled":
             # the task is off: say so plainly, and offer nothing to press
             st.error(t("signups.task_was_cancelled"), icon=":material/event_busy:")
-            continue
-        st.write(t(f"signups.status.{row.status}"))
-        if row.task_status in ("closed", "done"):
-            st.badge(t(f"signups.task_is.{row.task_status}"), color="gray")
-        can_check_in = signups.check_in_open(starts_at=row.starts_at, ends_at=row.ends_at, now=now)
-        if row.status == "confirmed" and not can_check_in:
-            st.caption(
-                t(
-                    "signups.check_in_opens",
-                    hours=int(signups.CHECK_IN_OPENS.total_seconds() // 3600),
-                )
-            )
-        if (
-            row.status == "confirmed"
-            and can_check_in
-            and st.button(
-                t("signups.check_in"), key=f"my_in_{sid}", type="primary", width="stretch"
-            )
-            and write(signups.signup_check_in, actor=actor, signup_id=sid)
-        ):
-            flash(t("signups.checked_in"))
-            st.rerun()
-        if (
-            row.status == "attended"
-            and pd.isna(row.check_out)
-            and st.button(
-                t("signups.check_out"), key=f"my_out_{sid}", type="primary", width="stretch"
-            )
-        ):
-            hours = write(signups.signup_check_out, actor=actor, signup_id=sid)
-            if hours is not None:
-                flash(t("signups.checked_out", n=f"{hours:g}"))
-                st.rerun()
+            return
+        entry_status(row)
+        acts = signups.signup_actions(row.state, now=now)
+        check_in_button(sid, acts.check_in)
+        check_out_button(sid, row.state, acts.check_out, acts.early_check_out)
         st.download_button(
             t("signups.add_to_calendar"),
             data=task_ics(
@@ -98,22 +163,18 @@ for row in upcoming.itertuples():
             ),
             file_name=f"task-{row.task_id}.ics",
             mime="text/calendar",
-            key=f"my_ics_{sid}",
+            key=record_key(SCOPE, "ics", sid),
             icon=":material/calendar_add_on:",
             width="stretch",
         )
-        if (
-            row.status in ("confirmed", "waitlisted")
-            and st.button(t("signups.cancel"), key=f"my_cancel_{sid}", width="stretch")
-            and write(signups.signup_cancel, actor=actor, signup_id=sid)
-        ):
-            flash(t("signups.cancelled"))
-            st.rerun()
+        cancel_button(sid, acts.cancel)
 
-st.subheader(t("signups.past"))
-if past.empty:
-    st.caption(t("signups.none_past"))
-else:
+
+def past_table(past: pd.DataFrame) -> None:
+    st.subheader(t("signups.past"))
+    if past.empty:
+        st.caption(t("signups.none_past"))
+        return
     st.dataframe(
         pd.DataFrame(
             {
@@ -132,3 +193,27 @@ else:
         hide_index=True,
         width="stretch",
     )
+
+
+actor = page_guard("my_tasks")
+st.title(t("nav.my_tasks"))
+show_flash(PAGE)
+
+volunteer_id = read(volunteers.volunteer_of_account, actor=actor)
+if volunteer_id is None:
+    st.warning(t("signups.no_volunteer_record"))
+    st.stop()
+star_box(read(volunteers.volunteer_profile, actor=actor, volunteer_id=volunteer_id))
+
+rows: pd.DataFrame = read(signups.my_tasks, actor=actor)
+now = utcnow()
+upcoming = rows[rows["ends_at"] > now].sort_values("starts_at") if len(rows) else rows
+past = rows[rows["ends_at"] <= now] if len(rows) else rows
+
+st.subheader(t("signups.upcoming"))
+if upcoming.empty:
+    st.info(t("signups.none_upcoming"))
+    st.page_link("pages/open_tasks.py", label=t("nav.open_tasks"), icon=":material/search:")
+for row in upcoming.itertuples():
+    upcoming_card(row, now)
+past_table(past)

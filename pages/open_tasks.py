@@ -1,30 +1,87 @@
-"""Open tasks (志愿者): sign up or join the waitlist in one tap, from a phone."""
+"""Open tasks (志愿者): sign up or join the waitlist in one tap, from a phone.
+
+A task's link (/open_tasks?task=N) opens on that task, first; a link to a task that
+cannot be signed up for says why and offers the list. Each card's buttons and message
+slot carry the task's id (record_key), so a press reaches only its own card and the
+outcome shows on it.
+"""
 
 import streamlit as st
 
 from services import signups
-from ui.actions import flash, read, show_flash, write
+from services.signups import TaskCard
+from ui.actions import PAGE, flash, read, read_fresh, show_flash, write
 from ui.fmt import span
 from ui.i18n import t
+from ui.records import action_button, record_key
 from ui.session import page_guard
+from ui.text import plain
 
-actor = page_guard("open_tasks")
-st.title(t("nav.open_tasks"))
-show_flash()
+SCOPE = "open"
 
-cards = read(signups.open_tasks, actor=actor)
-highlight = st.query_params.get("task")
-if highlight and highlight.isdigit():
-    cards = sorted(cards, key=lambda c: c.id != int(highlight))
-if not cards:
-    st.info(t("signups.no_open_tasks"), icon=":material/event_busy:")
 
-for card in cards:
-    with st.container(border=True):
-        st.subheader(card.title)
+def linked_task_id() -> int | None:
+    linked = st.query_params.get("task")
+    return int(linked) if linked and linked.isdigit() else None
+
+
+def link_notice(link: signups.TaskLink) -> None:
+    """Why the linked task is not offered, and the way to the list."""
+    with st.container(border=True, key="open_link_notice"):
+        st.warning(t(link.reason), icon=":material/info:")
+        if link.mine:
+            st.page_link(
+                "pages/my_tasks.py", label=t("signups.link.see_mine"), icon=":material/event:"
+            )
+        if st.button(t("signups.link.show_all"), key="open_link_all", width="stretch"):
+            st.query_params.pop("task", None)
+            st.rerun()
+
+
+def card_status(card: TaskCard) -> None:
+    """The volunteer's own entry on this task, said plainly (with the waitlist place)."""
+    if card.my_status in ("confirmed", "attended"):
+        st.success(t(f"signups.you_are.{card.my_status}"), icon=":material/check_circle:")
+    elif card.my_status == "waitlisted":
+        st.info(
+            t("signups.waitlist_position", n=card.my_position),
+            icon=":material/hourglass_top:",
+        )
+    elif card.my_status == "no_show":
+        st.warning(t("signups.you_are.no_show"), icon=":material/info:")
+
+
+def cancel_button(card: TaskCard) -> None:
+    if action_button(
+        t("signups.cancel"), scope=SCOPE, action="cancel", record_id=card.id
+    ) and write(signups.signup_cancel, actor=actor, signup_id=card.my_signup_id):
+        left = "signups.left_waitlist" if card.my_status == "waitlisted" else "signups.cancelled"
+        flash(t(left), anchor=record_key(SCOPE, "msg", card.id))
+        st.rerun()
+
+
+def signup_button(card: TaskCard) -> None:
+    label = t("signups.sign_up") if card.places_left else t("signups.join_waitlist")
+    if not action_button(label, scope=SCOPE, action="signup", record_id=card.id, primary=True):
+        return
+    written = write(signups.signup_create, actor=actor, task_id=card.id)
+    if written:
+        result = written.value
+        if result.status == "confirmed":
+            message = t("signups.confirmed", title=plain(card.title))
+        else:
+            message = t("signups.waitlisted", title=plain(card.title), n=result.position)
+        flash(message, anchor=record_key(SCOPE, "msg", card.id))
+        st.rerun()
+
+
+def task_card(card: TaskCard) -> None:
+    """One task: when, where, places; the volunteer's entry and its one action."""
+    with st.container(border=True, key=record_key(SCOPE, "card", card.id)):
+        st.subheader(plain(card.title))
         st.write(f":material/schedule: {span(card.starts_at, card.ends_at)}")
         if card.place:
-            st.write(f":material/location_on: {card.place}")
+            st.write(f":material/location_on: {plain(card.place)}")
         st.caption(t(f"tasks.kind.{card.kind}"))
         if card.places_left:
             st.write(t("signups.places_left", n=card.places_left, capacity=card.capacity))
@@ -32,21 +89,32 @@ for card in cards:
             st.write(t("signups.full_waitlist", n=card.waitlisted))
         if card.description:
             with st.expander(t("signups.details")):
-                st.write(card.description)
+                st.text(card.description)
+        show_flash(record_key(SCOPE, "msg", card.id))
+        card_status(card)
         if card.my_status in ("confirmed", "waitlisted"):
-            st.success(t(f"signups.you_are.{card.my_status}"), icon=":material/check_circle:")
-            if st.button(
-                t("signups.cancel"), key=f"open_cancel_{card.id}", width="stretch"
-            ) and write(signups.signup_cancel, actor=actor, signup_id=card.my_signup_id):
-                flash(t("signups.cancelled"))
-                st.rerun()
+            cancel_button(card)
+        elif card.can_sign_up:
+            signup_button(card)
         else:
-            label = t("signups.sign_up") if card.places_left else t("signups.join_waitlist")
-            if st.button(label, key=f"open_signup_{card.id}", type="primary", width="stretch"):
-                result = write(signups.signup_create, actor=actor, task_id=card.id)
-                if result:
-                    if result.status == "confirmed":
-                        flash(t("signups.confirmed", title=card.title))
-                    else:
-                        flash(t("signups.waitlisted", title=card.title, n=result.position))
-                    st.rerun()
+            st.page_link("pages/my_tasks.py", label=t("nav.my_tasks"), icon=":material/event:")
+
+
+actor = page_guard("open_tasks")
+st.title(t("nav.open_tasks"))
+show_flash(PAGE)
+
+cards = read(signups.open_tasks, actor=actor)
+linked = linked_task_id()
+if linked is not None:
+    link = read_fresh(signups.task_link, actor=actor, task_id=linked)
+    if link.card is None:
+        link_notice(link)
+        st.subheader(t("signups.open_list"))
+    else:
+        # the linked task first (even beyond the list's first hundred)
+        cards = [link.card, *(c for c in cards if c.id != linked)]
+if not cards:
+    st.info(t("signups.no_open_tasks"), icon=":material/event_busy:")
+for card in cards:
+    task_card(card)

@@ -10,59 +10,86 @@ from models.proxy import ProxyStatus
 from services import charts, proxy
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import flash, read, show_flash, write
+from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day, when
 from ui.i18n import t
-from ui.proxy_actions import close_form, reject_popover
+from ui.proxy_actions import close_form, reject_action
+from ui.records import action_button, record_key
 from ui.session import page_guard
+from ui.text import plain
+
+SCOPE = "proxy"
+INTAKE = "proxy_intake"  # the intake form's message slot
+PICKED = "proxy_pick"  # the request on screen, by id (never by its place in a list)
 
 actor = page_guard("proxy_board")
 st.title(t("nav.proxy_board"))
 show_flash()
+if missing_organisation(actor):
+    st.stop()
 now = today()
 kind_label = lambda k: t(f"proxy.kind.{k}")  # noqa: E731
 
 
 def intake() -> None:
+    """Taking in a request: the merchant is picked (never a default), what they ask is
+    required, and a second press of 受理 makes no second request (the form is emptied
+    after success, and the service refuses the same open request)."""
     merchants = read(proxy.merchant_list, actor=actor)
+    if merchants.empty:
+        st.info(t("proxy.no_merchants"), icon=":material/store:")
+        st.page_link("pages/merchants.py", label=t("nav.merchants"), icon=":material/store:")
+        return
     names = dict(
         zip(merchants["id"], merchants["shop_name"] + " · " + merchants["community"], strict=True)
     )
     community_of = dict(zip(merchants["id"], merchants["community_id"], strict=True))
+    show_flash(INTAKE)
     # Outside the form, so that picking a merchant offers the agents of its community
     # (the street admin has no community of their own).
     merchant = st.selectbox(
-        t("proxy.merchant"), list(names), format_func=names.get, key="proxy_merchant"
+        t("proxy.merchant"),
+        list(names),
+        index=None,
+        format_func=names.get,
+        placeholder=t("proxy.merchant_pick"),
+        key="proxy_merchant",
     )
-    if merchant is None:  # no merchant registered yet
-        st.info(t("proxy.no_merchants"), icon=":material/store:")
-        st.page_link("pages/merchants.py", label=t("nav.merchants"), icon=":material/store:")
-        return
-    agents = dict(read(proxy.agent_choices, actor=actor, community_id=int(community_of[merchant])))
-    with st.form("proxy_new"):
+    community = actor.community_id if merchant is None else int(community_of[merchant])
+    agents = (
+        dict(read(proxy.agent_choices, actor=actor, community_id=community)) if community else {}
+    )
+    with st.form("proxy_new", enter_to_submit=False):
         a, b = st.columns(2)
         kind = a.selectbox(t("proxy.kind"), proxy.KINDS, format_func=kind_label, key="proxy_kind")
         due_on = b.date_input(
             t("proxy.due_on"), value=None, help=t("proxy.due_default_help"), key="proxy_due"
         )
-        detail = st.text_area(t("proxy.detail"), key="proxy_detail")
+        detail = st.text_area(t("proxy.detail"), key="proxy_detail", max_chars=1000)
         agent = st.selectbox(
             t("proxy.agent"),
             [None, *agents],
             format_func=lambda a: t("common.none") if a is None else agents[a],
             key="proxy_new_agent",
         )
+        if not community:
+            st.caption(t("proxy.no_agent_for_admin"))
         if st.form_submit_button(t("proxy.submit"), type="primary") and write(
             proxy.request_create,
             actor=actor,
-            merchant_id=int(merchant),
+            merchant_id=None if merchant is None else int(merchant),
             kind=kind,
             detail=detail,
             today=now,
             due_on=due_on,
             agent_account_id=agent,
         ):
-            flash(t("proxy.created", name=names[merchant]), clear=("proxy_detail", "proxy_due"))
+            flash(
+                t("proxy.created", name=plain(names[merchant])),
+                anchor=INTAKE,
+                clear=("proxy_merchant", "proxy_detail", "proxy_due", "proxy_new_agent"),
+            )
             st.rerun()
 
 
@@ -79,9 +106,9 @@ def columns(board: proxy.Board) -> None:
                 else (f":orange-badge[{t('proxy.call_tag')}] " if card.needs_call else "")
             )
             col.container(border=True).markdown(
-                f"{flag}**{card.shop_name}**  \n{kind_label(card.kind)} · {t('proxy.due_short', day=day(card.due_on))}"
-                + (f"  \n{card.agent}" if card.agent else "")
-                + (f"  \n:gray[{card.community}]" if actor.is_street_admin else "")
+                f"{flag}**{plain(card.shop_name)}**  \n{kind_label(card.kind)} · {t('proxy.due_short', day=day(card.due_on))}"
+                + (f"  \n{plain(card.agent)}" if card.agent else "")
+                + (f"  \n:gray[{plain(card.community)}]" if actor.is_street_admin else "")
             )
         if board.hidden(group):
             col.caption(t("proxy.more", n=board.hidden(group)))
@@ -89,15 +116,15 @@ def columns(board: proxy.Board) -> None:
 
 def details(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
     """The request as the merchant gave it, its history and its volunteer tasks."""
-    st.markdown(f"#### {card.shop_name} · {kind_label(card.kind)}")
-    st.write(f":material/person: {card.owner_name} · :material/call: {card.phone}")
-    st.write(f":material/home_pin: {card.address}")
-    st.write(card.detail or "—")
+    st.markdown(f"#### {plain(card.shop_name)} · {kind_label(card.kind)}")
+    st.write(f":material/person: {plain(card.owner_name)} · :material/call: {plain(card.phone)}")
+    st.write(f":material/home_pin: {plain(card.address)}")
+    st.text(card.detail or "—")
     st.write(t("proxy.dates", requested=day(card.requested_on), due=day(card.due_on)))
     if card.overdue:
         st.warning(t("proxy.is_overdue"), icon=":material/alarm:")
     if card.reject_reason:
-        st.warning(t("proxy.rejected_because", reason=card.reject_reason))
+        st.warning(t("proxy.rejected_because", reason=plain(card.reject_reason)))
     if card.satisfaction:
         st.write(t("proxy.rated", n=card.satisfaction))
     history = read(proxy.request_history, actor=actor, request_id=card.id)
@@ -120,7 +147,7 @@ def details(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
         st.write(
             t(
                 "proxy.linked_task",
-                title=task.title,
+                title=plain(task.title),
                 status=t(f"tasks.status.{task.status}"),
                 when=when(task.starts_at),
                 taken=task.taken,
@@ -142,10 +169,10 @@ def assign(card: proxy.RequestCard) -> None:
         index=choices.index(card.agent_id) if card.agent_id in options else 0,
         key=f"proxy_agent_{card.id}",
     )
-    if st.button(t("proxy.assign"), key="proxy_assign") and write(
+    if action_button(t("proxy.assign"), scope=SCOPE, action="assign", record_id=card.id) and write(
         proxy.request_assign, actor=actor, request_id=card.id, agent_account_id=agent
     ):
-        flash(t("common.saved"))
+        flash(t("common.saved"), anchor=record_key(SCOPE, "msg", card.id))
         st.rerun()
 
 
@@ -153,19 +180,28 @@ def spawn_task(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
     """One volunteer task per request (parcels to collect, an elder to look in on)."""
     live = [x for x in linked if x.status in proxy.TASK_LIVE]
     if live:
-        st.caption(t("proxy.task_exists", title=live[0].title))
+        st.caption(t("proxy.task_exists", title=plain(live[0].title)))
         return
-    with st.popover(t("proxy.spawn_task"), icon=":material/volunteer_activism:"):
+    with st.popover(
+        t("proxy.spawn_task"),
+        icon=":material/volunteer_activism:",
+        key=record_key(SCOPE, "task_popover", card.id),
+    ):
         title = st.text_input(
             t("tasks.title"),
             value=t("proxy.task_title", shop=card.shop_name),
             key=f"proxy_task_title_{card.id}",
         )
         task_day = st.date_input(
-            t("tasks.day"), value=now + timedelta(days=1), min_value=now, key="proxy_task_day"
+            t("tasks.day"),
+            value=now + timedelta(days=1),
+            min_value=now,
+            key=record_key(SCOPE, "task_day", card.id),
         )
-        start = st.time_input(t("tasks.start"), value=time(10, 0), key="proxy_task_start")
-        if st.button(t("proxy.spawn_confirm"), key="proxy_spawn") and write(
+        start = st.time_input(
+            t("tasks.start"), value=time(10, 0), key=record_key(SCOPE, "task_start", card.id)
+        )
+        if st.button(t("proxy.spawn_confirm"), key=record_key(SCOPE, "spawn", card.id)) and write(
             proxy.request_spawn_task,
             actor=actor,
             request_id=card.id,
@@ -173,16 +209,18 @@ def spawn_task(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
             day=task_day,
             start=start,
         ):
-            flash(t("proxy.task_made"))
+            flash(t("proxy.task_made"), anchor=record_key(SCOPE, "msg", card.id))
             st.rerun()
 
 
 def late_rating(card: proxy.RequestCard) -> None:
     """Done without a rating: the call-back to the merchant, and the rating it gives."""
     st.info(t("proxy.call_for_rating"), icon=":material/call:")
-    with st.form("proxy_rate"):
-        rating = st.feedback("stars", key="proxy_late_rating")
-        feedback = st.text_input(t("proxy.feedback"), key="proxy_late_feedback")
+    with st.form(record_key(SCOPE, "rate", card.id)):
+        rating = st.feedback("stars", key=record_key(SCOPE, "late_rating", card.id))
+        feedback = st.text_input(
+            t("proxy.feedback"), key=record_key(SCOPE, "late_feedback", card.id), max_chars=200
+        )
         if (
             st.form_submit_button(t("proxy.save_rating"), type="primary")
             and rating is not None
@@ -194,11 +232,14 @@ def late_rating(card: proxy.RequestCard) -> None:
                 feedback=feedback,
             )
         ):
-            flash(t("common.saved"))
+            flash(t("common.saved"), anchor=record_key(SCOPE, "msg", card.id))
             st.rerun()
 
 
 def actions(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
+    """What can be done with the request on screen; its messages show above them."""
+    message = record_key(SCOPE, "msg", card.id)
+    show_flash(message)
     status = ProxyStatus(card.status)
     if status not in proxy.OPEN:
         if card.needs_call:
@@ -206,36 +247,52 @@ def actions(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
         return
     assign(card)
     for target in sorted(proxy.TRANSITIONS[status] - {ProxyStatus.rejected, ProxyStatus.done}):
-        if st.button(
+        if action_button(
             t(f"proxy.to.{target.value}"),
-            key=f"proxy_to_{target.value}",
-            type="primary",
-            width="stretch",
+            scope=SCOPE,
+            action=f"to_{target.value}",
+            record_id=card.id,
+            primary=True,
         ) and write(proxy.request_advance, actor=actor, request_id=card.id, to_status=target):
-            flash(t("common.saved"))
+            flash(t("common.saved"), anchor=message)
             st.rerun()
     if ProxyStatus.done in proxy.TRANSITIONS[status]:
-        close_form(actor, card.id, key_prefix="proxy_")
-    reject_popover(actor, card.id, key_prefix="proxy_")
+        close_form(actor, card.id, scope=SCOPE, anchor=message)
+    reject_action(actor, card.id, card.shop_name, scope=SCOPE, anchor=message)
     spawn_task(card, linked)
 
 
+def pick_request(by_id: dict[int, proxy.RequestCard]) -> proxy.RequestCard:
+    """The request on screen, kept by its id. A picked option is matched by its label,
+    so the label holds only what never changes (number, shop, kind): accepting or
+    starting the request can never switch the picker to another one. With nothing
+    picked yet, the board's first card (overdue first); a link ?request=N opens N."""
+    linked = st.query_params.get("request")
+    if linked and linked.isdigit() and int(linked) in by_id and PICKED not in st.session_state:
+        st.session_state[PICKED] = int(linked)
+    if st.session_state.get(PICKED) not in by_id:
+        st.session_state[PICKED] = next(iter(by_id))
+    picked = st.selectbox(
+        t("proxy.pick_request"),
+        sorted(by_id, reverse=True),  # newest first: an order no status change moves
+        format_func=lambda i: (
+            f"#{i} {by_id[i].shop_name} · {kind_label(by_id[i].kind)}"
+            + (f" · {by_id[i].community}" if actor.is_street_admin else "")
+        ),
+        key=PICKED,
+    )
+    return by_id[picked]
+
+
 def board_tab(board: proxy.Board) -> None:
+    st.caption(t("proxy.open_count", n=sum(board.totals[s.value] for s in proxy.OPEN)))
     columns(board)
     by_id = {c.id: c for c in board.cards()}
     if not by_id:
+        st.info(t("proxy.board_empty"), icon=":material/lightbulb:")
         return
     st.divider()
-    picked = st.selectbox(
-        t("proxy.pick_request"),
-        list(by_id),
-        format_func=lambda i: (
-            f"#{i} {by_id[i].shop_name} · {kind_label(by_id[i].kind)} · {t(f'proxy.status.{by_id[i].status}')}"
-            + (f" · {by_id[i].community}" if actor.is_street_admin else "")
-        ),
-        key="proxy_pick",
-    )
-    card = by_id[picked]
+    card = pick_request(by_id)
     linked = read(proxy.request_tasks, actor=actor, request_id=card.id)
     left, right = st.columns([3, 2])
     with left:
@@ -286,9 +343,11 @@ def charts_tab() -> None:
 
 
 board = read(proxy.request_board, actor=actor, today=now)
+# Tab labels never change with the data: a tab is known by its label, and a count in it
+# would send the person back to the first tab after every write.
 tab_board, tab_new, tab_charts = st.tabs(
     [
-        t("proxy.tab.board", n=sum(board.totals[s.value] for s in proxy.OPEN)),
+        t("proxy.tab.board"),
         t("proxy.tab.intake"),
         t("proxy.tab.charts"),
     ],

@@ -1,5 +1,12 @@
 """Tasks (staff): publish, edit, open/close/cancel; the roster with check-in/out,
-no-shows and hours approval; a QR code and link for the WeChat group."""
+no-shows and hours approval; a QR code and link for the WeChat group.
+
+Small functions per section: the new-task form, the list and its picker, the task's
+header with its status actions, the edit form, and one function per roster row that
+holds all of that sign-up's actions. What can be pressed, and when, is the rule of
+services (tasks.next_statuses, signups.signup_actions); every widget of a record
+carries its id (record_key), and the picker keeps the picked task by id.
+"""
 
 from datetime import datetime, time, timedelta
 from urllib.parse import urlparse
@@ -7,21 +14,25 @@ from urllib.parse import urlparse
 import pandas as pd
 import streamlit as st
 
-from models.base import LOCAL_TZ, local
+from models.base import LOCAL_TZ, local, utcnow
 from models.volunteers import TaskKind, TaskStatus
 from services import signups, tasks
 from services.org import community_list
 from services.qr import qr_png
+from services.signups import TaskCard, Verdict
 from services.volunteers import SKILLS
-from ui.actions import flash, read, read_fresh, show_flash, write
+from ui.actions import PAGE, flash, read, read_fresh, show_flash, write
+from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import span, when
 from ui.i18n import t
+from ui.records import action_button, confirm_action, record_key
 from ui.session import page_guard
+from ui.text import plain
 
-actor = page_guard("tasks")
-st.title(t("nav.tasks"))
-show_flash()
+SCOPE = "tasks"
+PICKED = "tasks_picked"  # the picked task's id: the picker follows it, not its label
+NEW_FORM_KEYS = ("tasks_title", "tasks_place", "tasks_description", "tasks_skills")
 
 
 def task_link(task_id: int) -> str:
@@ -33,35 +44,47 @@ def local_dt(day, at: time) -> datetime:
     return datetime.combine(day, at, LOCAL_TZ)
 
 
-tab_list, tab_new = st.tabs([t("tasks.tab.list"), t("tasks.tab.new")])
+def reason(verdict: Verdict) -> str | None:
+    return None if verdict.ok else t(verdict.reason, **verdict.params)
 
-with tab_new, st.form("tasks_new"):
-    communities = read(community_list, actor=actor)
-    title = st.text_input(t("tasks.title"), key="tasks_title", max_chars=100)
-    c1, c2 = st.columns(2)
-    kind = c1.selectbox(
-        t("tasks.kind"),
-        list(TaskKind),
-        format_func=lambda k: t(f"tasks.kind.{k}"),
-        key="tasks_kind",
-    )
-    community = c2.selectbox(
-        t("tasks.community"), communities, format_func=lambda c: c.name, key="tasks_community"
-    )
-    place = st.text_input(t("tasks.place"), key="tasks_place")
-    c3, c4, c5, c6 = st.columns(4)
-    day = c3.date_input(t("tasks.day"), value=today() + timedelta(days=1), key="tasks_day")
-    start = c4.time_input(t("tasks.start"), value=time(9, 0), key="tasks_start")
-    end = c5.time_input(t("tasks.end"), value=time(11, 0), key="tasks_end")
-    cap = c6.number_input(t("tasks.capacity"), 1, 500, 5, key="tasks_capacity")
-    skills = st.multiselect(
-        t("tasks.skills"),
-        SKILLS,
-        format_func=lambda s: t(f"volunteers.skill.{s}"),
-        key="tasks_skills",
-    )
-    description = st.text_area(t("tasks.description"), key="tasks_description")
-    if st.form_submit_button(t("tasks.publish"), type="primary"):
+
+# --- publishing -------------------------------------------------------------------------
+
+
+def new_task_form() -> None:
+    """Publish a task. Name and place are required (the service refuses without them);
+    after success the form is emptied, and a second press of the same task is refused
+    by the service, so a double press never makes two tasks."""
+    show_flash("tasks_new")
+    with st.form("tasks_new"):
+        communities = read(community_list, actor=actor)
+        title = st.text_input(t("tasks.title"), key="tasks_title", max_chars=100)
+        c1, c2 = st.columns(2)
+        kind = c1.selectbox(
+            t("tasks.kind"),
+            list(TaskKind),
+            format_func=lambda k: t(f"tasks.kind.{k}"),
+            key="tasks_kind",
+        )
+        community = c2.selectbox(
+            t("tasks.community"), communities, format_func=lambda c: c.name, key="tasks_community"
+        )
+        place = st.text_input(t("tasks.place"), key="tasks_place", max_chars=200)
+        c3, c4, c5, c6 = st.columns(4)
+        day = c3.date_input(t("tasks.day"), value=today() + timedelta(days=1), key="tasks_day")
+        start = c4.time_input(t("tasks.start"), value=time(9, 0), key="tasks_start")
+        end = c5.time_input(t("tasks.end"), value=time(11, 0), key="tasks_end")
+        cap = c6.number_input(t("tasks.capacity"), 1, 500, 5, key="tasks_capacity")
+        skills = st.multiselect(
+            t("tasks.skills"),
+            SKILLS,
+            format_func=lambda s: t(f"volunteers.skill.{s}"),
+            placeholder=t("common.choose_any"),
+            key="tasks_skills",
+        )
+        description = st.text_area(t("tasks.description"), key="tasks_description")
+        if not st.form_submit_button(t("tasks.publish"), type="primary"):
+            return
         new_id = write(
             tasks.task_create,
             actor=actor,
@@ -75,196 +98,391 @@ with tab_new, st.form("tasks_new"):
             required_skills=",".join(skills),
             description=description,
         )
-        if new_id:
-            st.session_state["tasks_pick"] = new_id
-            flash(
-                t("tasks.published", title=title),
-                clear=("tasks_title", "tasks_place", "tasks_description", "tasks_skills"),
-            )
-            st.rerun()
+    if new_id:
+        st.session_state[PICKED] = new_id.value
+        flash(
+            t("tasks.published", title=plain(title.strip())),
+            anchor="tasks_new",
+            clear=NEW_FORM_KEYS,
+        )
+        st.rerun()
 
-with tab_list:
+
+# --- the list and its picker ------------------------------------------------------------
+
+
+def _keep_pick() -> None:
+    picked = st.session_state.get("tasks_pick")
+    if isinstance(picked, int):
+        st.session_state[PICKED] = picked
+
+
+def task_picker(cards: list[TaskCard]) -> TaskCard | None:
+    """Picks a task by id. The labels hold no counts or status, and the picked id is kept
+    in PICKED and written back to the selectbox on every run, so a status change, a new
+    sign-up or another order never moves the pick to another task. A picked task that
+    the filter no longer lists (just closed, say) stays picked."""
+    by_id = {c.id: c for c in cards}
+    linked = st.query_params.get("task")
+    if "tasks_link_used" not in st.session_state and linked and linked.isdigit():
+        st.session_state["tasks_link_used"] = True
+        st.session_state[PICKED] = int(linked)
+    picked = st.session_state.get(PICKED)
+    if picked is not None and picked not in by_id:
+        kept = read_fresh(signups.task_card, actor=actor, task_id=picked)
+        if kept is not None:
+            by_id = {kept.id: kept, **by_id}
+            st.caption(t("tasks.picked_outside_filter"))
+        else:
+            picked = None
+    if not by_id:
+        st.info(t("tasks.none"))
+        return None
+    if picked is None:
+        picked = next(iter(by_id))
+    st.session_state[PICKED] = picked
+    st.session_state["tasks_pick"] = picked
+    st.selectbox(
+        t("tasks.pick"),
+        list(by_id),
+        format_func=lambda i: f"{by_id[i].title} · {span(by_id[i].starts_at, by_id[i].ends_at)}",
+        key="tasks_pick",
+        on_change=_keep_pick,
+    )
+    return by_id[picked]
+
+
+def _new_filter() -> None:
+    """A filter the person changed starts from its own first task (a task that left
+    the filter because of what was pressed on it stays picked)."""
+    st.session_state.pop(PICKED, None)
+
+
+def task_list_tab() -> None:
     f1, f2 = st.columns(2)
-    upcoming = f1.toggle(t("tasks.upcoming_only"), value=True, key="tasks_upcoming")
+    upcoming = f1.toggle(
+        t("tasks.upcoming_only"), value=True, key="tasks_upcoming", on_change=_new_filter
+    )
     status = f2.selectbox(
         t("tasks.status"),
         [None, *TaskStatus],
         format_func=lambda s: t("common.all") if s is None else t(f"tasks.status.{s}"),
         key="tasks_status",
+        on_change=_new_filter,
     )
     cards = read(signups.task_list, actor=actor, status=status, upcoming_only=upcoming)
-    if not cards:
-        st.info(t("tasks.none"))
-        st.stop()
-    by_id = {c.id: c for c in cards}
-    linked = st.query_params.get("task")
-    if (
-        linked
-        and linked.isdigit()
-        and int(linked) in by_id
-        and "tasks_pick" not in st.session_state
-    ):
-        st.session_state["tasks_pick"] = int(linked)
-    if st.session_state.get("tasks_pick") not in by_id:
-        st.session_state["tasks_pick"] = cards[0].id
-    picked = st.selectbox(
-        t("tasks.pick"),
-        list(by_id),
-        format_func=lambda i: (
-            f"{by_id[i].title} · {span(by_id[i].starts_at, by_id[i].ends_at)} · "
-            f"{by_id[i].taken}/{by_id[i].capacity} · {t(f'tasks.status.{by_id[i].status}')}"
-        ),
-        key="tasks_pick",
-    )
-
-    roster = read_fresh(signups.task_roster, actor=actor, task_id=picked)
+    picked = task_picker(cards)
+    if picked is None:
+        return
+    roster = read_fresh(signups.task_roster, actor=actor, task_id=picked.id)
     card = roster.task
+    task_header(card)
+    if card.status not in ("done", "cancelled"):
+        edit_form(card)
+    roster_section(card, roster.signups)
+
+
+# --- one task: header, status actions, edit -------------------------------------------
+
+
+def task_header(card: TaskCard) -> None:
     info, qr = st.columns([3, 1])
     with info:
-        st.subheader(card.title)
+        st.subheader(plain(card.title))
         st.write(f":material/schedule: {span(card.starts_at, card.ends_at)}")
         if card.place:
-            st.write(f":material/location_on: {card.place}")
+            st.write(f":material/location_on: {plain(card.place)}")
         st.write(
             t("tasks.summary", taken=card.taken, capacity=card.capacity, waiting=card.waitlisted)
             + " · "
             + t(f"tasks.status.{card.status}")
         )
+        show_flash(record_key(SCOPE, "msg", card.id))
         if card.status == "cancelled":
             st.error(t("tasks.is_cancelled"), icon=":material/cancel:")
-        actions = [s for s in TaskStatus if s in tasks.ALLOWED_STATUS[TaskStatus(card.status)]]
-        cols = st.columns(max(1, len(actions)))
-        for col, target in zip(cols, actions, strict=False):
-            if col.button(
-                t(f"tasks.to.{target}"), key=f"tasks_to_{target}", width="stretch"
-            ) and write(tasks.task_set_status, actor=actor, task_id=card.id, status=target):
-                flash(t(f"tasks.now.{target}"))
-                st.rerun()
+        status_actions(card)
     if card.status == "open":
         with qr:
             st.image(qr_png(task_link(card.id)), caption=t("tasks.qr_caption"), width=160)
             st.code(task_link(card.id), language=None)
 
-    if card.status not in ("done", "cancelled"):
-        with st.expander(t("tasks.edit"), icon=":material/edit:"), st.form(f"tasks_edit_{card.id}"):
-            k = card.id  # keys per task: switching task shows that task's values
-            e_title = st.text_input(
-                t("tasks.title"), value=card.title, max_chars=100, key=f"tasks_edit_title_{k}"
-            )
-            e1, e2 = st.columns(2)
-            e_kind = e1.selectbox(
-                t("tasks.kind"),
-                list(TaskKind),
-                index=list(TaskKind).index(TaskKind(card.kind)),
-                format_func=lambda k_: t(f"tasks.kind.{k_}"),
-                key=f"tasks_edit_kind_{k}",
-            )
-            e_place = e2.text_input(t("tasks.place"), value=card.place, key=f"tasks_edit_place_{k}")
-            starts, ends = local(card.starts_at), local(card.ends_at)
-            e3, e4, e5, e6, e7 = st.columns(5)
-            e_day = e3.date_input(t("tasks.day"), value=starts.date(), key=f"tasks_edit_day_{k}")
-            e_start = e4.time_input(
-                t("tasks.start"), value=starts.time(), key=f"tasks_edit_start_{k}"
-            )
-            e_end_day = e5.date_input(
-                t("tasks.end_day"), value=ends.date(), key=f"tasks_edit_end_day_{k}"
-            )
-            e_end = e6.time_input(t("tasks.end"), value=ends.time(), key=f"tasks_edit_end_{k}")
-            e_cap = e7.number_input(
-                t("tasks.capacity"), 1, 500, card.capacity, key=f"tasks_edit_capacity_{k}"
-            )
-            e_skills = st.multiselect(
-                t("tasks.skills"),
-                SKILLS,
-                default=[x for x in card.required_skills.split(",") if x in SKILLS],
-                format_func=lambda x: t(f"volunteers.skill.{x}"),
-                key=f"tasks_edit_skills_{k}",
-            )
-            e_desc = st.text_area(
-                t("tasks.description"), value=card.description, key=f"tasks_edit_description_{k}"
-            )
-            st.caption(t("tasks.edit_hint", n=card.taken))
-            if st.form_submit_button(t("common.save"), type="primary"):
-                promoted = write(
-                    tasks.task_update,
-                    actor=actor,
-                    task_id=card.id,
-                    title=e_title,
-                    kind=e_kind,
-                    place=e_place,
-                    starts_at=local_dt(e_day, e_start),
-                    ends_at=local_dt(e_end_day, e_end),
-                    capacity=int(e_cap),
-                    required_skills=",".join(e_skills),
-                    description=e_desc,
-                )
-                if promoted is not None:  # refused: None; saved: the promoted signups
-                    message = t("common.saved")
-                    if promoted:
-                        message += " · " + t("tasks.promoted", n=len(promoted))
-                    flash(message)
-                    st.rerun()
 
+def status_actions(card: TaskCard) -> None:
+    """Open / close / done as one press; cancelling asks first and says how many
+    sign-ups go with it."""
+    targets = tasks.next_statuses(card.status)
+    simple = [s for s in targets if s != TaskStatus.cancelled]
+    for col, target in zip(st.columns(max(1, len(simple))), simple, strict=False):
+        with col:
+            if action_button(
+                t(f"tasks.to.{target}"), scope=SCOPE, action=f"to_{target}", record_id=card.id
+            ) and write(tasks.task_set_status, actor=actor, task_id=card.id, status=target):
+                flash(t(f"tasks.now.{target}"), anchor=record_key(SCOPE, "msg", card.id))
+                st.rerun()
+    if TaskStatus.cancelled in targets:
+        cancel_task(card)  # full width: its question says what else it cancels
+
+
+def cancel_task(card: TaskCard) -> None:
+    confirmed = confirm_action(
+        t("tasks.to.cancelled"),
+        scope=SCOPE,
+        action="to_cancelled",
+        record_id=card.id,
+        question=t(
+            "tasks.cancel_question",
+            n=card.taken + card.waitlisted,
+            taken=card.taken,
+            waiting=card.waitlisted,
+        ),
+        confirm_label=t("tasks.cancel_confirm"),
+    )
+    if confirmed is None:
+        return
+    written = write(tasks.task_set_status, actor=actor, task_id=card.id, status="cancelled")
+    if written:
+        flash(
+            t("tasks.cancelled_with", n=written.value),
+            anchor=record_key(SCOPE, "msg", card.id),
+            clear=confirmed.keys,
+        )
+        st.rerun()
+
+
+def edit_form(card: TaskCard) -> None:
+    k = card.id  # keys per task: switching task shows that task's values
+    with st.expander(t("tasks.edit"), icon=":material/edit:"), st.form(f"tasks_edit_{k}"):
+        e_title = st.text_input(
+            t("tasks.title"), value=card.title, max_chars=100, key=f"tasks_edit_title_{k}"
+        )
+        e1, e2 = st.columns(2)
+        e_kind = e1.selectbox(
+            t("tasks.kind"),
+            list(TaskKind),
+            index=list(TaskKind).index(TaskKind(card.kind)),
+            format_func=lambda k_: t(f"tasks.kind.{k_}"),
+            key=f"tasks_edit_kind_{k}",
+        )
+        e_place = e2.text_input(t("tasks.place"), value=card.place, key=f"tasks_edit_place_{k}")
+        starts, ends = local(card.starts_at), local(card.ends_at)
+        e3, e4, e5, e6, e7 = st.columns(5)
+        e_day = e3.date_input(t("tasks.day"), value=starts.date(), key=f"tasks_edit_day_{k}")
+        e_start = e4.time_input(t("tasks.start"), value=starts.time(), key=f"tasks_edit_start_{k}")
+        e_end_day = e5.date_input(
+            t("tasks.end_day"), value=ends.date(), key=f"tasks_edit_end_day_{k}"
+        )
+        e_end = e6.time_input(t("tasks.end"), value=ends.time(), key=f"tasks_edit_end_{k}")
+        e_cap = e7.number_input(
+            t("tasks.capacity"), 1, 500, card.capacity, key=f"tasks_edit_capacity_{k}"
+        )
+        e_skills = st.multiselect(
+            t("tasks.skills"),
+            SKILLS,
+            default=[x for x in card.required_skills.split(",") if x in SKILLS],
+            format_func=lambda x: t(f"volunteers.skill.{x}"),
+            placeholder=t("common.choose_any"),
+            key=f"tasks_edit_skills_{k}",
+        )
+        e_desc = st.text_area(
+            t("tasks.description"), value=card.description, key=f"tasks_edit_description_{k}"
+        )
+        st.caption(t("tasks.edit_hint", n=card.taken))
+        if not st.form_submit_button(t("common.save"), type="primary"):
+            return
+        promoted = write(
+            tasks.task_update,
+            actor=actor,
+            task_id=card.id,
+            title=e_title,
+            kind=e_kind,
+            place=e_place,
+            starts_at=local_dt(e_day, e_start),
+            ends_at=local_dt(e_end_day, e_end),
+            capacity=int(e_cap),
+            required_skills=",".join(e_skills),
+            description=e_desc,
+        )
+    if promoted:  # refused: None (the error is in the form); saved: the promoted ids
+        message = t("common.saved")
+        if promoted.value:
+            message += " · " + t("tasks.promoted", n=len(promoted.value))
+        flash(message, anchor=record_key(SCOPE, "msg", card.id))
+        st.rerun()
+
+
+# --- the roster: one function per sign-up ------------------------------------------------
+
+
+def roster_section(card: TaskCard, rows: pd.DataFrame) -> None:
     st.markdown(f"#### {t('tasks.roster')}")
-    if roster.signups.empty:
+    if rows.empty:
         st.caption(t("tasks.no_signups"))
-    for row in roster.signups.itertuples():
-        sid = int(row.id)
-        with st.container(border=True):
-            a, b, c = st.columns([2, 2, 3], vertical_alignment="center")
-            a.markdown(f"**{row.volunteer}**  \n{row.phone}")
-            detail = t(f"signups.status.{row.status}")
-            if pd.notna(row.check_in):
-                detail += f" · {t('signups.in_at', at=when(row.check_in))}"
-            if pd.notna(row.check_out):
-                detail += f" · {t('signups.out_at', at=when(row.check_out))}"
-            if row.hours:
-                detail += f" · {t('volunteers.hours', n=f'{row.hours:g}')} ({t(f'signups.hours.{row.hours_status}')})"
-            b.write(detail)
-            buttons = c.columns(3)
-            live = card.status != "cancelled"  # no check-in/out or no-show once cancelled
-            if (
-                live
-                and row.status in ("confirmed", "no_show")
-                and buttons[0].button(t("signups.check_in"), key=f"tasks_in_{sid}")
-                and write(signups.signup_check_in, actor=actor, signup_id=sid)
-            ):
-                st.rerun()
-            if (
-                live
-                and row.status == "attended"
-                and pd.isna(row.check_out)
-                and buttons[0].button(t("signups.check_out"), key=f"tasks_out_{sid}")
-                and write(signups.signup_check_out, actor=actor, signup_id=sid) is not None
-            ):
-                st.rerun()
-            if (
-                live
-                and row.status == "confirmed"
-                and buttons[1].button(t("signups.no_show"), key=f"tasks_noshow_{sid}")
-                and write(signups.signup_mark_no_show, actor=actor, signup_id=sid)
-            ):
-                st.rerun()
-            if (
-                row.hours_status == "pending"
-                and buttons[2].button(
-                    t("signups.approve"), key=f"tasks_approve_{sid}", type="primary"
-                )
-                and write(signups.signup_approve_hours, actor=actor, signup_id=sid)
-            ):
-                flash(t("signups.approved", name=row.volunteer))
-                st.rerun()
-            if row.status in ("attended", "confirmed") and row.hours_status != "approved":
-                with c.popover(t("signups.enter_hours")):
-                    hours = st.number_input(
-                        t("signups.col.hours"),
-                        0.25,
-                        24.0,
-                        max(0.25, float(row.hours) or 2.0),
-                        0.25,
-                        key=f"tasks_hours_{sid}",
-                    )
-                    if st.button(t("common.save"), key=f"tasks_hours_save_{sid}") and write(
-                        signups.signup_set_hours, actor=actor, signup_id=sid, hours=hours
-                    ):
-                        st.rerun()
+    now = utcnow()
+    for row in rows.itertuples():
+        roster_row(row, now)
+
+
+def _detail(row) -> str:
+    detail = t(f"signups.status.{row.status}")
+    if row.status == "waitlisted" and pd.notna(row.position):
+        detail += f" · #{int(row.position)}"
+    if pd.notna(row.check_in):
+        detail += f" · {t('signups.in_at', at=when(row.check_in))}"
+    if pd.notna(row.check_out):
+        detail += f" · {t('signups.out_at', at=when(row.check_out))}"
+    if row.hours:
+        detail += (
+            f" · {t('volunteers.hours', n=f'{row.hours:g}')}"
+            f" ({t(f'signups.hours.{row.hours_status}')})"
+        )
+    return detail
+
+
+def roster_row(row, now) -> None:
+    """One sign-up and every action on it, each keyed by the sign-up's id; a button the
+    rule does not allow yet is greyed out with the reason under it."""
+    sid, name = int(row.id), plain(row.volunteer)  # shown in Markdown and messages only
+    acts = signups.signup_actions(row.state, now=now)
+    with st.container(border=True, key=record_key(SCOPE, "row", sid)):
+        a, b = st.columns([2, 5], vertical_alignment="center")
+        a.markdown(f"**{name}**  \n{plain(row.phone)}")
+        with b:
+            st.write(_detail(row))
+            show_flash(record_key(SCOPE, "msg", sid))
+        presence, absence, hours, approve = st.columns(4)
+        with presence:
+            roster_check_in_out(sid, name, row.state, acts)
+        with absence:
+            roster_no_show(sid, name, acts.no_show)
+            roster_undo_check_out(sid, name, acts.undo_check_out)
+        with hours:
+            roster_hours(sid, name, row, acts.enter_hours)
+        with approve:
+            roster_approve(sid, name, acts.approve)
+
+
+def _done(message: str, sid: int, keys: tuple[str, ...] = ()) -> None:
+    flash(message, anchor=record_key(SCOPE, "msg", sid), clear=keys)
+    st.rerun()
+
+
+def roster_check_in_out(sid: int, name: str, state, acts) -> None:
+    if acts.check_in.shown and (
+        action_button(
+            t("signups.check_in"),
+            scope=SCOPE,
+            action="in",
+            record_id=sid,
+            disabled_reason=reason(acts.check_in),
+        )
+        and write(signups.signup_check_in, actor=actor, signup_id=sid)
+    ):
+        _done(t("signups.checked_in_name", name=name), sid)
+    if not acts.check_out.shown:
+        return
+    early = acts.check_out.ok and acts.early_check_out
+    keys: tuple[str, ...] = ()
+    if early:
+        confirmed = confirm_action(
+            t("signups.check_out"),
+            scope=SCOPE,
+            action="out",
+            record_id=sid,
+            question=t("signups.check_out_early_question", at=when(state.ends_at)),
+            confirm_label=t("signups.check_out_early_confirm"),
+        )
+        pressed, keys = confirmed is not None, confirmed.keys if confirmed else ()
+    else:
+        pressed = action_button(
+            t("signups.check_out"),
+            scope=SCOPE,
+            action="out",
+            record_id=sid,
+            disabled_reason=reason(acts.check_out),
+        )
+    if pressed:
+        hours = write(signups.signup_check_out, actor=actor, signup_id=sid, early_ok=early)
+        if hours:
+            _done(t("signups.checked_out_name", name=name, n=f"{hours.value:g}"), sid, keys)
+
+
+def roster_no_show(sid: int, name: str, verdict: Verdict) -> None:
+    if verdict.shown and (
+        action_button(
+            t("signups.no_show"),
+            scope=SCOPE,
+            action="noshow",
+            record_id=sid,
+            disabled_reason=reason(verdict),
+        )
+        and write(signups.signup_mark_no_show, actor=actor, signup_id=sid)
+    ):
+        _done(t("signups.no_show_marked", name=name), sid)
+
+
+def roster_undo_check_out(sid: int, name: str, verdict: Verdict) -> None:
+    if verdict.shown and (
+        action_button(
+            t("signups.undo_check_out"),
+            scope=SCOPE,
+            action="undo_out",
+            record_id=sid,
+            disabled_reason=reason(verdict),
+        )
+        and write(signups.signup_undo_check_out, actor=actor, signup_id=sid)
+    ):
+        _done(t("signups.check_out_undone", name=name), sid)
+
+
+def roster_approve(sid: int, name: str, verdict: Verdict) -> None:
+    if verdict.shown and (
+        action_button(
+            t("signups.approve"), scope=SCOPE, action="approve", record_id=sid, primary=True
+        )
+        and write(signups.signup_approve_hours, actor=actor, signup_id=sid)
+    ):
+        _done(t("signups.approved", name=name), sid)
+
+
+def roster_hours(sid: int, name: str, row, verdict: Verdict) -> None:
+    """Staff enter or correct the hours. Any number can be typed; the service says in
+    the user's language when it is outside 0.25–24 h (and writes nothing)."""
+    if not verdict.shown:
+        return
+    with st.popover(
+        t("signups.enter_hours"),
+        key=record_key(SCOPE, "hours_pop", sid),
+        disabled=not verdict.ok,
+        width="stretch",
+    ):
+        hours = st.number_input(
+            t("signups.col.hours"),
+            min_value=0.0,
+            value=float(row.hours) or 2.0,
+            step=0.25,
+            help=t(
+                "signups.hours_help",
+                min=f"{signups.MIN_HOURS:g}",
+                max=f"{signups.MAX_HOURS:g}",
+            ),
+            key=record_key(SCOPE, "hours", sid),
+        )
+        if st.button(
+            t("common.save"), key=record_key(SCOPE, "hours_save", sid), width="stretch"
+        ) and write(signups.signup_set_hours, actor=actor, signup_id=sid, hours=hours):
+            _done(t("signups.hours_saved", name=name, n=f"{hours:g}"), sid)
+    if not verdict.ok:
+        st.caption(reason(verdict))
+
+
+actor = page_guard("tasks")
+st.title(t("nav.tasks"))
+show_flash(PAGE)
+if missing_organisation(actor):
+    st.stop()
+
+tab_list, tab_new = st.tabs([t("tasks.tab.list"), t("tasks.tab.new")])
+with tab_new:
+    new_task_form()
+with tab_list:
+    task_list_tab()

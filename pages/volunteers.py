@@ -1,26 +1,44 @@
 """Volunteers (staff): search and filter, a profile with hours and star level, add,
-edit, deactivate (never delete)."""
+edit, deactivate (never delete).
+
+One function per section; a volunteer's actions (edit, sign-in account, deactivate,
+reactivate) take that volunteer's profile and key every widget by its id, and their
+outcome shows at the top of the profile card."""
 
 import pandas as pd
 import streamlit as st
 
 from services import auth, teams, volunteers
 from services.org import community_list, grid_list
-from ui.actions import flash, read, show_flash, write
+from ui.actions import PAGE, flash, read, show_flash, write
+from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day, span
 from ui.i18n import t
+from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.session import page_guard
+from ui.text import plain
 
 actor = page_guard("volunteers")
 st.title(t("nav.volunteers"))
 show_flash()
+if missing_organisation(actor):
+    st.stop()
 
 communities = read(community_list, actor=actor)
 grids = read(grid_list, actor=actor)
-team_rows = read(teams.team_list, actor=actor, today=today())
-skill_name = lambda s: t(f"volunteers.skill.{s}")  # noqa: E731
 community_name = {c.id: c.name for c in communities}
+NEW_FIELDS = (
+    "volunteers_name",
+    "volunteers_phone",
+    "volunteers_note",
+    "volunteers_skills",
+    "volunteers_party",
+)
+
+
+def skill_name(skill: str) -> str:
+    return t(f"volunteers.skill.{skill}")
 
 
 def grid_label(g) -> str:
@@ -31,74 +49,95 @@ def grid_label(g) -> str:
     return g.name
 
 
-tab_list, tab_new = st.tabs([t("volunteers.tab.list"), t("volunteers.tab.new")])
+def msg_anchor(volunteer_id: int) -> str:
+    return record_key("volunteers", "msg", volunteer_id)
 
-with tab_new, st.form("volunteers_new"):
-    c1, c2 = st.columns(2)
-    name = c1.text_input(t("volunteers.name"), key="volunteers_name")
-    phone = c2.text_input(t("volunteers.phone"), key="volunteers_phone", max_chars=13)
-    community = c1.selectbox(
-        t("volunteers.community"),
-        communities,
-        format_func=lambda c: c.name,
-        key="volunteers_community",
-    )
-    grid = c2.selectbox(
-        t("volunteers.grid"),
-        [None, *grids],
-        format_func=lambda g: t("common.none") if g is None else grid_label(g),
-        key="volunteers_grid",
-    )
-    skills = st.multiselect(
-        t("volunteers.skills"), volunteers.SKILLS, format_func=skill_name, key="volunteers_skills"
-    )
-    party = st.checkbox(t("volunteers.party_member"), key="volunteers_party")
-    note = st.text_input(t("volunteers.note"), key="volunteers_note")
-    if st.form_submit_button(t("common.create"), type="primary") and write(
-        volunteers.volunteer_create,
-        actor=actor,
-        name=name,
-        phone=phone,
-        community_id=community.id,
-        grid_id=grid.id if grid else None,
-        skills=skills,
-        party_member=party,
-        note=note,
-    ):
-        flash(
-            t("volunteers.created", name=name),
-            clear=("volunteers_name", "volunteers_phone", "volunteers_note", "volunteers_skills"),
+
+# --- a new volunteer -------------------------------------------------------------------
+
+
+def new_volunteer_form() -> None:
+    grid_names = {g.id: grid_label(g) for g in grids}
+    with st.form("volunteers_new"):
+        show_flash("volunteers_new")
+        c1, c2 = st.columns(2)
+        name = c1.text_input(t("volunteers.name") + " *", key="volunteers_name")
+        phone = c2.text_input(t("volunteers.phone") + " *", key="volunteers_phone", max_chars=13)
+        community = c1.selectbox(
+            t("volunteers.community"),
+            list(community_name),
+            format_func=community_name.get,
+            key="volunteers_community",
         )
-        st.rerun()
+        grid = c2.selectbox(
+            t("volunteers.grid"),
+            [None, *grid_names],
+            format_func=lambda g: t("common.none") if g is None else grid_names[g],
+            key="volunteers_grid",
+        )
+        skills = st.multiselect(
+            t("volunteers.skills"),
+            volunteers.SKILLS,
+            format_func=skill_name,
+            placeholder=t("common.choose_any"),
+            key="volunteers_skills",
+        )
+        party = st.checkbox(t("volunteers.party_member"), key="volunteers_party")
+        note = st.text_input(t("volunteers.note"), key="volunteers_note")
+        if st.form_submit_button(t("common.create"), type="primary") and write(
+            volunteers.volunteer_create,
+            actor=actor,
+            name=name,
+            phone=phone,
+            community_id=community,
+            grid_id=grid,
+            skills=skills,
+            party_member=party,
+            note=note,
+        ):
+            # emptied: a second press is refused as empty, never a second record
+            flash(
+                t("volunteers.created", name=plain(name.strip())),
+                anchor="volunteers_new",
+                clear=NEW_FIELDS,
+            )
+            st.rerun()
 
-with tab_list:
+
+# --- the register ----------------------------------------------------------------------
+
+
+def register_filters() -> dict:
+    team_rows = read(teams.team_list, actor=actor, today=today())
     community_f = None
     if actor.is_street_admin:
         community_f = st.selectbox(
             t("volunteers.community"),
-            [None, *communities],
-            format_func=lambda c: t("common.all") if c is None else c.name,
+            [None, *community_name],
+            format_func=lambda c: t("common.all") if c is None else community_name[c],
             key="volunteers_f_community",
         )
-    in_scope = (lambda cid: True) if community_f is None else (lambda cid: cid == community_f.id)
+    in_scope = lambda cid: community_f is None or cid == community_f  # noqa: E731
+    grid_names = {g.id: grid_label(g) for g in grids if in_scope(g.community_id)}
+    team_names = {
+        r.id: (f"{r.community} · {r.name}" if actor.is_street_admin else r.name)
+        for r in team_rows
+        if in_scope(r.community_id)
+    }
     f = st.columns(5)
     search = f[0].text_input(
         t("common.search"), key="volunteers_search", placeholder=t("volunteers.search_hint")
     )
     grid_f = f[1].selectbox(
         t("volunteers.grid"),
-        [None, *[g for g in grids if in_scope(g.community_id)]],
-        format_func=lambda g: t("common.all") if g is None else grid_label(g),
+        [None, *grid_names],
+        format_func=lambda g: t("common.all") if g is None else grid_names[g],
         key="volunteers_f_grid",
     )
     team_f = f[2].selectbox(
         t("volunteers.team"),
-        [None, *[r for r in team_rows if in_scope(r.community_id)]],
-        format_func=lambda r: (
-            t("common.all")
-            if r is None
-            else (f"{r.community} · {r.name}" if actor.is_street_admin else r.name)
-        ),
+        [None, *team_names],
+        format_func=lambda r: t("common.all") if r is None else team_names[r],
         key="volunteers_f_team",
     )
     skill_f = f[3].selectbox(
@@ -117,16 +156,20 @@ with tab_list:
         }[a],
         key="volunteers_f_active",
     )
-    filters = dict(
-        community_id=community_f.id if community_f else None,
-        grid_id=grid_f.id if grid_f else None,
-        team_id=team_f.id if team_f else None,
+    return dict(
+        community_id=community_f,
+        grid_id=grid_f,
+        team_id=team_f,
         skill=skill_f,
         active=active_f,
         search=search,
     )
-    found = read(volunteers.volunteer_list, actor=actor, **filters)
+
+
+def register_table(found: volunteers.VolunteerList) -> None:
     frame, total = found.rows, found.total
+    if total == 0:
+        st.info(t("volunteers.none_yet"), icon=":material/lightbulb:")
     if total > len(frame):
         st.caption(t("volunteers.count_first", shown=f"{len(frame):,}", n=f"{total:,}"))
     else:
@@ -145,25 +188,44 @@ with tab_list:
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
+
+
+def register_tab() -> None:
+    found = read(volunteers.volunteer_list, actor=actor, **register_filters())
+    register_table(found)
+    frame = found.rows
     if frame.empty:
-        st.stop()
-
-    names = dict(zip(frame["id"], frame["name"] + " · " + frame["phone"], strict=True))
-    picked = st.selectbox(
-        t("volunteers.pick"), list(names), format_func=names.get, key="volunteers_pick"
-    )
+        return
+    # name · phone tells two people of one name apart; both may be edited, so the
+    # pick is kept by id (record_picker), never by the label the browser sends back
+    names = {
+        int(i): f"{n} · {p}"
+        for i, n, p in zip(frame["id"], frame["name"], frame["phone"], strict=True)
+    }
+    picked = record_picker(t("volunteers.pick"), names, key="volunteers_pick")
     profile = read(volunteers.volunteer_profile, actor=actor, volunteer_id=int(picked))
+    profile_cards(profile)
+    signup_table(profile)
+    edit_form(profile)
+    account_section(profile)
+    if profile.active:
+        deactivation(profile)
+    else:
+        reactivation(profile)
 
+
+def profile_cards(profile: volunteers.VolunteerProfile) -> None:
     left, right = st.columns([3, 2])
-    with left, st.container(border=True):
-        st.subheader(profile.name + ("" if profile.active else f" ({t('common.inactive')})"))
-        st.write(f":material/call: {profile.phone}")
-        st.write(f":material/home_pin: {profile.community} {profile.grid}")
+    with left, st.container(border=True, key=record_key("volunteers", "card", profile.id)):
+        show_flash(msg_anchor(profile.id))
+        st.subheader(plain(profile.name) + ("" if profile.active else f" ({t('common.inactive')})"))
+        st.write(f":material/call: {plain(profile.phone)}")
+        st.write(f":material/home_pin: {plain(profile.community)} {plain(profile.grid)}")
         st.write(t("volunteers.joined", day=day(profile.joined_on)))
         if profile.skills:
             st.write(", ".join(skill_name(s) for s in profile.skills))
         if profile.teams:
-            st.write(t("volunteers.teams_of", teams="、".join(profile.teams)))
+            st.write(t("volunteers.teams_of", teams="、".join(plain(x) for x in profile.teams)))
         if profile.party_member:
             st.badge(t("volunteers.party_member"), color="red")
     with right, st.container(border=True):
@@ -184,61 +246,57 @@ with tab_list:
         if profile.pending_hours:
             st.caption(t("volunteers.pending_hours", n=f"{profile.pending_hours:g}"))
 
-    if profile.signups:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("signups.col.task"): [s.title for s in profile.signups],
-                    t("signups.col.when"): [span(s.starts_at, s.ends_at) for s in profile.signups],
-                    t("signups.col.status"): [
-                        t(f"signups.status.{s.status}") for s in profile.signups
-                    ],
-                    t("signups.col.hours"): [s.hours for s in profile.signups],
-                    t("signups.col.hours_status"): [
-                        t(f"signups.hours.{s.hours_status}") for s in profile.signups
-                    ],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
 
+def signup_table(profile: volunteers.VolunteerProfile) -> None:
+    if not profile.signups:
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("signups.col.task"): [s.title for s in profile.signups],
+                t("signups.col.when"): [span(s.starts_at, s.ends_at) for s in profile.signups],
+                t("signups.col.status"): [t(f"signups.status.{s.status}") for s in profile.signups],
+                t("signups.col.hours"): [s.hours for s in profile.signups],
+                t("signups.col.hours_status"): [
+                    t(f"signups.hours.{s.hours_status}") for s in profile.signups
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def edit_form(profile: volunteers.VolunteerProfile) -> None:
+    key = lambda field: record_key("volunteers", f"edit_{field}", profile.id)  # noqa: E731
+    grid_names = {g.id: g.name for g in grids if g.community_id == profile.community_id}
+    grid_ids = [None, *grid_names]
     with (
         st.expander(t("volunteers.edit"), icon=":material/edit:"),
-        st.form(f"volunteers_edit_{picked}"),
+        st.form(record_key("volunteers", "edit", profile.id)),
     ):
         e1, e2 = st.columns(2)
-        new_name = e1.text_input(
-            t("volunteers.name"), value=profile.name, key=f"volunteers_edit_name_{picked}"
-        )
-        new_phone = e2.text_input(
-            t("volunteers.phone"), value=profile.phone, key=f"volunteers_edit_phone_{picked}"
-        )
-        grid_ids = [None, *[g.id for g in grids if g.community_id == profile.community_id]]
+        new_name = e1.text_input(t("volunteers.name"), value=profile.name, key=key("name"))
+        new_phone = e2.text_input(t("volunteers.phone"), value=profile.phone, key=key("phone"))
         new_grid = e1.selectbox(
             t("volunteers.grid"),
             grid_ids,
             index=grid_ids.index(profile.grid_id) if profile.grid_id in grid_ids else 0,
-            format_func=lambda g: (
-                t("common.none") if g is None else next(x.name for x in grids if x.id == g)
-            ),
-            key=f"volunteers_edit_grid_{picked}",
+            format_func=lambda g: t("common.none") if g is None else grid_names[g],
+            key=key("grid"),
         )
         new_skills = st.multiselect(
             t("volunteers.skills"),
             volunteers.SKILLS,
             default=profile.skills,
             format_func=skill_name,
-            key=f"volunteers_edit_skills_{picked}",
+            placeholder=t("common.choose_any"),
+            key=key("skills"),
         )
         new_party = st.checkbox(
-            t("volunteers.party_member"),
-            value=profile.party_member,
-            key=f"volunteers_edit_party_{picked}",
+            t("volunteers.party_member"), value=profile.party_member, key=key("party")
         )
-        new_note = st.text_input(
-            t("volunteers.note"), value=profile.note, key=f"volunteers_edit_note_{picked}"
-        )
+        new_note = st.text_input(t("volunteers.note"), value=profile.note, key=key("note"))
         if st.form_submit_button(t("common.save"), type="primary") and write(
             volunteers.volunteer_update,
             actor=actor,
@@ -250,71 +308,133 @@ with tab_list:
             party_member=new_party,
             note=new_note,
         ):
-            flash(t("common.saved"))
+            flash(t("common.saved"), anchor=record_key("volunteers", "edit_msg", profile.id))
             st.rerun()
+        # the outcome under the button pressed (the card above may be scrolled away)
+        show_flash(record_key("volunteers", "edit_msg", profile.id))
 
+
+def account_section(profile: volunteers.VolunteerProfile) -> None:
+    """The volunteer's sign-in account: created here, or an existing one linked."""
+    key = lambda field: record_key("volunteers", f"account_{field}", profile.id)  # noqa: E731
     with st.expander(t("volunteers.account"), icon=":material/key:"):
         if profile.account_username:
-            st.write(t("volunteers.account_linked", username=profile.account_username))
-        else:
-            st.caption(t("volunteers.account_none"))
-            with st.form(f"volunteers_account_{picked}"):
-                a1, a2 = st.columns(2)
-                acc_user = a1.text_input(
-                    t("login.username"), key=f"volunteers_account_username_{picked}"
-                )
-                acc_pass = a2.text_input(
-                    t("volunteers.initial_password"),
-                    type="password",
-                    key=f"volunteers_account_password_{picked}",
-                )
-                if st.form_submit_button(t("volunteers.account_create"), type="primary") and write(
-                    volunteers.volunteer_account_create,
-                    actor=actor,
-                    volunteer_id=profile.id,
-                    username=acc_user,
-                    password=acc_pass,
-                ):
-                    flash(
-                        t(
-                            "volunteers.account_created",
-                            username=acc_user.strip(),
-                            name=profile.name,
-                        ),
-                        clear=(
-                            f"volunteers_account_username_{picked}",
-                            f"volunteers_account_password_{picked}",
-                        ),
-                    )
-                    st.rerun()
-            loose = read(
-                auth.unlinked_volunteer_accounts, actor=actor, community_id=profile.community_id
+            st.write(t("volunteers.account_linked", username=plain(profile.account_username)))
+            return
+        st.caption(t("volunteers.account_none"))
+        with st.form(record_key("volunteers", "account", profile.id)):
+            a1, a2 = st.columns(2)
+            acc_user = a1.text_input(t("login.username"), key=key("username"))
+            acc_pass = a2.text_input(
+                t("volunteers.initial_password"), type="password", key=key("password")
             )
-            if loose:
-                l1, l2 = st.columns([3, 1], vertical_alignment="bottom")
-                existing = l1.selectbox(
-                    t("volunteers.account_existing"),
-                    loose,
-                    format_func=lambda a: f"{a.display_name} ({a.username})",
-                    key=f"volunteers_account_pick_{picked}",
+            if st.form_submit_button(t("volunteers.account_create"), type="primary") and write(
+                volunteers.volunteer_account_create,
+                actor=actor,
+                volunteer_id=profile.id,
+                username=acc_user,
+                password=acc_pass,
+            ):
+                flash(
+                    t(
+                        "volunteers.account_created",
+                        username=plain(acc_user.strip()),
+                        name=plain(profile.name),
+                    ),
+                    anchor=msg_anchor(profile.id),
+                    clear=(key("username"), key("password")),
                 )
-                if l2.button(
-                    t("volunteers.account_link"), key=f"volunteers_account_link_{picked}"
-                ) and write(
-                    volunteers.volunteer_account_link,
-                    actor=actor,
-                    volunteer_id=profile.id,
-                    account_id=existing.id,
-                ):
-                    flash(t("volunteers.account_linked", username=existing.username))
-                    st.rerun()
+                st.rerun()
+        loose = read(
+            auth.unlinked_volunteer_accounts, actor=actor, community_id=profile.community_id
+        )
+        if not loose:
+            return
+        accounts = {a.id: a for a in loose}
+        l1, l2 = st.columns([3, 1], vertical_alignment="bottom")
+        existing = l1.selectbox(
+            t("volunteers.account_existing"),
+            list(accounts),
+            format_func=lambda a: f"{accounts[a].display_name} ({accounts[a].username})",
+            key=key("pick"),
+        )
+        if action_button(
+            t("volunteers.account_link"),
+            scope="volunteers",
+            action="account_link",
+            record_id=profile.id,
+            where=l2,
+        ) and write(
+            volunteers.volunteer_account_link,
+            actor=actor,
+            volunteer_id=profile.id,
+            account_id=existing,
+        ):
+            flash(
+                t("volunteers.account_linked", username=plain(accounts[existing].username)),
+                anchor=msg_anchor(profile.id),
+            )
+            st.rerun()
 
-    label = t("volunteers.deactivate") if profile.active else t("volunteers.reactivate")
-    if st.button(label, key="volunteers_toggle", icon=":material/person_off:") and write(
+
+def deactivation(profile: volunteers.VolunteerProfile) -> None:
+    """停用档案 asks first and says what else it does: the volunteer's sign-ups for tasks
+    not started yet are cancelled (their places go to the waitlist)."""
+    upcoming = read(volunteers.volunteer_upcoming_signups, actor=actor, volunteer_id=profile.id)
+    question = t("volunteers.deactivate_question", name=plain(profile.name)) + (
+        t("volunteers.deactivate_cancels", n=upcoming)
+        if upcoming
+        else t("volunteers.deactivate_no_signups")
+    )
+    confirmed = confirm_action(
+        t("volunteers.deactivate"),
+        scope="volunteers",
+        action="deactivate",
+        record_id=profile.id,
+        question=question,
+        confirm_label=t("volunteers.deactivate_confirm"),
+        icon=":material/person_off:",
+        width="content",
+    )
+    if not confirmed:
+        return
+    done = write(
         volunteers.volunteer_set_active,
+        where=confirmed.box,
         actor=actor,
         volunteer_id=profile.id,
-        active=not profile.active,
-    ):
-        flash(t("common.saved"))
+        active=False,
+    )
+    if done:
+        # the register lists active volunteers by default: the volunteer may leave the
+        # view, so the outcome is said at the top of the page, with their name
+        flash(
+            t("volunteers.deactivated", name=plain(profile.name), n=done.value),
+            anchor=PAGE,
+            clear=confirmed.keys,
+        )
         st.rerun()
+
+
+def reactivation(profile: volunteers.VolunteerProfile) -> None:
+    if action_button(
+        t("volunteers.reactivate"),
+        scope="volunteers",
+        action="reactivate",
+        record_id=profile.id,
+        icon=":material/restart_alt:",
+        width="content",
+    ) and write(volunteers.volunteer_set_active, actor=actor, volunteer_id=profile.id, active=True):
+        flash(t("volunteers.reactivated", name=plain(profile.name)), anchor=msg_anchor(profile.id))
+        st.rerun()
+
+
+def main() -> None:
+    tab_list, tab_new = st.tabs([t("volunteers.tab.list"), t("volunteers.tab.new")])
+    with tab_new:
+        new_volunteer_form()
+    with tab_list:
+        register_tab()
+
+
+main()

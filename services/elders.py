@@ -49,12 +49,17 @@ def _validate(
     grid_id: int | None,
     community_id: int,
     today: date,
+    care_level: int = 0,
 ) -> dict:
+    """Name, birth date and address are required (the interval needs the age, a visit
+    needs the address); phones are optional but must be mobile numbers; care level 0–4."""
     name, address = (name or "").strip(), (address or "").strip()
     if not name or not address or birth_date is None:
         raise BoardError("elders.required")
     if birth_date > today or age_on(birth_date, today) > 120:
         raise BoardError("elders.birth_invalid")
+    if not 0 <= (care_level or 0) <= 4:
+        raise BoardError("elders.care_level_invalid")
     if grid_id is not None:
         grid = session.get(Grid, grid_id)
         if grid is None or grid.community_id != community_id:
@@ -97,7 +102,18 @@ def elder_create(
         grid_id=grid_id,
         community_id=community_id,
         today=today,
+        care_level=care_level,
     )
+    if session.exec(
+        select(Elder.id).where(
+            Elder.community_id == community_id,
+            Elder.name == clean["name"],
+            Elder.birth_date == birth_date,
+            Elder.active,
+        )
+    ).first():
+        # the same person twice (a double press, or registered by a colleague already)
+        raise BoardError("elders.duplicate", name=clean["name"])
     elder = Elder(
         **clean,
         birth_date=birth_date,
@@ -177,6 +193,7 @@ def elder_update(
         grid_id=grid_id,
         community_id=elder.community_id,
         today=today,
+        care_level=care_level,
     )
     audit.apply_changes(
         session,
@@ -198,8 +215,12 @@ def elder_update(
 def elder_deactivate(
     *, session: Session, actor: Actor, elder_id: int, reason: str, today: date
 ) -> None:
-    """Moved away, passed away…: leaves the overdue list, keeps the history. Never deleted."""
+    """Moved away, passed away…: the elder leaves the overdue and due-this-week lists and
+    the overdue counts from `today` on; visits and assigned visitors are kept, and
+    elder_reactivate brings the elder back. Never deleted."""
     elder = _managed(session, actor, elder_id)
+    if not elder.active:
+        raise BoardError("elders.already_inactive", name=elder.name)
     if not (reason or "").strip():
         raise BoardError("elders.reason_required")
     audit.apply_changes(

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from models.base import aware_utc, local_span, utcnow
+from models.base import LOCAL_TZ, aware_utc, local, local_span, utcnow
 from models.events import Event, EventStatus, Registration, RegistrationStatus
 from models.org import Community
 from models.volunteers import Task, TaskKind, TaskStatus
@@ -35,6 +35,61 @@ EVENT_STATUS_NEXT = {
     EventStatus.done: set(),
     EventStatus.cancelled: set(),
 }
+EDITABLE = (EventStatus.draft, EventStatus.published)
+LIVE = (RegistrationStatus.confirmed, RegistrationStatus.waitlisted)
+DOOR_OPENS_BEFORE = timedelta(hours=1)
+
+
+# --- the door check-in window -------------------------------------------------------
+
+
+def door_window(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """The one rule for checking people in at the door, [opens, closes) in UTC.
+
+    The door opens one hour before the start (people queue early, the volunteers set
+    up) and closes at the end of the local (Asia/Shanghai) day on which the event ends:
+    late arrivals are let in, and staff may still enter the paper sheet that evening.
+    The next morning the attendance is what it is (the summary counts it)."""
+    opens = aware_utc(starts_at) - DOOR_OPENS_BEFORE
+    next_day = local(ends_at).date() + timedelta(days=1)
+    closes = datetime.combine(next_day, time(0), LOCAL_TZ).astimezone(UTC)
+    return opens, closes
+
+
+@dataclass(frozen=True)
+class Door:
+    """Whether the door check-in of an event is open now, and if not, why (a message
+    key with its `at` parameter), so a page can say it before anyone presses."""
+
+    open: bool
+    opens_at: datetime
+    closes_at: datetime
+    reason: str | None = None
+
+    @property
+    def params(self) -> dict[str, str]:
+        return {"at": f"{local(self.opens_at):%Y-%m-%d %H:%M}"}
+
+
+def door(
+    *, status: str, starts_at: datetime, ends_at: datetime, now: datetime | None = None
+) -> Door:
+    """The door of one event at `now` (see door_window); a cancelled event or a draft
+    has no door at all."""
+    now = aware_utc(now or utcnow())
+    opens, closes = door_window(starts_at, ends_at)
+    status = EventStatus(status)
+    if status == EventStatus.cancelled:
+        reason = "events.door_closed"
+    elif status == EventStatus.draft:
+        reason = "events.door_draft"
+    elif now < opens:
+        reason = "events.door_not_yet"
+    elif now >= closes:
+        reason = "events.door_over"
+    else:
+        reason = None
+    return Door(reason is None, opens, closes, reason)
 
 
 def _managed(session: Session, actor: Actor, event_id: int) -> Event:
@@ -310,7 +365,9 @@ def registration_create(
     now: datetime | None = None,
 ) -> RegistrationResult:
     """Anyone with the link registers (no account): a place for the whole party, or the
-    waitlist, never more people than capacity."""
+    waitlist, never more people than capacity. Name, phone and party size are required;
+    one live registration per phone and event (a second press is refused, nothing
+    written)."""
     now = now or utcnow()
     event = session.get(Event, event_id)
     if event is None or EventStatus(event.status) == EventStatus.draft:
@@ -322,8 +379,14 @@ def registration_create(
     name = (name or "").strip()
     if not name:
         raise BoardError("events.name_required")
+    if not (phone or "").strip():
+        raise BoardError("events.phone_required")
     phone = valid_phone(phone)
-    if party_size is None or not 1 <= int(party_size) <= MAX_PARTY:
+    if party_size is None:
+        raise BoardError("events.party_required")
+    # a whole number in range (range() also refuses 2.5 and infinity, where int() would
+    # round or raise OverflowError)
+    if isinstance(party_size, bool) or party_size not in range(1, MAX_PARTY + 1):
         raise BoardError("events.party_invalid", max=MAX_PARTY)
     party_size = int(party_size)
     duplicate = session.exec(
@@ -353,17 +416,79 @@ def registration_create(
     )
     session.add(registration)
     audit.record(session, actor_id=None, action="register", row=registration)
-    position = None
-    if status == RegistrationStatus.waitlisted:
-        position = session.exec(
-            select(func.count())
-            .select_from(Registration)
-            .where(
-                Registration.event_id == event_id,
-                Registration.status == RegistrationStatus.waitlisted,
-            )
-        ).one()
-    return RegistrationResult(registration.code, str(status), position)
+    session.flush()
+    return RegistrationResult(
+        registration.code, str(status), _waitlist_position(session, registration)
+    )
+
+
+def _waitlist_position(session: Session, registration: Registration) -> int | None:
+    """1 for the first party waiting, in arrival order (the order the waitlist is
+    served in, see _promote); None when not waiting."""
+    if RegistrationStatus(registration.status) != RegistrationStatus.waitlisted:
+        return None
+    created = registration.created_at
+    ahead = session.exec(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.waitlisted,
+            (Registration.created_at < created)
+            | ((Registration.created_at == created) & (Registration.id < registration.id)),
+        )
+    ).one()
+    return ahead + 1
+
+
+@dataclass(frozen=True)
+class RegistrationView:
+    """What the registrant sees of their own entry, read afresh: no one else's data."""
+
+    event_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    event_status: str
+    code: str
+    party_size: int
+    status: str
+    position: int | None  # in the waitlist, kept current
+
+    @property
+    def cancelled(self) -> bool:
+        return RegistrationStatus(self.status) == RegistrationStatus.cancelled
+
+
+def registration_lookup(*, session: Session, code: str, phone: str) -> RegistrationView:
+    """A registrant's own entry by code and phone (both, as for cancelling): its status
+    now and, while waiting, its place in the waitlist now."""
+    registration = _by_code_and_phone(session, code, phone)
+    event = session.get(Event, registration.event_id)
+    return RegistrationView(
+        event_id=event.id,
+        title=event.title,
+        starts_at=aware_utc(event.starts_at),
+        ends_at=aware_utc(event.ends_at),
+        venue=event.venue,
+        event_status=str(event.status),
+        code=registration.code,
+        party_size=registration.party_size,
+        status=str(registration.status),
+        position=_waitlist_position(session, registration),
+    )
+
+
+def _by_code_and_phone(session: Session, code: str, phone: str) -> Registration:
+    if not (code or "").strip() or not (phone or "").strip():
+        raise BoardError("events.code_phone_required")
+    registration = session.exec(
+        select(Registration).where(Registration.code == code.strip().upper())
+    ).first()
+    if registration is None or not _same_phone(registration.phone, phone):
+        raise BoardError("events.registration_not_found")
+    return registration
 
 
 def _promote(session: Session, actor: Actor | None, event: Event) -> list[int]:
@@ -390,30 +515,60 @@ def _promote(session: Session, actor: Actor | None, event: Event) -> list[int]:
     return [r.id for r in promoted]
 
 
-def _same_phone(stored: str, typed: str) -> bool:
-    """Whether a typed phone is the stored one, normalised as on registration
-    ("138 0000-0001" is 13800000001); an invalid phone matches nothing."""
+def normalise_phone(phone: str) -> str | None:
+    """A phone as registrations store it ("138 0000-0001" is 13800000001), or None
+    when it is not a valid phone."""
     try:
-        return valid_phone(typed) == stored
+        return valid_phone(phone)
     except BoardError:
-        return False
+        return None
+
+
+def _same_phone(stored: str, typed: str) -> bool:
+    """Whether a typed phone is the stored one, normalised as on registration; an
+    invalid phone matches nothing."""
+    return normalise_phone(typed) == stored
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    event_id: int
+    title: str
+    name: str
+    promoted: list[int]  # registrations moved up from the waitlist
 
 
 def registration_cancel(
-    *, session: Session, code: str, phone: str, actor: Actor | None = None
-) -> list[int]:
-    """Cancels by registration code and phone (or by staff); frees the places for the waitlist."""
-    registration = session.exec(
-        select(Registration).where(Registration.code == (code or "").strip().upper())
-    ).first()
-    if registration is None or (actor is None and not _same_phone(registration.phone, phone)):
-        raise BoardError("events.registration_not_found")
+    *,
+    session: Session,
+    code: str = "",
+    phone: str = "",
+    actor: Actor | None = None,
+    registration_id: int | None = None,
+) -> CancelResult:
+    """Cancels a registration: by the registrant with its code and phone, or by staff
+    for a caller (by code or by the row's id). The places it held go to the waitlist in
+    arrival order. A registration already cancelled is refused (nothing changes)."""
+    if actor is None:
+        registration = _by_code_and_phone(session, code, phone)
+    else:
+        registration = (
+            session.get(Registration, registration_id)
+            if registration_id is not None
+            else session.exec(
+                select(Registration).where(Registration.code == (code or "").strip().upper())
+            ).first()
+        )
+        if registration is None:
+            raise BoardError("events.registration_not_found")
     event = session.get(Event, registration.event_id)
     if actor is not None:
         actor.require(STAFF)
         actor.require_community(event.community_id)
     if RegistrationStatus(registration.status) == RegistrationStatus.cancelled:
         raise BoardError("events.already_cancelled")
+    if registration.attended:
+        raise BoardError("events.cancel_attended", name=registration.name)
     was = RegistrationStatus(registration.status)
     audit.apply_changes(
         session,
@@ -421,20 +576,27 @@ def registration_cancel(
         row=registration,
         values={"status": RegistrationStatus.cancelled},
     )
+    promoted: list[int] = []
     if was == RegistrationStatus.confirmed:
         capacity.release(session, Event, event.id, registration.party_size)
         session.refresh(event)
-        return _promote(session, actor, event)
-    return []
+        promoted = _promote(session, actor, event)
+    return CancelResult(event.id, event.title, registration.name, promoted)
 
 
 def registration_check_in(
     *, session: Session, actor: Actor, event_id: int, code: str, now: datetime | None = None
 ) -> str:
-    """Checks a registration in at the door by its code (or the row's code). Returns the name."""
+    """Checks a registration in at the door by its code (or the row's code), while the
+    door is open (door_window). Returns the name."""
     event = _managed(session, actor, event_id)
     if EventStatus(event.status) == EventStatus.cancelled:
         raise BoardError("events.check_in_cancelled")
+    state = door(status=event.status, starts_at=event.starts_at, ends_at=event.ends_at, now=now)
+    if not state.open:
+        raise BoardError(state.reason, **state.params)
+    if not (code or "").strip():
+        raise BoardError("events.code_required")
     registration = session.exec(
         select(Registration).where(
             Registration.event_id == event.id, Registration.code == (code or "").strip().upper()
@@ -484,6 +646,50 @@ class EventCard:
     @property
     def places_left(self) -> int:
         return max(0, self.capacity - self.taken)
+
+    # What may be done with the event, as the rules above say (pages ask, never compare
+    # status strings themselves).
+
+    @property
+    def next_statuses(self) -> list[str]:
+        """The status changes offered as plain buttons (publish, mark done); cancelling
+        is asked separately (can_cancel), as it changes more than the event."""
+        allowed = EVENT_STATUS_NEXT[EventStatus(self.status)] - {EventStatus.cancelled}
+        return sorted(str(s) for s in allowed)
+
+    @property
+    def can_cancel(self) -> bool:
+        return EventStatus.cancelled in EVENT_STATUS_NEXT[EventStatus(self.status)]
+
+    @property
+    def editable(self) -> bool:
+        return EventStatus(self.status) in EDITABLE
+
+    @property
+    def cancelled(self) -> bool:
+        return EventStatus(self.status) == EventStatus.cancelled
+
+    def can_staff(self, now: datetime | None = None) -> bool:
+        """Volunteers can be asked for while the event is published and not over."""
+        return EventStatus(self.status) == EventStatus.published and self.ends_at > (
+            now or utcnow()
+        )
+
+    def can_summarise(self, now: datetime | None = None) -> bool:
+        """The summary afterwards: once a published (or done) event has started."""
+        status = EventStatus(self.status)
+        return status in (EventStatus.published, EventStatus.done) and self.starts_at <= (
+            now or utcnow()
+        )
+
+    def door(self, now: datetime | None = None) -> Door:
+        return door(status=self.status, starts_at=self.starts_at, ends_at=self.ends_at, now=now)
+
+    @property
+    def open_for_registration(self) -> bool:
+        """Places left, or a waitlist to join (the programme shows only published
+        events that have not started)."""
+        return self.places_left > 0 or self.waitlist
 
 
 def _people_per_event():
@@ -546,13 +752,17 @@ def programme(
     session: Session,
     now: datetime | None = None,
     community_id: int | None = None,
+    event_id: int | None = None,
     limit: int = 60,
 ) -> list[EventCard]:
-    """The public programme: upcoming published events with places left. No personal data."""
+    """The public programme: upcoming published events with places left (or only the
+    event of a link). No personal data."""
     now = now or utcnow()
     conditions = [Event.status == EventStatus.published, Event.starts_at > now]
     if community_id is not None:
         conditions.append(Event.community_id == community_id)
+    if event_id is not None:
+        conditions.append(Event.id == event_id)
     return _cards(session, conditions, Event.starts_at, limit)
 
 
@@ -599,12 +809,16 @@ def event_list(
 
 def event_roster(*, session: Session, actor: Actor, event_id: int) -> pd.DataFrame:
     """Registrations in arrival order (staff); phones in full for staff only."""
+    """Registrations in arrival order (staff); phones in full for staff only. Per row:
+    whether it may still be cancelled or checked in (the door permitting, see door()),
+    and the waitlist position of a party waiting."""
     _managed(session, actor, event_id)
     rows = session.exec(
         select(Registration)
         .where(Registration.event_id == event_id)
         .order_by(Registration.created_at, Registration.id)
     ).all()
+    waiting = [r.id for r in rows if RegistrationStatus(r.status) == RegistrationStatus.waitlisted]
     return pd.DataFrame(
         [
             {
@@ -617,6 +831,10 @@ def event_roster(*, session: Session, actor: Actor, event_id: int) -> pd.DataFra
                 "status": str(r.status),
                 "attended": r.attended,
                 "checked_in_at": aware_utc(r.checked_in_at) if r.checked_in_at else None,
+                "position": waiting.index(r.id) + 1 if r.id in waiting else None,
+                "can_cancel": RegistrationStatus(r.status) in LIVE and not r.attended,
+                "can_check_in": RegistrationStatus(r.status) == RegistrationStatus.confirmed
+                and not r.attended,
             }
             for r in rows
         ],
@@ -630,8 +848,74 @@ def event_roster(*, session: Session, actor: Actor, event_id: int) -> pd.DataFra
             "status",
             "attended",
             "checked_in_at",
+            "position",
+            "can_cancel",
+            "can_check_in",
         ],
     )
+
+
+@dataclass(frozen=True)
+class CancelEffects:
+    """What else cancelling an event changes, said in the question before it is done."""
+
+    registrations: int  # live registrations (confirmed and waiting) cancelled with it
+    people: int
+    staff_task: bool  # its staffing task is cancelled too
+    volunteers: int  # volunteers signed up for that task
+
+
+def event_cancel_effects(*, session: Session, actor: Actor, event_id: int) -> CancelEffects:
+    event = _managed(session, actor, event_id)
+    groups, people = session.exec(
+        select(func.count(), func.coalesce(func.sum(Registration.party_size), 0)).where(
+            Registration.event_id == event.id, Registration.status.in_(LIVE)
+        )
+    ).one()
+    task = _staff_task(session, event.id)
+    staffed = task is not None and TaskStatus(task.status) != TaskStatus.done
+    return CancelEffects(
+        registrations=groups,
+        people=int(people),
+        staff_task=staffed,
+        volunteers=task.taken if staffed else 0,
+    )
+
+
+def event_link(
+    *, session: Session, actor: Actor, event_id: int, now: datetime | None = None
+) -> str | None:
+    """What a link to an event (?event=N) on the staff page finds, as a message key, or
+    None when the event is in the upcoming list: gone (no longer exists), of another
+    community (not shown), or over ("events.link_past": shown among all events, as
+    the upcoming list no longer holds it)."""
+    actor.require(STAFF)
+    event = session.get(Event, event_id)
+    if event is None:
+        return "events.link_gone"
+    ids = actor.community_ids()
+    if ids is not None and event.community_id not in ids:
+        return "events.link_other_community"
+    if aware_utc(event.ends_at) <= (now or utcnow()):
+        return "events.link_past"
+    return None
+
+
+def programme_link(*, session: Session, event_id: int, now: datetime | None = None) -> str | None:
+    """Why a public link to an event (/programme?event=N) cannot offer registration, as a
+    message key, or None when it can: no longer exists (or never published), cancelled,
+    already begun or over, or full with no waitlist."""
+    now = now or utcnow()
+    event = session.get(Event, event_id)
+    if event is None or EventStatus(event.status) == EventStatus.draft:
+        return "events.link_gone"
+    if EventStatus(event.status) == EventStatus.cancelled:
+        return "events.link_cancelled"
+    if EventStatus(event.status) == EventStatus.done or aware_utc(event.starts_at) <= now:
+        return "events.link_past"
+    if event.taken >= event.capacity and not event.waitlist:
+        return "events.link_full"
+    return None
 
 
 def event_sign_in_sheet(

@@ -116,19 +116,75 @@ def merchant_update(
     licence_due: date | None,
     annual_report_due: date | None,
     notes: str,
-    active: bool = True,
+    active: bool | None = None,
 ) -> None:
+    """Edits a merchant's details (shop, owner, phone and address required; another
+    active merchant of the community may not have the same shop name). `active` is
+    kept for old callers; merchant_deactivate / merchant_reactivate say what they do."""
+    merchant = _managed_merchant(session, actor, merchant_id)
+    values = _merchant_values(
+        shop_name, owner_name, phone, address, business_type, licence_due, annual_report_due, notes
+    )
+    if session.exec(
+        select(Merchant.id).where(
+            Merchant.community_id == merchant.community_id,
+            Merchant.shop_name == values["shop_name"],
+            Merchant.active,
+            Merchant.id != merchant_id,
+        )
+    ).first():
+        raise BoardError("proxy.merchant_taken", name=values["shop_name"])
+    if active is not None:
+        values["active"] = active
+    audit.apply_changes(session, actor_id=actor.id, row=merchant, values=values)
+
+
+def _managed_merchant(session: Session, actor: Actor, merchant_id: int) -> Merchant:
     actor.require(STAFF)
     merchant = session.get(Merchant, merchant_id)
     if merchant is None:
         raise BoardError("common.not_found")
     actor.require_community(merchant.community_id)
-    values = _merchant_values(
-        shop_name, owner_name, phone, address, business_type, licence_due, annual_report_due, notes
-    )
-    audit.apply_changes(
-        session, actor_id=actor.id, row=merchant, values={**values, "active": active}
-    )
+    return merchant
+
+
+def merchant_open_requests(*, session: Session, actor: Actor, merchant_id: int) -> int:
+    """The merchant's requests not yet done or rejected (said before deactivating)."""
+    _managed_merchant(session, actor, merchant_id)
+    return session.exec(
+        select(func.count())
+        .select_from(ProxyRequest)
+        .where(ProxyRequest.merchant_id == merchant_id, ProxyRequest.status.in_(OPEN))
+    ).one()
+
+
+def merchant_deactivate(*, session: Session, actor: Actor, merchant_id: int) -> int:
+    """The shop closed or left the community: the merchant leaves the registry and the
+    filings-due list, and no new request can be taken for it. Its open requests are NOT
+    closed: they stay on the board to be finished or rejected one by one (returns how
+    many). Never deleted; merchant_reactivate brings it back."""
+    merchant = _managed_merchant(session, actor, merchant_id)
+    if not merchant.active:
+        raise BoardError("proxy.merchant_already_inactive", name=merchant.shop_name)
+    audit.apply_changes(session, actor_id=actor.id, row=merchant, values={"active": False})
+    return merchant_open_requests(session=session, actor=actor, merchant_id=merchant_id)
+
+
+def merchant_reactivate(*, session: Session, actor: Actor, merchant_id: int) -> None:
+    """Brings a deactivated merchant back (refused if an active merchant of the
+    community has taken its shop name meanwhile)."""
+    merchant = _managed_merchant(session, actor, merchant_id)
+    if merchant.active:
+        raise BoardError("proxy.merchant_already_active", name=merchant.shop_name)
+    if session.exec(
+        select(Merchant.id).where(
+            Merchant.community_id == merchant.community_id,
+            Merchant.shop_name == merchant.shop_name,
+            Merchant.active,
+        )
+    ).first():
+        raise BoardError("proxy.merchant_taken", name=merchant.shop_name)
+    audit.apply_changes(session, actor_id=actor.id, row=merchant, values={"active": True})
 
 
 def merchant_list(
@@ -255,21 +311,38 @@ def request_create(
     *,
     session: Session,
     actor: Actor,
-    merchant_id: int,
+    merchant_id: int | None,
     kind: str,
     detail: str,
     today: date,
     due_on: date | None = None,
     agent_account_id: int | None = None,
 ) -> int:
-    """Intake. The due date defaults by kind; a due date in the past is refused."""
+    """Intake. The merchant and what they ask are required; the due date defaults by
+    kind, and one in the past is refused. The same request taken in again while the
+    first is open (a second press of 受理) is refused, so a double press makes one."""
     actor.require(STAFF)
+    if merchant_id is None:
+        raise BoardError("proxy.merchant_pick")
     merchant = session.get(Merchant, merchant_id)
     if merchant is None or not merchant.active:
         raise BoardError("proxy.merchant_invalid")
     actor.require_community(merchant.community_id)
     if kind not in KINDS:
         raise BoardError("proxy.kind_invalid")
+    detail = (detail or "").strip()
+    if not detail:
+        raise BoardError("proxy.detail_required")
+    same = session.exec(
+        select(ProxyRequest.id).where(
+            ProxyRequest.merchant_id == merchant_id,
+            ProxyRequest.kind == kind,
+            ProxyRequest.detail == detail,
+            ProxyRequest.status.in_(OPEN),
+        )
+    ).first()
+    if same is not None:
+        raise BoardError("proxy.duplicate", id=same)
     due = due_on or today + timedelta(days=DUE_DAYS[kind])
     if due < today:
         raise BoardError("proxy.due_past")
@@ -278,7 +351,7 @@ def request_create(
         merchant_id=merchant_id,
         community_id=merchant.community_id,
         kind=kind,
-        detail=(detail or "").strip(),
+        detail=detail,
         requested_on=today,
         due_on=due,
         agent_account_id=agent_account_id,
@@ -362,7 +435,9 @@ def request_rate(
     request = _request_for(session, actor, request_id)
     if ProxyStatus(request.status) != ProxyStatus.done:
         raise BoardError("proxy.rate_not_done")
-    if satisfaction is None or not 1 <= int(satisfaction) <= 5:
+    # a whole number 1-5 (range() also refuses 4.5 and infinity, where int() would
+    # round or raise OverflowError)
+    if isinstance(satisfaction, bool) or satisfaction not in range(1, 6):
         raise BoardError("proxy.rating_invalid")
     audit.apply_changes(
         session,
@@ -381,11 +456,18 @@ def request_close(
     feedback: str = "",
     now: datetime | None = None,
 ) -> None:
-    """Done, with the merchant's rating if they gave one (unrated requests get a follow-up call)."""
+    """Done, with the merchant's rating if they gave one (unrated requests get a follow-up call).
+    A comment given without a rating is kept; a rating outside 1-5 (0 too) is refused."""
     request_advance(
         session=session, actor=actor, request_id=request_id, to_status=ProxyStatus.done, now=now
     )
-    if satisfaction:
+    if satisfaction is None:
+        if (feedback or "").strip():
+            request = _request_for(session, actor, request_id)
+            audit.apply_changes(
+                session, actor_id=actor.id, row=request, values={"feedback": feedback.strip()}
+            )
+    else:
         request_rate(
             session=session,
             actor=actor,

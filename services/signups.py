@@ -4,18 +4,31 @@ hours and their approval.
 Capacity is the guarded counter of services/capacity.py (Task.taken). A signup is one
 row per volunteer and task (unique); cancelling and signing up again reuses it and goes to
 the back of the queue.
+
+The time windows of a sign-up are ONE rule, stated here (`signup_actions` and the
+`*_rule` functions below) and used both by the writes (which refuse with its reason)
+and by the pages (which grey a button out and say the reason before anyone presses):
+
+- check-in: from CHECK_IN_OPENS (2 h) before the start until the end, for a confirmed
+  volunteer (or one marked no-show who turns up after all);
+- check-out: only after check-in and not before the start; before the end it is an
+  early check-out, which the person confirms (`early_ok=True`); staff can undo a
+  check-out (`signup_undo_check_out`) or enter the hours while they are not approved;
+- no-show: only from the start, for a confirmed volunteer not checked in;
+- hours entered by staff: from the start, 0.25–24 h, never over approved hours;
+- cancelling: a waitlisted entry any time, a confirmed place only before the start.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from models.base import aware_utc, utcnow
+from models.base import aware_utc, local, utcnow
 from models.org import Community
 from models.volunteers import HoursStatus, Signup, SignupStatus, Task, TaskStatus, Volunteer
 from services import audit, capacity
@@ -23,7 +36,193 @@ from services.access import FIELD, Actor, mask_phone
 from services.errors import BoardError
 
 HOLDING = (SignupStatus.confirmed, SignupStatus.attended)  # statuses that hold a place
+MIN_HOURS = 0.25
 MAX_HOURS = 24.0
+CHECK_IN_OPENS = timedelta(hours=2)  # before the task starts
+
+
+# --- the one rule: what can be done with a sign-up, and when ---------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether an action can be done on a sign-up now.
+
+    `shown` is False when the action does not belong on this entry at all (check-out
+    for someone not checked in): the page leaves the button out. With a `reason` (a
+    message key and its params) the action belongs there but cannot be done yet or any
+    more: the page shows the button greyed out with the reason, and the write refuses
+    with the same reason."""
+
+    shown: bool
+    reason: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+    def require(self) -> None:
+        if self.reason is not None:
+            raise BoardError(self.reason, **self.params)
+
+
+OK = Verdict(shown=True)
+
+
+def _hidden(reason: str) -> Verdict:
+    return Verdict(shown=False, reason=reason)
+
+
+def _not_now(reason: str, **params: str) -> Verdict:
+    return Verdict(shown=True, reason=reason, params=params)
+
+
+def _hm(value: datetime) -> str:
+    return f"{local(value):%m-%d %H:%M}"
+
+
+@dataclass(frozen=True)
+class SignupState:
+    """What the rule needs to know about one sign-up and its task."""
+
+    status: str
+    task_status: str
+    starts_at: datetime
+    ends_at: datetime
+    check_in_at: datetime | None = None
+    check_out_at: datetime | None = None
+    hours: float = 0.0
+    hours_status: str = "none"
+
+    @classmethod
+    def of(cls, signup: Signup, task: Task) -> SignupState:
+        return cls(
+            status=str(signup.status),
+            task_status=str(task.status),
+            starts_at=aware_utc(task.starts_at),
+            ends_at=aware_utc(task.ends_at),
+            check_in_at=aware_utc(signup.check_in_at) if signup.check_in_at else None,
+            check_out_at=aware_utc(signup.check_out_at) if signup.check_out_at else None,
+            hours=signup.hours or 0.0,
+            hours_status=str(signup.hours_status),
+        )
+
+
+def check_in_rule(state: SignupState, now: datetime) -> Verdict:
+    """From CHECK_IN_OPENS before the start until the end (both included)."""
+    if state.task_status == TaskStatus.cancelled:
+        return _hidden("signups.task_cancelled_no_check")
+    if state.status == SignupStatus.attended:
+        return _hidden("signups.already_checked_in")
+    if state.status not in (SignupStatus.confirmed, SignupStatus.no_show):
+        return _hidden("signups.not_confirmed")
+    opens = state.starts_at - CHECK_IN_OPENS
+    if now < opens:
+        return _not_now(
+            "signups.check_in_not_yet",
+            hours=f"{CHECK_IN_OPENS.total_seconds() / 3600:g}",
+            at=_hm(opens),
+        )
+    if now > state.ends_at:
+        return _not_now("signups.check_in_over")
+    return OK
+
+
+def check_out_rule(state: SignupState, now: datetime) -> Verdict:
+    """After check-in and from the start on (before the end: see check_out_is_early)."""
+    if state.task_status == TaskStatus.cancelled:
+        return _hidden("signups.task_cancelled_no_check")
+    if state.status != SignupStatus.attended or state.check_in_at is None:
+        return _hidden("signups.not_checked_in")
+    if state.check_out_at is not None:
+        return _hidden("signups.already_checked_out")
+    if state.hours_status == HoursStatus.approved:
+        return _hidden("signups.hours_approved")
+    if now < state.starts_at:
+        return _not_now("signups.check_out_not_yet", at=_hm(state.starts_at))
+    return OK
+
+
+def check_out_is_early(state: SignupState, now: datetime) -> bool:
+    """A check-out before the end: the person confirms it first."""
+    return now < state.ends_at
+
+
+def no_show_rule(state: SignupState, now: datetime) -> Verdict:
+    """From the start on, for a confirmed volunteer who has not checked in."""
+    if state.task_status == TaskStatus.cancelled:
+        return _hidden("signups.task_cancelled_no_check")
+    if state.status != SignupStatus.confirmed:
+        return _hidden("signups.not_confirmed")
+    if now < state.starts_at:
+        return _not_now("signups.no_show_not_yet", at=_hm(state.starts_at))
+    return OK
+
+
+def enter_hours_rule(state: SignupState, now: datetime) -> Verdict:
+    """Staff enter or correct hours from the start on, until they are approved."""
+    if state.task_status == TaskStatus.cancelled:
+        return _hidden("signups.task_cancelled_no_check")
+    if state.status not in (SignupStatus.attended, SignupStatus.confirmed):
+        return _hidden("signups.not_confirmed")
+    if state.hours_status == HoursStatus.approved:
+        return _hidden("signups.hours_approved")
+    if now < state.starts_at:
+        return _not_now("signups.hours_not_yet", at=_hm(state.starts_at))
+    return OK
+
+
+def undo_check_out_rule(state: SignupState) -> Verdict:
+    """Staff put a volunteer who checked out (early, or by mistake) back to checked in,
+    while the hours are not approved."""
+    if state.check_out_at is None:
+        return _hidden("signups.not_checked_out")
+    if state.hours_status == HoursStatus.approved:
+        return _hidden("signups.hours_approved")
+    return OK
+
+
+def approve_rule(state: SignupState) -> Verdict:
+    if state.hours_status != HoursStatus.pending or state.hours <= 0:
+        return _hidden("signups.nothing_to_approve")
+    return OK
+
+
+def cancel_rule(state: SignupState, now: datetime) -> Verdict:
+    """A waitlisted entry any time; a confirmed place only before the start."""
+    if state.status not in (SignupStatus.confirmed, SignupStatus.waitlisted):
+        return _hidden("signups.cannot_cancel")
+    if state.status == SignupStatus.confirmed and now >= state.starts_at:
+        return _not_now("signups.cancel_started")
+    return OK
+
+
+@dataclass(frozen=True)
+class SignupActions:
+    """Every action on one sign-up at one moment, for a page to show (see Verdict)."""
+
+    cancel: Verdict
+    check_in: Verdict
+    check_out: Verdict
+    early_check_out: bool
+    no_show: Verdict
+    enter_hours: Verdict
+    undo_check_out: Verdict
+    approve: Verdict
+
+
+def signup_actions(state: SignupState, *, now: datetime) -> SignupActions:
+    return SignupActions(
+        cancel=cancel_rule(state, now),
+        check_in=check_in_rule(state, now),
+        check_out=check_out_rule(state, now),
+        early_check_out=check_out_is_early(state, now),
+        no_show=no_show_rule(state, now),
+        enter_hours=enter_hours_rule(state, now),
+        undo_check_out=undo_check_out_rule(state),
+        approve=approve_rule(state),
+    )
 
 
 def _actor_volunteer(session: Session, actor: Actor) -> Volunteer:
@@ -183,10 +382,7 @@ def signup_cancel(
     now = now or utcnow()
     signup, task = _own_or_staff(session, actor, signup_id)
     status = SignupStatus(signup.status)
-    if status not in (SignupStatus.confirmed, SignupStatus.waitlisted):
-        raise BoardError("signups.cannot_cancel")
-    if aware_utc(task.starts_at) <= now and status == SignupStatus.confirmed:
-        raise BoardError("signups.cancel_started")
+    cancel_rule(SignupState.of(signup, task), now).require()
     audit.apply_changes(
         session, actor_id=actor.id, row=signup, values={"status": SignupStatus.cancelled}
     )
@@ -221,22 +417,14 @@ def signups_cancel_for_task(*, session: Session, actor: Actor, task: Task) -> in
     return cancelled
 
 
-def _refuse_on_cancelled(task: Task) -> None:
-    if TaskStatus(task.status) == TaskStatus.cancelled:
-        raise BoardError("signups.task_cancelled_no_check")
-
-
 def _capped_hours(task: Task, check_in: datetime, check_out: datetime) -> float:
     start = max(aware_utc(check_in), aware_utc(task.starts_at))
     end = min(aware_utc(check_out), aware_utc(task.ends_at))
     return round(max(0.0, (end - start).total_seconds() / 3600), 2)
 
 
-CHECK_IN_OPENS = timedelta(hours=2)  # before the task starts
-
-
 def check_in_open(*, starts_at: datetime, ends_at: datetime, now: datetime) -> bool:
-    """Check-in opens two hours before the task starts and closes when it ends."""
+    """Check-in opens CHECK_IN_OPENS before the task starts and closes when it ends."""
     return aware_utc(starts_at) - CHECK_IN_OPENS <= now <= aware_utc(ends_at)
 
 
@@ -245,11 +433,7 @@ def signup_check_in(
 ) -> None:
     now = now or utcnow()
     signup, task = _own_or_staff(session, actor, signup_id)
-    _refuse_on_cancelled(task)
-    if SignupStatus(signup.status) not in (SignupStatus.confirmed, SignupStatus.no_show):
-        raise BoardError("signups.not_confirmed")
-    if not check_in_open(starts_at=task.starts_at, ends_at=task.ends_at, now=now):
-        raise BoardError("signups.check_in_window")
+    check_in_rule(SignupState.of(signup, task), now).require()
     audit.apply_changes(
         session,
         actor_id=actor.id,
@@ -259,18 +443,23 @@ def signup_check_in(
 
 
 def signup_check_out(
-    *, session: Session, actor: Actor, signup_id: int, now: datetime | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    signup_id: int,
+    now: datetime | None = None,
+    early_ok: bool = False,
 ) -> float:
-    """Ends the visit; hours are the time inside the task's window. Returns the hours."""
+    """Ends the visit; hours are the time inside the task's window. Returns the hours.
+
+    Before the end of the task the check-out is refused unless `early_ok` (the person
+    confirmed that they leave early)."""
     now = now or utcnow()
     signup, task = _own_or_staff(session, actor, signup_id)
-    _refuse_on_cancelled(task)
-    if signup.check_in_at is None or SignupStatus(signup.status) != SignupStatus.attended:
-        raise BoardError("signups.not_checked_in")
-    if signup.check_out_at is not None:
-        raise BoardError("signups.already_checked_out")
-    if HoursStatus(signup.hours_status) == HoursStatus.approved:
-        raise BoardError("signups.hours_approved")
+    state = SignupState.of(signup, task)
+    check_out_rule(state, now).require()
+    if check_out_is_early(state, now) and not early_ok:
+        raise BoardError("signups.check_out_early", at=_hm(state.ends_at))
     hours = _capped_hours(task, signup.check_in_at, now)
     audit.apply_changes(
         session,
@@ -281,25 +470,53 @@ def signup_check_out(
     return hours
 
 
-def signup_mark_no_show(*, session: Session, actor: Actor, signup_id: int) -> None:
+def signup_undo_check_out(*, session: Session, actor: Actor, signup_id: int) -> None:
+    """Staff correct a check-out (early, or pressed by mistake): the volunteer is checked
+    in again, the hours go back to none until the next check-out or staff entry."""
     actor.require(FIELD)
-    signup, _task = _own_or_staff(session, actor, signup_id)
-    if SignupStatus(signup.status) != SignupStatus.confirmed:
-        raise BoardError("signups.not_confirmed")
+    signup, task = _own_or_staff(session, actor, signup_id)
+    undo_check_out_rule(SignupState.of(signup, task)).require()
+    audit.apply_changes(
+        session,
+        actor_id=actor.id,
+        row=signup,
+        values={
+            "status": SignupStatus.attended,
+            "check_out_at": None,
+            "hours": 0.0,
+            "hours_status": HoursStatus.none,
+            "approved_by": None,
+            "approved_at": None,
+        },
+    )
+
+
+def signup_mark_no_show(
+    *, session: Session, actor: Actor, signup_id: int, now: datetime | None = None
+) -> None:
+    actor.require(FIELD)
+    signup, task = _own_or_staff(session, actor, signup_id)
+    no_show_rule(SignupState.of(signup, task), now or utcnow()).require()
     audit.apply_changes(
         session, actor_id=actor.id, row=signup, values={"status": SignupStatus.no_show}
     )
 
 
-def signup_set_hours(*, session: Session, actor: Actor, signup_id: int, hours: float) -> None:
+def signup_set_hours(
+    *,
+    session: Session,
+    actor: Actor,
+    signup_id: int,
+    hours: float | None,
+    now: datetime | None = None,
+) -> None:
     """Staff enter or correct hours (e.g. a volunteer forgot to check out). They become
     pending until approved."""
     actor.require(FIELD)
-    signup, _task = _own_or_staff(session, actor, signup_id)
-    if hours is None or hours <= 0 or hours > MAX_HOURS:
-        raise BoardError("signups.hours_invalid", max=int(MAX_HOURS))
-    if SignupStatus(signup.status) not in (SignupStatus.attended, SignupStatus.confirmed):
-        raise BoardError("signups.not_confirmed")
+    signup, task = _own_or_staff(session, actor, signup_id)
+    enter_hours_rule(SignupState.of(signup, task), now or utcnow()).require()
+    if hours is None or not MIN_HOURS <= hours <= MAX_HOURS:
+        raise BoardError("signups.hours_invalid", min=f"{MIN_HOURS:g}", max=f"{MAX_HOURS:g}")
     audit.apply_changes(
         session,
         actor_id=actor.id,
@@ -319,9 +536,8 @@ def signup_approve_hours(
 ) -> None:
     """Only approved hours count toward totals and star levels."""
     actor.require(FIELD)
-    signup, _task = _own_or_staff(session, actor, signup_id)
-    if HoursStatus(signup.hours_status) != HoursStatus.pending or signup.hours <= 0:
-        raise BoardError("signups.nothing_to_approve")
+    signup, task = _own_or_staff(session, actor, signup_id)
+    approve_rule(SignupState.of(signup, task)).require()
     audit.apply_changes(
         session,
         actor_id=actor.id,
@@ -354,10 +570,17 @@ class TaskCard:
     description: str
     my_signup_id: int | None = None
     my_status: str | None = None
+    my_position: int | None = None  # the volunteer's place in the waitlist (1 = next)
 
     @property
     def places_left(self) -> int:
         return max(0, self.capacity - self.taken)
+
+    @property
+    def can_sign_up(self) -> bool:
+        """No live entry of the volunteer's own: signing up (or joining the waitlist) is
+        offered. A volunteer already checked in or marked no-show is not offered it."""
+        return self.my_status in (None, SignupStatus.cancelled)
 
 
 def _waitlist_counts():
@@ -373,6 +596,11 @@ def _cards(session: Session, stmt, mine: dict[int, Signup] | None = None) -> lis
     cards = []
     for task, community, waiting in session.exec(stmt):
         own = (mine or {}).get(task.id)
+        waiting_at = (
+            _position(session, own)
+            if own is not None and own.status == SignupStatus.waitlisted
+            else None
+        )
         cards.append(
             TaskCard(
                 id=task.id,
@@ -390,6 +618,7 @@ def _cards(session: Session, stmt, mine: dict[int, Signup] | None = None) -> lis
                 description=task.description,
                 my_signup_id=own.id if own else None,
                 my_status=str(own.status) if own else None,
+                my_position=waiting_at,
             )
         )
     return cards
@@ -415,20 +644,62 @@ def open_tasks(
     if ids is not None:
         stmt = stmt.where(Task.community_id.in_(ids))
     stmt = stmt.order_by(Task.starts_at).limit(limit)
-    mine = {}
+    return _cards(session, stmt, _own_signups(session, actor, Task.starts_at > now))
+
+
+def _own_signups(session: Session, actor: Actor, *conditions) -> dict[int, Signup]:
+    """The actor's own signups by task id (none when the actor is not a volunteer)."""
     volunteer_id = session.exec(
         select(Volunteer.id).where(Volunteer.account_id == actor.id)
     ).first()
-    if volunteer_id:
-        mine = {
-            s.task_id: s
-            for s in session.exec(
-                select(Signup)
-                .join(Task, Task.id == Signup.task_id)
-                .where(Signup.volunteer_id == volunteer_id, Task.starts_at > now)
-            )
-        }
-    return _cards(session, stmt, mine)
+    if not volunteer_id:
+        return {}
+    return {
+        s.task_id: s
+        for s in session.exec(
+            select(Signup)
+            .join(Task, Task.id == Signup.task_id)
+            .where(Signup.volunteer_id == volunteer_id, *conditions)
+        )
+    }
+
+
+@dataclass(frozen=True)
+class TaskLink:
+    """What a task's link (/open_tasks?task=N) opens on: the task's card when the
+    volunteer can sign up for it (or holds a place on it), else the reason why not."""
+
+    card: TaskCard | None
+    reason: str | None = None
+    mine: bool = False  # the volunteer has an entry on it (see My tasks)
+
+
+def task_link(
+    *, session: Session, actor: Actor, task_id: int, now: datetime | None = None
+) -> TaskLink:
+    """Why a linked task can or cannot be shown among the open tasks, in this order:
+    it does not exist (or is a draft), it is of another community, it was cancelled,
+    signing up has closed (closed or done), it has started. A full task is shown (the
+    volunteer may join its waitlist)."""
+    now = now or utcnow()
+    task = session.get(Task, task_id)
+    if task is None or TaskStatus(task.status) == TaskStatus.draft:
+        return TaskLink(None, "signups.link.missing")
+    ids = actor.community_ids()
+    if ids is not None and task.community_id not in ids:
+        return TaskLink(None, "signups.link.elsewhere")
+    mine = _own_signups(session, actor, Task.id == task_id)
+    own = mine.get(task_id)
+    holds = own is not None and own.status != SignupStatus.cancelled
+    status = TaskStatus(task.status)
+    if status == TaskStatus.cancelled:
+        return TaskLink(None, "signups.link.cancelled", holds)
+    if status in (TaskStatus.closed, TaskStatus.done):
+        return TaskLink(None, "signups.link.closed", holds)
+    if aware_utc(task.starts_at) <= now:
+        return TaskLink(None, "signups.link.started", holds)
+    card = _cards(session, _task_stmt().where(Task.id == task_id), mine)[0]
+    return TaskLink(card, None, holds)
 
 
 def task_list(
@@ -456,6 +727,17 @@ def task_list(
     else:
         stmt = stmt.order_by(Task.starts_at.desc())
     return _cards(session, stmt.limit(limit))
+
+
+def task_card(*, session: Session, actor: Actor, task_id: int) -> TaskCard | None:
+    """One task in the staff's scope (whatever its status or time), or None."""
+    actor.require(FIELD)
+    stmt = _task_stmt().where(Task.id == task_id)
+    ids = actor.community_ids()
+    if ids is not None:
+        stmt = stmt.where(Task.community_id.in_(ids))
+    cards = _cards(session, stmt)
+    return cards[0] if cards else None
 
 
 @dataclass(frozen=True)
@@ -489,6 +771,8 @@ def task_roster(*, session: Session, actor: Actor, task_id: int) -> TaskRoster:
                 "check_out": aware_utc(s.check_out_at) if s.check_out_at else None,
                 "hours": s.hours,
                 "hours_status": str(s.hours_status),
+                "position": _position(session, s) if s.status == SignupStatus.waitlisted else None,
+                "state": SignupState.of(s, task),
             }
             for s, name, phone in rows
         ],
@@ -501,6 +785,8 @@ def task_roster(*, session: Session, actor: Actor, task_id: int) -> TaskRoster:
             "check_out",
             "hours",
             "hours_status",
+            "position",
+            "state",
         ],
     )
     return TaskRoster(task=cards[0], signups=frame)
@@ -536,6 +822,8 @@ def my_tasks(*, session: Session, actor: Actor) -> pd.DataFrame:
                 "check_out": aware_utc(s.check_out_at) if s.check_out_at else None,
                 "hours": s.hours,
                 "hours_status": str(s.hours_status),
+                "position": _position(session, s) if s.status == SignupStatus.waitlisted else None,
+                "state": SignupState.of(s, t),
             }
             for s, t in rows
         ],
@@ -552,5 +840,7 @@ def my_tasks(*, session: Session, actor: Actor) -> pd.DataFrame:
             "check_out",
             "hours",
             "hours_status",
+            "position",
+            "state",
         ],
     )

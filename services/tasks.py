@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.base import aware_utc
 from models.elders import Elder
@@ -18,7 +18,7 @@ from models.proxy import ProxyRequest
 from models.volunteers import Task, TaskKind, TaskStatus
 from services import audit, signups
 from services.access import FIELD, Actor
-from services.errors import BoardError
+from services.errors import BoardError, Label
 
 
 def task_create(
@@ -42,9 +42,7 @@ def task_create(
     """Creates a task and returns its id. Staff and grid workers may create tasks."""
     actor.require(FIELD)
     actor.require_community(community_id)
-    title = title.strip()
-    if not title:
-        raise BoardError("tasks.title_required")
+    title, place = _required(title, place)
     if capacity is None or capacity < 1:
         raise BoardError("tasks.capacity_invalid")
     starts_at, ends_at = aware_utc(starts_at), aware_utc(ends_at)
@@ -55,11 +53,28 @@ def task_create(
             row = session.get(table, row_id)
             if row is None or row.community_id != community_id:
                 raise BoardError("tasks.link_invalid")
+    # A second press of 发布 (or the same task published twice) makes no second task:
+    # the same title, place and time for the same community and record is refused.
+    twin = session.exec(
+        select(Task.id).where(
+            Task.community_id == community_id,
+            Task.title == title,
+            Task.place == place,
+            Task.starts_at == starts_at,
+            Task.ends_at == ends_at,
+            Task.status != TaskStatus.cancelled,
+            _same_link(Task.elder_id, elder_id),
+            _same_link(Task.proxy_request_id, proxy_request_id),
+            _same_link(Task.event_id, event_id),
+        )
+    ).first()
+    if twin is not None:
+        raise BoardError("tasks.duplicate", title=title)
     task = Task(
         title=title,
-        kind=TaskKind(kind),
+        kind=_kind(kind),
         community_id=community_id,
-        place=place.strip(),
+        place=place,
         starts_at=starts_at,
         ends_at=ends_at,
         capacity=capacity,
@@ -74,6 +89,28 @@ def task_create(
     session.add(task)
     audit.record(session, actor_id=actor.id, action="create", row=task)
     return task.id
+
+
+def _required(title: str | None, place: str | None) -> tuple[str, str]:
+    """A task needs a name and a place (volunteers must know where to go)."""
+    title, place = (title or "").strip(), (place or "").strip()
+    if not title:
+        raise BoardError("tasks.title_required")
+    if not place:
+        raise BoardError("tasks.place_required")
+    return title, place
+
+
+def _kind(kind: object) -> TaskKind:
+    """A task kind, or a refusal in the user's language (not a ValueError)."""
+    try:
+        return TaskKind(kind)
+    except ValueError:
+        raise BoardError("validation.not_a_choice", field=Label("field.kind")) from None
+
+
+def _same_link(column, value):
+    return column.is_(None) if value is None else column == value
 
 
 # --- the task's life ------------------------------------------------------------------
@@ -96,20 +133,30 @@ def _managed_task(session: Session, actor: Actor, task_id: int) -> Task:
     return task
 
 
-def task_set_status(*, session: Session, actor: Actor, task_id: int, status: TaskStatus) -> None:
+def next_statuses(status: str) -> list[TaskStatus]:
+    """The statuses a task in `status` can be moved to, in the order the page shows them
+    (cancelling last: it is the destructive one and asks first)."""
+    allowed = ALLOWED_STATUS[TaskStatus(status)]
+    order = [TaskStatus.open, TaskStatus.closed, TaskStatus.done, TaskStatus.cancelled]
+    return [s for s in order if s in allowed]
+
+
+def task_set_status(*, session: Session, actor: Actor, task_id: int, status: TaskStatus) -> int:
     """Opens, closes, cancels or completes a task (a closed task takes no new signups).
 
     Cancelling also cancels the task's confirmed and waitlisted signups and frees their
-    places; (re)opening first fills free places from the waitlist, before newcomers."""
+    places; (re)opening first fills free places from the waitlist, before newcomers.
+    Returns how many signups changed with it (cancelled, or promoted on reopening)."""
     task = _managed_task(session, actor, task_id)
     status = TaskStatus(status)
     if status not in ALLOWED_STATUS[TaskStatus(task.status)]:
         raise BoardError("tasks.status_not_allowed")
     audit.apply_changes(session, actor_id=actor.id, row=task, values={"status": status})
     if status == TaskStatus.cancelled:
-        signups.signups_cancel_for_task(session=session, actor=actor, task=task)
-    elif status == TaskStatus.open:
-        signups.promote_waitlist(session=session, actor=actor, task=task)
+        return signups.signups_cancel_for_task(session=session, actor=actor, task=task)
+    if status == TaskStatus.open:
+        return len(signups.promote_waitlist(session=session, actor=actor, task=task))
+    return 0
 
 
 def task_update(
@@ -131,9 +178,7 @@ def task_update(
     task = _managed_task(session, actor, task_id)
     if TaskStatus(task.status) in (TaskStatus.done, TaskStatus.cancelled):
         raise BoardError("tasks.finished")
-    title = title.strip()
-    if not title:
-        raise BoardError("tasks.title_required")
+    title, place = _required(title, place)
     starts_at, ends_at = aware_utc(starts_at), aware_utc(ends_at)
     if ends_at <= starts_at:
         raise BoardError("tasks.end_before_start")
@@ -146,9 +191,9 @@ def task_update(
         actor_id=actor.id,
         row=task,
         values={
-            "kind": TaskKind(kind) if kind is not None else task.kind,
+            "kind": _kind(kind) if kind is not None else task.kind,
             "title": title,
-            "place": place.strip(),
+            "place": place,
             "starts_at": starts_at,
             "ends_at": ends_at,
             "capacity": capacity,

@@ -92,8 +92,13 @@ def team_update(
 
 
 def team_set_active(*, session: Session, actor: Actor, team_id: int, active: bool) -> None:
-    """Deactivates (never deletes) a team, or brings it back; members and hours stay."""
+    """Deactivates (never deletes) a team, or brings it back. Nothing else changes:
+    members, leader and hours stay; an inactive team only takes no new members."""
     team = _managed(session, actor, team_id)
+    if team.active == active:
+        raise BoardError(
+            "teams.already_active" if active else "teams.already_inactive", name=team.name
+        )
     audit.apply_changes(session, actor_id=actor.id, row=team, values={"active": active})
 
 
@@ -126,14 +131,19 @@ def team_member_add(
     )
 
 
-def team_member_remove(*, session: Session, actor: Actor, team_id: int, volunteer_id: int) -> None:
-    """Ends a membership (kept in the records as inactive)."""
+def team_member_remove(*, session: Session, actor: Actor, team_id: int, volunteer_id: int) -> bool:
+    """Ends a membership (kept in the records as inactive): the volunteer's hours no
+    longer count for the team (see team_list). A leader who leaves leaves the team
+    without a leader. Returns whether the volunteer was the leader."""
     team = _managed(session, actor, team_id)
     member = session.get(TeamMember, (team_id, volunteer_id))
     if member is None or not member.active:
-        raise BoardError("common.not_found")
+        raise BoardError("teams.not_member")
     member.active = False
     session.add(member)
+    was_leader = team.leader_id == volunteer_id
+    if was_leader:
+        audit.apply_changes(session, actor_id=actor.id, row=team, values={"leader_id": None})
     audit.record(
         session,
         actor_id=actor.id,
@@ -141,6 +151,7 @@ def team_member_remove(*, session: Session, actor: Actor, team_id: int, voluntee
         row=team,
         changes={"volunteer_id": volunteer_id},
     )
+    return was_leader
 
 
 @dataclass(frozen=True)

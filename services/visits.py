@@ -32,6 +32,12 @@ class FollowUpTask:
     capacity: int = 1
 
 
+def can_make_task(actor: Actor) -> bool:
+    """Who may turn a need raised in a visit into a follow-up task: staff and grid
+    workers; a volunteer reports the need and the office decides."""
+    return actor.role in FIELD
+
+
 def visit_record(
     *,
     session: Session,
@@ -71,8 +77,20 @@ def visit_record(
         raise BoardError("visits.hazard_invalid")
     if follow_up_task is not None and not needs_raised.strip():
         raise BoardError("visits.task_needs_need")
-    if follow_up_task is not None and actor.role == "volunteer":
+    if follow_up_task is not None and not can_make_task(actor):
         raise BoardError("visits.volunteer_cannot_create_task")
+    if session.exec(
+        select(Visit.id).where(
+            Visit.elder_id == elder_id,
+            Visit.visitor_account_id == actor.id,
+            Visit.visited_on == visited_on,
+            Visit.mode == mode,
+            Visit.needs_raised == needs_raised.strip(),
+            Visit.follow_up == follow_up.strip(),
+        )
+    ).first():
+        # a second press of 保存 (or the same visit entered twice): one visit, one record
+        raise BoardError("visits.duplicate", name=elder.name)
     visit = Visit(
         elder_id=elder_id,
         visitor_account_id=actor.id,

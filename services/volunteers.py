@@ -11,15 +11,25 @@ from sqlalchemy import and_, case, func, literal
 from sqlmodel import Session, select
 
 from models.accounts import Account, Role
-from models.base import local_today
+from models.base import local_today, utcnow
 from models.org import Community, Grid
-from models.volunteers import HoursStatus, Signup, SignupStatus, Task, Team, TeamMember, Volunteer
+from models.volunteers import (
+    HoursStatus,
+    Signup,
+    SignupStatus,
+    Task,
+    TaskStatus,
+    Team,
+    TeamMember,
+    Volunteer,
+)
 from services import audit, auth
 from services.access import FIELD, STAFF, Actor, mask_phone
 from services.db import local_bounds, month_of
 from services.errors import BoardError
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: \d would also take ٣ or fullwidth ３, which no phone can dial.
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 SKILLS = ("elder_care", "first_aid", "errands", "culture", "teaching", "driving", "repair", "it")
 STAR_THRESHOLDS = (100, 300, 600, 1000, 1500)  # approved hours for 1★ … 5★
 
@@ -157,12 +167,63 @@ def volunteer_update(
     )
 
 
+def _upcoming_signups(session: Session, volunteer_id: int, now: datetime) -> list[Signup]:
+    """The volunteer's confirmed or waitlisted sign-ups on tasks that have not started
+    (and are not cancelled)."""
+    return list(
+        session.exec(
+            select(Signup)
+            .join(Task, Task.id == Signup.task_id)
+            .where(
+                Signup.volunteer_id == volunteer_id,
+                Signup.status.in_([SignupStatus.confirmed, SignupStatus.waitlisted]),
+                Task.status != TaskStatus.cancelled,
+                Task.starts_at > now,
+            )
+            .order_by(Task.starts_at, Signup.id)
+        )
+    )
+
+
+def volunteer_upcoming_signups(
+    *, session: Session, actor: Actor, volunteer_id: int, now: datetime | None = None
+) -> int:
+    """How many sign-ups deactivating this volunteer would cancel (said before asking)."""
+    _managed(session, actor, volunteer_id)
+    return len(_upcoming_signups(session, volunteer_id, now or utcnow()))
+
+
 def volunteer_set_active(
-    *, session: Session, actor: Actor, volunteer_id: int, active: bool
-) -> None:
-    """Deactivates (never deletes) a volunteer; their history and hours stay."""
+    *,
+    session: Session,
+    actor: Actor,
+    volunteer_id: int,
+    active: bool,
+    now: datetime | None = None,
+) -> int:
+    """Deactivates (never deletes) a volunteer, or brings them back; their history,
+    hours, teams and sign-in account stay.
+
+    Deactivating also cancels their sign-ups on tasks that have not started yet
+    (confirmed or waitlisted; each freed place goes to the first on that task's
+    waitlist), since an inactive volunteer can no longer sign up or be counted on.
+    Returns how many sign-ups were cancelled (0 when reactivating)."""
+    from services import signups  # signups reads volunteers' records; import at use
+
     volunteer = _managed(session, actor, volunteer_id)
+    if volunteer.active == active:
+        raise BoardError(
+            "volunteers.already_active" if active else "volunteers.already_inactive",
+            name=volunteer.name,
+        )
     audit.apply_changes(session, actor_id=actor.id, row=volunteer, values={"active": active})
+    if active:
+        return 0
+    now = now or utcnow()
+    upcoming = _upcoming_signups(session, volunteer_id, now)
+    for signup in upcoming:
+        signups.signup_cancel(session=session, actor=actor, signup_id=signup.id, now=now)
+    return len(upcoming)
 
 
 def approved_hours_subquery():

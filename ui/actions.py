@@ -3,6 +3,11 @@
 `read(fn, **kwargs)` runs a service query in a read session and caches the result;
 `write(fn, **kwargs)` runs a service operation in one transaction, shows a refusal in
 the user's language (nothing is written then), and clears the read cache on success.
+
+A write's outcome is shown where the person pressed: `flash(message, anchor=...)` keeps
+the message for the rerun that follows the write, and `show_flash(anchor)` draws it in a
+slot that exists on every run (so a message that comes and goes never moves the
+elements below it, and an open popover or form stays on its own record).
 """
 
 from __future__ import annotations
@@ -10,15 +15,20 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from services.db import read_session, transaction
 from services.errors import BoardError
-from ui.i18n import t
+from ui.i18n import error_text
 
 log = logging.getLogger("board")
+
+PAGE = "page"  # the anchor of a page's own message slot, under its title
+_FLASH = "ui_flash"  # {anchor: message}
+_CLEAR = "ui_clear"  # widget keys to empty on the next run
 
 
 def _resolve(path: str) -> Callable[..., Any]:
@@ -43,44 +53,73 @@ def read_fresh(fn: Callable[..., Any], /, **kwargs: Any) -> Any:
         return fn(session=session, **kwargs)
 
 
+@dataclass(frozen=True)
+class Written:
+    """A write that went through, with what the service returned.
+
+    Always true, even when the service returned nothing, zero or an empty list: a
+    cancellation that promoted nobody from the waitlist is still a cancellation.
+    """
+
+    value: Any
+
+    def __bool__(self) -> bool:
+        return True
+
+
 def write(
     fn: Callable[..., Any],
     /,
     *,
     where: Any = None,
-    success: str | None = None,
     **kwargs: Any,
-) -> Any:
-    """One service write in one transaction. Returns its result, or None when refused.
+) -> Written | None:
+    """One service write in one transaction: Written(result), or None when refused.
 
-    A refusal (BoardError) is shown with st.error in `where` (default: the page), in the
-    user's language; the transaction is rolled back so nothing is written.
+    A refusal (BoardError) is shown with st.error in `where` (default: where the page is
+    drawing, i.e. next to the button that was pressed), in the user's language; the
+    transaction is rolled back so nothing is written.
     """
     target = where or st
     try:
         with transaction() as session:
             result = fn(session=session, **kwargs)
     except BoardError as err:
-        target.error(t(err.key, **err.params), icon=":material/error:")
+        target.error(error_text(err), icon=":material/error:")
         return None
     st.cache_data.clear()
-    if success:
-        st.toast(success, icon=":material/check_circle:")
-    return result if result is not None else True
+    return Written(result)
 
 
-def flash(message: str, *, clear: tuple[str, ...] = ()) -> None:
-    """A success message that survives the st.rerun() after a write. `clear` names the
-    widget keys of a form to empty on that next run (after a refusal nothing is cleared:
-    what the user typed stays for them to correct)."""
-    st.session_state["ui_flash"] = message
-    st.session_state["ui_clear"] = clear
+def flash(message: str, *, anchor: str = PAGE, clear: tuple[str, ...] = ()) -> None:
+    """A success message for the st.rerun() after a write, drawn by show_flash(anchor).
+
+    `anchor` names the slot beside what was pressed (a record's card, a form); use PAGE
+    when the record leaves the view (a request closed off an agent's queue). `clear`
+    names the widget keys to empty on that next run (after a refusal nothing is
+    cleared: what the user typed stays for them to correct)."""
+    st.session_state[_FLASH] = {anchor: message}
+    st.session_state[_CLEAR] = tuple(clear)
 
 
-def show_flash() -> None:
-    """Called at the top of a page, before its widgets exist."""
-    for key in st.session_state.pop("ui_clear", ()):
-        st.session_state.pop(key, None)
-    message = st.session_state.pop("ui_flash", None)
+def show_flash(anchor: str = PAGE) -> None:
+    """Draws the message kept for `anchor`, in a slot that is there on every run.
+
+    The page's own slot (PAGE) is drawn first, under the title, before any widget: it
+    empties the form keys to clear, and drops a message whose record is no longer shown
+    (one run is all a message lives)."""
+    if anchor == PAGE:
+        for key in st.session_state.pop(_CLEAR, ()):
+            # A text box is emptied by giving it "" (sent to the browser, which otherwise
+            # keeps showing, and sends back, what was typed); other widgets start over.
+            if isinstance(st.session_state.get(key), str):
+                st.session_state[key] = ""
+            else:
+                st.session_state.pop(key, None)
+        pending = st.session_state.pop(_FLASH, {})
+        # Messages for records are kept for this run only, for their own slots below.
+        st.session_state["ui_flash_now"] = pending
+    slot = st.container(key=f"flash_{anchor}")
+    message = st.session_state.get("ui_flash_now", {}).get(anchor)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        slot.success(message, icon=":material/check_circle:")

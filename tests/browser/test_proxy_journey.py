@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 from models.proxy import ProxyRequest
 from services import db
 from tests.browser.conftest import DESKTOP, PHONE, sign_in, wait_idle
+from tests.browser.test_proxy_actions_journey import pick_merchant
 
 
 def test_intake_completion_and_rating(server, browser, output_dir):
@@ -15,6 +16,7 @@ def test_intake_completion_and_rating(server, browser, output_dir):
     page.goto(f"{server}/proxy_board")
     wait_idle(page)
     page.get_by_role("tab", name="受理新代办").click()
+    pick_merchant(page)
     page.get_by_label("具体内容").fill("浏览器测试：店主外出，代收三件快递")
     page.screenshot(path=str(output_dir / "0-intake-form.png"), full_page=True)
     page.locator("input[aria-label='红色代办员']:visible").click()
@@ -26,7 +28,9 @@ def test_intake_completion_and_rating(server, browser, output_dir):
 
     engine = db.make_engine(server.database_url)
     with Session(engine) as s:
-        request = s.exec(select(ProxyRequest).where(ProxyRequest.detail.like("浏览器测试%"))).one()
+        request = s.exec(
+            select(ProxyRequest).where(ProxyRequest.detail == "浏览器测试：店主外出，代收三件快递")
+        ).one()
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     page = phone.new_page()
     sign_in(page, server, "daiban")

@@ -4,8 +4,12 @@ task, first in the list, ready for one tap."""
 
 from datetime import timedelta
 
-from tests.browser.conftest import PHONE, wait_idle
-from tests.browser.test_signup_journey import publish_task
+import pytest
+
+from models.volunteers import TaskStatus
+from services import db, tasks
+from tests.browser.conftest import PHONE, sign_in, wait_idle
+from tests.browser.test_signup_journey import actor_named, publish_task
 
 TITLE = "浏览器测试：帮独居老人取药"
 
@@ -51,3 +55,59 @@ def test_the_way_back_never_leaves_the_board(server, browser):
         page.goto(f"{server}/session/enter?code=nothing&next={target}")
         assert page.url.startswith(server), target
     context.close()
+
+
+def _set_status(database_url: str, task_id: int, status: TaskStatus) -> None:
+    engine = db.make_engine(database_url)
+    with db.transaction(engine) as s:
+        tasks.task_set_status(
+            session=s, actor=actor_named(database_url, "shuji"), task_id=task_id, status=status
+        )
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def unshowable_links(server):
+    """Tasks a link can name but a volunteer of 四千米社区 cannot sign up for, each with
+    the reason the page must give."""
+    url = server.database_url
+    closed = publish_task(url, title="浏览器测试：已截止的任务", starts_in=timedelta(days=6))
+    _set_status(url, closed, TaskStatus.closed)
+    cancelled = publish_task(url, title="浏览器测试：已取消的任务", starts_in=timedelta(days=6))
+    _set_status(url, cancelled, TaskStatus.cancelled)
+    started = publish_task(url, title="浏览器测试：已开始的任务", starts_in=timedelta(hours=-1))
+    elsewhere = publish_task(
+        url, title="浏览器测试：前进社区的任务", starts_in=timedelta(days=6), by="qianjin"
+    )
+    return {
+        "closed": (closed, "这个任务已截止报名"),
+        "cancelled": (cancelled, "这个任务已取消"),
+        "started": (started, "这个任务已经开始"),
+        "elsewhere": (elsewhere, "这不是您所在社区的任务"),
+        "missing": (999999, "任务不存在或已取消"),
+    }
+
+
+@pytest.mark.parametrize("case", ["closed", "cancelled", "started", "elsewhere", "missing"])
+def test_a_link_that_cannot_be_shown_says_why_and_offers_the_list(
+    server, browser, output_dir, unshowable_links, case
+):
+    """Issue 10: such a link silently showed the general list."""
+    task_id, reason = unshowable_links[case]
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    sign_in(page, server, "zhiyuan")
+    page.goto(f"{server}/open_tasks?task={task_id}")
+    wait_idle(page)
+    notice = page.locator(".st-key-open_link_notice")
+    notice.wait_for(timeout=20000)
+    assert reason in notice.inner_text()
+    page.screenshot(path=str(output_dir / f"link-{case}.png"), full_page=True)
+    # the list is offered: the notice's button leaves the link for the plain list
+    page.locator(".st-key-open_link_all button").click()
+    wait_idle(page)
+    page.wait_for_url(f"{server}/open_tasks", timeout=10000)
+    page.locator(".st-key-open_link_notice").wait_for(state="detached", timeout=10000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stMain"] h3').count() > 0
+    phone.close()

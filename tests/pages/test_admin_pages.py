@@ -73,3 +73,21 @@ def test_a_volunteer_account_without_a_record_is_pointed_out(demo_engine):
     at.button[0].click().run()
     assert not at.error
     assert "暂时无法报名：xiaomei" in at.warning[0].value
+
+
+def test_deactivating_an_account_asks_first_and_acts_on_the_picked_account(demo_engine):
+    """Issue 10: the account's buttons carry its id; deactivation says what it does."""
+    at = app_test(demo_engine, "shuji", "pages/accounts.py")
+    with Session(demo_engine) as s:
+        wangge = s.exec(select(Account).where(Account.username == "wangge")).one()
+    at.selectbox(key="accounts_pick").set_value(wangge.id).run()
+    at.button(key=f"accounts_deactivate_{wangge.id}").click().run()
+    assert any("不能再登录" in w.value for w in at.warning)
+    with Session(demo_engine) as s:
+        assert s.get(Account, wangge.id).active  # nothing yet: only asked
+    at.button(key=f"accounts_deactivate_yes_{wangge.id}").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        assert not s.get(Account, wangge.id).active
+    assert [m.value for m in at.success] == ["已保存"]
+    assert f"accounts_reactivate_{wangge.id}" in [b.key for b in at.button]

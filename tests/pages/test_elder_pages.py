@@ -2,6 +2,7 @@
 recording a visit."""
 
 from collections import Counter
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -78,6 +79,7 @@ def test_secretary_registers_an_elder_with_care_level_and_visitors(demo_engine):
     at = app_test(demo_engine, "shuji", "pages/elders.py")
     at.text_input(key="elders_name").input("乌云其其格")
     at.text_input(key="elders_address").input("学府康都5号楼1单元302")
+    at.date_input(key="elders_birth").set_value(date(1940, 2, 3))
     at.multiselect(key="elders_situations").select("独居")
     at.number_input(key="elders_care").set_value(3)
     at.multiselect(key="elders_visitors").select(wangge).select(zhiyuan)
@@ -102,15 +104,17 @@ def test_situations_and_visit_modes_are_shown_in_english(demo_engine):
     timeline = " ".join(m.value for m in at.markdown)
     assert "Home visit" in timeline and "上门" not in timeline
     record = app_test(demo_engine, "wangge", "pages/visit_record.py", lang="en")
-    modes = record.button_group(key="visit_mode")
+    elder_id = record.selectbox(key="visit_elder").value
+    modes = record.button_group(key=f"visit_mode_{elder_id}")
     assert [o.content for o in modes.proto.options] == ["Home visit", "Phone call", "Video call"]
     assert modes.value == "上门"  # the stored value stays the same
 
 
 def test_secretary_sets_a_community_interval(demo_engine):
     at = app_test(demo_engine, "shuji", "pages/elders.py")
-    at.number_input(key="elders_rule_空巢").set_value(10)
-    at.button(key="elders_rule_save_空巢").click().run()
+    at.number_input(key="elders_rule_1_空巢").set_value(10)
+    at.button(key="elders_rule_save_1_空巢").click().run()
+    assert [m.value for m in at.success] == ["已保存规则：空巢"]
     with Session(demo_engine) as s:
         rule = s.exec(
             select(VisitPolicy).where(
@@ -131,8 +135,8 @@ def test_volunteer_records_a_visit_for_an_assigned_elder(demo_engine):
     elder_id = at.selectbox(key="visit_elder").value
     assert elder_id in zhiyuan_elders
     before = Session(demo_engine).exec(select(func.count()).select_from(Visit)).one()
-    at.text_area(key="visit_needs").input("想请人帮忙换灯泡")
-    at.button(key="FormSubmitter:visit_form-保存探访记录").click().run()
+    at.text_area(key=f"visit_needs_{elder_id}").input("想请人帮忙换灯泡")
+    at.button(key=f"FormSubmitter:visit_form_{elder_id}-保存探访记录").click().run()
     assert not at.error
     with Session(demo_engine) as s:
         assert s.exec(select(func.count()).select_from(Visit)).one() == before + 1
@@ -142,3 +146,127 @@ def test_volunteer_records_a_visit_for_an_assigned_elder(demo_engine):
             "想请人帮忙换灯泡",
             "张志愿",
         )
+
+
+# --- issue 10: every action on its own elder, outcomes beside it, required fields --------
+
+
+def _count(engine, model) -> int:
+    with Session(engine) as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+def test_an_empty_registration_is_refused_and_a_second_press_registers_nothing(demo_engine):
+    before = _count(demo_engine, Elder)
+    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    submit = "FormSubmitter:elders_new-创建"
+    at.button(key=submit).click().run()
+    assert "请填写姓名、出生日期和住址" in [e.value for e in at.error]
+    assert _count(demo_engine, Elder) == before
+    at.text_input(key="elders_name").input("巴特尔")
+    at.text_input(key="elders_address").input("学府康都2号楼")
+    at.date_input(key="elders_birth").set_value(date(1944, 6, 1))
+    at.button(key=submit).click().run()
+    assert "已登记老人 巴特尔" in [m.value for m in at.success]
+    assert at.text_input(key="elders_name").value == ""  # the form is emptied
+    at.button(key=submit).click().run()  # pressed again
+    assert _count(demo_engine, Elder) == before + 1
+    # the same person typed in again is refused by the service, not registered twice
+    at.text_input(key="elders_name").input("巴特尔")
+    at.text_input(key="elders_address").input("学府康都2号楼")
+    at.date_input(key="elders_birth").set_value(date(1944, 6, 1))
+    at.button(key=submit).click().run()
+    assert any("没有重复登记" in e.value for e in at.error)
+    assert _count(demo_engine, Elder) == before + 1
+
+
+def test_the_edit_form_holds_the_elder_picked_and_saves_only_them(demo_engine):
+    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    first = at.selectbox(key="elders_pick").value
+    with Session(demo_engine) as s:
+        other = s.exec(
+            select(Elder).where(Elder.community_id == 1, Elder.active, Elder.id != first)
+        ).first()
+        first_row = s.get(Elder, first)
+    at.selectbox(key="elders_pick").set_value(other.id).run()
+    assert at.text_input(key=f"elders_edit_name_{other.id}").value == other.name
+    at.text_input(key=f"elders_edit_address_{other.id}").input("学府康都9号楼")
+    at.button(key=f"FormSubmitter:elders_edit_{other.id}-保存").click().run()
+    assert not at.error
+    assert "已保存" in [m.value for m in at.success]
+    assert at.selectbox(key="elders_pick").value == other.id
+    with Session(demo_engine) as s:
+        assert (s.get(Elder, other.id).name, s.get(Elder, other.id).address) == (
+            other.name,
+            "学府康都9号楼",
+        )
+        assert s.get(Elder, first).address == first_row.address
+    # a required field emptied is refused next to the form, nothing written
+    at.text_input(key=f"elders_edit_name_{other.id}").input(" ")
+    at.button(key=f"FormSubmitter:elders_edit_{other.id}-保存").click().run()
+    assert "请填写姓名、出生日期和住址" in [e.value for e in at.error]
+    with Session(demo_engine) as s:
+        assert s.get(Elder, other.id).name == other.name
+
+
+def test_deactivating_an_elder_asks_first_and_takes_them_off_the_overdue_list(demo_engine):
+    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    overdue = int(at.tabs[0].label.split("（")[1].rstrip("）"))
+    most_overdue = at.dataframe[0].value["姓名"].iloc[0]
+    with Session(demo_engine) as s:
+        elder = s.exec(select(Elder).where(Elder.name == most_overdue, Elder.active)).first()
+    at.selectbox(key="elders_pick").set_value(elder.id).run()
+    at.button(key=f"elders_deactivate_{elder.id}").click().run()
+    assert any("逾期名单" in w.value for w in at.warning)
+    with Session(demo_engine) as s:
+        assert s.get(Elder, elder.id).active  # nothing before the answer
+    at.selectbox(key=f"elders_deactivate_why_{elder.id}").set_value("moved")
+    at.button(key=f"elders_deactivate_yes_{elder.id}").click().run()
+    assert not at.error
+    assert any(f"已注销 {elder.name} 的档案" in m.value for m in at.success)
+    with Session(demo_engine) as s:
+        row = s.get(Elder, elder.id)
+        assert (row.active, row.deactivated_reason) == (False, "搬离本社区")
+    assert at.tabs[0].label == f"逾期未探访（{overdue - 1}）"
+
+
+def test_the_street_and_a_community_have_their_own_policy_boxes(demo_engine):
+    at = app_test(demo_engine, "admin", "pages/elders.py")
+    assert at.number_input(key="elders_rule_street_空巢")
+    at.selectbox(key="elders_policy_for").set_value(1).run()
+    at.number_input(key="elders_rule_1_空巢").set_value(12)
+    at.button(key="elders_rule_save_1_空巢").click().run()
+    assert "已保存规则：空巢" in [m.value for m in at.success]
+    with Session(demo_engine) as s:
+        rows = dict(
+            (c, d)
+            for c, d in s.exec(
+                select(VisitPolicy.community_id, VisitPolicy.interval_days).where(
+                    VisitPolicy.situation == "空巢"
+                )
+            )
+        )
+    assert rows[1] == 12 and rows.get(None) != 12  # the street rule is untouched
+
+
+def test_a_task_without_a_need_is_refused_and_a_saved_visit_shows_in_the_card(demo_engine):
+    at = app_test(demo_engine, "wangge", "pages/visit_record.py")
+    elder_id = at.selectbox(key="visit_elder").value
+    before = _count(demo_engine, Visit)
+    submit = f"FormSubmitter:visit_form_{elder_id}-保存探访记录"
+    at.toggle(key=f"visit_make_task_{elder_id}").set_value(True)
+    at.button(key=submit).click().run()
+    assert "请先填写老人提出的需求，再生成跟进任务" in [e.value for e in at.error]
+    assert _count(demo_engine, Visit) == before
+    at.text_area(key=f"visit_needs_{elder_id}").input("需要助餐")
+    at.button(key=submit).click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        name = s.get(Elder, elder_id).name
+    assert f"已记录对 {name} 的探访" in [m.value for m in at.success]
+    assert at.selectbox(key="visit_elder").value == elder_id  # the same elder, relabelled
+    assert _count(demo_engine, Visit) == before + 1
+    # the form gave way to 再记录一次: nothing to press twice
+    assert not [b for b in at.button if b.key == submit]
+    at.button(key=f"visit_again_{elder_id}").click().run()
+    assert at.text_area(key=f"visit_needs_{elder_id}").value == ""

@@ -19,6 +19,16 @@ def _account_id(engine, username):
         return s.exec(select(Account.id).where(Account.username == username)).one()
 
 
+def _merchant_of(engine, community: str) -> int:
+    with Session(engine) as s:
+        return s.exec(
+            select(Merchant.id)
+            .join(Community, Community.id == Merchant.community_id)
+            .where(Community.name == community, Merchant.active)
+            .order_by(Merchant.id)
+        ).first()
+
+
 def _open_tab(at, label):
     """The board's tabs run lazily: only the open one renders."""
     at.session_state["proxy_tab"] = label
@@ -27,9 +37,14 @@ def _open_tab(at, label):
 
 def test_secretary_takes_in_a_request(demo_engine):
     at = app_test(demo_engine, "dazhao", "pages/proxy_board.py")
-    assert at.tabs[0].label.startswith("代办看板（")
+    assert at.tabs[0].label == "代办看板"
+    assert at.caption[0].value.startswith("在办 ")
     assert not at.get("vega_lite_chart")  # the charts tab is not open, so not computed
     _open_tab(at, "受理新代办")
+    assert at.selectbox(key="proxy_merchant").value is None  # no merchant picked for you
+    at.selectbox(key="proxy_merchant").set_value(_merchant_of(demo_engine, "大召社区")).run()
+    with Session(demo_engine) as s:
+        merchant = s.get(Merchant, at.selectbox(key="proxy_merchant").value).shop_name
     at.selectbox(key="proxy_kind").set_value("utilities")
     at.text_area(key="proxy_detail").input("代缴本月电费 320 元")
     at.button(key="FormSubmitter:proxy_new-受理").click().run()
@@ -38,6 +53,28 @@ def test_secretary_takes_in_a_request(demo_engine):
         row = s.exec(select(ProxyRequest).order_by(ProxyRequest.id.desc())).first()
     assert (row.kind, row.detail, row.status) == ("utilities", "代缴本月电费 320 元", "submitted")
     assert (row.due_on - row.requested_on).days == 3
+    # The outcome shows by the form, and the form is empty again: a second press adds nothing.
+    assert [m.value for m in at.success] == [f"已受理 {merchant} · 大召社区 的代办"]
+    assert at.success[0].proto  # drawn in the intake's own slot, by the form
+    assert at.text_area(key="proxy_detail").value == ""
+    assert at.selectbox(key="proxy_merchant").value is None
+    at.button(key="FormSubmitter:proxy_new-受理").click().run()
+    assert [e.value for e in at.error] == ["请选择商户"]
+    with Session(demo_engine) as s:
+        assert s.exec(select(ProxyRequest).order_by(ProxyRequest.id.desc())).first().id == row.id
+
+
+def test_an_empty_intake_is_refused_with_what_is_missing(demo_engine):
+    at = _open_tab(app_test(demo_engine, "dazhao", "pages/proxy_board.py"), "受理新代办")
+    with Session(demo_engine) as s:
+        before = len(s.exec(select(ProxyRequest.id)).all())
+    at.button(key="FormSubmitter:proxy_new-受理").click().run()
+    assert [e.value for e in at.error] == ["请选择商户"]
+    at.selectbox(key="proxy_merchant").set_value(_merchant_of(demo_engine, "大召社区")).run()
+    at.button(key="FormSubmitter:proxy_new-受理").click().run()
+    assert [e.value for e in at.error] == ["请填写具体内容：商户要办什么"]
+    with Session(demo_engine) as s:
+        assert len(s.exec(select(ProxyRequest.id)).all()) == before
 
 
 def test_agent_works_the_queue_and_closes_with_a_rating(demo_engine):
@@ -45,6 +82,7 @@ def test_agent_works_the_queue_and_closes_with_a_rating(demo_engine):
     keys = [b.key for b in at.button if b.key and b.key.startswith("queue_")]
     assert keys, "the demo agent has requests"
     request_id = int(keys[0].rsplit("_", 1)[1])
+    assert all(k.rsplit("_", 1)[1].isdigit() for k in keys), "every button names its request"
     for step in ("accepted", "in_progress"):
         if f"queue_{step}_{request_id}" in [b.key for b in at.button]:
             at.button(key=f"queue_{step}_{request_id}").click().run()
@@ -63,7 +101,7 @@ def test_agent_works_the_queue_and_closes_with_a_rating(demo_engine):
     office.selectbox(key="proxy_pick").set_value(request_id).run()
     assert not office.error
     assert [i.value for i in office.info] == ["已办结但商户还没有评价，请回访"]
-    assert office.button(key="FormSubmitter:proxy_rate-保存评价")
+    assert office.button(key=f"FormSubmitter:proxy_rate_{request_id}-保存评价")
 
 
 def test_merchant_page_lists_filings_due(demo_engine):
@@ -84,11 +122,14 @@ def test_agent_rejects_a_request_from_the_phone_with_a_reason(demo_engine):
             -1
         ]
     )
-    at.button(key=f"queue_reject_{request_id}").click().run()  # no reason yet: refused
+    at.button(key=f"queue_reject_{request_id}").click().run()  # asks, in place
+    assert at.warning[0].value.startswith("退回后这条代办不再办理")
+    at.button(key=f"queue_reject_yes_{request_id}").click().run()  # no reason yet: refused
     assert [e.value for e in at.error] == ["请填写退回原因"]
-    at.text_input(key=f"queue_reason_{request_id}").input("商户已自行在网上办理")
-    at.button(key=f"queue_reject_{request_id}").click().run()
+    at.text_input(key=f"queue_reject_reason_{request_id}").input("商户已自行在网上办理")
+    at.button(key=f"queue_reject_yes_{request_id}").click().run()
     assert not at.error
+    assert at.success[0].value.startswith("已退回：")
     with Session(demo_engine) as s:
         row = s.get(ProxyRequest, request_id)
     assert (row.status, row.reject_reason) == ("rejected", "商户已自行在网上办理")
@@ -139,7 +180,7 @@ def test_street_admin_reassigns_on_the_board_and_the_history_shows_it(demo_engin
     agent = at.selectbox(key=f"proxy_agent_{request_id}")
     assert {"赵代办", "大召社区书记"} <= set(agent.options)
     agent.set_value(dazhao)
-    at.button(key="proxy_assign").click().run()
+    at.button(key=f"proxy_assign_{request_id}").click().run()
     assert not at.error
     with Session(demo_engine) as s:
         assert s.get(ProxyRequest, request_id).agent_account_id == dazhao
@@ -182,7 +223,7 @@ def test_a_request_spawns_one_task_and_its_card_shows_it(demo_engine):
             .where(ProxyRequest.id == request_id)
         ).one()
     assert at.text_input(key=f"proxy_task_title_{request_id}").value == f"红色代办：{shop}"
-    at.button(key="proxy_spawn").click().run()
+    at.button(key=f"proxy_spawn_{request_id}").click().run()
     assert not at.error
     with Session(demo_engine) as s:
         tasks = s.exec(select(Task).where(Task.proxy_request_id == request_id)).all()
@@ -190,7 +231,7 @@ def test_a_request_spawns_one_task_and_its_card_shows_it(demo_engine):
     # the request card shows its task, and offers no second one
     shown = [m.value for m in at.markdown]
     assert any(v.startswith(f"志愿者任务：红色代办：{shop}（招募中") for v in shown)
-    assert "proxy_spawn" not in [b.key for b in at.button]
+    assert f"proxy_spawn_{request_id}" not in [b.key for b in at.button]
     assert any("不能重复发布" in c.value for c in at.caption)
 
 

@@ -414,3 +414,128 @@ def test_situations_and_modes_have_labels_in_both_languages():
     for lang in LANGUAGES:
         assert [k for k in keys if k not in catalog(lang)] == [], lang
     assert catalog("en")["visits.mode.上门"] == "Home visit"
+
+
+# --- registration and deactivation rules (issue 10) ----------------------------------------
+
+
+def _register(session, w, **kw):
+    values = {
+        "name": "乌云其其格",
+        "birth_date": date(1940, 2, 3),
+        "address": "学府康都5号楼1单元302",
+        "community_id": w.community_id,
+        "today": TODAY,
+    } | kw
+    return elders.elder_create(session=session, actor=w.shuji, **values)
+
+
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [
+        ({"name": "  "}, "elders.required"),
+        ({"address": ""}, "elders.required"),
+        ({"birth_date": None}, "elders.required"),
+        ({"birth_date": date(2026, 11, 25)}, "elders.birth_invalid"),
+        ({"birth_date": date(1905, 11, 24)}, "elders.birth_invalid"),  # 121 years
+        ({"care_level": 5}, "elders.care_level_invalid"),
+        ({"care_level": -1}, "elders.care_level_invalid"),
+        ({"phone": "12345"}, "volunteers.phone_invalid"),
+        ({"guardian_phone": "0471-1234"}, "volunteers.phone_invalid"),
+    ],
+)
+def test_an_elder_needs_name_birth_date_and_address_and_nothing_is_written(session, w, values, key):
+    with pytest.raises(BoardError) as err:
+        _register(session, w, **values)
+    assert err.value.key == key
+    session.rollback()
+    assert session.exec(select(Elder)).all() == []
+
+
+def test_the_edges_of_a_registration_are_accepted(session, w):
+    _register(session, w, care_level=4, birth_date=date(1906, 11, 24))  # 120 years old
+    _register(session, w, name="另一位", care_level=0, phone="", guardian_phone="")
+    session.commit()
+    assert len(session.exec(select(Elder)).all()) == 2
+
+
+def test_the_same_elder_is_registered_once_a_double_press_changes_nothing(session, w):
+    first = _register(session, w)
+    session.commit()
+    with pytest.raises(BoardError) as err:
+        _register(session, w, name=" 乌云其其格 ")
+    assert (err.value.key, err.value.params) == ("elders.duplicate", {"name": "乌云其其格"})
+    session.rollback()
+    assert len(session.exec(select(Elder)).all()) == 1
+    # the same name with another birth date is another person
+    _register(session, w, birth_date=date(1941, 2, 3))
+    # a closed record does not block registering the person again
+    elders.elder_deactivate(
+        session=session, actor=w.shuji, elder_id=first, reason="搬离本社区", today=TODAY
+    )
+    _register(session, w)
+    session.commit()
+    assert len(session.exec(select(Elder)).all()) == 3
+
+
+def test_deactivation_keeps_the_visitors_and_is_refused_twice(session, w):
+    e = elder(session, w, "老人", situations="独居")
+    worker = make_account(session, "wg", Role.grid_worker, w.community_id)
+    session.add(ElderVisitor(elder_id=e, account_id=worker.id))
+    session.commit()
+    assert elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 1
+    elders.elder_deactivate(
+        session=session, actor=w.shuji, elder_id=e, reason="入住养老院", today=TODAY
+    )
+    session.commit()
+    assert elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 0
+    assert elders.due_this_week(session=session, actor=w.shuji, today=TODAY).total == 0
+    assert session.exec(select(ElderVisitor.account_id)).all() == [worker.id]
+    with pytest.raises(BoardError) as err:
+        elders.elder_deactivate(
+            session=session, actor=w.shuji, elder_id=e, reason="入住养老院", today=TODAY
+        )
+    assert err.value.key == "elders.already_inactive"
+    session.rollback()
+    elders.elder_reactivate(session=session, actor=w.shuji, elder_id=e)
+    session.commit()
+    assert elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 1
+
+
+def _visit(session, w, e, **kw):
+    values = {"visited_on": TODAY, "mode": "上门", "today": TODAY} | kw
+    return visits.visit_record(session=session, actor=w.shuji, elder_id=e, **values)
+
+
+def test_the_same_visit_is_recorded_once(session, w):
+    e = elder(session, w, "老人")
+    _visit(session, w, e, needs_raised="换灯泡")
+    session.commit()
+    with pytest.raises(BoardError) as err:
+        _visit(session, w, e, needs_raised=" 换灯泡 ")  # a double press
+    assert (err.value.key, err.value.params) == ("visits.duplicate", {"name": "老人"})
+    session.rollback()
+    assert len(session.exec(select(Visit)).all()) == 1
+    # another way, another need, another day, or another visitor: another visit
+    _visit(session, w, e, needs_raised="换灯泡", mode="电话")
+    _visit(session, w, e, needs_raised="修水管")
+    _visit(session, w, e, needs_raised="换灯泡", visited_on=date(2026, 11, 23))
+    worker = make_account(session, "wg2", Role.grid_worker, w.community_id)
+    visits.visit_record(
+        session=session,
+        actor=worker,
+        elder_id=e,
+        visited_on=TODAY,
+        mode="上门",
+        today=TODAY,
+        needs_raised="换灯泡",
+    )
+    session.commit()
+    assert len(session.exec(select(Visit)).all()) == 5
+
+
+def test_who_may_turn_a_need_into_a_task(session, w):
+    volunteer = make_account(session, "zy2", Role.volunteer, w.community_id)
+    worker = make_account(session, "wg3", Role.grid_worker, w.community_id)
+    assert visits.can_make_task(w.shuji) and visits.can_make_task(worker)
+    assert not visits.can_make_task(volunteer)

@@ -5,14 +5,14 @@ import dataclasses
 import io
 import random
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from models.audit import AuditEntry
-from models.base import utcnow
+from models.base import LOCAL_TZ, utcnow
 from models.events import Event, Registration
 from models.volunteers import Signup, Task
 from services import db, events, tasks
@@ -135,6 +135,9 @@ def test_waitlist_promotion_in_arrival_order(session, w):
         ({}, {"party": 11}, "events.party_invalid"),
         ({}, {"party": 0}, "events.party_invalid"),
         ({}, {"phone": "12345"}, "volunteers.phone_invalid"),
+        ({}, {"phone": "  "}, "events.phone_required"),
+        ({}, {"name": " "}, "events.name_required"),
+        ({}, {"party": None}, "events.party_required"),
         ({"starts_in": timedelta(hours=-1)}, {}, "events.past"),
         ({"capacity": 1, "waitlist": False}, {"party": 2}, "events.full"),
     ],
@@ -142,7 +145,13 @@ def test_waitlist_promotion_in_arrival_order(session, w):
 def test_registration_rules(session, w, setup, args, key):
     eid = make_event(session, w, **setup)
     with pytest.raises(BoardError) as err:
-        register(session, eid, args.get("phone", "13800000001"), args.get("party", 1))
+        register(
+            session,
+            eid,
+            args.get("phone", "13800000001"),
+            args.get("party", 1),
+            name=args.get("name", "居民"),
+        )
     assert err.value.key == key
     session.rollback()
     assert session.exec(select(Registration)).all() == []
@@ -161,7 +170,7 @@ def test_cancelled_event_and_duplicate_phone(session, w):
 
 
 def test_check_in_by_code(session, w):
-    eid = make_event(session, w)
+    eid = make_event(session, w, starts_in=timedelta(minutes=30))
     result = register(session, eid, "13800000001", 2)
     assert (
         events.registration_check_in(
@@ -169,12 +178,91 @@ def test_check_in_by_code(session, w):
         )
         == "居民"
     )
+    for code, key in (
+        (result.code, "events.already_in"),
+        ("ZZZZZZ", "events.code_unknown"),
+        ("  ", "events.code_required"),
+    ):
+        with pytest.raises(BoardError) as err:
+            events.registration_check_in(session=session, actor=w.shuji, event_id=eid, code=code)
+        assert err.value.key == key
+
+
+def _at(local_stamp: str) -> datetime:
+    return datetime.fromisoformat(local_stamp).replace(tzinfo=LOCAL_TZ)
+
+
+@pytest.mark.parametrize(
+    ("now", "open_", "reason"),
+    [
+        ("2026-12-05 13:29:59", False, "events.door_not_yet"),  # 1 h before 14:30, less 1 s
+        ("2026-12-05 13:30:00", True, None),  # opens one hour before the start
+        ("2026-12-05 16:30:00", True, None),  # the end of the event
+        ("2026-12-05 23:59:59", True, None),  # late entries, that evening
+        ("2026-12-06 00:00:00", False, "events.door_over"),  # the next local day
+        ("2026-11-28 14:30:00", False, "events.door_not_yet"),  # a week before
+    ],
+)
+def test_the_door_window_at_its_edges(now, open_, reason):
+    """One rule: from one hour before the start to the end of the (Asia/Shanghai) day
+    on which the event ends."""
+    door = events.door(
+        status="published",
+        starts_at=_at("2026-12-05 14:30"),
+        ends_at=_at("2026-12-05 16:30"),
+        now=_at(now),
+    )
+    assert (door.open, door.reason) == (open_, reason)
+    assert door.params == {"at": "2026-12-05 13:30"}
+    assert door.closes_at == _at("2026-12-06 00:00")
+
+
+def test_the_door_of_an_event_past_midnight_closes_with_its_last_day():
+    door = events.door(
+        status="published",
+        starts_at=_at("2026-12-31 22:00"),
+        ends_at=_at("2027-01-01 01:00"),
+        now=_at("2027-01-01 23:00"),
+    )
+    assert door.open and door.closes_at == _at("2027-01-02 00:00")
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [("draft", "events.door_draft"), ("cancelled", "events.door_closed"), ("done", None)],
+)
+def test_no_door_for_a_draft_or_a_cancelled_event(status, reason):
+    door = events.door(
+        status=status,
+        starts_at=_at("2026-12-05 14:30"),
+        ends_at=_at("2026-12-05 16:30"),
+        now=_at("2026-12-05 14:00"),
+    )
+    assert door.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("before_start", "allowed"),
+    [(timedelta(hours=1, seconds=1), False), (timedelta(hours=1), True)],
+)
+def test_check_in_follows_the_door_window(session, w, before_start, allowed):
+    eid = make_event(session, w, starts_in=timedelta(days=7))
+    r = register(session, eid, "13800000001")
+    starts = session.get(Event, eid).starts_at
+    call = dict(session=session, actor=w.shuji, event_id=eid, code=r.code)
+    if allowed:
+        assert events.registration_check_in(**call, now=starts - before_start) == "居民"
+        return
     with pytest.raises(BoardError) as err:
-        events.registration_check_in(session=session, actor=w.shuji, event_id=eid, code=result.code)
-    assert err.value.key == "events.already_in"
+        events.registration_check_in(**call)  # a week before: the landed code let it through
+    assert err.value.key == "events.door_not_yet"
     with pytest.raises(BoardError) as err:
-        events.registration_check_in(session=session, actor=w.shuji, event_id=eid, code="ZZZZZZ")
-    assert err.value.key == "events.code_unknown"
+        events.registration_check_in(**call, now=starts - before_start)
+    assert err.value.key == "events.door_not_yet"
+    with pytest.raises(BoardError) as err:
+        events.registration_check_in(**call, now=starts + timedelta(days=2))
+    assert err.value.key == "events.door_over"
+    assert session.exec(select(Registration)).one().attended is False
 
 
 def test_staffing_creates_one_linked_task_and_a_second_request_changes_its_places(session, w):
@@ -283,9 +371,9 @@ def test_staff_cancel_a_registration_for_a_caller_and_the_waitlist_moves_up(sess
     eid = make_event(session, w, capacity=3)
     first = register(session, eid, "13800000001", 3)
     register(session, eid, "13800000002", 2)
-    promoted = events.registration_cancel(session=session, code=first.code, phone="", actor=w.shuji)
+    done = events.registration_cancel(session=session, code=first.code, phone="", actor=w.shuji)
     session.commit()
-    assert len(promoted) == 1
+    assert (len(done.promoted), done.name, done.event_id) == (1, "居民", eid)
     assert statuses(session, eid) == {"13800000001": "cancelled", "13800000002": "confirmed"}
     entry = session.exec(
         select(AuditEntry).where(
@@ -316,10 +404,14 @@ def test_cancel_by_phone_normalises_it_as_on_registration(session, w, typed):
 def test_cancel_with_a_wrong_phone_is_refused(session, w):
     eid = make_event(session, w)
     r = register(session, eid, "13800000001")
-    for typed in ("13800000002", "12345", ""):
+    for typed in ("13800000002", "12345"):
         with pytest.raises(BoardError) as err:
             events.registration_cancel(session=session, code=r.code, phone=typed)
         assert err.value.key == "events.registration_not_found"
+    for code, typed in ((r.code, ""), ("", "13800000001"), (" ", " ")):
+        with pytest.raises(BoardError) as err:
+            events.registration_cancel(session=session, code=code, phone=typed)
+        assert err.value.key == "events.code_phone_required"
     assert statuses(session, eid) == {"13800000001": "confirmed"}
 
 
@@ -458,3 +550,130 @@ def test_programme_holds_no_personal_data_and_figures(session, w):
         "attendance_rate": pytest.approx(4 / 6),
         "fill_rate": pytest.approx(0.6),
     }
+
+
+def test_the_waitlist_position_is_kept_current_for_the_registrant(session, w):
+    eid = make_event(session, w, capacity=2)
+    first = register(session, eid, "13800000001", 2)
+    a = register(session, eid, "13800000002", 2)
+    b = register(session, eid, "13800000003", 1)
+    assert (a.position, b.position) == (1, 2)
+
+    def seen(r, phone):
+        view = events.registration_lookup(session=session, code=r.code.lower(), phone=phone)
+        return view.status, view.position
+
+    assert seen(b, "138 0000 0003") == ("waitlisted", 2)
+    events.registration_cancel(session=session, code=a.code, phone="13800000002")
+    assert seen(b, "13800000003") == ("waitlisted", 1)
+    assert seen(a, "13800000002") == ("cancelled", None)
+    events.registration_cancel(session=session, code=first.code, phone="13800000001")
+    assert seen(b, "13800000003") == ("confirmed", None)
+    roster = events.event_roster(session=session, actor=w.shuji, event_id=eid)
+    assert roster[["status", "can_cancel", "can_check_in"]].values.tolist() == [
+        ["cancelled", False, False],
+        ["cancelled", False, False],
+        ["confirmed", True, True],
+    ]
+    with pytest.raises(BoardError) as err:
+        events.registration_lookup(session=session, code=b.code, phone="13800000009")
+    assert err.value.key == "events.registration_not_found"
+
+
+def test_the_roster_numbers_the_waitlist_in_arrival_order(session, w):
+    eid = make_event(session, w, capacity=1)
+    for phone in ("13800000001", "13800000002", "13800000003"):
+        register(session, eid, phone)
+    roster = events.event_roster(session=session, actor=w.shuji, event_id=eid)
+    assert roster["position"].tolist()[1:] == [1, 2]
+    assert roster["position"].isna().tolist() == [True, False, False]
+
+
+def test_an_attended_registration_cannot_be_cancelled(session, w):
+    eid = make_event(session, w, starts_in=timedelta(minutes=20))
+    r = register(session, eid, "13800000001")
+    events.registration_check_in(session=session, actor=w.shuji, event_id=eid, code=r.code)
+    with pytest.raises(BoardError) as err:
+        events.registration_cancel(session=session, code=r.code, phone="13800000001")
+    assert err.value.key == "events.cancel_attended"
+    with pytest.raises(BoardError) as err:
+        events.registration_cancel(session=session, code=r.code, phone="13800000001")
+    assert err.value.key == "events.cancel_attended"
+    registration = session.exec(select(Registration)).one()
+    with pytest.raises(BoardError) as err:
+        events.registration_cancel(session=session, actor=w.shuji, registration_id=registration.id)
+    assert err.value.key == "events.cancel_attended"
+
+
+def test_what_a_card_allows_by_status(session, w):
+    eid = make_event(session, w, publish=False)
+
+    def card():
+        return next(c for c in events.event_list(session=session, actor=w.shuji) if c.id == eid)
+
+    draft = card()
+    assert (draft.next_statuses, draft.can_cancel, draft.editable) == (["published"], True, True)
+    assert not draft.can_staff() and not draft.can_summarise()
+    events.event_set_status(session=session, actor=w.shuji, event_id=eid, status="published")
+    published = card()
+    assert (published.next_statuses, published.can_cancel) == (["done"], True)
+    assert published.can_staff() and not published.can_summarise()
+    assert published.can_summarise(now=published.starts_at)
+    assert not published.can_staff(now=published.ends_at)
+    events.event_set_status(session=session, actor=w.shuji, event_id=eid, status="cancelled")
+    cancelled = card()
+    assert (cancelled.next_statuses, cancelled.can_cancel, cancelled.editable) == ([], False, False)
+    assert cancelled.cancelled and not cancelled.door(now=cancelled.starts_at).open
+
+
+def test_cancel_effects_say_what_else_changes(session, w):
+    eid = make_event(session, w, capacity=3)
+    register(session, eid, "13800000001", 2)
+    register(session, eid, "13800000002", 2)
+    effects = events.event_cancel_effects(session=session, actor=w.shuji, event_id=eid)
+    assert effects == events.CancelEffects(
+        registrations=2, people=4, staff_task=False, volunteers=0
+    )
+    events.event_request_staff(session=session, actor=w.shuji, event_id=eid, volunteers=2)
+    effects = events.event_cancel_effects(session=session, actor=w.shuji, event_id=eid)
+    assert (effects.staff_task, effects.volunteers) == (True, 0)
+
+
+def test_a_programme_link_says_why_it_cannot_be_shown(session, w):
+    live = make_event(session, w)
+    full = make_event(session, w, capacity=1, waitlist=False)
+    register(session, full, "13800000001")
+    full_waitlist = make_event(session, w, capacity=1)
+    register(session, full_waitlist, "13800000001")
+    draft = make_event(session, w, publish=False)
+    past = make_event(session, w, starts_in=timedelta(minutes=-5))
+    cancelled = make_event(session, w)
+    events.event_set_status(session=session, actor=w.shuji, event_id=cancelled, status="cancelled")
+    assert {
+        eid: events.programme_link(session=session, event_id=eid)
+        for eid in (live, full, full_waitlist, draft, past, cancelled, 999)
+    } == {
+        live: None,
+        full: "events.link_full",
+        full_waitlist: None,
+        draft: "events.link_gone",
+        past: "events.link_past",
+        cancelled: "events.link_cancelled",
+        999: "events.link_gone",
+    }
+    assert [c.id for c in events.programme(session=session, event_id=live)] == [live]
+
+
+def test_a_staff_event_link_says_why_it_cannot_be_shown(session, w):
+    other = factories.world(session, "归化社区")
+    mine = make_event(session, w)
+    theirs = make_event(session, other)
+    over = make_event(session, w, starts_in=timedelta(hours=-3))
+    assert events.event_link(session=session, actor=w.shuji, event_id=mine) is None
+    assert (
+        events.event_link(session=session, actor=w.shuji, event_id=theirs)
+        == "events.link_other_community"
+    )
+    assert events.event_link(session=session, actor=w.shuji, event_id=over) == "events.link_past"
+    assert events.event_link(session=session, actor=w.shuji, event_id=999) == "events.link_gone"
+    assert events.event_link(session=session, actor=w.admin, event_id=theirs) is None

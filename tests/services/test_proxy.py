@@ -1,6 +1,7 @@
 """Proxy requests: the state machine and its history, intake rules, overdue, ratings,
 and the figures (median days in SQL)."""
 
+import itertools
 import json
 from datetime import UTC, date, datetime, timedelta
 from itertools import product
@@ -39,13 +40,16 @@ def w(session):
     return world
 
 
+_serial = itertools.count(1)
+
+
 def new_request(session, w, kind="parcels", **kw):
     rid = proxy.request_create(
         session=session,
         actor=w.shuji,
         merchant_id=w.merchant,
         kind=kind,
-        detail="代收快递",
+        detail=f"代收快递（第 {next(_serial)} 单）",
         today=TODAY,
         agent_account_id=w.agent.id,
         **kw,
@@ -74,7 +78,7 @@ def test_due_date_defaults_by_kind_and_past_due_is_refused(session, w):
             actor=w.shuji,
             merchant_id=w.merchant,
             kind="parcels",
-            detail="",
+            detail="代收快递",
             today=TODAY,
             due_on=TODAY - timedelta(days=1),
         )
@@ -347,7 +351,7 @@ def test_an_agent_cannot_take_an_unassigned_request_but_may_reject_their_own(ses
         actor=w.shuji,
         merchant_id=w.merchant,
         kind="policy",
-        detail="",
+        detail="咨询个体户补贴政策",
         today=TODAY,
     )
     session.commit()
@@ -386,3 +390,38 @@ def test_no_volunteer_task_for_a_closed_request(session, w):
     assert err.value.key == "proxy.closed"
     session.rollback()
     assert session.exec(select(Task)).all() == []
+
+
+def _intake(session, w, **kw):
+    values = {"merchant_id": w.merchant, "kind": "parcels", "detail": "代收三件快递"} | kw
+    return proxy.request_create(session=session, actor=w.shuji, today=TODAY, **values)
+
+
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [
+        ({"merchant_id": None}, "proxy.merchant_pick"),
+        ({"detail": ""}, "proxy.detail_required"),
+        ({"detail": "   "}, "proxy.detail_required"),
+    ],
+)
+def test_intake_needs_a_merchant_and_what_they_ask(session, w, values, key):
+    with pytest.raises(BoardError) as err:
+        _intake(session, w, **values)
+    assert err.value.key == key
+    session.rollback()
+    assert session.exec(select(ProxyRequest)).all() == []
+
+
+def test_the_same_request_twice_is_taken_in_once(session, w):
+    first = _intake(session, w)
+    session.commit()
+    with pytest.raises(BoardError) as err:
+        _intake(session, w, detail=" 代收三件快递 ")
+    assert (err.value.key, err.value.params) == ("proxy.duplicate", {"id": first})
+    session.rollback()
+    assert len(session.exec(select(ProxyRequest)).all()) == 1
+    # Once the first is closed, the merchant may ask the same again.
+    walk(session, w.shuji, first, "rejected")
+    session.commit()
+    assert _intake(session, w) != first

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from models.accounts import Role
 from models.audit import AuditEntry
+from models.base import utcnow
 from models.volunteers import HoursStatus, Signup, SignupStatus, Task, TaskStatus
 from services import db, signups
 from services.errors import BoardError
@@ -143,7 +144,13 @@ def test_hours_are_capped_at_the_window_and_count_once_approved(session, w):
     assert signup.hours_status == HoursStatus.pending
     with pytest.raises(BoardError):
         signups.signup_approve_hours(session=session, actor=actor, signup_id=signup.id)
-    signups.signup_set_hours(session=session, actor=w.shuji, signup_id=signup.id, hours=2.5)
+    signups.signup_set_hours(
+        session=session,
+        actor=w.shuji,
+        signup_id=signup.id,
+        hours=2.5,
+        now=factories.at(task, 150),
+    )
     signups.signup_approve_hours(session=session, actor=w.shuji, signup_id=signup.id)
     session.commit()
     signup = session.get(Signup, result.signup_id)
@@ -152,15 +159,22 @@ def test_hours_are_capped_at_the_window_and_count_once_approved(session, w):
 
 def test_no_show_and_bad_hours(session, w):
     task_id = factories.task(session, w.community_id)
+    task = session.get(Task, task_id)
     actor = _volunteer_actor(session, w, 1)
     result = signups.signup_create(session=session, actor=actor, task_id=task_id)
-    signups.signup_mark_no_show(session=session, actor=w.shuji, signup_id=result.signup_id)
+    signups.signup_mark_no_show(
+        session=session, actor=w.shuji, signup_id=result.signup_id, now=factories.at(task, 5)
+    )
     assert session.get(Signup, result.signup_id).status == SignupStatus.no_show
     with pytest.raises(BoardError) as err:
         signups.signup_set_hours(
-            session=session, actor=w.shuji, signup_id=result.signup_id, hours=30
+            session=session,
+            actor=w.shuji,
+            signup_id=result.signup_id,
+            hours=3,
+            now=factories.at(task, 5),
         )
-    assert err.value.key == "signups.hours_invalid"
+    assert err.value.key == "signups.not_confirmed"  # a no-show checks in first
 
 
 def test_open_tasks_lists_soonest_first_with_places_left(session, w):
@@ -199,3 +213,267 @@ def test_waitlist_position_after_a_re_signup_is_at_the_back(session, w):
     assert signups._position(session, session.get(Signup, rc.signup_id)) == 1
     roster = signups.task_roster(session=session, actor=w.shuji, task_id=task_id)
     assert roster.signups["id"].tolist()[1:] == [rc.signup_id, rb.signup_id]
+
+
+# --- the one rule for the time windows, at its edges ----------------------------------
+
+MINUTE = timedelta(minutes=1)
+
+
+def _signed_up(session, w, *, capacity=2, hours=2):
+    """A confirmed volunteer on a task two days ahead: (task, actor, signup id)."""
+    task_id = factories.task(session, w.community_id, capacity=capacity, hours=hours)
+    actor = _volunteer_actor(session, w, 1)
+    sid = signups.signup_create(session=session, actor=actor, task_id=task_id).signup_id
+    session.commit()
+    return session.get(Task, task_id), actor, sid
+
+
+def _refused(fn, key, **kwargs):
+    with pytest.raises(BoardError) as err:
+        fn(**kwargs)
+    assert err.value.key == key
+    return err.value
+
+
+def test_check_in_opens_two_hours_before_the_start_and_closes_at_the_end(session, w):
+    task, actor, sid = _signed_up(session, w)
+    opens, ends = task.starts_at - timedelta(hours=2), task.ends_at
+    kw = {"session": session, "actor": actor, "signup_id": sid}
+    err = _refused(signups.signup_check_in, "signups.check_in_not_yet", now=opens - MINUTE, **kw)
+    assert err.params["hours"] == "2"
+    _refused(signups.signup_check_in, "signups.check_in_over", now=ends + MINUTE, **kw)
+    assert session.get(Signup, sid).status == "confirmed"
+    signups.signup_check_in(now=opens, **kw)  # exactly two hours before: open
+    assert session.get(Signup, sid).status == "attended"
+    _refused(signups.signup_check_in, "signups.already_checked_in", now=opens, **kw)
+
+    state = signups.SignupState(
+        status="confirmed", task_status="open", starts_at=task.starts_at, ends_at=ends
+    )
+    assert signups.check_in_rule(state, ends).ok  # exactly at the end: still open
+    assert not signups.check_in_rule(state, ends + MINUTE).ok
+
+
+def test_check_out_only_after_check_in_and_not_before_the_start(session, w):
+    task, actor, sid = _signed_up(session, w)
+    start, end = task.starts_at, task.ends_at
+    kw = {"session": session, "actor": actor, "signup_id": sid}
+    _refused(signups.signup_check_out, "signups.not_checked_in", now=start, **kw)
+    signups.signup_check_in(now=start - timedelta(hours=1), **kw)
+    _refused(
+        signups.signup_check_out,
+        "signups.check_out_not_yet",
+        now=start - MINUTE,
+        early_ok=True,
+        **kw,
+    )
+    # before the end it is early: refused until confirmed
+    err = _refused(signups.signup_check_out, "signups.check_out_early", now=end - MINUTE, **kw)
+    assert "at" in err.params
+    assert session.get(Signup, sid).check_out_at is None
+    assert signups.signup_check_out(now=start, early_ok=True, **kw) == 0.0  # at the start
+    _refused(signups.signup_check_out, "signups.already_checked_out", now=end, **kw)
+
+
+def test_check_out_at_the_end_needs_no_confirmation(session, w):
+    task, actor, sid = _signed_up(session, w)
+    kw = {"session": session, "actor": actor, "signup_id": sid}
+    signups.signup_check_in(now=task.starts_at, **kw)
+    state = signups.SignupState.of(session.get(Signup, sid), task)
+    assert signups.check_out_is_early(state, task.ends_at - MINUTE)
+    assert not signups.check_out_is_early(state, task.ends_at)
+    assert signups.signup_check_out(now=task.ends_at, **kw) == 2.0
+
+
+def test_staff_undo_a_check_out_and_the_volunteer_checks_out_again(session, w):
+    task, actor, sid = _signed_up(session, w)
+    kw = {"session": session, "signup_id": sid}
+    signups.signup_check_in(actor=actor, now=task.starts_at, **kw)
+    signups.signup_check_out(actor=actor, now=factories.at(task, 30), early_ok=True, **kw)
+    assert session.get(Signup, sid).hours == 0.5
+    _refused(signups.signup_undo_check_out, "access.denied", actor=actor, **kw)
+    signups.signup_undo_check_out(actor=w.shuji, **kw)
+    row = session.get(Signup, sid)
+    assert (row.status, row.check_out_at, row.hours, row.hours_status) == (
+        "attended",
+        None,
+        0.0,
+        "none",
+    )
+    _refused(signups.signup_undo_check_out, "signups.not_checked_out", actor=w.shuji, **kw)
+    assert signups.signup_check_out(actor=actor, now=task.ends_at, **kw) == 2.0
+    signups.signup_approve_hours(actor=w.shuji, **kw)
+    _refused(signups.signup_undo_check_out, "signups.hours_approved", actor=w.shuji, **kw)
+    audited = session.exec(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.table_name == "signup", AuditEntry.row_id == sid)
+    ).one()
+    assert audited >= 5  # sign-up, in, out, undo, out, approve: each one audited
+
+
+def test_no_show_only_from_the_start(session, w):
+    task, _actor, sid = _signed_up(session, w)
+    kw = {"session": session, "actor": w.shuji, "signup_id": sid}
+    _refused(
+        signups.signup_mark_no_show, "signups.no_show_not_yet", now=task.starts_at - MINUTE, **kw
+    )
+    assert session.get(Signup, sid).status == "confirmed"
+    signups.signup_mark_no_show(now=task.starts_at, **kw)
+    assert session.get(Signup, sid).status == "no_show"
+    # a no-show who turns up after all checks in while check-in is open
+    signups.signup_check_in(now=factories.at(task, 10), **kw)
+    assert session.get(Signup, sid).status == "attended"
+
+
+@pytest.mark.parametrize(
+    ("hours", "ok"), [(0.24, False), (0.25, True), (24, True), (24.01, False), (30, False)]
+)
+def test_hours_entered_by_staff_are_between_a_quarter_and_24(session, w, hours, ok):
+    task, _actor, sid = _signed_up(session, w)
+    kw = {"session": session, "actor": w.shuji, "signup_id": sid, "hours": hours}
+    _refused(signups.signup_set_hours, "signups.hours_not_yet", now=task.starts_at - MINUTE, **kw)
+    if ok:
+        signups.signup_set_hours(now=task.starts_at, **kw)
+        assert (session.get(Signup, sid).hours, session.get(Signup, sid).status) == (
+            hours,
+            "attended",
+        )
+    else:
+        err = _refused(signups.signup_set_hours, "signups.hours_invalid", now=task.starts_at, **kw)
+        assert err.params == {"min": "0.25", "max": "24"}
+        assert session.get(Signup, sid).hours == 0
+
+
+def test_a_confirmed_place_is_cancelled_only_before_the_start(session, w):
+    task, actor, sid = _signed_up(session, w, capacity=1)
+    other = _volunteer_actor(session, w, 2)
+    waiting = signups.signup_create(session=session, actor=other, task_id=task.id).signup_id
+    _refused(
+        signups.signup_cancel,
+        "signups.cancel_started",
+        session=session,
+        actor=actor,
+        signup_id=sid,
+        now=task.starts_at,
+    )
+    # a waitlisted entry can leave at any time
+    assert (
+        signups.signup_cancel(session=session, actor=other, signup_id=waiting, now=task.starts_at)
+        == []
+    )
+    assert (
+        signups.signup_cancel(
+            session=session, actor=actor, signup_id=sid, now=task.starts_at - MINUTE
+        )
+        == []
+    )
+    assert session.get(Signup, sid).status == "cancelled"
+
+
+def test_signup_actions_say_what_belongs_on_an_entry(session, w):
+    start = utcnow() + timedelta(days=1)
+    state = signups.SignupState(
+        status="confirmed", task_status="open", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    early = signups.signup_actions(state, now=start - timedelta(hours=3))
+    assert (early.check_in.shown, early.check_in.reason) == (True, "signups.check_in_not_yet")
+    assert not early.check_out.shown  # not checked in: no check-out button at all
+    assert (early.no_show.shown, early.no_show.reason) == (True, "signups.no_show_not_yet")
+    assert early.cancel.ok and not early.undo_check_out.shown and not early.approve.shown
+    cancelled = signups.signup_actions(
+        signups.SignupState(
+            status="confirmed", task_status="cancelled", starts_at=start, ends_at=start
+        ),
+        now=start,
+    )
+    assert not any(v.shown for v in (cancelled.check_in, cancelled.check_out, cancelled.no_show))
+
+
+# --- what the volunteer sees of their entry ------------------------------------------
+
+
+def test_the_waitlist_position_is_shown_and_kept_current(session, w):
+    task_id = factories.task(session, w.community_id, capacity=1)
+    a, b, c = (_volunteer_actor(session, w, i) for i in range(3))
+    ra = signups.signup_create(session=session, actor=a, task_id=task_id)
+    rb = signups.signup_create(session=session, actor=b, task_id=task_id)
+    signups.signup_create(session=session, actor=c, task_id=task_id)
+    session.commit()
+
+    def seen_by(actor):
+        card = next(x for x in signups.open_tasks(session=session, actor=actor) if x.id == task_id)
+        mine = signups.my_tasks(session=session, actor=actor)
+        return card.my_position, mine.loc[mine["task_id"] == task_id, "position"].iloc[0]
+
+    assert seen_by(c) == (2, 2)
+    signups.signup_cancel(session=session, actor=b, signup_id=rb.signup_id)
+    session.commit()
+    assert seen_by(c) == (1, 1)
+    signups.signup_cancel(session=session, actor=a, signup_id=ra.signup_id)
+    session.commit()
+    card = next(x for x in signups.open_tasks(session=session, actor=c) if x.id == task_id)
+    assert (card.my_status, card.my_position) == ("confirmed", None)
+
+
+def test_a_checked_in_volunteer_is_not_offered_the_waitlist(session, w):
+    task_id = factories.task(session, w.community_id, capacity=1, starts_in=timedelta(hours=1))
+    actor = _volunteer_actor(session, w, 1)
+    sid = signups.signup_create(session=session, actor=actor, task_id=task_id).signup_id
+    signups.signup_check_in(session=session, actor=actor, signup_id=sid)
+    session.commit()
+    card = next(x for x in signups.open_tasks(session=session, actor=actor) if x.id == task_id)
+    assert (card.my_status, card.places_left, card.can_sign_up) == ("attended", 0, False)
+    _refused(
+        signups.signup_create, "signups.already", session=session, actor=actor, task_id=task_id
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("open", None),
+        ("full", None),
+        ("closed", "signups.link.closed"),
+        ("done", "signups.link.closed"),
+        ("cancelled", "signups.link.cancelled"),
+        ("draft", "signups.link.missing"),
+        ("started", "signups.link.started"),
+        ("elsewhere", "signups.link.elsewhere"),
+        ("missing", "signups.link.missing"),
+    ],
+)
+def test_a_task_link_says_why_it_cannot_be_shown(session, w, case, reason):
+    actor = _volunteer_actor(session, w, 1)
+    other = factories.world(session, "前进社区")
+    if case == "missing":
+        task_id = 12345
+    elif case == "elsewhere":
+        task_id = factories.task(session, other.community_id)
+    elif case == "started":
+        task_id = factories.task(session, w.community_id, starts_in=timedelta(minutes=-1))
+    elif case == "full":
+        task_id = factories.task(session, w.community_id, capacity=1)
+        signups.signup_create(
+            session=session, actor=_volunteer_actor(session, w, 2), task_id=task_id
+        )
+    elif case == "open":
+        task_id = factories.task(session, w.community_id)
+    else:
+        task_id = factories.task(session, w.community_id, status=TaskStatus(case))
+    link = signups.task_link(session=session, actor=actor, task_id=task_id)
+    assert link.reason == reason
+    assert (link.card is not None) == (reason is None)
+    if case == "full":
+        assert link.card.places_left == 0 and link.card.can_sign_up
+
+
+def test_a_link_to_a_started_task_of_ones_own_points_to_my_tasks(session, w):
+    task_id = factories.task(session, w.community_id, starts_in=timedelta(hours=1))
+    actor = _volunteer_actor(session, w, 1)
+    signups.signup_create(session=session, actor=actor, task_id=task_id)
+    link = signups.task_link(
+        session=session, actor=actor, task_id=task_id, now=utcnow() + timedelta(hours=1)
+    )
+    assert (link.reason, link.mine) == ("signups.link.started", True)

@@ -4,11 +4,13 @@ from the waitlist, reopening serves the waitlist before newcomers."""
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func
 from sqlmodel import select
 
 from models.accounts import Role
 from models.audit import AuditEntry
-from models.volunteers import Signup, SignupStatus, Task, TaskStatus
+from models.base import utcnow
+from models.volunteers import Signup, SignupStatus, Task, TaskKind, TaskStatus
 from services import signups, tasks
 from services.errors import BoardError
 from tests import factories
@@ -95,7 +97,7 @@ def test_capacity_cannot_drop_below_the_confirmed(session, w):
             actor=w.shuji,
             task_id=task_id,
             title=task.title,
-            place=task.place,
+            place="党群服务中心",
             starts_at=task.starts_at,
             ends_at=task.ends_at,
             capacity=2,
@@ -195,3 +197,103 @@ def test_reopening_a_closed_task_serves_the_waitlist_before_newcomers(session, w
         select(Signup).where(Signup.task_id == task_id, Signup.status == SignupStatus.confirmed)
     ).all()
     assert len(confirmed) == 2
+
+
+# --- publishing: required fields, no twin from a double press --------------------------
+
+
+START = (utcnow() + timedelta(days=3)).replace(second=0, microsecond=0)
+
+
+def _publish(session, w, **changes):
+    starts = START
+    values = {
+        "title": "重阳节敬老活动服务",
+        "kind": TaskKind.event_staff,
+        "community_id": w.community_id,
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "capacity": 5,
+        "place": "社区党群服务中心",
+    } | changes
+    return tasks.task_create(session=session, actor=w.shuji, **values)
+
+
+def _count(session):
+    return session.exec(select(func.count()).select_from(Task)).one()
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"title": "   "}, "tasks.title_required"),
+        ({"place": ""}, "tasks.place_required"),
+        ({"place": "  "}, "tasks.place_required"),
+        ({"capacity": 0}, "tasks.capacity_invalid"),
+    ],
+)
+def test_a_task_needs_a_name_and_a_place(session, w, changes, key):
+    with pytest.raises(BoardError) as err:
+        _publish(session, w, **changes)
+    assert err.value.key == key
+    session.rollback()
+    assert _count(session) == 0
+
+
+def test_publishing_the_same_task_twice_makes_one_task(session, w):
+    first = _publish(session, w, title=" 重阳节敬老活动服务 ")
+    session.commit()
+    with pytest.raises(BoardError) as err:
+        _publish(session, w)
+    assert (err.value.key, err.value.params) == ("tasks.duplicate", {"title": "重阳节敬老活动服务"})
+    session.rollback()
+    assert _count(session) == 1
+    # another time or place is another task; a cancelled one can be published anew
+    _publish(session, w, place="社区广场")
+    tasks.task_set_status(
+        session=session, actor=w.shuji, task_id=first, status=TaskStatus.cancelled
+    )
+    _publish(session, w)
+    session.commit()
+    assert _count(session) == 3
+
+
+def test_editing_keeps_the_name_and_place_required(session, w):
+    task_id = _publish(session, w)
+    task = session.get(Task, task_id)
+    with pytest.raises(BoardError) as err:
+        tasks.task_update(
+            session=session,
+            actor=w.shuji,
+            task_id=task_id,
+            title=task.title,
+            place=" ",
+            starts_at=task.starts_at,
+            ends_at=task.ends_at,
+            capacity=5,
+        )
+    assert err.value.key == "tasks.place_required"
+
+
+def test_the_next_statuses_of_a_task():
+    expected = {
+        "draft": ["open", "cancelled"],
+        "open": ["closed", "done", "cancelled"],
+        "closed": ["open", "done", "cancelled"],
+        "done": [],
+        "cancelled": [],
+    }
+    assert {s: [str(x) for x in tasks.next_statuses(s)] for s in expected} == expected
+
+
+def test_cancelling_a_task_says_how_many_signups_went_with_it(session, w):
+    task_id = factories.task(session, w.community_id, capacity=1)
+    for p in _people(session, w, 3):
+        signups.signup_create(session=session, actor=p, task_id=task_id)
+    session.commit()
+    assert (
+        tasks.task_set_status(
+            session=session, actor=w.shuji, task_id=task_id, status=TaskStatus.cancelled
+        )
+        == 3
+    )

@@ -67,7 +67,7 @@ def test_team_hours_are_current_members_hours_on_tasks_in_the_period(session, w)
     _hours(session, cid, stays, date(2026, 3, 3), 4)  # this year, earlier month
     _hours(session, cid, stays, date(2025, 12, 30), 8)  # last year: not counted
     _hours(session, cid, stays, date(2026, 11, 5), 16, approved=False)  # pending: not counted
-    _hours(session, cid, leaves, date(2026, 11, 4), 32)  # a former member: not counted
+    _hours(session, cid, leaves, date(2026, 11, 4), 20)  # a former member: not counted
     _hours(session, cid, both, date(2026, 11, 6), 1)  # counted in both teams
     teams.team_member_remove(session=session, actor=w.shuji, team_id=red, volunteer_id=leaves)
     session.commit()
@@ -168,3 +168,69 @@ def test_a_team_cannot_take_the_name_of_another_in_its_community(session, w):
         leader_id=None,
     )
     assert session.get(Team, red).purpose == "帮老人"
+
+
+# --- required fields, removing a member, deactivation (issue 10) -----------------------------
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_team_needs_a_name_and_nothing_is_written(session, w, name):
+    with pytest.raises(BoardError) as err:
+        teams.team_create(session=session, actor=w.shuji, name=name, community_id=w.community_id)
+    assert err.value.key == "teams.name_required"
+    session.rollback()
+    assert session.exec(select(Team)).all() == []
+
+
+def test_removing_the_leader_leaves_the_team_without_a_leader(session, w):
+    leader = factories.volunteer(session, w.community_id, "队长")
+    member = factories.volunteer(session, w.community_id, "队员")
+    team_id = teams.team_create(
+        session=session,
+        actor=w.shuji,
+        name="爱心服务队",
+        community_id=w.community_id,
+        leader_id=leader,
+    )
+    teams.team_member_add(
+        session=session, actor=w.shuji, team_id=team_id, volunteer_id=member, today=TODAY
+    )
+    session.commit()
+    assert (
+        teams.team_member_remove(
+            session=session, actor=w.shuji, team_id=team_id, volunteer_id=member
+        )
+        is False
+    )
+    assert session.get(Team, team_id).leader_id == leader  # a member leaving changes no leader
+    assert (
+        teams.team_member_remove(
+            session=session, actor=w.shuji, team_id=team_id, volunteer_id=leader
+        )
+        is True
+    )
+    session.commit()
+    assert session.get(Team, team_id).leader_id is None
+    assert teams.team_members(session=session, actor=w.shuji, team_id=team_id) == []
+    # a second press on 确认移出 is refused, nothing else changes
+    with pytest.raises(BoardError) as err:
+        teams.team_member_remove(
+            session=session, actor=w.shuji, team_id=team_id, volunteer_id=leader
+        )
+    assert err.value.key == "teams.not_member"
+
+
+def test_a_team_is_deactivated_once(session, w):
+    team_id = teams.team_create(
+        session=session, actor=w.shuji, name="爱心服务队", community_id=w.community_id
+    )
+    teams.team_set_active(session=session, actor=w.shuji, team_id=team_id, active=False)
+    session.commit()
+    with pytest.raises(BoardError) as err:
+        teams.team_set_active(session=session, actor=w.shuji, team_id=team_id, active=False)
+    assert (err.value.key, err.value.params) == ("teams.already_inactive", {"name": "爱心服务队"})
+    session.rollback()
+    teams.team_set_active(session=session, actor=w.shuji, team_id=team_id, active=True)
+    with pytest.raises(BoardError) as err:
+        teams.team_set_active(session=session, actor=w.shuji, team_id=team_id, active=True)
+    assert err.value.key == "teams.already_active"

@@ -1,4 +1,7 @@
-"""Volunteers: star levels, the sign-in account linked to a record, the true list count."""
+"""Volunteers: star levels, the sign-in account linked to a record, the true list count,
+required fields and what deactivating does."""
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func
@@ -6,7 +9,8 @@ from sqlmodel import select
 
 from models.accounts import Account, Role
 from models.audit import AuditEntry
-from models.volunteers import Signup, Volunteer
+from models.base import utcnow
+from models.volunteers import Signup, Task, Volunteer
 from services import auth, db, signups, volunteers
 from services.errors import BoardError
 from tests import factories
@@ -159,3 +163,110 @@ def test_list_is_capped_but_the_count_is_the_true_total(session, w):
     assert total(w.admin, community_id=other.community_id) == 3
     assert total(w.shuji) == 7
     assert total(w.shuji, search="甲1") == 1
+
+
+# --- required fields and deactivation (issue 10) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "phone", "key"),
+    [
+        ("", "13912345678", "volunteers.name_required"),
+        ("   ", "13912345678", "volunteers.name_required"),
+        ("李秀英", "", "volunteers.phone_invalid"),
+        ("李秀英", "1391234567", "volunteers.phone_invalid"),  # 10 digits
+        ("李秀英", "23912345678", "volunteers.phone_invalid"),
+    ],
+)
+def test_a_volunteer_needs_a_name_and_a_mobile_number(session, w, name, phone, key):
+    with pytest.raises(BoardError) as err:
+        volunteers.volunteer_create(
+            session=session, actor=w.shuji, name=name, phone=phone, community_id=w.community_id
+        )
+    assert err.value.key == key
+    session.rollback()
+    assert session.exec(select(Volunteer)).all() == []
+
+
+def test_adding_the_same_volunteer_twice_writes_one_record(session, w):
+    for _ in range(2):
+        try:
+            volunteers.volunteer_create(
+                session=session,
+                actor=w.shuji,
+                name="李秀英",
+                phone="139 1234 5678",
+                community_id=w.community_id,
+            )
+            session.commit()
+        except BoardError as err:
+            assert err.key == "volunteers.phone_taken"
+            session.rollback()
+    assert session.exec(select(func.count()).select_from(Volunteer)).one() == 1
+
+
+def test_deactivating_cancels_the_sign_ups_not_started_and_promotes_the_waitlist(session, w):
+    leaving = factories.volunteer(session, w.community_id, "离开的人")
+    waiting = factories.volunteer(session, w.community_id, "候补的人")
+    full = factories.task(session, w.community_id, capacity=1, starts_in=timedelta(days=2))
+    later = factories.task(session, w.community_id, capacity=1, starts_in=timedelta(days=5))
+    queued = factories.task(session, w.community_id, capacity=1, starts_in=timedelta(days=8))
+    started = factories.task(session, w.community_id, capacity=2, starts_in=timedelta(days=3))
+    sign = lambda task, vid: signups.signup_create(  # noqa: E731
+        session=session, actor=w.shuji, task_id=task, volunteer_id=vid
+    )
+    mine = sign(full, leaving).signup_id
+    sign(full, waiting)  # waitlisted behind the leaving volunteer
+    sign(later, leaving)
+    other = factories.volunteer(session, w.community_id, "先到的人")
+    sign(queued, other)
+    sign(queued, leaving)  # waitlisted
+    done = sign(started, leaving).signup_id
+    session.commit()
+    # a task that has begun keeps its sign-up (attendance, hours)
+    task = session.get(Task, started)
+    task.starts_at = utcnow() - timedelta(hours=1)
+    session.add(task)
+    session.commit()
+
+    assert (
+        volunteers.volunteer_upcoming_signups(session=session, actor=w.shuji, volunteer_id=leaving)
+        == 3
+    )
+    cancelled = volunteers.volunteer_set_active(
+        session=session, actor=w.shuji, volunteer_id=leaving, active=False
+    )
+    session.commit()
+    assert cancelled == 3
+    statuses = {
+        task_id: status
+        for task_id, status in session.exec(
+            select(Signup.task_id, Signup.status).where(Signup.volunteer_id == leaving)
+        )
+    }
+    assert statuses == {
+        full: "cancelled",
+        later: "cancelled",
+        queued: "cancelled",
+        started: "confirmed",
+    }
+    assert session.get(Signup, mine).status == "cancelled" and session.get(Signup, done)
+    promoted = session.exec(
+        select(Signup.status).where(Signup.task_id == full, Signup.volunteer_id == waiting)
+    ).one()
+    assert promoted == "confirmed"  # the freed place went to the waitlist
+    with pytest.raises(BoardError) as err:
+        volunteers.volunteer_set_active(
+            session=session, actor=w.shuji, volunteer_id=leaving, active=False
+        )
+    assert err.value.key == "volunteers.already_inactive"
+    session.rollback()
+    # bringing them back restores no sign-up
+    assert (
+        volunteers.volunteer_set_active(
+            session=session, actor=w.shuji, volunteer_id=leaving, active=True
+        )
+        == 0
+    )
+    session.commit()
+    assert session.get(Signup, mine).status == "cancelled"

@@ -1,0 +1,59 @@
+"""Every button that acts on a record carries that record's id in its key (issue 10).
+
+A key made from a list position, or one key shared by whichever record is on screen,
+lets a rerun, a message or a re-sorted list move a press onto another record. So on
+every page, for every role that may see it, each button's key either ends in a record
+id (<scope>_<action>_<id>, see ui/records.py) or is one of the page-level actions
+written out below (filters, a new record's form, signing out), literally, so that a new
+unkeyed or shared-key button fails here.
+"""
+
+import re
+
+import pytest
+
+from models.accounts import Role
+from services.access import PAGES
+from tests.conftest import app_test
+from tests.pages.test_access_sweep import DEMO_USER
+
+# ..._12, FormSubmitter:form_12-label, or a visit-policy row: <scope>_rule_save_<whose>_<rule>
+RECORD_KEY = re.compile(r"_\d+$|_\d+-[^-]+$|_rule_save_(street|\d+)_[^_]+$")
+
+# Buttons that act on no single record, page by page ("x_*": the chart downloads x_...).
+PAGE_ACTIONS: dict[str, set[str]] = {
+    "dashboard": {"dashboard_excel", "dashboard_meeting", "dashboard_pdf", "dashboard_png_*"},
+    "meeting": {"meeting_exit", "meeting_next", "meeting_prev"},
+    "tasks": {"FormSubmitter:tasks_new-发布任务"},
+    "volunteers": {"FormSubmitter:volunteers_new-创建"},
+    "teams": {"FormSubmitter:teams_new-创建"},
+    "elders": {"FormSubmitter:elders_new-创建"},
+    "merchants": {"FormSubmitter:merchants_new-创建"},
+    "events": {"FormSubmitter:events_new-创建活动"},
+    "programme": {"FormSubmitter:programme_mine-取消报名", "FormSubmitter:programme_mine-查询"},
+    "organisation": {"FormSubmitter:org_add_communities-添加", "FormSubmitter:org_street-保存"},
+    "accounts": {"FormSubmitter:accounts_create-创建"},
+}
+
+
+def _page_level(key: str, allowed: set[str]) -> bool:
+    return key in allowed or any(a.endswith("*") and key.startswith(a[:-1]) for a in allowed)
+
+
+CASES = [(spec, role) for spec in PAGES for role in sorted(spec.roles)]
+
+
+def _button_keys(at) -> list[str | None]:
+    return [b.key for b in at.button] + [b.key for b in at.get("download_button")]
+
+
+@pytest.mark.parametrize(("spec", "role"), CASES, ids=[f"{s.key}-{r}" for s, r in CASES])
+def test_every_record_button_is_keyed_by_its_record(demo_engine, spec, role):
+    at = app_test(demo_engine, DEMO_USER[Role(role)])
+    at.switch_page(spec.path).run()
+    assert not at.exception
+    keys = _button_keys(at)
+    assert None not in keys, "every button has a key of its own"
+    allowed = PAGE_ACTIONS.get(spec.key, set()) | {"nav_sign_out"}
+    stray = [k for k in keys if not RECORD_KEY.search(k) and not _page_level(k, allowed)]
+    assert not stray, stray

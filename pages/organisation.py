@@ -12,6 +12,7 @@ from ui.empty import empty_hint
 from ui.i18n import t
 from ui.policy_editor import policy_row
 from ui.session import page_guard
+from ui.street_form import street_form
 from ui.text import plain
 
 NOBODY = 0  # not None: a selectbox shows None as "nothing chosen"
@@ -27,28 +28,8 @@ def street_section() -> None:
         st.caption(t("org.street_line", street=plain(street.name), district=plain(street.district)))
     if not actor.is_street_admin:
         return
-    with (
-        st.expander(t("org.street_edit"), icon=":material/edit:", expanded=not street.name),
-        st.form("org_street", enter_to_submit=False),
-    ):
-        a, b = st.columns(2)
-        name = a.text_input(
-            t("org.street_name"),
-            value=street.name,
-            key="org_street_name",
-            placeholder=t("org.street_name_placeholder"),
-        )
-        district = b.text_input(
-            t("org.district"),
-            value=street.district,
-            key="org_district",
-            placeholder=t("org.district_placeholder"),
-        )
-        if st.form_submit_button(t("common.save"), type="primary") and write(
-            org.street_set, actor=actor, name=name, district=district
-        ):
-            flash(t("org.street_saved"))
-            st.rerun()
+    with st.expander(t("org.street_edit"), icon=":material/edit:", expanded=not street.name):
+        street_form(actor, street, prefix="org", submit=t("common.save"))
 
 
 def add_communities(expanded: bool) -> None:

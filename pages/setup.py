@@ -14,6 +14,7 @@ from services import auth, org
 from ui.actions import flash, read, show_flash, write
 from ui.i18n import t
 from ui.session import current_actor, signed_in
+from ui.street_form import street_form
 from ui.text import plain
 
 ORGANISATION_PAGE = "pages/organisation.py"
@@ -48,24 +49,7 @@ def skip_button(step: str) -> None:
 def step_street(street: org.StreetRow) -> None:
     st.subheader(t("org.setup.street_title"))
     st.caption(t("org.setup.street_intro"))
-    with st.form("setup_street", enter_to_submit=False):
-        name = st.text_input(
-            t("org.street_name"),
-            value=street.name,
-            key="setup_street_name",
-            placeholder=t("org.street_name_placeholder"),
-        )
-        district = st.text_input(
-            t("org.district"),
-            value=street.district,
-            key="setup_district",
-            placeholder=t("org.district_placeholder"),
-        )
-        if st.form_submit_button(t("org.setup.save_next"), type="primary") and write(
-            org.street_set, actor=actor, name=name, district=district
-        ):
-            flash(t("org.street_saved"))
-            st.rerun()
+    street_form(actor, street, prefix="setup", submit=t("org.setup.save_next"))
     skip_button("street")
 
 

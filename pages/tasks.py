@@ -353,12 +353,37 @@ def roster_row(row, now) -> None:
         with presence:
             roster_check_in_out(sid, name, row.state, acts)
         with absence:
-            roster_no_show(sid, name, acts.no_show)
-            roster_undo_check_out(sid, name, acts.undo_check_out)
+            roster_action(
+                sid,
+                name,
+                acts.no_show,
+                action="noshow",
+                label_key="signups.no_show",
+                write_fn=signups.signup_mark_no_show,
+                done_key="signups.no_show_marked",
+            )
+            roster_action(
+                sid,
+                name,
+                acts.undo_check_out,
+                action="undo_out",
+                label_key="signups.undo_check_out",
+                write_fn=signups.signup_undo_check_out,
+                done_key="signups.check_out_undone",
+            )
         with hours:
             roster_hours(sid, name, row, acts.enter_hours)
         with approve:
-            roster_approve(sid, name, acts.approve)
+            roster_action(
+                sid,
+                name,
+                acts.approve,
+                action="approve",
+                label_key="signups.approve",
+                write_fn=signups.signup_approve_hours,
+                done_key="signups.approved",
+                primary=True,
+            )
 
 
 def _done(message: str, sid: int, keys: tuple[str, ...] = ()) -> None:
@@ -406,42 +431,31 @@ def roster_check_in_out(sid: int, name: str, state, acts) -> None:
             _done(t("signups.checked_out_name", name=name, n=f"{hours.value:g}"), sid, keys)
 
 
-def roster_no_show(sid: int, name: str, verdict: Verdict) -> None:
+def roster_action(
+    sid: int,
+    name: str,
+    verdict: Verdict,
+    *,
+    action: str,
+    label_key: str,
+    write_fn,
+    done_key: str,
+    primary: bool = False,
+) -> None:
+    """One simple roster action (no-show, undo a check-out, approve hours): offered as
+    the service's verdict says, greyed out with its reason when not yet possible."""
     if verdict.shown and (
         action_button(
-            t("signups.no_show"),
+            t(label_key),
             scope=SCOPE,
-            action="noshow",
+            action=action,
             record_id=sid,
+            primary=primary,
             disabled_reason=reason(verdict),
         )
-        and write(signups.signup_mark_no_show, actor=actor, signup_id=sid)
+        and write(write_fn, actor=actor, signup_id=sid)
     ):
-        _done(t("signups.no_show_marked", name=name), sid)
-
-
-def roster_undo_check_out(sid: int, name: str, verdict: Verdict) -> None:
-    if verdict.shown and (
-        action_button(
-            t("signups.undo_check_out"),
-            scope=SCOPE,
-            action="undo_out",
-            record_id=sid,
-            disabled_reason=reason(verdict),
-        )
-        and write(signups.signup_undo_check_out, actor=actor, signup_id=sid)
-    ):
-        _done(t("signups.check_out_undone", name=name), sid)
-
-
-def roster_approve(sid: int, name: str, verdict: Verdict) -> None:
-    if verdict.shown and (
-        action_button(
-            t("signups.approve"), scope=SCOPE, action="approve", record_id=sid, primary=True
-        )
-        and write(signups.signup_approve_hours, actor=actor, signup_id=sid)
-    ):
-        _done(t("signups.approved", name=name), sid)
+        _done(t(done_key, name=name), sid)
 
 
 def roster_hours(sid: int, name: str, row, verdict: Verdict) -> None:

@@ -27,7 +27,7 @@ if actor is None:
     navigation = st.navigation(
         [
             st.Page(
-                f"pages/{gate}.py", title=t(f"nav.{gate}"), icon=":material/login:", url_path=gate
+                f"views/{gate}.py", title=t(f"nav.{gate}"), icon=":material/login:", url_path=gate
             ),
             *[
                 st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.key)
@@ -35,7 +35,7 @@ if actor is None:
             ],
             *[
                 st.Page(
-                    f"pages/{gate}.py",
+                    f"views/{gate}.py",
                     title=t(f"nav.{gate}"),
                     url_path=spec.key,
                     visibility="hidden",
@@ -47,7 +47,7 @@ if actor is None:
 elif actor.must_change_password:
     # A handed-out password (a new account, a reset): nothing opens until it is changed.
     navigation = st.navigation(
-        [st.Page("pages/password.py", title=t("nav.password"), icon=":material/key:")]
+        [st.Page("views/password.py", title=t("nav.password"), icon=":material/key:")]
     )
     complete_handoff(navigation.url_path)
 else:
@@ -58,7 +58,7 @@ else:
     if first_steps:
         sections[t("nav.section.setup")] = [
             st.Page(
-                "pages/setup.py",
+                "views/setup.py",
                 title=t("nav.setup_steps"),
                 icon=":material/flag:",
                 url_path="setup",

@@ -10,7 +10,6 @@ import streamlit as st
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
-from streamlit.runtime.pages_manager import PagesManager
 
 from services import auth
 from services.db import transaction
@@ -18,11 +17,6 @@ from services.settings import get_settings
 from ui.session import ENTER_PATH, LEAVE_PATH, local_path
 
 log = logging.getLogger("board")
-
-# app.py builds the pages with st.navigation. Without this, the first run in a fresh
-# process treats the pages/ folder as a legacy multipage app (until st.navigation runs),
-# and a first request for a page URL would run that page file without app.py.
-PagesManager.uses_pages_directory = False
 
 
 def enter(request: Request) -> RedirectResponse:

@@ -61,7 +61,7 @@ def run() -> None:
             s.rollback()
 
     timed("signup_create (service, one transaction)", sign_up, target_ms=300)
-    timed("open tasks page (zhiyuan)", page_runner("pages/open_tasks.py", "zhiyuan"), target_ms=300)
+    timed("open tasks page (zhiyuan)", page_runner("views/open_tasks.py", "zhiyuan"), target_ms=300)
     timed(
         "volunteer profile (service)",
         lambda: _read(volunteers.volunteer_profile, actor=shuji, volunteer_id=volunteer_id),
@@ -69,7 +69,7 @@ def run() -> None:
     )
     timed(
         "my tasks page: own profile, hours, stars (zhiyuan)",
-        page_runner("pages/my_tasks.py", "zhiyuan"),
+        page_runner("views/my_tasks.py", "zhiyuan"),
         target_ms=300,
     )
 
@@ -86,7 +86,7 @@ def run() -> None:
     )
     timed(
         "elders page with the overdue list (shuji)",
-        page_runner("pages/elders.py", "shuji"),
+        page_runner("views/elders.py", "shuji"),
         target_ms=300,
     )
 
@@ -110,14 +110,14 @@ def run() -> None:
         )
 
     timed("proxy charts data (services, whole street, 12 months)", proxy_charts, target_ms=300)
-    timed("proxy board page (dazhao)", page_runner("pages/proxy_board.py", "dazhao"), target_ms=300)
+    timed("proxy board page (dazhao)", page_runner("views/proxy_board.py", "dazhao"), target_ms=300)
 
     # issue 6 -------------------------------------------------------------------------
-    timed("public programme page", page_runner("pages/programme.py", "zhiyuan"), target_ms=None)
-    timed("events page (shuji)", page_runner("pages/events.py", "shuji"), target_ms=None)
+    timed("public programme page", page_runner("views/programme.py", "zhiyuan"), target_ms=None)
+    timed("events page (shuji)", page_runner("views/events.py", "shuji"), target_ms=None)
 
     # issue 7 -------------------------------------------------------------------------
-    admin_dashboard = page_runner("pages/dashboard.py", "admin")
+    admin_dashboard = page_runner("views/dashboard.py", "admin")
 
     with read_session(engine) as s:
         elder_ids = s.exec(
@@ -148,7 +148,7 @@ def run() -> None:
     timed("dashboard page, every figure and chart (admin, street)", admin_dashboard, target_ms=500)
     timed(
         "dashboard page (shuji, one community)",
-        page_runner("pages/dashboard.py", "shuji"),
+        page_runner("views/dashboard.py", "shuji"),
         target_ms=500,
     )
     period = period_containing(PeriodKind.month, now_day)

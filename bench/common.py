@@ -102,7 +102,6 @@ def page_runner(
     figure is the cold server time of the page.
     """
     import streamlit as st
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
     from services import auth
@@ -112,7 +111,6 @@ def page_runner(
     with transaction(get_engine()) as session:
         token = auth.sign_in(session=session, username=username, password=DEMO_PASSWORD).token
 
-    PagesManager.uses_pages_directory = False
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["auth_token"] = token
     for key, value in (session_state or {}).items():
@@ -122,7 +120,6 @@ def page_runner(
     def render() -> AppTest:
         """One run of app.py on the page, as the server does for each interaction."""
         st.cache_data.clear()
-        PagesManager.uses_pages_directory = False
         at.switch_page(page).run()
         if at.exception or any("抱歉" in e.value for e in at.error):
             raise RuntimeError(f"{page} failed: {at.exception} {[e.value for e in at.error]}")

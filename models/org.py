@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-# How far the street admin got through the first-start steps (pages/setup.py); each step
+# How far the street admin got through the first-start steps (views/setup.py); each step
 # may be done or skipped, and everything can be done later on the organisation page.
 SETUP_STEPS = ("street", "communities", "grids", "accounts")
 

@@ -8,6 +8,9 @@ when reached by its URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from sqlmodel import Session
 
 from models.accounts import Role
 from services.errors import BoardError
@@ -55,10 +58,35 @@ class Actor:
             raise BoardError("access.other_community")
 
 
+class _InCommunity(Protocol):
+    community_id: int
+
+
+Scoped = TypeVar("Scoped", bound=_InCommunity)
+
+
+def get_scoped(
+    session: Session,
+    actor: Actor,
+    model: type[Scoped],
+    record_id: int,
+    roles: frozenset[Role] = STAFF,
+) -> Scoped:
+    """The record `record_id` of `model` for an actor who may act on it: refused when the
+    actor's role is not in `roles`, when there is no such record, or when it belongs to
+    another community. Every service that changes one record loads it through here."""
+    actor.require(roles)
+    row = session.get(model, record_id)
+    if row is None:
+        raise BoardError("common.not_found")
+    actor.require_community(row.community_id)
+    return row
+
+
 @dataclass(frozen=True)
 class PageSpec:
     key: str  # stable id, also the url path
-    path: str  # file under pages/
+    path: str  # file under views/
     title_key: str
     icon: str
     roles: frozenset[Role]
@@ -68,62 +96,62 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "home",
-        "pages/home.py",
+        "views/home.py",
         "nav.home",
         ":material/home:",
         frozenset({Role.grid_worker, Role.volunteer}),
     ),
     # --- meeting dashboard (issue 7) ---
-    PageSpec("dashboard", "pages/dashboard.py", "nav.dashboard", ":material/dashboard:", STAFF),
-    PageSpec("meeting", "pages/meeting.py", "nav.meeting", ":material/slideshow:", MEETING),
+    PageSpec("dashboard", "views/dashboard.py", "nav.dashboard", ":material/dashboard:", STAFF),
+    PageSpec("meeting", "views/meeting.py", "nav.meeting", ":material/slideshow:", MEETING),
     # --- volunteers, teams, tasks (issue 3) ---
     PageSpec(
         "open_tasks",
-        "pages/open_tasks.py",
+        "views/open_tasks.py",
         "nav.open_tasks",
         ":material/volunteer_activism:",
         frozenset({Role.volunteer}),
     ),
     PageSpec(
         "my_tasks",
-        "pages/my_tasks.py",
+        "views/my_tasks.py",
         "nav.my_tasks",
         ":material/event_available:",
         frozenset({Role.volunteer}),
     ),
-    PageSpec("tasks", "pages/tasks.py", "nav.tasks", ":material/assignment:", FIELD),
-    PageSpec("volunteers", "pages/volunteers.py", "nav.volunteers", ":material/groups:", STAFF),
-    PageSpec("teams", "pages/teams.py", "nav.teams", ":material/diversity_3:", STAFF),
+    PageSpec("tasks", "views/tasks.py", "nav.tasks", ":material/assignment:", FIELD),
+    PageSpec("volunteers", "views/volunteers.py", "nav.volunteers", ":material/groups:", STAFF),
+    PageSpec("teams", "views/teams.py", "nav.teams", ":material/diversity_3:", STAFF),
     # --- elder-care visits (issue 4) ---
-    PageSpec("elders", "pages/elders.py", "nav.elders", ":material/elderly:", FIELD),
+    PageSpec("elders", "views/elders.py", "nav.elders", ":material/elderly:", FIELD),
     PageSpec(
         "visit_record",
-        "pages/visit_record.py",
+        "views/visit_record.py",
         "nav.visit_record",
         ":material/edit_note:",
         FIELD | {Role.volunteer},
     ),
     # --- proxy services for merchants (issue 5) ---
     PageSpec(
-        "proxy_board", "pages/proxy_board.py", "nav.proxy_board", ":material/storefront:", STAFF
+        "proxy_board", "views/proxy_board.py", "nav.proxy_board", ":material/storefront:", STAFF
     ),
-    PageSpec("merchants", "pages/merchants.py", "nav.merchants", ":material/store:", STAFF),
+    PageSpec("merchants", "views/merchants.py", "nav.merchants", ":material/store:", STAFF),
     PageSpec(
         "proxy_queue",
-        "pages/proxy_queue.py",
+        "views/proxy_queue.py",
         "nav.proxy_queue",
         ":material/checklist:",
         frozenset({Role.secretary, Role.grid_worker, Role.volunteer}),
     ),
     # --- cultural events (issue 6) ---
-    PageSpec("events", "pages/events.py", "nav.events", ":material/celebration:", STAFF),
+    PageSpec("events", "views/events.py", "nav.events", ":material/celebration:", STAFF),
     PageSpec(
-        "programme", "pages/programme.py", "nav.programme", ":material/event:", EVERYONE_SIGNED_IN
+        "programme", "views/programme.py", "nav.programme", ":material/event:", EVERYONE_SIGNED_IN
     ),
     # --- administration ---
     PageSpec(
         "organisation",
-        "pages/organisation.py",
+        "views/organisation.py",
         "nav.organisation",
         ":material/account_tree:",
         STAFF,
@@ -131,14 +159,14 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "accounts",
-        "pages/accounts.py",
+        "views/accounts.py",
         "nav.accounts",
         ":material/manage_accounts:",
         STAFF,
         "nav.section.admin",
     ),
     PageSpec(
-        "audit", "pages/audit.py", "nav.audit", ":material/history:", STAFF, "nav.section.admin"
+        "audit", "views/audit.py", "nav.audit", ":material/history:", STAFF, "nav.section.admin"
     ),
 )
 

@@ -20,7 +20,7 @@ from models.base import aware_utc, utcnow
 from models.org import Community
 from models.volunteers import Volunteer
 from services import audit
-from services.access import STAFF, Actor
+from services.access import STAFF, Actor, get_scoped
 from services.errors import BoardError
 from services.settings import get_settings
 
@@ -139,15 +139,9 @@ def account_create(
 
 
 def _managed_account(session: Session, actor: Actor, account_id: int) -> Account:
-    actor.require(STAFF)
-    account = session.get(Account, account_id)
-    if account is None:
-        raise BoardError("common.not_found")
-    if account.role == Role.admin and not actor.is_street_admin:
-        raise BoardError("access.denied")
-    if not actor.is_street_admin:
-        actor.require_community(account.community_id)
-    return account
+    """An account the actor may manage. Admin accounts belong to no community, so only
+    the street admin reaches them."""
+    return get_scoped(session, actor, Account, account_id)
 
 
 def account_set_active(*, session: Session, actor: Actor, account_id: int, active: bool) -> None:

@@ -9,40 +9,56 @@ community, never a person.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Protocol
 
 import altair as alt
 import pandas as pd
 from sqlmodel import Session
 
-from services import charts
+from services import charts, events, proxy, visits, volunteers
 from services.periods import Period, previous, trend_window
 
 
-def _resolve(path: str) -> Callable[..., Any]:
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)
+class FigureProvider(Protocol):
+    """A feature's key figures for [start, end); `today` is the day figures that are a
+    state rather than a sum (elders overdue now) are taken on."""
+
+    def __call__(
+        self,
+        *,
+        session: Session,
+        community_ids: list[int] | None,
+        start: date,
+        end: date,
+        today: date,
+    ) -> dict: ...
+
+
+class FrameProvider(Protocol):
+    """A chart's data for [start, end), aggregated in SQL."""
+
+    def __call__(
+        self, *, session: Session, community_ids: list[int] | None, start: date, end: date
+    ) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
 class FigureSpec:
     key: str  # message key suffix: dashboard.fig.<key>
-    provider: str  # dotted path of the feature's figures function
+    provider: FigureProvider  # the feature's figures function
     field: str  # the value in that function's dict
     fmt: str  # int, hours, rate, score, days
     page_key: str  # the page the figure links to
     higher_is_better: bool = True
-    as_of_end: bool = False  # a state at the period's end (overdue now), not a sum over it
 
 
-_VOLUNTEERS = "services.volunteers.volunteer_figures"
-_VISITS = "services.visits.visit_figures"
-_PROXY = "services.proxy.proxy_figures"
-_EVENTS = "services.events.event_figures"
+_VOLUNTEERS = volunteers.volunteer_figures
+_VISITS = visits.visit_figures
+_PROXY = proxy.proxy_figures
+_EVENTS = events.event_figures
 
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("hours", _VOLUNTEERS, "hours", "hours", "tasks"),
@@ -77,16 +93,17 @@ class Figure:
 
 def _provider_values(
     session: Session, community_ids: list[int] | None, period: Period, today: date
-) -> dict[str, dict]:
-    values = {}
-    for provider in {spec.provider for spec in FIGURES}:
-        fn = _resolve(provider)
-        kwargs = {"session": session, "community_ids": community_ids}
-        kwargs |= {"start": period.start, "end": period.end}
-        if "today" in fn.__code__.co_varnames:
-            kwargs["today"] = min(today, period.last_day)
-        values[provider] = fn(**kwargs)
-    return values
+) -> dict[FigureProvider, dict]:
+    return {
+        provider: provider(
+            session=session,
+            community_ids=community_ids,
+            start=period.start,
+            end=period.end,
+            today=min(today, period.last_day),
+        )
+        for provider in {spec.provider for spec in FIGURES}
+    }
 
 
 def key_figures(
@@ -147,22 +164,20 @@ def comparison_chart(
 @dataclass(frozen=True)
 class ChartSpec:
     key: str  # message key suffix for the plain-words title: dashboard.chart.<key>
-    data: str  # dotted path: (session, community_ids, start, end) -> DataFrame
+    data: FrameProvider
     build: Callable[[pd.DataFrame, Callable[[str], str], bool], alt.Chart]
     trend: bool = True  # monthly trend: drawn over the 12 months up to the period's end
 
 
 CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("hours", "services.volunteers.hours_by_month", charts.volunteer_hours_chart),
-    ChartSpec("visits", "services.visits.visits_by_month", charts.visits_by_month_chart),
-    ChartSpec("on_time", "services.visits.on_time_by_community", charts.on_time_chart, trend=False),
-    ChartSpec("overdue", "services.visits.overdue_trend", charts.overdue_trend_chart),
-    ChartSpec("requests", "services.proxy.requests_by_month", charts.requests_by_month_chart),
-    ChartSpec(
-        "satisfaction", "services.proxy.service_quality", charts.satisfaction_chart, trend=False
-    ),
-    ChartSpec("events", "services.events.events_by_month", charts.events_by_month_chart),
-    ChartSpec("event_rates", "services.events.event_rates_by_month", charts.event_rates_chart),
+    ChartSpec("hours", volunteers.hours_by_month, charts.volunteer_hours_chart),
+    ChartSpec("visits", visits.visits_by_month, charts.visits_by_month_chart),
+    ChartSpec("on_time", visits.on_time_by_community, charts.on_time_chart, trend=False),
+    ChartSpec("overdue", visits.overdue_trend, charts.overdue_trend_chart),
+    ChartSpec("requests", proxy.requests_by_month, charts.requests_by_month_chart),
+    ChartSpec("satisfaction", proxy.service_quality, charts.satisfaction_chart, trend=False),
+    ChartSpec("events", events.events_by_month, charts.events_by_month_chart),
+    ChartSpec("event_rates", events.event_rates_by_month, charts.event_rates_chart),
 )
 
 
@@ -173,7 +188,7 @@ def chart_frames(
     frames = {}
     for spec in CHARTS:
         window = trend_window(period) if spec.trend else period
-        frames[spec.key] = _resolve(spec.data)(
+        frames[spec.key] = spec.data(
             session=session, community_ids=community_ids, start=window.start, end=window.end
         )
     return frames

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, DateTime, Integer, event, func, literal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from models.base import LOCAL_TZ
 from services import validation  # also registers the check of every row on flush
 from services.settings import DATA_DIR, get_settings
 
@@ -86,8 +86,6 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
 
 
 # --- time in reports: months and days in Asia/Shanghai ---------------------------------
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:

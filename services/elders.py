@@ -17,12 +17,12 @@ from models.accounts import Account
 from models.elders import LIVING_SITUATIONS, Elder, ElderVisitor, Visit
 from models.org import Community, Grid
 from services import audit
-from services.access import FIELD, STAFF, Actor, mask_address, mask_phone
+from services.access import FIELD, STAFF, Actor, get_scoped, mask_address, mask_phone
+from services.checks import valid_phone
 from services.db import days_since
 from services.errors import BoardError
 from services.visit_memory import remember
 from services.visit_policy import effective_policy, interval_expr, interval_of
-from services.volunteers import valid_phone
 
 LIST_LIMIT = 300
 
@@ -131,15 +131,6 @@ def elder_create(
     return elder.id
 
 
-def _managed(session: Session, actor: Actor, elder_id: int) -> Elder:
-    actor.require(STAFF)
-    elder = session.get(Elder, elder_id)
-    if elder is None:
-        raise BoardError("common.not_found")
-    actor.require_community(elder.community_id)
-    return elder
-
-
 def _set_visitors(session: Session, actor: Actor, elder: Elder, visitor_ids: list[int]) -> None:
     for account_id in visitor_ids:
         account = session.get(Account, account_id)
@@ -182,7 +173,7 @@ def elder_update(
     guardian_phone: str,
     visitor_ids: list[int],
 ) -> None:
-    elder = _managed(session, actor, elder_id)
+    elder = get_scoped(session, actor, Elder, elder_id)
     clean = _validate(
         session,
         name=name,
@@ -218,7 +209,7 @@ def elder_deactivate(
     """Moved away, passed away…: the elder leaves the overdue and due-this-week lists and
     the overdue counts from `today` on; visits and assigned visitors are kept, and
     elder_reactivate brings the elder back. Never deleted."""
-    elder = _managed(session, actor, elder_id)
+    elder = get_scoped(session, actor, Elder, elder_id)
     if not elder.active:
         raise BoardError("elders.already_inactive", name=elder.name)
     if not (reason or "").strip():
@@ -236,7 +227,7 @@ def elder_deactivate(
 
 
 def elder_reactivate(*, session: Session, actor: Actor, elder_id: int) -> None:
-    elder = _managed(session, actor, elder_id)
+    elder = get_scoped(session, actor, Elder, elder_id)
     audit.apply_changes(
         session,
         actor_id=actor.id,

@@ -20,11 +20,11 @@ from models.events import Event, EventStatus, Registration, RegistrationStatus
 from models.org import Community
 from models.volunteers import Task, TaskKind, TaskStatus
 from services import audit, capacity, exports, tasks
-from services.access import STAFF, Actor, mask_phone
+from services.access import STAFF, Actor, get_scoped, mask_phone
+from services.checks import normalise_phone, valid_phone
 from services.db import local_bounds, month_of
 from services.errors import BoardError
 from services.i18n import DEFAULT_LANG, translate
-from services.volunteers import valid_phone
 
 CATEGORIES = ("heritage", "visit", "arts", "talk", "charity", "other")
 MAX_PARTY = 10
@@ -90,15 +90,6 @@ def door(
     else:
         reason = None
     return Door(reason is None, opens, closes, reason)
-
-
-def _managed(session: Session, actor: Actor, event_id: int) -> Event:
-    actor.require(STAFF)
-    event = session.get(Event, event_id)
-    if event is None:
-        raise BoardError("common.not_found")
-    actor.require_community(event.community_id)
-    return event
 
 
 def _check(title, category, venue, starts_at, ends_at, capacity_):
@@ -169,7 +160,7 @@ def event_update(
     confirmed; more places go to the waitlist first, in arrival order (the shared guarded
     counter). A linked staffing task follows the new time and venue. Returns the ids of
     the promoted registrations."""
-    event = _managed(session, actor, event_id)
+    event = get_scoped(session, actor, Event, event_id)
     if EventStatus(event.status) not in (EventStatus.draft, EventStatus.published):
         raise BoardError("events.finished")
     _check(title, category, venue, starts_at, ends_at, capacity)
@@ -241,7 +232,7 @@ def event_set_status(*, session: Session, actor: Actor, event_id: int, status: E
     """Publishes, cancels or ends an event. Cancelling also cancels its registrations
     (rows kept, status cancelled, places released) and its staffing task, in the same
     transaction, each change audited. Returns how many registrations were cancelled."""
-    event = _managed(session, actor, event_id)
+    event = get_scoped(session, actor, Event, event_id)
     status = EventStatus(status)
     if status not in EVENT_STATUS_NEXT[EventStatus(event.status)]:
         raise BoardError("events.status_invalid")
@@ -291,7 +282,7 @@ def event_request_staff(
 ) -> StaffingResult:
     """Asks for N volunteers: one linked task in the sign-up flow per event. A second
     request changes that task's number of places (more places go to its waitlist first)."""
-    event = _managed(session, actor, event_id)
+    event = get_scoped(session, actor, Event, event_id)
     status = EventStatus(event.status)
     if status == EventStatus.draft:
         raise BoardError("events.staff_draft")
@@ -328,7 +319,7 @@ def event_close(
     *, session: Session, actor: Actor, event_id: int, summary: str, photo_captions: str
 ) -> None:
     """After the event: a short summary and the photos' captions; the event is done."""
-    event = _managed(session, actor, event_id)
+    event = get_scoped(session, actor, Event, event_id)
     values = {"summary": summary.strip(), "photo_captions": photo_captions.strip()}
     if EventStatus(event.status) == EventStatus.published:
         values["status"] = EventStatus.done
@@ -515,15 +506,6 @@ def _promote(session: Session, actor: Actor | None, event: Event) -> list[int]:
     return [r.id for r in promoted]
 
 
-def normalise_phone(phone: str) -> str | None:
-    """A phone as registrations store it ("138 0000-0001" is 13800000001), or None
-    when it is not a valid phone."""
-    try:
-        return valid_phone(phone)
-    except BoardError:
-        return None
-
-
 def _same_phone(stored: str, typed: str) -> bool:
     """Whether a typed phone is the stored one, normalised as on registration; an
     invalid phone matches nothing."""
@@ -589,7 +571,7 @@ def registration_check_in(
 ) -> str:
     """Checks a registration in at the door by its code (or the row's code), while the
     door is open (door_window). Returns the name."""
-    event = _managed(session, actor, event_id)
+    event = get_scoped(session, actor, Event, event_id)
     if EventStatus(event.status) == EventStatus.cancelled:
         raise BoardError("events.check_in_cancelled")
     state = door(status=event.status, starts_at=event.starts_at, ends_at=event.ends_at, now=now)
@@ -812,7 +794,7 @@ def event_roster(*, session: Session, actor: Actor, event_id: int) -> pd.DataFra
     """Registrations in arrival order (staff); phones in full for staff only. Per row:
     whether it may still be cancelled or checked in (the door permitting, see door()),
     and the waitlist position of a party waiting."""
-    _managed(session, actor, event_id)
+    get_scoped(session, actor, Event, event_id)
     rows = session.exec(
         select(Registration)
         .where(Registration.event_id == event_id)
@@ -866,7 +848,7 @@ class CancelEffects:
 
 
 def event_cancel_effects(*, session: Session, actor: Actor, event_id: int) -> CancelEffects:
-    event = _managed(session, actor, event_id)
+    event = get_scoped(session, actor, Event, event_id)
     groups, people = session.exec(
         select(func.count(), func.coalesce(func.sum(Registration.party_size), 0)).where(
             Registration.event_id == event.id, Registration.status.in_(LIVE)
@@ -924,7 +906,7 @@ def event_sign_in_sheet(
     """The printable sign-in sheet (Excel, set up for A4 portrait): the event's title,
     time and venue on top, then one row per confirmed registration in arrival order with
     a blank column to sign. Phones are masked on paper whoever prints it."""
-    event = _managed(session, actor, event_id)
+    event = get_scoped(session, actor, Event, event_id)
     rows = session.exec(
         select(Registration)
         .where(
@@ -980,9 +962,15 @@ def _in_period(session, start: date, end: date, community_ids):
 
 
 def event_figures(
-    *, session: Session, community_ids: list[int] | None, start: date, end: date
+    *,
+    session: Session,
+    community_ids: list[int] | None,
+    start: date,
+    end: date,
+    today: date | None = None,
 ) -> dict:
-    """Events held in [start, end) and how full and how well attended they were."""
+    """Events held in [start, end) and how full and how well attended they were. "Held"
+    means started by now: `today` (the dashboard's common signature) changes nothing."""
     now = utcnow()
     held = [*_in_period(session, start, end, community_ids), Event.starts_at <= now]
     reg = _people_per_event()

@@ -20,11 +20,11 @@ from models.org import Community
 from models.proxy import Merchant, ProxyRequest, ProxyRequestChange, ProxyStatus
 from models.volunteers import Task, TaskKind, TaskStatus
 from services import audit, tasks
-from services.access import FIELD, STAFF, Actor, mask_address, mask_phone
+from services.access import FIELD, STAFF, Actor, get_scoped, mask_address, mask_phone
+from services.checks import valid_phone
 from services.db import days_from_date_to_ts, local_bounds, month_of_date
 from services.errors import BoardError
 from services.i18n import DEFAULT_LANG, translate
-from services.volunteers import valid_phone
 
 KINDS = ("annual_report", "licence", "utilities", "parcels", "elder_care", "policy", "other")
 DUE_DAYS = {
@@ -121,7 +121,7 @@ def merchant_update(
     """Edits a merchant's details (shop, owner, phone and address required; another
     active merchant of the community may not have the same shop name). `active` is
     kept for old callers; merchant_deactivate / merchant_reactivate say what they do."""
-    merchant = _managed_merchant(session, actor, merchant_id)
+    merchant = get_scoped(session, actor, Merchant, merchant_id)
     values = _merchant_values(
         shop_name, owner_name, phone, address, business_type, licence_due, annual_report_due, notes
     )
@@ -139,18 +139,9 @@ def merchant_update(
     audit.apply_changes(session, actor_id=actor.id, row=merchant, values=values)
 
 
-def _managed_merchant(session: Session, actor: Actor, merchant_id: int) -> Merchant:
-    actor.require(STAFF)
-    merchant = session.get(Merchant, merchant_id)
-    if merchant is None:
-        raise BoardError("common.not_found")
-    actor.require_community(merchant.community_id)
-    return merchant
-
-
 def merchant_open_requests(*, session: Session, actor: Actor, merchant_id: int) -> int:
     """The merchant's requests not yet done or rejected (said before deactivating)."""
-    _managed_merchant(session, actor, merchant_id)
+    get_scoped(session, actor, Merchant, merchant_id)
     return session.exec(
         select(func.count())
         .select_from(ProxyRequest)
@@ -163,7 +154,7 @@ def merchant_deactivate(*, session: Session, actor: Actor, merchant_id: int) -> 
     filings-due list, and no new request can be taken for it. Its open requests are NOT
     closed: they stay on the board to be finished or rejected one by one (returns how
     many). Never deleted; merchant_reactivate brings it back."""
-    merchant = _managed_merchant(session, actor, merchant_id)
+    merchant = get_scoped(session, actor, Merchant, merchant_id)
     if not merchant.active:
         raise BoardError("proxy.merchant_already_inactive", name=merchant.shop_name)
     audit.apply_changes(session, actor_id=actor.id, row=merchant, values={"active": False})
@@ -173,7 +164,7 @@ def merchant_deactivate(*, session: Session, actor: Actor, merchant_id: int) -> 
 def merchant_reactivate(*, session: Session, actor: Actor, merchant_id: int) -> None:
     """Brings a deactivated merchant back (refused if an active merchant of the
     community has taken its shop name meanwhile)."""
-    merchant = _managed_merchant(session, actor, merchant_id)
+    merchant = get_scoped(session, actor, Merchant, merchant_id)
     if merchant.active:
         raise BoardError("proxy.merchant_already_active", name=merchant.shop_name)
     if session.exec(
@@ -767,9 +758,16 @@ def _done_in(session, start: date, end: date):
 
 
 def proxy_figures(
-    *, session: Session, community_ids: list[int] | None, start: date, end: date
+    *,
+    session: Session,
+    community_ids: list[int] | None,
+    start: date,
+    end: date,
+    today: date | None = None,
 ) -> dict:
-    """Requests taken in, done (with average rating, on-time rate and median days) in [start, end)."""
+    """Requests taken in, done (with average rating, on-time rate and median days) in
+    [start, end). Sums over the period: `today` (the dashboard's common signature) changes
+    nothing."""
     requested = session.exec(
         _scoped(
             select(func.count())

@@ -35,7 +35,6 @@ class Settings:
     secret_key: str
     session_days: int
     cookie_secure: bool
-    timezone: str = "Asia/Shanghai"
 
 
 @lru_cache(maxsize=1)

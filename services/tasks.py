@@ -17,7 +17,7 @@ from models.events import Event
 from models.proxy import ProxyRequest
 from models.volunteers import Task, TaskKind, TaskStatus
 from services import audit, signups
-from services.access import FIELD, Actor
+from services.access import FIELD, Actor, get_scoped
 from services.errors import BoardError, Label
 
 
@@ -124,15 +124,6 @@ ALLOWED_STATUS = {
 }
 
 
-def _managed_task(session: Session, actor: Actor, task_id: int) -> Task:
-    actor.require(FIELD)
-    task = session.get(Task, task_id)
-    if task is None:
-        raise BoardError("common.not_found")
-    actor.require_community(task.community_id)
-    return task
-
-
 def next_statuses(status: str) -> list[TaskStatus]:
     """The statuses a task in `status` can be moved to, in the order the page shows them
     (cancelling last: it is the destructive one and asks first)."""
@@ -147,7 +138,7 @@ def task_set_status(*, session: Session, actor: Actor, task_id: int, status: Tas
     Cancelling also cancels the task's confirmed and waitlisted signups and frees their
     places; (re)opening first fills free places from the waitlist, before newcomers.
     Returns how many signups changed with it (cancelled, or promoted on reopening)."""
-    task = _managed_task(session, actor, task_id)
+    task = get_scoped(session, actor, Task, task_id, FIELD)
     status = TaskStatus(status)
     if status not in ALLOWED_STATUS[TaskStatus(task.status)]:
         raise BoardError("tasks.status_not_allowed")
@@ -175,7 +166,7 @@ def task_update(
 ) -> list[int]:
     """Edits a task. Capacity cannot fall below the volunteers already confirmed; more
     places go to the waitlist first (in arrival order). Returns the promoted signup ids."""
-    task = _managed_task(session, actor, task_id)
+    task = get_scoped(session, actor, Task, task_id, FIELD)
     if TaskStatus(task.status) in (TaskStatus.done, TaskStatus.cancelled):
         raise BoardError("tasks.finished")
     title, place = _required(title, place)

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from models.org import Community
 from models.volunteers import HoursStatus, Signup, Task, Team, TeamMember, Volunteer
 from services import audit
-from services.access import STAFF, Actor, mask_phone
+from services.access import STAFF, Actor, get_scoped, mask_phone
 from services.db import local_bounds
 from services.errors import BoardError
 
@@ -53,15 +53,6 @@ def team_create(
     return team.id
 
 
-def _managed(session: Session, actor: Actor, team_id: int) -> Team:
-    actor.require(STAFF)
-    team = session.get(Team, team_id)
-    if team is None:
-        raise BoardError("common.not_found")
-    actor.require_community(team.community_id)
-    return team
-
-
 def team_update(
     *,
     session: Session,
@@ -72,7 +63,7 @@ def team_update(
     leader_id: int | None,
 ) -> None:
     """Edits name, purpose and leader (active is changed only by team_set_active)."""
-    team = _managed(session, actor, team_id)
+    team = get_scoped(session, actor, Team, team_id)
     name = (name or "").strip()
     if not name:
         raise BoardError("teams.name_required")
@@ -94,7 +85,7 @@ def team_update(
 def team_set_active(*, session: Session, actor: Actor, team_id: int, active: bool) -> None:
     """Deactivates (never deletes) a team, or brings it back. Nothing else changes:
     members, leader and hours stay; an inactive team only takes no new members."""
-    team = _managed(session, actor, team_id)
+    team = get_scoped(session, actor, Team, team_id)
     if team.active == active:
         raise BoardError(
             "teams.already_active" if active else "teams.already_inactive", name=team.name
@@ -105,7 +96,7 @@ def team_set_active(*, session: Session, actor: Actor, team_id: int, active: boo
 def team_member_add(
     *, session: Session, actor: Actor, team_id: int, volunteer_id: int, today: date | None
 ) -> None:
-    team = _managed(session, actor, team_id)
+    team = get_scoped(session, actor, Team, team_id)
     if not team.active:
         raise BoardError("teams.inactive")
     volunteer = session.get(Volunteer, volunteer_id)
@@ -135,7 +126,7 @@ def team_member_remove(*, session: Session, actor: Actor, team_id: int, voluntee
     """Ends a membership (kept in the records as inactive): the volunteer's hours no
     longer count for the team (see team_list). A leader who leaves leaves the team
     without a leader. Returns whether the volunteer was the leader."""
-    team = _managed(session, actor, team_id)
+    team = get_scoped(session, actor, Team, team_id)
     member = session.get(TeamMember, (team_id, volunteer_id))
     if member is None or not member.active:
         raise BoardError("teams.not_member")
@@ -230,7 +221,7 @@ def team_list(*, session: Session, actor: Actor, today: date) -> list[TeamRow]:
 
 
 def team_members(*, session: Session, actor: Actor, team_id: int) -> list[tuple[int, str]]:
-    _managed(session, actor, team_id)
+    get_scoped(session, actor, Team, team_id)
     rows = session.exec(
         select(Volunteer.id, Volunteer.name)
         .join(TeamMember, TeamMember.volunteer_id == Volunteer.id)
@@ -250,7 +241,7 @@ class Candidate:
 def team_candidates(*, session: Session, actor: Actor, team_id: int) -> list[Candidate]:
     """Every active volunteer of the team's community who is not a current member, by
     name. No row limit: the picker is searchable."""
-    team = _managed(session, actor, team_id)
+    team = get_scoped(session, actor, Team, team_id)
     current = select(TeamMember.volunteer_id).where(
         TeamMember.team_id == team_id, TeamMember.active
     )

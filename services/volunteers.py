@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -24,12 +23,11 @@ from models.volunteers import (
     Volunteer,
 )
 from services import audit, auth
-from services.access import FIELD, STAFF, Actor, mask_phone
+from services.access import FIELD, STAFF, Actor, get_scoped, mask_phone
+from services.checks import valid_phone
 from services.db import local_bounds, month_of
 from services.errors import BoardError
 
-# ASCII digits only: \d would also take ٣ or fullwidth ３, which no phone can dial.
-PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 SKILLS = ("elder_care", "first_aid", "errands", "culture", "teaching", "driving", "repair", "it")
 STAR_THRESHOLDS = (100, 300, 600, 1000, 1500)  # approved hours for 1★ … 5★
 
@@ -49,13 +47,6 @@ def star_level(hours: float) -> StarLevel:
     stars = sum(1 for threshold in STAR_THRESHOLDS if hours >= threshold)
     following = STAR_THRESHOLDS[stars] if stars < len(STAR_THRESHOLDS) else None
     return StarLevel(stars=stars, hours=round(hours, 2), next_threshold=following)
-
-
-def valid_phone(phone: str) -> str:
-    phone = re.sub(r"[\s-]", "", phone or "")
-    if not PHONE_RE.match(phone):
-        raise BoardError("volunteers.phone_invalid")
-    return phone
 
 
 def _skills(skills: list[str] | str) -> str:
@@ -116,15 +107,6 @@ def volunteer_create(
     return volunteer.id
 
 
-def _managed(session: Session, actor: Actor, volunteer_id: int) -> Volunteer:
-    actor.require(STAFF)
-    volunteer = session.get(Volunteer, volunteer_id)
-    if volunteer is None:
-        raise BoardError("common.not_found")
-    actor.require_community(volunteer.community_id)
-    return volunteer
-
-
 def volunteer_update(
     *,
     session: Session,
@@ -137,7 +119,7 @@ def volunteer_update(
     party_member: bool,
     note: str = "",
 ) -> None:
-    volunteer = _managed(session, actor, volunteer_id)
+    volunteer = get_scoped(session, actor, Volunteer, volunteer_id)
     name = (name or "").strip()
     if not name:
         raise BoardError("volunteers.name_required")
@@ -189,7 +171,7 @@ def volunteer_upcoming_signups(
     *, session: Session, actor: Actor, volunteer_id: int, now: datetime | None = None
 ) -> int:
     """How many sign-ups deactivating this volunteer would cancel (said before asking)."""
-    _managed(session, actor, volunteer_id)
+    get_scoped(session, actor, Volunteer, volunteer_id)
     return len(_upcoming_signups(session, volunteer_id, now or utcnow()))
 
 
@@ -210,7 +192,7 @@ def volunteer_set_active(
     Returns how many sign-ups were cancelled (0 when reactivating)."""
     from services import signups  # signups reads volunteers' records; import at use
 
-    volunteer = _managed(session, actor, volunteer_id)
+    volunteer = get_scoped(session, actor, Volunteer, volunteer_id)
     if volunteer.active == active:
         raise BoardError(
             "volunteers.already_active" if active else "volunteers.already_inactive",
@@ -427,7 +409,7 @@ def volunteer_account_create(
 ) -> int:
     """Creates a volunteer-role sign-in account for this volunteer and links it, in one
     transaction (the account is named after the volunteer, in their community)."""
-    volunteer = _managed(session, actor, volunteer_id)
+    volunteer = get_scoped(session, actor, Volunteer, volunteer_id)
     if volunteer.account_id is not None:
         raise BoardError("volunteers.account_linked_already")
     account_id = auth.account_create(
@@ -449,7 +431,7 @@ def volunteer_account_link(
     *, session: Session, actor: Actor, volunteer_id: int, account_id: int
 ) -> None:
     """Links an existing volunteer-role account (same community, not linked yet)."""
-    volunteer = _managed(session, actor, volunteer_id)
+    volunteer = get_scoped(session, actor, Volunteer, volunteer_id)
     if volunteer.account_id is not None:
         raise BoardError("volunteers.account_linked_already")
     if account_id not in {
@@ -468,9 +450,15 @@ def volunteer_account_link(
 
 
 def volunteer_figures(
-    *, session: Session, community_ids: list[int] | None, start: date, end: date
+    *,
+    session: Session,
+    community_ids: list[int] | None,
+    start: date,
+    end: date,
+    today: date | None = None,
 ) -> dict:
-    """Approved hours, active volunteers and signups for tasks that started in [start, end)."""
+    """Approved hours, active volunteers and signups for tasks that started in [start, end).
+    Sums over the period: `today` (the dashboard's common signature) changes nothing."""
     begin, finish = local_bounds(start, end)
     approved = Signup.hours_status == HoursStatus.approved
     stmt = (

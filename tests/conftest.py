@@ -94,23 +94,6 @@ def _cheap_password_hashing() -> Iterator[None]:
     auth._hasher, auth._DUMMY_HASH = real, real_dummy
 
 
-@pytest.fixture(autouse=True)
-def _navigation_not_legacy_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Streamlit treats an app with a pages/ folder as a legacy multipage app until
-    st.navigation first runs, and AppTest resets that flag before every run, so a rerun
-    on a page executed the page file alone. server.py clears the flag for the real
-    server; this does the same for AppTest."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 # --- factories ------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from models.accounts import Role
 from services.i18n import LANGUAGES, catalog, translate
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE_DIRS = ["app.py", "server.py", "pages", "services", "ui"]
+CODE_DIRS = ["app.py", "server.py", "views", "services", "ui"]
 # t("key"), BoardError("key"), translate("key"), and *_key="key" arguments
 KEY_RE = re.compile(
     r"""(?:\bt|BoardError|translate|_key\s*=)\(?\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']"""

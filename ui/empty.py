@@ -19,7 +19,7 @@ from services.org import board_start
 from ui.actions import read
 from ui.i18n import t
 
-ORGANISATION_PAGE = "pages/organisation.py"
+ORGANISATION_PAGE = "views/organisation.py"
 
 
 def empty_hint(message: str, *, page: str | None = None, label: str | None = None) -> None:

@@ -56,4 +56,4 @@ def test_signed_out_user_sees_only_the_sign_in_page(demo_engine):
     assert at.text_input(key="login_username")
     assert not [e.value for e in at.error]
     with pytest.raises(ValueError):
-        at.switch_page("pages/home.py")
+        at.switch_page("views/home.py")

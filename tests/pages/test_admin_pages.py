@@ -9,7 +9,7 @@ from tests.conftest import app_test
 
 
 def test_secretary_creates_a_volunteer_account_in_own_community(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/accounts.py")
+    at = app_test(demo_engine, "shuji", "views/accounts.py")
     assert "zhiyuan" in at.dataframe[0].value.iloc[:, 0].tolist()
     assert "admin" not in at.dataframe[0].value.iloc[:, 0].tolist()  # other scopes hidden
     at.text_input(key="accounts_username").input("xiaomei")
@@ -28,7 +28,7 @@ def test_secretary_creates_a_volunteer_account_in_own_community(demo_engine):
 
 
 def test_short_password_is_refused_and_nothing_written(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/accounts.py")
+    at = app_test(demo_engine, "shuji", "views/accounts.py")
     at.text_input(key="accounts_username").input("xiaomei")
     at.text_input(key="accounts_display_name").input("李小梅")
     at.text_input(key="accounts_password").input("short")
@@ -39,12 +39,12 @@ def test_short_password_is_refused_and_nothing_written(demo_engine):
 
 
 def test_audit_page_lists_changes(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/accounts.py")
+    at = app_test(demo_engine, "shuji", "views/accounts.py")
     at.text_input(key="accounts_username").input("xiaomei")
     at.text_input(key="accounts_display_name").input("李小梅")
     at.text_input(key="accounts_password").input("a-good-password")
     at.button[0].click().run()
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("views/audit.py").run()
     table = at.dataframe[0].value
     assert table.iloc[0]["操作人"] == "王书记" and table.iloc[0]["数据表"] == "account"
 
@@ -63,7 +63,7 @@ def test_unexpected_error_shows_a_friendly_page():
 
 
 def test_a_volunteer_account_without_a_record_is_pointed_out(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/accounts.py")
+    at = app_test(demo_engine, "shuji", "views/accounts.py")
     assert not at.warning  # the demo's volunteer accounts are all linked
     assert "登录账号最好在“志愿者”页面对应档案里创建" in " ".join(c.value for c in at.caption)
     at.text_input(key="accounts_username").input("xiaomei")
@@ -77,7 +77,7 @@ def test_a_volunteer_account_without_a_record_is_pointed_out(demo_engine):
 
 def test_deactivating_an_account_asks_first_and_acts_on_the_picked_account(demo_engine):
     """Issue 10: the account's buttons carry its id; deactivation says what it does."""
-    at = app_test(demo_engine, "shuji", "pages/accounts.py")
+    at = app_test(demo_engine, "shuji", "views/accounts.py")
     with Session(demo_engine) as s:
         wangge = s.exec(select(Account).where(Account.username == "wangge")).one()
     at.selectbox(key="accounts_pick").set_value(wangge.id).run()

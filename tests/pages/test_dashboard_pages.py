@@ -35,7 +35,7 @@ def test_secretary_sees_every_figure_for_the_month(demo_engine):
 
 
 def test_street_admin_compares_communities(demo_engine):
-    at = app_test(demo_engine, "admin", "pages/dashboard.py")
+    at = app_test(demo_engine, "admin", "views/dashboard.py")
     at.toggle(key="dashboard_compare").set_value(True).run()
     table = at.dataframe[-1].value  # the comparison comes after the overdue alert
     assert table["社区"].tolist()[:5] == [
@@ -57,7 +57,7 @@ def test_street_admin_compares_communities(demo_engine):
 
 
 def test_every_chart_sends_at_most_5000_rows(demo_engine):
-    at = app_test(demo_engine, "admin", "pages/dashboard.py")
+    at = app_test(demo_engine, "admin", "views/dashboard.py")
     charts = at.get("vega_lite_chart")
     assert len(charts) == len(dashboard.CHARTS)
     for chart in charts:
@@ -109,7 +109,7 @@ def test_switching_language_keeps_the_chosen_period_with_new_labels(demo_engine)
 
 
 def test_street_admin_sees_the_five_longest_waiting_of_every_overdue_elder(demo_engine):
-    at = app_test(demo_engine, "admin", "pages/dashboard.py")
+    at = app_test(demo_engine, "admin", "views/dashboard.py")
     total = int(at.error[0].value.split(" 位老人")[0])
     assert total > 5
     waiting = at.dataframe[0].value["逾期天数"].tolist()

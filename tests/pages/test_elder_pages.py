@@ -15,7 +15,7 @@ from ui.filters import today
 
 
 def test_secretary_sees_the_overdue_list_first(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    at = app_test(demo_engine, "shuji", "views/elders.py")
     assert at.tabs[0].label.startswith("逾期未探访（")
     n = int(at.tabs[0].label.split("（")[1].rstrip("）"))
     assert n > 0
@@ -27,7 +27,7 @@ def test_secretary_sees_the_overdue_list_first(demo_engine):
 
 
 def test_grid_worker_sees_full_numbers_only_of_assigned_elders(demo_engine):
-    at = app_test(demo_engine, "wangge", "pages/elders.py")
+    at = app_test(demo_engine, "wangge", "views/elders.py")
     assert not at.exception
     assert len(at.tabs) == 4  # no registration or policy tabs
     registry = at.dataframe[2].value
@@ -59,7 +59,7 @@ def test_registry_flags_unassigned_elders_and_filters_them(demo_engine):
             )
         ).all()
     assert unassigned, "the demo leaves some elders without a visitor"
-    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    at = app_test(demo_engine, "shuji", "views/elders.py")
     assert f"有 {len(unassigned)} 位老人还没有分配探访人" in at.warning[0].value
     registry = at.dataframe[2].value
     flagged = registry.loc[registry["探访人"].str.startswith("⚠"), "姓名"]
@@ -76,7 +76,7 @@ def test_secretary_registers_an_elder_with_care_level_and_visitors(demo_engine):
             s.exec(select(Account.id).where(Account.username == u)).one()
             for u in ("wangge", "zhiyuan")
         )
-    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    at = app_test(demo_engine, "shuji", "views/elders.py")
     at.text_input(key="elders_name").input("乌云其其格")
     at.text_input(key="elders_address").input("学府康都5号楼1单元302")
     at.date_input(key="elders_birth").set_value(date(1940, 2, 3))
@@ -96,14 +96,14 @@ def test_secretary_registers_an_elder_with_care_level_and_visitors(demo_engine):
 def test_situations_and_visit_modes_are_shown_in_english(demo_engine):
     at = app_test(demo_engine, "shuji")
     at.session_state["ui_lang"] = "en"  # switched after landing (see the report on lang="en")
-    at.switch_page("pages/elders.py").run()
+    at.switch_page("views/elders.py").run()
     assert not at.exception
     registry = at.dataframe[2].value
     shown = "".join(registry["Living situation"])
     assert "Lives alone" in shown and "独居" not in shown and "空巢" not in shown
     timeline = " ".join(m.value for m in at.markdown)
     assert "Home visit" in timeline and "上门" not in timeline
-    record = app_test(demo_engine, "wangge", "pages/visit_record.py", lang="en")
+    record = app_test(demo_engine, "wangge", "views/visit_record.py", lang="en")
     elder_id = record.selectbox(key="visit_elder").value
     modes = record.button_group(key=f"visit_mode_{elder_id}")
     assert [o.content for o in modes.proto.options] == ["Home visit", "Phone call", "Video call"]
@@ -111,7 +111,7 @@ def test_situations_and_visit_modes_are_shown_in_english(demo_engine):
 
 
 def test_secretary_sets_a_community_interval(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    at = app_test(demo_engine, "shuji", "views/elders.py")
     at.number_input(key="elders_rule_1_空巢").set_value(10)
     at.button(key="elders_rule_save_1_空巢").click().run()
     assert [m.value for m in at.success] == ["已保存规则：空巢"]
@@ -125,7 +125,7 @@ def test_secretary_sets_a_community_interval(demo_engine):
 
 
 def test_volunteer_records_a_visit_for_an_assigned_elder(demo_engine):
-    at = app_test(demo_engine, "zhiyuan", "pages/visit_record.py")
+    at = app_test(demo_engine, "zhiyuan", "views/visit_record.py")
     with Session(demo_engine) as s:
         zhiyuan_elders = set(
             s.exec(select(ElderVisitor.elder_id).where(ElderVisitor.account_id == 4))
@@ -158,7 +158,7 @@ def _count(engine, model) -> int:
 
 def test_an_empty_registration_is_refused_and_a_second_press_registers_nothing(demo_engine):
     before = _count(demo_engine, Elder)
-    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    at = app_test(demo_engine, "shuji", "views/elders.py")
     submit = "FormSubmitter:elders_new-创建"
     at.button(key=submit).click().run()
     assert "请填写姓名、出生日期和住址" in [e.value for e in at.error]
@@ -181,7 +181,7 @@ def test_an_empty_registration_is_refused_and_a_second_press_registers_nothing(d
 
 
 def test_the_edit_form_holds_the_elder_picked_and_saves_only_them(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    at = app_test(demo_engine, "shuji", "views/elders.py")
     first = at.selectbox(key="elders_pick").value
     with Session(demo_engine) as s:
         other = s.exec(
@@ -210,7 +210,7 @@ def test_the_edit_form_holds_the_elder_picked_and_saves_only_them(demo_engine):
 
 
 def test_deactivating_an_elder_asks_first_and_takes_them_off_the_overdue_list(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/elders.py")
+    at = app_test(demo_engine, "shuji", "views/elders.py")
     overdue = int(at.tabs[0].label.split("（")[1].rstrip("）"))
     most_overdue = at.dataframe[0].value["姓名"].iloc[0]
     with Session(demo_engine) as s:
@@ -231,7 +231,7 @@ def test_deactivating_an_elder_asks_first_and_takes_them_off_the_overdue_list(de
 
 
 def test_the_street_and_a_community_have_their_own_policy_boxes(demo_engine):
-    at = app_test(demo_engine, "admin", "pages/elders.py")
+    at = app_test(demo_engine, "admin", "views/elders.py")
     assert at.number_input(key="elders_rule_street_空巢")
     at.selectbox(key="elders_policy_for").set_value(1).run()
     at.number_input(key="elders_rule_1_空巢").set_value(12)
@@ -250,7 +250,7 @@ def test_the_street_and_a_community_have_their_own_policy_boxes(demo_engine):
 
 
 def test_a_task_without_a_need_is_refused_and_a_saved_visit_shows_in_the_card(demo_engine):
-    at = app_test(demo_engine, "wangge", "pages/visit_record.py")
+    at = app_test(demo_engine, "wangge", "views/visit_record.py")
     elder_id = at.selectbox(key="visit_elder").value
     before = _count(demo_engine, Visit)
     submit = f"FormSubmitter:visit_form_{elder_id}-保存探访记录"

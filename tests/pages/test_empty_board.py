@@ -33,15 +33,6 @@ STREAMLIT_ENGLISH = ("No options to select", "Choose options", "Choose an option
 NO_NEXT_STEP_YET: set[str] = set()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_read_cache():
-    """Pages read through st.cache_data, keyed by the query and its arguments, not by the
-    database: each test's own database starts with an empty cache."""
-    import streamlit as st
-
-    st.cache_data.clear()
-
-
 def _board(session: Session, with_community: bool) -> None:
     make_account(session, "admin", Role.admin, None, PASSWORD)
     session.add(Street(name="街道", district="区", setup_step=len(org.SETUP_STEPS)))

@@ -7,7 +7,6 @@ import re
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
-import pytest
 import streamlit as st
 from sqlmodel import Session, select
 
@@ -21,15 +20,6 @@ from services.auth import actor_of
 from tests.conftest import app_test
 
 SUBMIT = "提交报名"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_reads():
-    """Pages cache their reads (cleared by every write through the page); each test has
-    its own copy of the demo, whose new rows get the same ids as in the test before."""
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 @contextmanager
@@ -91,7 +81,7 @@ def _rows(engine, eid) -> dict[str, str]:
 
 
 def _programme(engine, eid=None):
-    at = app_test(engine, None, "pages/programme.py")
+    at = app_test(engine, None, "views/programme.py")
     if eid is not None:
         at.query_params["event"] = str(eid)
         at.run()
@@ -281,7 +271,7 @@ def test_a_programme_link_that_cannot_be_shown_says_why(demo_engine):
 
 
 def test_programme_filters_by_community_and_shows_no_personal_data(demo_engine):
-    at = app_test(demo_engine, None, "pages/programme.py")
+    at = app_test(demo_engine, None, "views/programme.py")
     box = at.selectbox(key="programme_community")
     assert (box.value, box.options[0]) == (0, "全部社区")
     with Session(demo_engine) as s:
@@ -310,13 +300,13 @@ def test_programme_filters_by_community_and_shows_no_personal_data(demo_engine):
 
 
 def _on_event(engine, event_id: int, username: str = "shuji"):
-    at = app_test(engine, username, "pages/events.py")
+    at = app_test(engine, username, "views/events.py")
     at.session_state["events_picked"] = event_id
     return at.run()
 
 
 def test_secretary_creates_publishes_and_the_door_opens_in_its_window(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/events.py")
+    at = app_test(demo_engine, "shuji", "views/events.py")
     at.button(key="FormSubmitter:events_new-创建活动").click().run()  # empty
     assert [e.value for e in at.error] == ["请填写活动名称和地点"]
     at.text_input(key="events_title").input("驼绒编织体验课")
@@ -485,7 +475,7 @@ def test_the_picked_event_stays_picked_when_its_label_or_the_list_changes(demo_e
 
 
 def test_an_event_link_that_cannot_be_shown_says_why(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/events.py")
+    at = app_test(demo_engine, "shuji", "views/events.py")
     at.query_params["event"] = "999999"
     at.run()
     assert [w.value for w in at.warning] == ["找不到这个活动，它可能已被删除或还未发布"]
@@ -497,11 +487,11 @@ def test_an_event_link_that_cannot_be_shown_says_why(demo_engine):
         past = s.exec(
             select(Event).where(Event.community_id == 1, Event.ends_at < utcnow())
         ).first()
-    at = app_test(demo_engine, "shuji", "pages/events.py")
+    at = app_test(demo_engine, "shuji", "views/events.py")
     at.query_params["event"] = str(other.id)
     at.run()
     assert [w.value for w in at.warning] == ["这个活动不属于您负责的社区，无法查看"]
-    at = app_test(demo_engine, "shuji", "pages/events.py")
+    at = app_test(demo_engine, "shuji", "views/events.py")
     at.query_params["event"] = str(past.id)
     at.run()
     assert [w.value for w in at.warning] == ["这个活动已经结束，已切换为显示全部活动"]

@@ -54,7 +54,7 @@ def _all_screens(at):
 @pytest.mark.parametrize("username", ["huiyi", "shuji", "admin", "wangge"])
 def test_meeting_screens_hold_no_personal_data(demo_engine, username):
     personal = _personal_values(demo_engine)
-    at = app_test(demo_engine, username, None if username == "huiyi" else "pages/meeting.py")
+    at = app_test(demo_engine, username, None if username == "huiyi" else "views/meeting.py")
     seen = 0
     for screen in _all_screens(at):
         sent = _sent_to_browser(screen)
@@ -70,7 +70,7 @@ def test_display_account_lands_on_the_meeting_screen(demo_engine):
     assert at.title[0].value == "我们一起做了这些事"
     assert len(at.metric) == len(dashboard.FIGURES)
     with pytest.raises(ValueError):
-        at.switch_page("pages/dashboard.py")
+        at.switch_page("views/dashboard.py")
 
 
 def test_meeting_next_and_previous_wrap_around(demo_engine):
@@ -101,7 +101,7 @@ def test_rotation_steps_once_per_interval_and_clicks_step_once(demo_engine):
 
 
 def test_chart_specs_carry_aggregates_only(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/dashboard.py")
+    at = app_test(demo_engine, "shuji", "views/dashboard.py")
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         fields = json.dumps(spec.get("encoding", {}), ensure_ascii=False)

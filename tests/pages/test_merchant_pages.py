@@ -15,7 +15,7 @@ def _merchants(engine) -> int:
 
 def test_an_empty_merchant_is_refused_and_a_second_press_registers_nothing(demo_engine):
     before = _merchants(demo_engine)
-    at = app_test(demo_engine, "shuji", "pages/merchants.py")
+    at = app_test(demo_engine, "shuji", "views/merchants.py")
     submit = "FormSubmitter:merchants_new-创建"
     at.button(key=submit).click().run()
     assert "请填写店名、店主和地址" in [e.value for e in at.error]
@@ -36,7 +36,7 @@ def test_an_empty_merchant_is_refused_and_a_second_press_registers_nothing(demo_
 
 
 def test_an_edit_lands_on_the_picked_merchant_who_stays_picked(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/merchants.py")
+    at = app_test(demo_engine, "shuji", "views/merchants.py")
     options = at.selectbox(key="merchants_pick")
     first = options.value
     with Session(demo_engine) as s:
@@ -68,7 +68,7 @@ def test_deactivating_a_merchant_asks_and_leaves_its_open_requests_open(demo_eng
             )
             .group_by(ProxyRequest.merchant_id)
         ).first()
-    at = app_test(demo_engine, "shuji", "pages/merchants.py")
+    at = app_test(demo_engine, "shuji", "views/merchants.py")
     at.selectbox(key="merchants_pick").set_value(merchant_id).run()
     at.button(key=f"merchants_deactivate_{merchant_id}").click().run()
     question = " ".join(w.value for w in at.warning)

@@ -1,4 +1,4 @@
-"""The first-start steps (pages/setup.py), the organisation page per role, and the page
+"""The first-start steps (views/setup.py), the organisation page per role, and the page
 that replaces a handed-out password."""
 
 from __future__ import annotations
@@ -14,15 +14,6 @@ from services import org
 from services.i18n import translate
 from tests.conftest import ROOT, app_test, make_account, make_community, sign_in_token
 from ui.text import plain
-
-
-@pytest.fixture(autouse=True)
-def _fresh_read_cache():
-    """Pages read through st.cache_data, keyed by the query and its arguments, not by the
-    database: each test's own database starts with an empty cache."""
-    import streamlit as st
-
-    st.cache_data.clear()
 
 
 def _click(at: AppTest, label_key: str, **params) -> AppTest:
@@ -115,10 +106,10 @@ def test_every_step_can_be_skipped_and_the_board_opens(engine):
         _click(at, "org.setup.skip")
         assert not at.exception
     # done: the admin's usual pages, with the organisation page saying what to do first
-    at.switch_page("pages/organisation.py").run()
+    at.switch_page("views/organisation.py").run()
     assert translate("org.empty.first_community") in _texts(at)
     with pytest.raises(ValueError):
-        at.switch_page("pages/setup.py")
+        at.switch_page("views/setup.py")
 
 
 def test_skip_all_leads_to_the_organisation_page(engine):
@@ -131,7 +122,7 @@ def test_skip_all_leads_to_the_organisation_page(engine):
 
 
 def test_the_admin_adds_communities_and_grids_on_the_organisation_page(demo_engine):
-    at = app_test(demo_engine, "admin", "pages/organisation.py")
+    at = app_test(demo_engine, "admin", "views/organisation.py")
     assert not at.exception
     assert translate("org.add_communities") in [e.label for e in at.expander]
     at.text_area(key="org_community_names").input("新建社区")
@@ -148,7 +139,7 @@ def test_the_admin_adds_communities_and_grids_on_the_organisation_page(demo_engi
 
 
 def test_a_secretary_sees_only_their_community_and_moves_a_grids_people(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/organisation.py")
+    at = app_test(demo_engine, "shuji", "views/organisation.py")
     assert not at.exception
     texts = _texts(at)
     assert "四千米社区" in texts and "前进社区" not in texts
@@ -176,7 +167,7 @@ def test_a_secretary_sees_only_their_community_and_moves_a_grids_people(demo_eng
 
 
 def test_the_secretary_assigns_a_grid_worker(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/organisation.py")
+    at = app_test(demo_engine, "shuji", "views/organisation.py")
     with Session(demo_engine) as s:
         shuji = s.exec(select(Account).where(Account.username == "shuji")).one()
         worker = s.exec(select(Account).where(Account.username == "wangge")).one()
@@ -198,7 +189,7 @@ def test_the_policy_tab_shows_the_documented_defaults_and_saves_a_rule(engine):
         s.add(Street(name="街道", district="区", setup_step=len(org.SETUP_STEPS)))
         s.commit()
     at = _signed_in(engine, "jiedao", "admin-pass-1")
-    at.switch_page("pages/organisation.py").run()
+    at.switch_page("views/organisation.py").run()
     assert at.number_input(key="org_rule_street_独居").value == 7
     assert at.number_input(key="org_rule_street_default").value == 30
     [stars] = [d.value for d in at.dataframe if translate("org.policy.hours") in d.value]
@@ -212,7 +203,7 @@ def test_the_policy_tab_shows_the_documented_defaults_and_saves_a_rule(engine):
 def test_other_roles_cannot_open_the_organisation_page(demo_engine, username):
     at = app_test(demo_engine, username)
     with pytest.raises(ValueError):
-        at.switch_page("pages/organisation.py")
+        at.switch_page("views/organisation.py")
 
 
 def test_a_handed_out_password_is_changed_before_anything_opens(engine):
@@ -234,12 +225,12 @@ def test_a_handed_out_password_is_changed_before_anything_opens(engine):
     at = _signed_in(engine, "shuji", "first-pass-1")
     assert [t.value for t in at.title] == [translate("org.password.title")]
     with pytest.raises(ValueError):
-        at.switch_page("pages/dashboard.py")
+        at.switch_page("views/dashboard.py")
     at.text_input(key="password_current").input("first-pass-1")
     at.text_input(key="password_new").input("my-own-pass")
     at.text_input(key="password_confirm").input("my-own-pass")
     _click(at, "org.password.submit")
     assert not at.exception
     assert [t.value for t in at.title] == [translate("nav.dashboard")]
-    at.switch_page("pages/organisation.py").run()
+    at.switch_page("views/organisation.py").run()
     assert not at.exception

@@ -36,7 +36,7 @@ def _open_tab(at, label):
 
 
 def test_secretary_takes_in_a_request(demo_engine):
-    at = app_test(demo_engine, "dazhao", "pages/proxy_board.py")
+    at = app_test(demo_engine, "dazhao", "views/proxy_board.py")
     assert at.tabs[0].label == "代办看板"
     assert at.caption[0].value.startswith("在办 ")
     assert not at.get("vega_lite_chart")  # the charts tab is not open, so not computed
@@ -65,7 +65,7 @@ def test_secretary_takes_in_a_request(demo_engine):
 
 
 def test_an_empty_intake_is_refused_with_what_is_missing(demo_engine):
-    at = _open_tab(app_test(demo_engine, "dazhao", "pages/proxy_board.py"), "受理新代办")
+    at = _open_tab(app_test(demo_engine, "dazhao", "views/proxy_board.py"), "受理新代办")
     with Session(demo_engine) as s:
         before = len(s.exec(select(ProxyRequest.id)).all())
     at.button(key="FormSubmitter:proxy_new-受理").click().run()
@@ -78,7 +78,7 @@ def test_an_empty_intake_is_refused_with_what_is_missing(demo_engine):
 
 
 def test_agent_works_the_queue_and_closes_with_a_rating(demo_engine):
-    at = app_test(demo_engine, "daiban", "pages/proxy_queue.py")
+    at = app_test(demo_engine, "daiban", "views/proxy_queue.py")
     keys = [b.key for b in at.button if b.key and b.key.startswith("queue_")]
     assert keys, "the demo agent has requests"
     request_id = int(keys[0].rsplit("_", 1)[1])
@@ -95,7 +95,7 @@ def test_agent_works_the_queue_and_closes_with_a_rating(demo_engine):
     assert row.agent_account_id == _account_id(demo_engine, "daiban")
     # closed without a rating: the office is asked to call the merchant back
     assert row.satisfaction is None
-    office = app_test(demo_engine, "dazhao", "pages/proxy_board.py")
+    office = app_test(demo_engine, "dazhao", "views/proxy_board.py")
     heading = next(m.value for m in office.markdown if m.value.startswith("**待回访**"))
     assert int(heading.rsplit("(", 1)[1].rstrip(")")) >= 1
     office.selectbox(key="proxy_pick").set_value(request_id).run()
@@ -105,7 +105,7 @@ def test_agent_works_the_queue_and_closes_with_a_rating(demo_engine):
 
 
 def test_merchant_page_lists_filings_due(demo_engine):
-    at = app_test(demo_engine, "dazhao", "pages/merchants.py")
+    at = app_test(demo_engine, "dazhao", "views/merchants.py")
     assert at.subheader[0].value.startswith("30 天内到期的证照和年报")
     assert len(at.dataframe[1].value) > 0
 
@@ -116,7 +116,7 @@ def _ids(engine, stmt):
 
 
 def test_agent_rejects_a_request_from_the_phone_with_a_reason(demo_engine):
-    at = app_test(demo_engine, "daiban", "pages/proxy_queue.py")
+    at = app_test(demo_engine, "daiban", "views/proxy_queue.py")
     request_id = int(
         next(b.key for b in at.button if b.key and b.key.startswith("queue_reject_")).rsplit("_")[
             -1
@@ -140,7 +140,7 @@ def test_street_admin_takes_in_a_request_for_an_agent_of_the_merchants_community
     dazhao = _ids(demo_engine, select(Community.id).where(Community.name == "大召社区"))[0]
     merchant = _ids(demo_engine, select(Merchant.id).where(Merchant.community_id == dazhao))[0]
     daiban = _account_id(demo_engine, "daiban")
-    at = _open_tab(app_test(demo_engine, "admin", "pages/proxy_board.py"), "受理新代办")
+    at = _open_tab(app_test(demo_engine, "admin", "views/proxy_board.py"), "受理新代办")
     at.selectbox(key="proxy_merchant").set_value(merchant).run()
     agents = at.selectbox(key="proxy_new_agent")
     assert "赵代办" in agents.options
@@ -160,7 +160,7 @@ def test_street_admin_takes_in_a_request_for_an_agent_of_the_merchants_community
 def test_street_admin_reassigns_on_the_board_and_the_history_shows_it(demo_engine):
     daiban = _account_id(demo_engine, "daiban")
     dazhao = _account_id(demo_engine, "dazhao")
-    at = app_test(demo_engine, "admin", "pages/proxy_board.py")
+    at = app_test(demo_engine, "admin", "views/proxy_board.py")
     on_board = at.selectbox(key="proxy_pick").options
     request_id = next(
         rid
@@ -190,7 +190,7 @@ def test_street_admin_reassigns_on_the_board_and_the_history_shows_it(demo_engin
 
 def test_board_charts_per_community_and_agent(demo_engine):
     """The quality charts draw the numbers service_quality computes in SQL."""
-    at = _open_tab(app_test(demo_engine, "dazhao", "pages/proxy_board.py"), "统计图表")
+    at = _open_tab(app_test(demo_engine, "dazhao", "views/proxy_board.py"), "统计图表")
     charts = {json.loads(c.proto.spec)["title"]["text"]: c for c in at.get("vega_lite_chart")}
     for measure in ("办结用时中位数", "按时办结率", "商户平均满意度"):
         assert f"{measure}（各社区）" in charts and f"{measure}（各代办员）" in charts
@@ -214,7 +214,7 @@ def test_board_charts_per_community_and_agent(demo_engine):
 
 
 def test_a_request_spawns_one_task_and_its_card_shows_it(demo_engine):
-    at = app_test(demo_engine, "dazhao", "pages/proxy_board.py")
+    at = app_test(demo_engine, "dazhao", "views/proxy_board.py")
     request_id = at.selectbox(key="proxy_pick").value
     with Session(demo_engine) as s:
         shop = s.exec(
@@ -238,7 +238,7 @@ def test_a_request_spawns_one_task_and_its_card_shows_it(demo_engine):
 def test_intake_without_merchants_says_to_register_one_first(engine, session):
     community_id = make_community(session)
     make_account(session, "xinshuji", Role.secretary, community_id, password="demo1234")
-    at = _open_tab(app_test(engine, "xinshuji", "pages/proxy_board.py"), "受理新代办")
+    at = _open_tab(app_test(engine, "xinshuji", "views/proxy_board.py"), "受理新代办")
     assert not at.exception
     assert [i.value for i in at.info] == ["还没有登记商户：先在商户名册里登记，再受理代办"]
     assert not [b for b in at.button if b.key and b.key.startswith("FormSubmitter:proxy_new")]

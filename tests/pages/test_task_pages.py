@@ -3,7 +3,6 @@ the outcome checked in the database and on the page (issue 10)."""
 
 from datetime import timedelta
 
-import pytest
 import streamlit as st
 from sqlalchemy import func, update
 from sqlmodel import Session, select
@@ -15,14 +14,6 @@ from services import db, signups, tasks
 from services.auth import actor_of
 from tests.conftest import app_test, make_account
 from ui.text import plain
-
-
-@pytest.fixture(autouse=True)
-def _fresh_reads():
-    """Records written here go around the board: its read cache must not hide them."""
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 def _actor(engine, username):
@@ -178,7 +169,7 @@ def test_a_link_to_a_closed_task_says_why_and_offers_the_list(demo_engine):
 
 def test_my_tasks_empty(demo_engine):
     _volunteer(demo_engine, "kongkong", "空空")
-    at = app_test(demo_engine, "kongkong", "pages/my_tasks.py")
+    at = app_test(demo_engine, "kongkong", "views/my_tasks.py")
     assert not at.exception
     assert "暂时没有报名的任务" in _texts(at, "info")
     assert "还没有参加过的任务" in _texts(at, "caption")
@@ -188,7 +179,7 @@ def test_my_tasks_check_in_refused_when_the_task_was_cancelled_meanwhile(demo_en
     person = _volunteer(demo_engine, "quxiao2", "取消二")
     task_id = _task(demo_engine, starts_in=timedelta(hours=1))
     sid = _sign_up(demo_engine, person, task_id)
-    at = app_test(demo_engine, "quxiao2", "pages/my_tasks.py")
+    at = app_test(demo_engine, "quxiao2", "views/my_tasks.py")
     assert not at.button(key=f"my_in_{sid}").disabled
     _set_task(demo_engine, task_id, status=TaskStatus.cancelled)
     at.button(key=f"my_in_{sid}").click().run()
@@ -200,7 +191,7 @@ def test_my_tasks_check_in_and_an_early_check_out_that_asks_first(demo_engine):
     person = _volunteer(demo_engine, "zaotui2", "早退二")
     task_id = _task(demo_engine, starts_in=timedelta(minutes=-30), hours=2)
     sid = _sign_up(demo_engine, person, task_id, now=utcnow() - timedelta(days=1))
-    at = app_test(demo_engine, "zaotui2", "pages/my_tasks.py")
+    at = app_test(demo_engine, "zaotui2", "views/my_tasks.py")
     at.button(key=f"my_in_{sid}").click().run()
     assert "签到成功" in _texts(at, "success")
     assert _signup(demo_engine, sid).status == "attended"
@@ -220,7 +211,7 @@ def test_my_tasks_before_the_window_says_when_check_in_opens(demo_engine):
     person = _volunteer(demo_engine, "weikai", "未开")
     task_id = _task(demo_engine, starts_in=timedelta(hours=5))
     sid = _sign_up(demo_engine, person, task_id)
-    at = app_test(demo_engine, "weikai", "pages/my_tasks.py")
+    at = app_test(demo_engine, "weikai", "views/my_tasks.py")
     assert at.button(key=f"my_in_{sid}").disabled
     assert not [b for b in at.button if b.key == f"my_out_{sid}"]
     assert any(c.value.startswith("任务开始前 2 小时起可以签到") for c in at.caption)
@@ -232,7 +223,7 @@ def test_my_tasks_shows_the_waitlist_position(demo_engine):
     task_id = _task(demo_engine, capacity=1)
     _sign_up(demo_engine, first, task_id)
     sid = _sign_up(demo_engine, second, task_id)
-    at = app_test(demo_engine, "m2", "pages/my_tasks.py")
+    at = app_test(demo_engine, "m2", "views/my_tasks.py")
     assert "您是第 1 位候补" in _texts(at, "info")
     at.button(key=f"my_cancel_{sid}").click().run()
     assert "已取消报名" in _texts(at, "success")
@@ -243,7 +234,7 @@ def test_my_tasks_shows_the_waitlist_position(demo_engine):
 
 
 def test_tasks_empty_filter(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at = app_test(demo_engine, "shuji", "views/tasks.py")
     at.selectbox(key="tasks_status").set_value("draft").run()
     assert not at.exception
     assert "没有符合条件的任务" in _texts(at, "info")
@@ -255,7 +246,7 @@ def _count_titled(engine, title):
 
 
 def test_publishing_refuses_empty_fields_and_a_double_press_makes_one_task(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at = app_test(demo_engine, "shuji", "views/tasks.py")
     submit = "FormSubmitter:tasks_new-发布任务"
     at.button(key=submit).click().run()
     assert [e.value for e in at.error] == ["请填写任务名称"]
@@ -281,7 +272,7 @@ def test_roster_rules_before_the_start_and_hours_out_of_range(demo_engine):
     person = _volunteer(demo_engine, "mingdan2", "名单二")
     later = _task(demo_engine, title="五小时后", starts_in=timedelta(hours=5))
     sid_later = _sign_up(demo_engine, person, later)
-    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at = app_test(demo_engine, "shuji", "views/tasks.py")
     at.selectbox(key="tasks_pick").set_value(later).run()
     assert at.button(key=f"tasks_in_{sid_later}").disabled
     assert at.button(key=f"tasks_noshow_{sid_later}").disabled
@@ -310,7 +301,7 @@ def test_staff_undo_a_check_out(demo_engine):
     with db.transaction(demo_engine) as s:
         signups.signup_check_in(session=s, actor=person, signup_id=sid)
         signups.signup_check_out(session=s, actor=person, signup_id=sid, early_ok=True)
-    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at = app_test(demo_engine, "shuji", "views/tasks.py")
     at.selectbox(key="tasks_pick").set_value(task_id).run()
     at.button(key=f"tasks_undo_out_{sid}").click().run()
     assert "已撤销 撤销签退 的签退" in _texts(at, "success")
@@ -321,7 +312,7 @@ def test_staff_undo_a_check_out(demo_engine):
 
 def test_the_picker_keeps_the_task_when_its_status_changes(demo_engine):
     task_id = _task(demo_engine, title="要截止的任务")
-    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at = app_test(demo_engine, "shuji", "views/tasks.py")
     at.selectbox(key="tasks_status").set_value("open").run()
     at.selectbox(key="tasks_pick").set_value(task_id).run()
     at.button(key=f"tasks_to_closed_{task_id}").click().run()
@@ -341,7 +332,7 @@ def test_cancelling_a_task_asks_first(demo_engine):
     task_id = _task(demo_engine, capacity=1)
     _sign_up(demo_engine, a, task_id)
     _sign_up(demo_engine, b, task_id)
-    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at = app_test(demo_engine, "shuji", "views/tasks.py")
     at.selectbox(key="tasks_pick").set_value(task_id).run()
     at.button(key=f"tasks_to_cancelled_{task_id}").click().run()
     assert "2 个报名（1 人已确认、1 人候补）将一并取消" in _texts(at, "warning")

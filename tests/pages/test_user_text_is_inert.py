@@ -138,5 +138,5 @@ def test_every_page_shows_typed_text_as_text(hostile_board, role):
 
 
 def test_public_programme_shows_typed_text_as_text(hostile_board):
-    at = app_test(hostile_board, None, "pages/programme.py")
+    at = app_test(hostile_board, None, "views/programme.py")
     assert _check_page(at, "programme (signed out)")

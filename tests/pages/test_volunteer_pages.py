@@ -40,14 +40,14 @@ def test_volunteer_signs_up_from_open_tasks(demo_engine):
 
 
 def test_my_tasks_shows_hours_and_star(demo_engine):
-    at = app_test(demo_engine, "zhiyuan", "pages/my_tasks.py")
+    at = app_test(demo_engine, "zhiyuan", "views/my_tasks.py")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["已确认时长"] == "120 小时"
     assert metrics["星级"] == "★☆☆☆☆"
 
 
 def test_secretary_publishes_a_task(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at = app_test(demo_engine, "shuji", "views/tasks.py")
     at.text_input(key="tasks_title").input("重阳节敬老活动服务")
     at.text_input(key="tasks_place").input("社区党群服务中心")
     at.number_input(key="tasks_capacity").set_value(8)
@@ -61,7 +61,7 @@ def test_secretary_publishes_a_task(demo_engine):
 
 
 def test_secretary_approves_pending_hours(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at = app_test(demo_engine, "shuji", "views/tasks.py")
     at.toggle(key="tasks_upcoming").set_value(False).run()
     with Session(demo_engine) as s:
         pending = s.exec(
@@ -82,7 +82,7 @@ def test_secretary_approves_pending_hours(demo_engine):
 
 
 def test_secretary_registers_a_volunteer_and_a_bad_phone_is_refused(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/volunteers.py")
+    at = app_test(demo_engine, "shuji", "views/volunteers.py")
     at.text_input(key="volunteers_name").input("李秀英")
     at.text_input(key="volunteers_phone").input("12345")
     at.button(key="FormSubmitter:volunteers_new-创建").click().run()
@@ -96,7 +96,7 @@ def test_secretary_registers_a_volunteer_and_a_bad_phone_is_refused(demo_engine)
 
 
 def test_volunteer_list_masks_nothing_for_staff_and_deactivates(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/volunteers.py")
+    at = app_test(demo_engine, "shuji", "views/volunteers.py")
     phones = at.dataframe[0].value["手机号"].tolist()
     assert all("*" not in p for p in phones)
     picked = at.selectbox(key="volunteers_pick").value
@@ -111,7 +111,7 @@ def test_volunteer_list_masks_nothing_for_staff_and_deactivates(demo_engine):
 
 
 def test_secretary_creates_a_team(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/teams.py")
+    at = app_test(demo_engine, "shuji", "views/teams.py")
     assert "爱心阿姨服务队" in at.dataframe[0].value["服务队名称"].tolist()
     at.text_input(key="teams_name").input("巾帼志愿服务队")
     at.button(key="FormSubmitter:teams_new-创建").click().run()
@@ -120,7 +120,7 @@ def test_secretary_creates_a_team(demo_engine):
 
 
 def test_grid_worker_sees_tasks_with_masked_phones(demo_engine):
-    at = app_test(demo_engine, "wangge", "pages/tasks.py")
+    at = app_test(demo_engine, "wangge", "views/tasks.py")
     at.toggle(key="tasks_upcoming").set_value(False).run()
     assert not at.exception
     texts = " ".join(m.value for m in at.markdown)
@@ -134,7 +134,7 @@ def test_staff_give_a_volunteer_a_sign_in_account_and_they_can_sign_up(demo_engi
                 Volunteer.community_id == 1, Volunteer.account_id.is_(None), Volunteer.active
             )
         ).first()
-    at = app_test(demo_engine, "shuji", "pages/volunteers.py")
+    at = app_test(demo_engine, "shuji", "views/volunteers.py")
     at.selectbox(key="volunteers_pick").set_value(vid).run()
     assert "还没有登录账号" in " ".join(c.value for c in at.caption)
     at.text_input(key=f"volunteers_account_username_{vid}").input("xinren")
@@ -191,7 +191,7 @@ def test_street_admin_filters_by_community_and_sees_the_true_count(demo_engine):
             .where(Volunteer.active, Volunteer.community_id == 1)
         ).one()
     assert total > 500
-    at = app_test(demo_engine, "admin", "pages/volunteers.py")
+    at = app_test(demo_engine, "admin", "views/volunteers.py")
     captions = " ".join(c.value for c in at.caption)
     assert f"显示前 500 名，共 {total:,} 名" in captions
     assert len(at.dataframe[0].value) == 500
@@ -208,7 +208,7 @@ def test_street_admin_filters_by_community_and_sees_the_true_count(demo_engine):
 
 
 def test_secretary_does_not_see_the_community_filter(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/volunteers.py")
+    at = app_test(demo_engine, "shuji", "views/volunteers.py")
     assert not [s for s in at.selectbox if s.key == "volunteers_f_community"]
     assert "第一网格" in at.selectbox(key="volunteers_f_grid").options
 
@@ -238,7 +238,7 @@ def _open_task_with_waitlist(engine) -> tuple[int, int, int]:
 
 def test_secretary_edits_a_task_and_more_places_go_to_the_waitlist(demo_engine):
     task_id, taken, waiting_id = _open_task_with_waitlist(demo_engine)
-    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at = app_test(demo_engine, "shuji", "views/tasks.py")
     at.selectbox(key="tasks_pick").set_value(task_id).run()
     at.number_input(key=f"tasks_edit_capacity_{task_id}").set_value(taken - 1)
     at.button(key=f"FormSubmitter:tasks_edit_{task_id}-保存").click().run()
@@ -268,7 +268,7 @@ def test_secretary_cancels_a_task_and_the_volunteer_sees_it_cancelled(demo_engin
         )
         signup_id = signups.signup_create(session=s, actor=zhiyuan, task_id=card.id).signup_id
     task_id, title = card.id, card.title
-    at = app_test(demo_engine, "shuji", "pages/tasks.py")
+    at = app_test(demo_engine, "shuji", "views/tasks.py")
     at.selectbox(key="tasks_pick").set_value(task_id).run()
     at.button(key=f"tasks_to_cancelled_{task_id}").click().run()
     assert "将一并取消" in at.warning[0].value  # asks first: nothing cancelled yet
@@ -287,7 +287,7 @@ def test_secretary_cancels_a_task_and_the_volunteer_sees_it_cancelled(demo_engin
         assert s.get(Signup, signup_id).status == "cancelled"
     assert not [b for b in at.button if b.key and b.key.startswith("tasks_in_")]
 
-    phone = app_test(demo_engine, "zhiyuan", "pages/my_tasks.py")
+    phone = app_test(demo_engine, "zhiyuan", "views/my_tasks.py")
     assert not phone.exception
     assert "这个任务已取消" in " ".join(e.value for e in phone.error)
     assert title in " ".join(m.value for m in phone.markdown)
@@ -296,7 +296,7 @@ def test_secretary_cancels_a_task_and_the_volunteer_sees_it_cancelled(demo_engin
 
 
 def test_teams_offer_only_the_teams_community_and_can_be_deactivated(demo_engine):
-    at = app_test(demo_engine, "admin", "pages/teams.py")
+    at = app_test(demo_engine, "admin", "views/teams.py")
     assert "现有队员" in at.caption[0].value  # the hours rule is stated
     team_id = at.selectbox(key="teams_pick").value
     with Session(demo_engine) as s:
@@ -346,7 +346,7 @@ def test_check_in_is_offered_only_once_it_opens(demo_engine):
         s.commit()
         starts_at = s.get(Task, card.id).starts_at
     st.cache_data.clear()  # written around the board: its read cache must not hide it
-    phone = app_test(demo_engine, "zhiyuan", "pages/my_tasks.py")
+    phone = app_test(demo_engine, "zhiyuan", "views/my_tasks.py")
     assert not phone.exception
     # shown greyed out, with the rule said beneath it
     assert phone.button(key=f"my_in_{signup_id}").disabled
@@ -366,7 +366,7 @@ def _volunteers(engine) -> int:
 
 def test_an_empty_volunteer_is_refused_and_a_second_press_adds_nobody(demo_engine):
     before = _volunteers(demo_engine)
-    at = app_test(demo_engine, "shuji", "pages/volunteers.py")
+    at = app_test(demo_engine, "shuji", "views/volunteers.py")
     submit = "FormSubmitter:volunteers_new-创建"
     at.button(key=submit).click().run()
     assert [e.value for e in at.error] == ["请填写姓名"]
@@ -385,7 +385,7 @@ def test_an_empty_volunteer_is_refused_and_a_second_press_adds_nobody(demo_engin
 
 
 def test_a_renamed_volunteer_stays_picked_with_the_message_beside_them(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/volunteers.py")
+    at = app_test(demo_engine, "shuji", "views/volunteers.py")
     first = at.selectbox(key="volunteers_pick").value
     with Session(demo_engine) as s:
         vid = s.exec(
@@ -414,7 +414,7 @@ def test_deactivating_a_volunteer_says_and_cancels_their_upcoming_sign_ups(demo_
             select(Volunteer.id).where(Volunteer.community_id == 1, Volunteer.active)
         ).first()
         n = volunteers.volunteer_upcoming_signups(session=s, actor=shuji, volunteer_id=vid)
-    at = app_test(demo_engine, "shuji", "pages/volunteers.py")
+    at = app_test(demo_engine, "shuji", "views/volunteers.py")
     at.selectbox(key="volunteers_pick").set_value(vid).run()
     at.button(key=f"volunteers_deactivate_{vid}").click().run()
     question = " ".join(w.value for w in at.warning)
@@ -427,7 +427,7 @@ def test_deactivating_a_volunteer_says_and_cancels_their_upcoming_sign_ups(demo_
 
 
 def test_a_team_needs_a_name_and_a_member_is_removed_after_asking(demo_engine):
-    at = app_test(demo_engine, "shuji", "pages/teams.py")
+    at = app_test(demo_engine, "shuji", "views/teams.py")
     with Session(demo_engine) as s:
         teams_before = s.exec(select(func.count()).select_from(Team)).one()
     at.button(key="FormSubmitter:teams_new-创建").click().run()

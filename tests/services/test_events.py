@@ -20,11 +20,6 @@ from services.errors import BoardError
 from tests import factories
 
 
-@pytest.fixture
-def w(session):
-    return factories.world(session)
-
-
 def make_event(
     session,
     w,

@@ -256,11 +256,6 @@ def fresh_phone() -> str:
     return f"136{next(_serial):08d}"
 
 
-@pytest.fixture
-def w(session):
-    return factories.world(session)
-
-
 # --- volunteers and teams -------------------------------------------------------------------
 
 

@@ -18,11 +18,6 @@ from tests import factories
 from tests.conftest import make_account
 
 
-@pytest.fixture
-def w(session):
-    return factories.world(session)
-
-
 def _volunteer_actor(session, w, n: int):
     actor = make_account(session, f"v{n}", Role.volunteer, w.community_id)
     factories.volunteer(session, w.community_id, f"志愿者{n}", account=actor)

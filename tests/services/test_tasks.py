@@ -17,11 +17,6 @@ from tests import factories
 from tests.conftest import make_account
 
 
-@pytest.fixture
-def w(session):
-    return factories.world(session)
-
-
 def _people(session, w, n):
     people = []
     for i in range(n):

@@ -14,11 +14,6 @@ from tests import factories
 TODAY = date(2026, 11, 24)
 
 
-@pytest.fixture
-def w(session):
-    return factories.world(session)
-
-
 def _hours(session, community_id, volunteer_id, day: date, hours: float, approved=True):
     starts = datetime(day.year, day.month, day.day, 9, tzinfo=LOCAL_TZ)
     task = Task(

@@ -22,15 +22,9 @@ from models.volunteers import Task, TaskKind, Volunteer
 from services import elders, events, proxy, tasks, volunteers
 from services.errors import BoardError, Label
 from services.i18n import translate
-from tests import factories
 
 HUGE = "长" * 10_000
 TODAY = date.today()
-
-
-@pytest.fixture
-def w(session):
-    return factories.world(session)
 
 
 def _refused(session, call) -> BoardError:

@@ -17,11 +17,6 @@ from tests import factories
 from tests.conftest import make_account
 
 
-@pytest.fixture
-def w(session):
-    return factories.world(session)
-
-
 @pytest.mark.parametrize(
     ("hours", "stars", "to_next"),
     [

@@ -213,7 +213,7 @@ past = rows[rows["ends_at"] <= now] if len(rows) else rows
 st.subheader(t("signups.upcoming"))
 if upcoming.empty:
     st.info(t("signups.none_upcoming"))
-    st.page_link("pages/open_tasks.py", label=t("nav.open_tasks"), icon=":material/search:")
+    st.page_link("views/open_tasks.py", label=t("nav.open_tasks"), icon=":material/search:")
 for row in upcoming.itertuples():
     upcoming_card(row, now)
 past_table(past)

@@ -39,7 +39,7 @@ def intake() -> None:
     merchants = read(proxy.merchant_list, actor=actor)
     if merchants.empty:
         st.info(t("proxy.no_merchants"), icon=":material/store:")
-        st.page_link("pages/merchants.py", label=t("nav.merchants"), icon=":material/store:")
+        st.page_link("views/merchants.py", label=t("nav.merchants"), icon=":material/store:")
         return
     names = dict(
         zip(merchants["id"], merchants["shop_name"] + " · " + merchants["community"], strict=True)

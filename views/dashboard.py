@@ -18,7 +18,7 @@ actor = page_guard("dashboard")
 head, switch = st.columns([4, 1], vertical_alignment="bottom")
 head.title(t("dashboard.title"))
 if switch.button(t("dashboard.meeting_mode"), icon=":material/slideshow:", key="dashboard_meeting"):
-    st.switch_page("pages/meeting.py")
+    st.switch_page("views/meeting.py")
 
 
 def visit_alerts() -> None:
@@ -36,7 +36,7 @@ def visit_alerts() -> None:
             )
             plan_table(overdue, due=False)
         st.page_link(
-            "pages/elders.py", label=t("dashboard.alerts_open"), icon=":material/arrow_forward:"
+            "views/elders.py", label=t("dashboard.alerts_open"), icon=":material/arrow_forward:"
         )
 
 

@@ -155,7 +155,7 @@ def profile(page: elders.ElderPage) -> None:
         )
         if page.active:
             st.page_link(
-                "pages/visit_record.py",
+                "views/visit_record.py",
                 label=t("elders.record_visit_for", name=plain(page.name)),
                 icon=":material/edit_note:",
                 query_params={"elder": str(page.id)},
@@ -454,7 +454,7 @@ def main() -> None:
     with tab[0]:
         plan_table(overdue, due=False)
         st.page_link(
-            "pages/visit_record.py", label=t("nav.visit_record"), icon=":material/edit_note:"
+            "views/visit_record.py", label=t("nav.visit_record"), icon=":material/edit_note:"
         )
     with tab[1]:
         plan_table(week, due=True)

@@ -121,4 +121,4 @@ screen()
 if actor.role != "display" and st.button(
     t("meeting.exit"), key="meeting_exit", icon=":material/close:"
 ):
-    st.switch_page("pages/dashboard.py")
+    st.switch_page("views/dashboard.py")

@@ -3,7 +3,7 @@
 Signed out, on an empty database: create the street admin account, once. Then, signed in
 as that admin, the first-start steps: the street's name and district, its communities,
 each community's grids, the first accounts. Each step can be skipped; all of it can be
-done later on the organisation page (pages/organisation.py).
+done later on the organisation page (views/organisation.py).
 """
 
 import streamlit as st
@@ -17,7 +17,7 @@ from ui.session import current_actor, signed_in
 from ui.street_form import street_form
 from ui.text import plain
 
-ORGANISATION_PAGE = "pages/organisation.py"
+ORGANISATION_PAGE = "views/organisation.py"
 
 
 def create_admin() -> None:

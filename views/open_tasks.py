@@ -31,7 +31,7 @@ def link_notice(link: signups.TaskLink) -> None:
         st.warning(t(link.reason), icon=":material/info:")
         if link.mine:
             st.page_link(
-                "pages/my_tasks.py", label=t("signups.link.see_mine"), icon=":material/event:"
+                "views/my_tasks.py", label=t("signups.link.see_mine"), icon=":material/event:"
             )
         if st.button(t("signups.link.show_all"), key="open_link_all", width="stretch"):
             st.query_params.pop("task", None)
@@ -97,7 +97,7 @@ def task_card(card: TaskCard) -> None:
         elif card.can_sign_up:
             signup_button(card)
         else:
-            st.page_link("pages/my_tasks.py", label=t("nav.my_tasks"), icon=":material/event:")
+            st.page_link("views/my_tasks.py", label=t("nav.my_tasks"), icon=":material/event:")
 
 
 actor = page_guard("open_tasks")

@@ -87,7 +87,7 @@ if unlinked:
         t("volunteers.unlinked_accounts", names="、".join(plain(a.username) for a in unlinked)),
         icon=":material/link_off:",
     )
-    st.page_link("pages/volunteers.py", label=t("nav.volunteers"), icon=":material/groups:")
+    st.page_link("views/volunteers.py", label=t("nav.volunteers"), icon=":material/groups:")
 if not communities:
     # Every role but the admin belongs to a community: there is none to pick from yet.
     if actor.is_street_admin:

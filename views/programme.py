@@ -11,7 +11,7 @@ import time
 
 import streamlit as st
 
-from services import events, rate_limit
+from services import checks, events, rate_limit
 from services.errors import BoardError
 from ui.actions import flash, read, read_fresh, show_flash, write
 from ui.fmt import span
@@ -137,7 +137,7 @@ def register_form(card: events.EventCard) -> None:
         submitted = st.form_submit_button(t("events.submit"), type="primary", width="stretch")
     if not submitted:
         return
-    done = st.session_state.get(DONE, {}).get((card.id, events.normalise_phone(phone)))
+    done = st.session_state.get(DONE, {}).get((card.id, checks.normalise_phone(phone)))
     if done:  # pressed again for a party already registered here: say so, write nothing
         st.info(t("events.already_registered", code=done), icon=":material/check_circle:")
         return
@@ -160,7 +160,7 @@ def register_form(card: events.EventCard) -> None:
     # Kept at once: the next run shows the entry in place of the form, so a second
     # press of the same form has nothing to press.
     st.session_state.setdefault(MINE, {})[card.id] = {"code": result.value.code, "phone": phone}
-    st.session_state.setdefault(DONE, {})[(card.id, events.normalise_phone(phone))] = (
+    st.session_state.setdefault(DONE, {})[(card.id, checks.normalise_phone(phone))] = (
         result.value.code
     )
     registered = result.value

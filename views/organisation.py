@@ -169,7 +169,7 @@ def grid_actions(community: org.CommunityInfo) -> None:
     )
     if not community.workers:
         st.caption(t("org.no_workers_hint"))
-        st.page_link("pages/accounts.py", label=t("nav.accounts"), icon=":material/person_add:")
+        st.page_link("views/accounts.py", label=t("nav.accounts"), icon=":material/person_add:")
     if b.button(t("org.assign"), key=f"org_g_assign_{g}") and write(
         org.grid_assign_worker, actor=actor, grid_id=g, account_id=worker or None
     ):
@@ -276,7 +276,7 @@ def policy_tab() -> None:
     rows = read(visit_policy.policy_table, actor=actor, community_id=scope)
     for row in rows:
         policy_row(actor, row, scope, scope="org")
-    st.page_link("pages/elders.py", label=t("org.policy.more_on_elders"), icon=":material/elderly:")
+    st.page_link("views/elders.py", label=t("org.policy.more_on_elders"), icon=":material/elderly:")
 
     st.subheader(t("org.policy.stars"))
     st.caption(t("org.policy.stars_intro"))

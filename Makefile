@@ -26,11 +26,13 @@ run: setup
 	$(PY) manage.py prepare
 	$(VENV)/bin/streamlit run server.py --server.address $(HOST) --server.port $(PORT)
 
-test: setup system-deps lint
-	$(VENV)/bin/pytest -n 2 --dist loadfile --durations=10
+# The fast suite spreads single tests over two workers; the browser journeys go file by
+# file (each file starts its own server). Each run prints its ten slowest tests.
+test: setup system-deps lint test-fast
+	$(VENV)/bin/pytest -m browser -n 2 --dist loadfile --durations=10
 
 test-fast: setup
-	$(VENV)/bin/pytest -m "not browser"
+	$(VENV)/bin/pytest -m "not browser" -n 2 --dist worksteal --durations=10
 
 # The services, migrations, database constraints and demo loader against a throw-away PostgreSQL.
 test-postgres: setup

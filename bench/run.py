@@ -1,6 +1,6 @@
 """Runs every benchmark (bench/bench_*.py) on the street-sized demo and prints the figures.
 
-make bench                  all of them
+make bench                  all of them (exits 1 when a figure is over its target)
 python bench/run.py tasks   only bench/bench_tasks.py
 """
 
@@ -26,7 +26,9 @@ def main(names: list[str]) -> int:
         importlib.import_module(f"bench.{name}").run()
     over = [r for r in RESULTS if r.target_ms is not None and r.median_ms > r.target_ms]
     print(f"\n{len(RESULTS)} figures, {len(over)} over target")
-    return 0
+    for result in over:
+        print(f"  {result.line()}")
+    return 1 if over else 0
 
 
 if __name__ == "__main__":

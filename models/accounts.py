@@ -19,7 +19,7 @@ class Role(StrEnum):
 
 
 class Account(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     username: str = Field(max_length=40, unique=True, index=True)
     password_hash: str = Field(max_length=200)
     display_name: str = Field(max_length=60)
@@ -41,7 +41,7 @@ class AuthSession(SQLModel, table=True):
     HttpOnly cookie once, through the /auth/enter route.
     """
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     created_at: datetime = dt_field(default_now=True)

@@ -10,7 +10,7 @@ from models.base import dt_field
 
 
 class AuditEntry(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     at: datetime = dt_field(default_now=True, index=True)
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     action: str = Field(max_length=40)  # create, update, deactivate, sign_in, ...

@@ -1,4 +1,9 @@
-"""Shared column helpers. Datetimes are stored timezone-aware in UTC."""
+"""Shared column helpers. Datetimes are stored timezone-aware in UTC.
+
+Primary keys are typed `int`, not `int | None`: a row's id is None only between its
+creation and the flush that inserts it, and the services hand around only rows that are
+flushed or loaded.
+"""
 
 from __future__ import annotations
 

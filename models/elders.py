@@ -20,7 +20,7 @@ class Elder(SQLModel, table=True):
         CheckConstraint("care_level >= 0 AND care_level <= 4", name="ck_elder_care_level"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     name: str = Field(max_length=40, index=True)
     birth_date: date
     phone: str = Field(default="", max_length=20)
@@ -70,7 +70,7 @@ class VisitPolicy(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     community_id: int | None = Field(default=None, foreign_key="community.id", index=True)
     # the rule: a living situation, "age80", "care2"/"care3"/"care4" (care level n or
     # higher) or "default" (services/visit_policy.py RULES)
@@ -84,7 +84,7 @@ class Visit(SQLModel, table=True):
         Index("ix_visit_day_mode", "visited_on", "mode"),  # visits per month and mode
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     elder_id: int = Field(foreign_key="elder.id", index=True)
     visitor_account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     visitor_name: str = Field(default="", max_length=40)

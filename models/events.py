@@ -26,7 +26,7 @@ class Event(SQLModel, table=True):
         one_of("event", "status", EventStatus),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     title: str = Field(max_length=100)
     category: str = Field(max_length=20)  # 非遗体验, 参观, 文艺, 讲座, 公益, other
     community_id: int = Field(foreign_key="community.id", index=True)
@@ -59,7 +59,7 @@ class Registration(SQLModel, table=True):
         one_of("registration", "status", RegistrationStatus),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     event_id: int = Field(foreign_key="event.id", index=True)
     name: str = Field(max_length=40)
     phone: str = Field(max_length=20, index=True)

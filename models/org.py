@@ -13,14 +13,14 @@ class Street(SQLModel, table=True):
     """The one street office using this board: its name and district, and the first-start
     step it has reached (len(SETUP_STEPS) once the steps are done or skipped)."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     name: str = Field(default="", max_length=60)
     district: str = Field(default="", max_length=60)
     setup_step: int = 0
 
 
 class Community(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     name: str = Field(max_length=60, unique=True)
     street: str = Field(max_length=60)
     district: str = Field(max_length=60)
@@ -30,7 +30,7 @@ class Community(SQLModel, table=True):
 class Grid(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("community_id", "name"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     community_id: int = Field(foreign_key="community.id", index=True)
     name: str = Field(max_length=60)
     worker_account_id: int | None = Field(default=None, foreign_key="account.id")

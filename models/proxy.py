@@ -24,7 +24,7 @@ class Merchant(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     shop_name: str = Field(max_length=80, index=True)
     owner_name: str = Field(max_length=40)
     phone: str = Field(max_length=20)
@@ -55,7 +55,7 @@ class ProxyRequest(SQLModel, table=True):
         one_of("proxyrequest", "status", ProxyStatus),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     merchant_id: int = Field(foreign_key="merchant.id", index=True)
     community_id: int = Field(foreign_key="community.id", index=True)
     kind: str = Field(
@@ -76,7 +76,7 @@ class ProxyRequest(SQLModel, table=True):
 class ProxyRequestChange(SQLModel, table=True):
     """Every status change of a request, time-stamped with who made it."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     request_id: int = Field(foreign_key="proxyrequest.id", index=True)
     from_status: str | None = Field(default=None, max_length=20)
     to_status: str = Field(max_length=20)

@@ -12,7 +12,7 @@ from models.base import dt_field, enum_field, one_of
 
 
 class Volunteer(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     name: str = Field(max_length=40, index=True)
     phone: str = Field(max_length=20, index=True)
     community_id: int = Field(foreign_key="community.id", index=True)
@@ -28,7 +28,7 @@ class Volunteer(SQLModel, table=True):
 class Team(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("community_id", "name"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     name: str = Field(max_length=60)
     community_id: int = Field(foreign_key="community.id", index=True)
     leader_id: int | None = Field(default=None, foreign_key="volunteer.id")
@@ -68,7 +68,7 @@ class Task(SQLModel, table=True):
         one_of("task", "kind", TaskKind),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     title: str = Field(max_length=100)
     kind: TaskKind = enum_field(TaskKind)
     community_id: int = Field(foreign_key="community.id", index=True)
@@ -111,7 +111,7 @@ class Signup(SQLModel, table=True):
         one_of("signup", "hours_status", HoursStatus),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     task_id: int = Field(foreign_key="task.id", index=True)
     volunteer_id: int = Field(foreign_key="volunteer.id", index=True)
     status: SignupStatus = enum_field(SignupStatus, index=True)

@@ -53,13 +53,14 @@ class Actor:
         if self.role not in roles:
             raise BoardError("access.denied")
 
-    def require_community(self, community_id: int) -> None:
+    def require_community(self, community_id: int | None) -> None:
         if not self.is_street_admin and community_id != self.community_id:
             raise BoardError("access.other_community")
 
 
 class _InCommunity(Protocol):
-    community_id: int
+    @property
+    def community_id(self) -> int | None: ...
 
 
 Scoped = TypeVar("Scoped", bound=_InCommunity)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from models.accounts import Account
 from models.audit import AuditEntry
@@ -28,7 +29,7 @@ def record(
     actor_id: int | None,
     action: str,
     row: SQLModel,
-    changes: dict[str, object] | None = None,
+    changes: Mapping[str, object] | None = None,
 ) -> None:
     """Adds an audit entry for row; changes defaults to the row's own values (a creation)."""
     session.flush()  # the row gets its id
@@ -38,7 +39,7 @@ def record(
         AuditEntry(
             account_id=actor_id,
             action=action,
-            table_name=row.__tablename__,
+            table_name=str(row.__tablename__),
             row_id=getattr(row, "id", None),
             changes=json.dumps(
                 {k: _plain(v) for k, v in changes.items()}, ensure_ascii=False, default=str
@@ -77,12 +78,12 @@ def audit_list(*, session: Session, actor: Actor, limit: int = 200) -> list[Audi
     """The latest changes; a secretary sees those made by accounts of their community."""
     actor.require(STAFF)
     stmt = select(AuditEntry, Account.display_name).join(
-        Account, AuditEntry.account_id == Account.id, isouter=True
+        Account, col(AuditEntry.account_id) == Account.id, isouter=True
     )
     ids = actor.community_ids()
     if ids is not None:
-        stmt = stmt.where(Account.community_id.in_(ids))
-    stmt = stmt.order_by(AuditEntry.id.desc()).limit(limit)
+        stmt = stmt.where(col(Account.community_id).in_(ids))
+    stmt = stmt.order_by(col(AuditEntry.id).desc()).limit(limit)
     return [
         AuditRow(e.at, name or "—", e.action, e.table_name, e.row_id, e.changes)
         for e, name in session.exec(stmt)

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.accounts import Account, AuthSession, Role
 from models.base import aware_utc, utcnow
@@ -209,12 +209,14 @@ def account_list(
     actor.require(STAFF)
     now = now or utcnow()
     stmt = select(Account, Community.name).join(
-        Community, Account.community_id == Community.id, isouter=True
+        Community, col(Account.community_id) == Community.id, isouter=True
     )
     ids = actor.community_ids()
     if ids is not None:
-        stmt = stmt.where(Account.community_id.in_(ids))
-    rows = session.exec(stmt.order_by(Account.community_id, Account.role, Account.username))
+        stmt = stmt.where(col(Account.community_id).in_(ids))
+    rows = session.exec(
+        stmt.order_by(col(Account.community_id), col(Account.role), col(Account.username))
+    )
     return [
         AccountRow(
             id=a.id,
@@ -235,16 +237,16 @@ def unlinked_volunteer_accounts(
     """Active volunteer-role accounts that no volunteer record is linked to yet (they
     cannot sign up for anything until one is), in a community or in the actor's scope."""
     actor.require(STAFF)
-    linked = select(Volunteer.account_id).where(Volunteer.account_id.is_not(None))
+    linked = select(Volunteer.account_id).where(col(Volunteer.account_id).is_not(None))
     stmt = (
         select(Account, Community.name)
-        .join(Community, Account.community_id == Community.id)
-        .where(Account.role == Role.volunteer, Account.active, Account.id.not_in(linked))
+        .join(Community, col(Account.community_id) == Community.id)
+        .where(Account.role == Role.volunteer, Account.active, col(Account.id).not_in(linked))
         .order_by(Account.username)
     )
     ids = actor.community_ids(community_id)
     if ids is not None:
-        stmt = stmt.where(Account.community_id.in_(ids))
+        stmt = stmt.where(col(Account.community_id).in_(ids))
     rows = session.exec(stmt)
     return [
         AccountRow(
@@ -398,7 +400,7 @@ def sign_out(*, session: Session, token: str | None, now: datetime | None = None
     twins = session.exec(
         select(AuthSession).where(
             AuthSession.account_id == row.account_id,
-            AuthSession.revoked_at.is_(None),
+            col(AuthSession.revoked_at).is_(None),
             AuthSession.expires_at == row.expires_at,
         )
     )
@@ -411,7 +413,7 @@ def _revoke_all(session: Session, account_id: int) -> None:
     now = utcnow()
     for row in session.exec(
         select(AuthSession).where(
-            AuthSession.account_id == account_id, AuthSession.revoked_at.is_(None)
+            AuthSession.account_id == account_id, col(AuthSession.revoked_at).is_(None)
         )
     ):
         row.revoked_at = now

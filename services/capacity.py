@@ -3,7 +3,8 @@
 A row with `capacity` and `taken` columns is booked with one conditional UPDATE
 (`taken = taken + n WHERE taken + n <= capacity`) inside the caller's transaction;
 the booking stands only if that UPDATE changed a row. This holds under concurrent
-presses on SQLite and on PostgreSQL under READ COMMITTED (../shared/STACK_NOTES.md),
+presses on SQLite and on PostgreSQL under READ COMMITTED (test_signups.py and
+test_registrations.py in tests/services press it from many threads on both engines),
 where check-then-insert and INSERT ... SELECT count(*) both overbook.
 """
 
@@ -18,7 +19,7 @@ from sqlmodel import Session
 
 def reserve(session: Session, table: Any, row_id: int, amount: int = 1) -> bool:
     """Takes `amount` places on the row if they are free. True when they were taken."""
-    result = session.execute(
+    result = session.exec(
         update(table)
         .where(table.id == row_id, table.taken + amount <= table.capacity)
         .values(taken=table.taken + amount)
@@ -29,7 +30,7 @@ def reserve(session: Session, table: Any, row_id: int, amount: int = 1) -> bool:
 
 def release(session: Session, table: Any, row_id: int, amount: int = 1) -> None:
     """Gives `amount` places back (never below zero)."""
-    session.execute(
+    session.exec(
         update(table)
         .where(table.id == row_id, table.taken >= amount)
         .values(taken=table.taken - amount)

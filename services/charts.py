@@ -117,7 +117,7 @@ def line_chart(
 
 
 def volunteer_hours_chart(frame: pd.DataFrame, t, large: bool = False) -> alt.Chart:
-    monthly = frame.groupby("month", as_index=False)["hours"].sum()
+    monthly = frame.groupby("month", as_index=False).agg(hours=("hours", "sum"))
     return bar_chart(
         monthly,
         x="month",

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 from sqlmodel import Session
 
-from services import charts, events, proxy, visits, volunteers
+from services import charts, event_figures, proxy_figures, visits, volunteers
 from services.periods import Period, previous, trend_window
 
 
@@ -57,8 +57,8 @@ class FigureSpec:
 
 _VOLUNTEERS = volunteers.volunteer_figures
 _VISITS = visits.visit_figures
-_PROXY = proxy.proxy_figures
-_EVENTS = events.event_figures
+_PROXY = proxy_figures.proxy_figures
+_EVENTS = event_figures.event_figures
 
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("hours", _VOLUNTEERS, "hours", "hours", "tasks"),
@@ -132,7 +132,7 @@ def community_comparison(
     rows = []
     for community_id, name in communities:
         values = _provider_values(session, [community_id], period, today)
-        row = {"community": name}
+        row: dict[str, object] = {"community": name}
         for spec in FIGURES:
             row[spec.key] = values[spec.provider].get(spec.field)
         rows.append(row)
@@ -140,7 +140,7 @@ def community_comparison(
 
 
 def comparison_chart(
-    table: pd.DataFrame, figure_key: str, t: Callable[[str], str], large: bool = False
+    table: pd.DataFrame, figure_key: str, t: Callable[..., str], large: bool = False
 ) -> alt.Chart:
     """One key figure side by side for each community of the comparison table."""
     spec = next(s for s in FIGURES if s.key == figure_key)
@@ -174,10 +174,12 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("visits", visits.visits_by_month, charts.visits_by_month_chart),
     ChartSpec("on_time", visits.on_time_by_community, charts.on_time_chart, trend=False),
     ChartSpec("overdue", visits.overdue_trend, charts.overdue_trend_chart),
-    ChartSpec("requests", proxy.requests_by_month, charts.requests_by_month_chart),
-    ChartSpec("satisfaction", proxy.service_quality, charts.satisfaction_chart, trend=False),
-    ChartSpec("events", events.events_by_month, charts.events_by_month_chart),
-    ChartSpec("event_rates", events.event_rates_by_month, charts.event_rates_chart),
+    ChartSpec("requests", proxy_figures.requests_by_month, charts.requests_by_month_chart),
+    ChartSpec(
+        "satisfaction", proxy_figures.service_quality, charts.satisfaction_chart, trend=False
+    ),
+    ChartSpec("events", event_figures.events_by_month, charts.events_by_month_chart),
+    ChartSpec("event_rates", event_figures.event_rates_by_month, charts.event_rates_chart),
 )
 
 

@@ -1,48 +1,156 @@
-"""Elders in care (关爱老人): the registry, who visits whom, and the overdue list.
+"""Elders in care (关爱老人): the registry and who visits whom.
 
-An elder is overdue when the last visit (or, never visited, the registration) is older
-than their interval from the policy table. Computed in SQL for every elder at once.
+Registration, edits, deactivation, the assigned visitors, the registry list and one
+elder's page, and what each role may see of an elder: the scope (a volunteer sees only
+the elders they visit) and the masking of phone and address, in one place each.
+
+Not here: when an elder is due or overdue (services/visit_plan.py), the interval table
+(services/visit_policy.py), visit records and charts (services/visits.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, Select, func
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select as TypedSelect
+from sqlmodel.sql.expression import SelectOfScalar
 
-from models.accounts import Account
+from models.accounts import Account, Role
 from models.elders import LIVING_SITUATIONS, Elder, ElderVisitor, Visit
 from models.org import Community, Grid
 from services import audit
 from services.access import FIELD, STAFF, Actor, get_scoped, mask_address, mask_phone
 from services.checks import valid_phone
-from services.db import days_since
 from services.errors import BoardError
-from services.visit_memory import remember
-from services.visit_policy import effective_policy, interval_expr, interval_of
 
-LIST_LIMIT = 300
+LIST_LIMIT = 300  # the most rows any list of elders shows
+VISITING = FIELD | {Role.volunteer}  # who may open elders (a volunteer: their own only)
+
+SelectT = TypeVar("SelectT", bound=Select)
 
 
 def age_on(birth: date, today: date) -> int:
+    """Whole years on `today` (the age80 interval rule counts the same way)."""
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-def _situations(values: list[str]) -> str:
+def situations_of(elder: Elder) -> list[str]:
+    """The elder's living situations (stored comma-separated)."""
+    return [s for s in elder.situations.split(",") if s]
+
+
+def can_manage(actor: Actor) -> bool:
+    """Who may register, edit, deactivate and reactivate elders and assign visitors."""
+    return actor.role in STAFF
+
+
+# --- who sees what -------------------------------------------------------------------------
+
+
+def contact_shown(actor: Actor, assigned: bool, phone: str, address: str) -> tuple[str, str]:
+    """An elder's phone and address as `actor` sees them: in full for staff and for the
+    elder's own visitors, masked for everyone else."""
+    if actor.sees_personal_data or assigned:
+        return phone, address
+    return mask_phone(phone), mask_address(address)
+
+
+def _assigned_to(actor: Actor) -> SelectOfScalar[int]:
+    """SQL: the ids of the elders the actor is assigned to visit."""
+    return select(col(ElderVisitor.elder_id)).where(ElderVisitor.account_id == actor.id)
+
+
+def in_scope(stmt: SelectT, actor: Actor, community_id: int | None = None) -> SelectT:
+    """`stmt` (over Elder) cut to the elders the actor may list: the actor's communities
+    (or the one asked for) and, for a volunteer, only the elders they visit."""
+    ids = actor.community_ids(community_id)
+    if ids is not None:
+        stmt = stmt.where(col(Elder.community_id).in_(ids))
+    if actor.role == Role.volunteer:
+        stmt = stmt.where(col(Elder.id).in_(_assigned_to(actor)))
+    return stmt
+
+
+@dataclass(frozen=True)
+class VisibleElder:
+    elder: Elder
+    visitor_ids: list[int]
+    assigned: bool  # the actor is one of the elder's visitors
+
+
+def visible_elder(session: Session, actor: Actor, elder_id: int) -> VisibleElder:
+    """The elder `elder_id` for an actor who may open them: field staff of the elder's
+    community, or a volunteer assigned to visit them."""
+    elder = get_scoped(session, actor, Elder, elder_id, roles=VISITING)
+    visitor_ids = list(
+        session.exec(select(col(ElderVisitor.account_id)).where(ElderVisitor.elder_id == elder_id))
+    )
+    assigned = actor.id in visitor_ids
+    if actor.role == Role.volunteer and not assigned:
+        raise BoardError("elders.not_assigned")
+    return VisibleElder(elder, visitor_ids, assigned)
+
+
+def _visitor_names(session: Session, elder_ids: list[int]) -> dict[int, str]:
+    names: dict[int, list[str]] = {}
+    if elder_ids:
+        for elder_id, name in session.exec(
+            select(col(ElderVisitor.elder_id), col(Account.display_name))
+            .join(Account, col(Account.id) == ElderVisitor.account_id)
+            .where(col(ElderVisitor.elder_id).in_(elder_ids))
+        ):
+            names.setdefault(elder_id, []).append(name)
+    return {k: "、".join(sorted(v)) for k, v in names.items()}
+
+
+def as_listed(session: Session, actor: Actor, frame: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Rows of elders (id, birth_date, phone, address, …) as every list shows them: the
+    age instead of the birth date, the visitors and `unassigned` (no one visits them),
+    phone and address as the actor may see them (contact_shown)."""
+    ids = [int(i) for i in frame["id"]]
+    frame["age"] = [age_on(b, today) for b in frame["birth_date"]]
+    frame["visitors"] = frame["id"].map(_visitor_names(session, ids)).fillna("")
+    frame["unassigned"] = frame["visitors"] == ""
+    mine = set() if actor.sees_personal_data else set(session.exec(_assigned_to(actor)))
+    shown = [
+        contact_shown(actor, i in mine, phone, address)
+        for i, phone, address in zip(ids, frame["phone"], frame["address"], strict=True)
+    ]
+    frame["phone"] = [phone for phone, _ in shown]
+    frame["address"] = [address for _, address in shown]
+    return frame.drop(columns=["birth_date"])
+
+
+# --- registration and changes --------------------------------------------------------------
+
+
+def _situations(values: Sequence[str]) -> str:
     unknown = [v for v in values if v not in LIVING_SITUATIONS]
     if unknown:
         raise BoardError("elders.situation_unknown", value=unknown[0])
     return ",".join(v for v in LIVING_SITUATIONS if v in values)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    name: str
+    birth_date: date
+    address: str
+    phone: str
+    guardian_phone: str
+
+
 def _validate(
     session: Session,
     *,
     name: str,
-    birth_date: date,
+    birth_date: date | None,
     address: str,
     phone: str,
     guardian_phone: str,
@@ -50,7 +158,7 @@ def _validate(
     community_id: int,
     today: date,
     care_level: int = 0,
-) -> dict:
+) -> _Checked:
     """Name, birth date and address are required (the interval needs the age, a visit
     needs the address); phones are optional but must be mobile numbers; care level 0–4."""
     name, address = (name or "").strip(), (address or "").strip()
@@ -64,12 +172,13 @@ def _validate(
         grid = session.get(Grid, grid_id)
         if grid is None or grid.community_id != community_id:
             raise BoardError("volunteers.grid_invalid")
-    return {
-        "name": name,
-        "address": address,
-        "phone": valid_phone(phone) if phone else "",
-        "guardian_phone": valid_phone(guardian_phone) if guardian_phone else "",
-    }
+    return _Checked(
+        name=name,
+        birth_date=birth_date,
+        address=address,
+        phone=valid_phone(phone) if phone else "",
+        guardian_phone=valid_phone(guardian_phone) if guardian_phone else "",
+    )
 
 
 def elder_create(
@@ -77,22 +186,22 @@ def elder_create(
     session: Session,
     actor: Actor,
     name: str,
-    birth_date: date,
+    birth_date: date | None,
     address: str,
     community_id: int,
     today: date,
     grid_id: int | None = None,
     phone: str = "",
-    situations: list[str] = (),
+    situations: Sequence[str] = (),
     care_level: int = 0,
     health_notes: str = "",
     guardian_name: str = "",
     guardian_phone: str = "",
-    visitor_ids: list[int] = (),
+    visitor_ids: Sequence[int] = (),
 ) -> int:
     actor.require(STAFF)
     actor.require_community(community_id)
-    clean = _validate(
+    checked = _validate(
         session,
         name=name,
         birth_date=birth_date,
@@ -105,21 +214,24 @@ def elder_create(
         care_level=care_level,
     )
     if session.exec(
-        select(Elder.id).where(
+        select(col(Elder.id)).where(
             Elder.community_id == community_id,
-            Elder.name == clean["name"],
-            Elder.birth_date == birth_date,
+            Elder.name == checked.name,
+            Elder.birth_date == checked.birth_date,
             Elder.active,
         )
     ).first():
         # the same person twice (a double press, or registered by a colleague already)
-        raise BoardError("elders.duplicate", name=clean["name"])
+        raise BoardError("elders.duplicate", name=checked.name)
     elder = Elder(
-        **clean,
-        birth_date=birth_date,
+        name=checked.name,
+        birth_date=checked.birth_date,
+        address=checked.address,
+        phone=checked.phone,
+        guardian_phone=checked.guardian_phone,
         community_id=community_id,
         grid_id=grid_id,
-        situations=_situations(list(situations)),
+        situations=_situations(situations),
         care_level=care_level,
         health_notes=health_notes.strip(),
         guardian_name=guardian_name.strip(),
@@ -127,22 +239,22 @@ def elder_create(
     )
     session.add(elder)
     audit.record(session, actor_id=actor.id, action="create", row=elder)
-    _set_visitors(session, actor, elder, list(visitor_ids))
+    _set_visitors(session, actor, elder, visitor_ids)
     return elder.id
 
 
-def _set_visitors(session: Session, actor: Actor, elder: Elder, visitor_ids: list[int]) -> None:
+def _set_visitors(session: Session, actor: Actor, elder: Elder, visitor_ids: Sequence[int]) -> None:
     for account_id in visitor_ids:
         account = session.get(Account, account_id)
         if account is None or account.community_id != elder.community_id:
             raise BoardError("elders.visitor_invalid")
     session.flush()
-    current = set(
-        session.exec(select(ElderVisitor.account_id).where(ElderVisitor.elder_id == elder.id))
-    )
+    links = session.exec(select(ElderVisitor).where(ElderVisitor.elder_id == elder.id)).all()
+    current = {link.account_id for link in links}
     wanted = set(visitor_ids)
-    for account_id in current - wanted:
-        session.delete(session.get(ElderVisitor, (elder.id, account_id)))
+    for link in links:
+        if link.account_id not in wanted:
+            session.delete(link)
     for account_id in wanted - current:
         session.add(ElderVisitor(elder_id=elder.id, account_id=account_id))
     if current != wanted:
@@ -161,20 +273,20 @@ def elder_update(
     actor: Actor,
     elder_id: int,
     name: str,
-    birth_date: date,
+    birth_date: date | None,
     address: str,
     today: date,
     grid_id: int | None,
     phone: str,
-    situations: list[str],
+    situations: Sequence[str],
     care_level: int,
     health_notes: str,
     guardian_name: str,
     guardian_phone: str,
-    visitor_ids: list[int],
+    visitor_ids: Sequence[int],
 ) -> None:
     elder = get_scoped(session, actor, Elder, elder_id)
-    clean = _validate(
+    checked = _validate(
         session,
         name=name,
         birth_date=birth_date,
@@ -191,8 +303,11 @@ def elder_update(
         actor_id=actor.id,
         row=elder,
         values={
-            **clean,
-            "birth_date": birth_date,
+            "name": checked.name,
+            "address": checked.address,
+            "phone": checked.phone,
+            "guardian_phone": checked.guardian_phone,
+            "birth_date": checked.birth_date,
             "grid_id": grid_id,
             "situations": _situations(situations),
             "care_level": care_level,
@@ -240,196 +355,36 @@ def elder_reactivate(*, session: Session, actor: Actor, elder_id: int) -> None:
     )
 
 
-# --- the visit plan -----------------------------------------------------------------------
-
-
-def _plan_stmt(session: Session, actor: Actor, today: date, community_id: int | None = None):
-    """One row per active elder in scope: interval, last visit, days since, days overdue."""
-    last = (
-        select(Visit.elder_id, func.max(Visit.visited_on).label("last_visit"))
-        .where(Visit.visited_on <= today)
-        .group_by(Visit.elder_id)
-        .subquery()
-    )
-    interval = interval_expr(session, today).label("interval")
-    since = days_since(session, today, func.coalesce(last.c.last_visit, Elder.registered_on))
-    stmt = (
-        select(
-            Elder.id,
-            Elder.name,
-            Elder.phone,
-            Elder.address,
-            Elder.situations,
-            Elder.birth_date,
-            Community.name.label("community"),
-            Grid.name.label("grid"),
-            last.c.last_visit,
-            interval,
-            (since - interval).label("overdue_by"),
-        )
-        .join(Community, Community.id == Elder.community_id)
-        .join(Grid, Grid.id == Elder.grid_id, isouter=True)
-        .join(last, last.c.elder_id == Elder.id, isouter=True)
-        .where(Elder.active)
-    )
-    if actor.role == "volunteer":
-        stmt = stmt.where(
-            Elder.id.in_(select(ElderVisitor.elder_id).where(ElderVisitor.account_id == actor.id))
-        )
-    ids = actor.community_ids(community_id)
-    if ids is not None:
-        stmt = stmt.where(Elder.community_id.in_(ids))
-    return stmt, since, interval
-
-
-def _visitor_names(session: Session, elder_ids: list[int]) -> dict[int, str]:
-    names: dict[int, list[str]] = {}
-    if elder_ids:
-        for elder_id, name in session.exec(
-            select(ElderVisitor.elder_id, Account.display_name)
-            .join(Account, Account.id == ElderVisitor.account_id)
-            .where(ElderVisitor.elder_id.in_(elder_ids))
-        ):
-            names.setdefault(elder_id, []).append(name)
-    return {k: "、".join(sorted(v)) for k, v in names.items()}
-
-
-@dataclass(frozen=True)
-class PlanList:
-    total: int
-    rows: pd.DataFrame  # at most LIST_LIMIT rows, most overdue first
-
-
-def _plan_list(session, actor, today, community_id, condition, order, limit) -> PlanList:
-    stmt, since, interval = _plan_stmt(session, actor, today, community_id)
-    stmt = stmt.where(condition(since, interval))
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    limit = max(1, min(limit, LIST_LIMIT))
-    rows = session.exec(stmt.order_by(*order(since, interval)).limit(limit)).all()
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "id",
-            "name",
-            "phone",
-            "address",
-            "situations",
-            "birth_date",
-            "community",
-            "grid",
-            "last_visit",
-            "interval",
-            "overdue_by",
-        ],
-    )
-    frame["age"] = [age_on(b, today) for b in frame["birth_date"]]
-    frame["visitors"] = frame["id"].map(_visitor_names(session, frame["id"].tolist())).fillna("")
-    frame["unassigned"] = frame["visitors"] == ""
-    assigned_to_me = set()
-    if not actor.sees_personal_data:
-        assigned_to_me = set(
-            session.exec(select(ElderVisitor.elder_id).where(ElderVisitor.account_id == actor.id))
-        )
-        mine = frame["id"].isin(assigned_to_me)
-        frame.loc[~mine, "phone"] = frame.loc[~mine, "phone"].map(mask_phone)
-        frame.loc[~mine, "address"] = frame.loc[~mine, "address"].map(mask_address)
-    return PlanList(total=total, rows=frame.drop(columns=["birth_date"]))
-
-
-def overdue_elders(
-    *,
-    session: Session,
-    actor: Actor,
-    today: date,
-    community_id: int | None = None,
-    limit: int = LIST_LIMIT,
-) -> PlanList:
-    """Active elders whose last visit is older than their interval, most overdue first.
-
-    `total` counts them all; `rows` holds the first `limit` (at most LIST_LIMIT), with
-    name, age, community, grid, last_visit, interval, overdue_by (days), visitors and
-    unassigned, phone and address masked per role. A dashboard shows the top few with
-    limit=5: one grouped pass over the visits in SQL (street size: well under 300 ms)."""
-    actor.require(FIELD | {"volunteer"})
-    return _plan_list(
-        session,
-        actor,
-        today,
-        community_id,
-        lambda since, interval: since > interval,
-        lambda since, interval: ((since - interval).desc(), Elder.id),
-        limit,
-    )
-
-
-def due_this_week(
-    *,
-    session: Session,
-    actor: Actor,
-    today: date,
-    community_id: int | None = None,
-    limit: int = LIST_LIMIT,
-) -> PlanList:
-    """Active elders not yet overdue who fall due within the next 7 days."""
-    actor.require(FIELD | {"volunteer"})
-    return _plan_list(
-        session,
-        actor,
-        today,
-        community_id,
-        lambda since, interval: (since <= interval) & (since > interval - 7),
-        lambda since, interval: ((since - interval).desc(), Elder.id),
-        limit,
-    )
-
-
-def overdue_count(*, session: Session, community_ids: list[int] | None, today: date) -> int:
-    """How many elders were overdue on `today` (for the dashboard and its trend)."""
-    return remember(
-        session,
-        "overdue_count",
-        (community_ids, today),
-        lambda: _overdue_count(session, community_ids, today),
-        reads_to=today,
-    )
-
-
-def _overdue_count(session: Session, community_ids: list[int] | None, today: date) -> int:
-    last = (
-        select(Visit.elder_id, func.max(Visit.visited_on).label("last_visit"))
-        .where(Visit.visited_on <= today)
-        .group_by(Visit.elder_id)
-        .subquery()
-    )
-    interval = interval_expr(session, today)
-    since = days_since(session, today, func.coalesce(last.c.last_visit, Elder.registered_on))
-    stmt = (
-        select(func.count())
-        .select_from(Elder)
-        .join(last, last.c.elder_id == Elder.id, isouter=True)
+def visitor_choices(*, session: Session, actor: Actor, community_id: int) -> list[tuple[int, str]]:
+    """Accounts of the community who can be assigned as visitors."""
+    actor.require(STAFF)
+    actor.require_community(community_id)
+    rows = session.exec(
+        select(col(Account.id), col(Account.display_name))
         .where(
-            Elder.registered_on <= today,
-            since > interval,
-            Elder.active | (Elder.deactivated_on > today),
+            Account.community_id == community_id,
+            Account.active,
+            col(Account.role).in_([Role.secretary, Role.grid_worker, Role.volunteer]),
         )
+        .order_by(col(Account.role), col(Account.display_name))
     )
-    if community_ids is not None:
-        stmt = stmt.where(Elder.community_id.in_(community_ids))
-    return session.exec(stmt).one()
+    return [(i, name) for i, name in rows]
 
 
-def _unassigned():
+# --- the registry ----------------------------------------------------------------------------
+
+
+def _unassigned() -> ColumnElement[bool]:
     """SQL: the elder has no visitor assigned."""
-    return ~Elder.id.in_(select(ElderVisitor.elder_id))
+    return ~col(Elder.id).in_(select(col(ElderVisitor.elder_id)))
 
 
 def unassigned_count(*, session: Session, actor: Actor) -> int:
     """Active elders in scope with no visitor assigned (flagged on the registry)."""
     actor.require(FIELD)
-    stmt = select(func.count()).select_from(Elder).where(Elder.active, _unassigned())
-    ids = actor.community_ids()
-    if ids is not None:
-        stmt = stmt.where(Elder.community_id.in_(ids))
+    stmt = in_scope(
+        select(func.count()).select_from(Elder).where(Elder.active, _unassigned()), actor
+    )
     return session.exec(stmt).one()
 
 
@@ -444,39 +399,36 @@ def elder_registry(
 ) -> pd.DataFrame:
     """The registry in scope (volunteers: their assigned elders only), masked per role,
     with each elder's visitors; `unassigned` flags an elder no one is assigned to visit."""
-    actor.require(FIELD | {"volunteer"})
-    stmt = (
-        select(
-            Elder.id,
-            Elder.name,
-            Elder.birth_date,
-            Elder.phone,
-            Elder.address,
-            Elder.situations,
-            Elder.care_level,
-            Community.name,
-            Grid.name,
-            Elder.active,
+    actor.require(VISITING)
+    # more columns than sqlmodel's select() types: the Select type names them
+    registry_select = TypedSelect[int, str, date, str, str, str, int, str, str | None, bool]
+    stmt = in_scope(
+        registry_select(
+            col(Elder.id),
+            col(Elder.name),
+            col(Elder.birth_date),
+            col(Elder.phone),
+            col(Elder.address),
+            col(Elder.situations),
+            col(Elder.care_level),
+            col(Community.name),
+            col(Grid.name),
+            col(Elder.active),
         )
-        .join(Community, Community.id == Elder.community_id)
-        .join(Grid, Grid.id == Elder.grid_id, isouter=True)
+        .join(Community, col(Community.id) == Elder.community_id)
+        .join(Grid, col(Grid.id) == Elder.grid_id, isouter=True),
+        actor,
     )
-    ids = actor.community_ids()
-    if ids is not None:
-        stmt = stmt.where(Elder.community_id.in_(ids))
-    if actor.role == "volunteer":
-        stmt = stmt.where(
-            Elder.id.in_(select(ElderVisitor.elder_id).where(ElderVisitor.account_id == actor.id))
-        )
     if not include_inactive:
         stmt = stmt.where(Elder.active)
     if unassigned_only:
         stmt = stmt.where(_unassigned())
     if search.strip():
-        stmt = stmt.where(
-            Elder.name.like(f"%{search.strip()}%") | Elder.address.like(f"%{search.strip()}%")
-        )
-    rows = session.exec(stmt.order_by(Elder.community_id, Elder.name).limit(LIST_LIMIT)).all()
+        pattern = f"%{search.strip()}%"
+        stmt = stmt.where(col(Elder.name).like(pattern) | col(Elder.address).like(pattern))
+    rows = session.exec(
+        stmt.order_by(col(Elder.community_id), col(Elder.name)).limit(LIST_LIMIT)
+    ).all()
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -492,17 +444,10 @@ def elder_registry(
             "active",
         ],
     )
-    frame["age"] = [age_on(b, today) for b in frame["birth_date"]]
-    frame["visitors"] = frame["id"].map(_visitor_names(session, frame["id"].tolist())).fillna("")
-    frame["unassigned"] = frame["visitors"] == ""
-    if not actor.sees_personal_data:
-        mine = set(
-            session.exec(select(ElderVisitor.elder_id).where(ElderVisitor.account_id == actor.id))
-        )
-        own = frame["id"].isin(mine)
-        frame.loc[~own, "phone"] = frame.loc[~own, "phone"].map(mask_phone)
-        frame.loc[~own, "address"] = frame.loc[~own, "address"].map(mask_address)
-    return frame.drop(columns=["birth_date"])
+    return as_listed(session, actor, frame, today)
+
+
+# --- one elder -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -519,6 +464,8 @@ class VisitLine:
 
 @dataclass(frozen=True)
 class ElderPage:
+    """One elder as the actor may see them; when they are due: visit_plan.elder_plan."""
+
     id: int
     name: str
     age: int
@@ -536,52 +483,50 @@ class ElderPage:
     active: bool
     deactivated_reason: str
     registered_on: date
-    interval: int
-    last_visit: date | None
-    next_due: date
     visitor_ids: list[int]
     visitors: str
+    can_edit: bool  # the actor may edit, deactivate and reactivate this elder
     history: list[VisitLine] = field(default_factory=list)
+
+    @property
+    def can_deactivate(self) -> bool:
+        return self.can_edit and self.active
+
+    @property
+    def can_reactivate(self) -> bool:
+        return self.can_edit and not self.active
+
+    @property
+    def can_record_visit(self) -> bool:
+        """Whoever may open an elder may record a visit, while the elder is in care."""
+        return self.active
 
 
 def elder_page(*, session: Session, actor: Actor, elder_id: int, today: date) -> ElderPage:
     """One elder with the visit history; what a role sees is cut to what it needs."""
-    actor.require(FIELD | {"volunteer"})
-    elder = session.get(Elder, elder_id)
-    if elder is None:
-        raise BoardError("common.not_found")
-    actor.require_community(elder.community_id)
-    visitor_ids = list(
-        session.exec(select(ElderVisitor.account_id).where(ElderVisitor.elder_id == elder_id))
-    )
-    assigned = actor.id in visitor_ids
-    if actor.role == "volunteer" and not assigned:
-        raise BoardError("elders.not_assigned")
+    seen = visible_elder(session, actor, elder_id)
+    elder = seen.elder
     full = actor.sees_personal_data
-    policy = effective_policy(session)
-    rules = policy.get(elder.community_id, policy[None])
-    situations = [s for s in elder.situations.split(",") if s]
-    interval = interval_of(situations, age_on(elder.birth_date, today), rules, elder.care_level)
+    volunteer_view = actor.role == Role.volunteer
+    phone, address = contact_shown(actor, seen.assigned, elder.phone, elder.address)
+    community = session.get(Community, elder.community_id)
     history = session.exec(
         select(Visit)
         .where(Visit.elder_id == elder_id)
-        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        .order_by(col(Visit.visited_on).desc(), col(Visit.id).desc())
         .limit(100)
     ).all()
-    last = history[0].visited_on if history else None
-    names = _visitor_names(session, [elder_id]).get(elder_id, "")
-    volunteer_view = actor.role == "volunteer"
     return ElderPage(
         id=elder.id,
         name=elder.name,
         age=age_on(elder.birth_date, today),
         birth_date=elder.birth_date if full else None,
-        phone=elder.phone if full or assigned else mask_phone(elder.phone),
-        address=elder.address if full or assigned else mask_address(elder.address),
+        phone=phone,
+        address=address,
         community_id=elder.community_id,
-        community=session.get(Community, elder.community_id).name,
+        community=community.name if community is not None else "",
         grid_id=elder.grid_id,
-        situations=[] if volunteer_view else situations,
+        situations=[] if volunteer_view else situations_of(elder),
         care_level=None if volunteer_view else elder.care_level,
         health_notes=elder.health_notes if full else None,
         guardian_name=elder.guardian_name if full else None,
@@ -589,14 +534,10 @@ def elder_page(*, session: Session, actor: Actor, elder_id: int, today: date) ->
         active=elder.active,
         deactivated_reason=elder.deactivated_reason,
         registered_on=elder.registered_on,
-        interval=interval,
-        last_visit=last,
-        next_due=(last or elder.registered_on) + pd.Timedelta(days=interval).to_pytimedelta(),
-        visitor_ids=visitor_ids,
-        visitors=names,
-        history=[]
-        if volunteer_view and not assigned
-        else [
+        visitor_ids=seen.visitor_ids,
+        visitors=_visitor_names(session, [elder_id]).get(elder_id, ""),
+        can_edit=can_manage(actor),
+        history=[
             VisitLine(
                 v.id,
                 v.visited_on,
@@ -610,19 +551,3 @@ def elder_page(*, session: Session, actor: Actor, elder_id: int, today: date) ->
             for v in history
         ],
     )
-
-
-def visitor_choices(*, session: Session, actor: Actor, community_id: int) -> list[tuple[int, str]]:
-    """Accounts of the community who can be assigned as visitors."""
-    actor.require(STAFF)
-    actor.require_community(community_id)
-    rows = session.exec(
-        select(Account.id, Account.display_name, Account.role)
-        .where(
-            Account.community_id == community_id,
-            Account.active,
-            Account.role.in_(["secretary", "grid_worker", "volunteer"]),
-        )
-        .order_by(Account.role, Account.display_name)
-    )
-    return [(i, name) for i, name, _role in rows]

@@ -24,7 +24,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.accounts import Account, Role
 from models.elders import Elder
@@ -60,19 +60,19 @@ class GridRow:
 
 def community_list(*, session: Session, actor: Actor) -> list[CommunityRow]:
     """The active communities this actor works in: all of them for the street admin."""
-    stmt = select(Community).where(Community.active).order_by(Community.id)
+    stmt = select(Community).where(col(Community.active)).order_by(col(Community.id))
     ids = actor.community_ids()
     if ids is not None:
-        stmt = stmt.where(Community.id.in_(ids))
+        stmt = stmt.where(col(Community.id).in_(ids))
     return [CommunityRow(c.id, c.name, c.street, c.district) for c in session.exec(stmt)]
 
 
 def grid_list(*, session: Session, actor: Actor, community_id: int | None = None) -> list[GridRow]:
     """The active grids people can be filed under, in the actor's scope."""
-    stmt = select(Grid).where(Grid.active).order_by(Grid.community_id, Grid.id)
+    stmt = select(Grid).where(col(Grid.active)).order_by(col(Grid.community_id), col(Grid.id))
     ids = actor.community_ids(community_id)
     if ids is not None:
-        stmt = stmt.where(Grid.community_id.in_(ids))
+        stmt = stmt.where(col(Grid.community_id).in_(ids))
     return [GridRow(g.id, g.community_id, g.name) for g in session.exec(stmt)]
 
 
@@ -146,7 +146,7 @@ def street_get(*, session: Session) -> StreetRow:
 
     A board with no street row but with communities (the demo data) has done its first
     start; an empty one starts at the first step."""
-    row = session.exec(select(Street).order_by(Street.id)).first()
+    row = session.exec(select(Street).order_by(col(Street.id))).first()
     if row is not None:
         return StreetRow(row.name, row.district, row.setup_step)
     has_community = session.exec(select(Community.id)).first() is not None
@@ -159,7 +159,7 @@ def setup_pending(*, session: Session) -> bool:
 
 
 def _street_row(session: Session) -> Street:
-    row = session.exec(select(Street).order_by(Street.id)).first()
+    row = session.exec(select(Street).order_by(col(Street.id))).first()
     if row is None:
         current = street_get(session=session)
         row = Street(setup_step=current.setup_step)
@@ -481,29 +481,33 @@ def org_tree(*, session: Session, actor: Actor) -> list[CommunityInfo]:
     """Communities (inactive ones too) with their grids, people per grid and grid workers,
     in the actor's scope: every community for the admin, their own for a secretary."""
     actor.require(STAFF)
-    stmt = select(Community).order_by(Community.active.desc(), Community.id)
+    stmt = select(Community).order_by(col(Community.active).desc(), col(Community.id))
     ids = actor.community_ids()
     if ids is not None:
-        stmt = stmt.where(Community.id.in_(ids))
+        stmt = stmt.where(col(Community.id).in_(ids))
     communities = session.exec(stmt).all()
     cids = [c.id for c in communities]
     grids = session.exec(
-        select(Grid).where(Grid.community_id.in_(cids)).order_by(Grid.active.desc(), Grid.id)
+        select(Grid)
+        .where(col(Grid.community_id).in_(cids))
+        .order_by(col(Grid.active).desc(), col(Grid.id))
     ).all()
     elders = dict(
         session.exec(
-            select(Elder.grid_id, func.count()).where(Elder.active).group_by(Elder.grid_id)
+            select(Elder.grid_id, func.count())
+            .where(col(Elder.active))
+            .group_by(col(Elder.grid_id))
         ).all()
     )
     volunteers = dict(
         session.exec(
             select(Volunteer.grid_id, func.count())
             .where(Volunteer.active)
-            .group_by(Volunteer.grid_id)
+            .group_by(col(Volunteer.grid_id))
         ).all()
     )
     accounts = session.exec(
-        select(Account).where(Account.community_id.in_(cids), Account.active)
+        select(Account).where(col(Account.community_id).in_(cids), Account.active)
     ).all()
     names = {a.id: a.display_name for a in accounts}
     result = []
@@ -519,7 +523,7 @@ def org_tree(*, session: Session, actor: Actor) -> list[CommunityInfo]:
                         name=g.name,
                         active=g.active,
                         worker_id=g.worker_account_id,
-                        worker=names.get(g.worker_account_id, ""),
+                        worker=names.get(g.worker_account_id, "") if g.worker_account_id else "",
                         elders=elders.get(g.id, 0),
                         volunteers=volunteers.get(g.id, 0),
                     )
@@ -554,6 +558,6 @@ def board_start(*, session: Session, actor: Actor) -> BoardStart:
     c_stmt = select(func.count()).select_from(Community).where(Community.active)
     g_stmt = select(func.count()).select_from(Grid).where(Grid.active)
     if ids is not None:
-        c_stmt = c_stmt.where(Community.id.in_(ids))
-        g_stmt = g_stmt.where(Grid.community_id.in_(ids))
+        c_stmt = c_stmt.where(col(Community.id).in_(ids))
+        g_stmt = g_stmt.where(col(Grid.community_id).in_(ids))
     return BoardStart(session.exec(c_stmt).one(), session.exec(g_stmt).one())

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.base import utcnow
 from models.elders import Elder
@@ -45,7 +45,7 @@ def overview(*, session: Session, actor: Actor, now: datetime | None = None) -> 
             session,
             ProxyRequest,
             ids,
-            ProxyRequest.status.not_in([ProxyStatus.done, ProxyStatus.rejected]),
+            col(ProxyRequest.status).not_in([ProxyStatus.done, ProxyStatus.rejected]),
         ),
         upcoming_events=_count(
             session, Event, ids, Event.status == EventStatus.published, Event.starts_at >= now

@@ -1,5 +1,7 @@
 """Signing up for tasks: places without overbooking, the waitlist, check-in and -out,
-hours and their approval.
+no-shows, hours and their approval, and the rule that says when each can be done.
+The task reads (cards, lists, the roster, My tasks) are in services/task_board.py; the
+task's own life (create, edit, open/close/cancel) is in services/tasks.py.
 
 Capacity is the guarded counter of services/capacity.py (Task.taken). A signup is one
 row per volunteer and task (unique); cancelling and signing up again reuses it and goes to
@@ -24,18 +26,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import pandas as pd
 from sqlalchemy import and_, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.base import aware_utc, local, utcnow
-from models.org import Community
 from models.volunteers import HoursStatus, Signup, SignupStatus, Task, TaskStatus, Volunteer
 from services import audit, capacity
-from services.access import FIELD, Actor, mask_phone
+from services.access import FIELD, Actor
 from services.errors import BoardError
 
 HOLDING = (SignupStatus.confirmed, SignupStatus.attended)  # statuses that hold a place
+CANCELLABLE = (SignupStatus.confirmed, SignupStatus.waitlisted)  # live entries one can leave
 MIN_HOURS = 0.25
 MAX_HOURS = 24.0
 CHECK_IN_OPENS = timedelta(hours=2)  # before the task starts
@@ -191,7 +192,7 @@ def approve_rule(state: SignupState) -> Verdict:
 
 def cancel_rule(state: SignupState, now: datetime) -> Verdict:
     """A waitlisted entry any time; a confirmed place only before the start."""
-    if state.status not in (SignupStatus.confirmed, SignupStatus.waitlisted):
+    if state.status not in CANCELLABLE:
         return _hidden("signups.cannot_cancel")
     if state.status == SignupStatus.confirmed and now >= state.starts_at:
         return _not_now("signups.cancel_started")
@@ -225,7 +226,8 @@ def signup_actions(state: SignupState, *, now: datetime) -> SignupActions:
     )
 
 
-def _actor_volunteer(session: Session, actor: Actor) -> Volunteer:
+def actor_volunteer(session: Session, actor: Actor) -> Volunteer:
+    """The signed-in account's volunteer record, or a refusal when it has none."""
     volunteer = session.exec(select(Volunteer).where(Volunteer.account_id == actor.id)).first()
     if volunteer is None:
         raise BoardError("signups.no_volunteer_record")
@@ -236,10 +238,10 @@ def _overlapping(session: Session, volunteer_id: int, task: Task) -> str | None:
     """Title of a task this volunteer holds a place on that overlaps `task` in time."""
     return session.exec(
         select(Task.title)
-        .join(Signup, Signup.task_id == Task.id)
+        .join(Signup, col(Signup.task_id) == Task.id)
         .where(
             Signup.volunteer_id == volunteer_id,
-            Signup.status.in_(HOLDING),
+            col(Signup.status).in_(HOLDING),
             Task.id != task.id,
             Task.status != TaskStatus.cancelled,
             Task.starts_at < task.ends_at,
@@ -254,6 +256,11 @@ class SignupResult:
     status: str  # confirmed or waitlisted
     position: int | None  # place in the waitlist (1 = next)
 
+    @property
+    def confirmed(self) -> bool:
+        """A place was taken (else the volunteer joined the waitlist at `position`)."""
+        return self.status == SignupStatus.confirmed
+
 
 def signup_create(
     *,
@@ -266,13 +273,7 @@ def signup_create(
     """A volunteer signs up (or staff sign someone up): a place if one is free, else the
     waitlist. Never more confirmed than capacity, however many press at once."""
     now = now or utcnow()
-    if volunteer_id is None:
-        volunteer = _actor_volunteer(session, actor)
-    else:
-        actor.require(FIELD)
-        volunteer = session.get(Volunteer, volunteer_id)
-        if volunteer is None:
-            raise BoardError("common.not_found")
+    volunteer = _volunteer_to_sign_up(session, actor, volunteer_id)
     task = session.get(Task, task_id)
     if task is None:
         raise BoardError("common.not_found")
@@ -312,11 +313,23 @@ def signup_create(
         )
     session.flush()
     return SignupResult(
-        signup.id, str(new_status), None if confirmed else _position(session, signup)
+        signup.id, str(new_status), None if confirmed else waitlist_position(session, signup)
     )
 
 
-def _position(session: Session, signup: Signup) -> int:
+def _volunteer_to_sign_up(session: Session, actor: Actor, volunteer_id: int | None) -> Volunteer:
+    """The actor themself, or (staff and grid workers only) the volunteer named."""
+    if volunteer_id is None:
+        return actor_volunteer(session, actor)
+    actor.require(FIELD)
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        raise BoardError("common.not_found")
+    return volunteer
+
+
+def waitlist_position(session: Session, signup: Signup) -> int:
+    """The place of a waitlisted sign-up in its task's queue (1 = next)."""
     return session.exec(
         select(func.count())
         .select_from(Signup)
@@ -326,8 +339,8 @@ def _position(session: Session, signup: Signup) -> int:
             # arrival order is (created_at, id), compared lexicographically: a re-signup
             # keeps its old (small) id but arrives late
             or_(
-                Signup.created_at < signup.created_at,
-                and_(Signup.created_at == signup.created_at, Signup.id <= signup.id),
+                col(Signup.created_at) < signup.created_at,
+                and_(col(Signup.created_at) == signup.created_at, col(Signup.id) <= signup.id),
             ),
         )
     ).one()
@@ -339,6 +352,7 @@ def _own_or_staff(session: Session, actor: Actor, signup_id: int) -> tuple[Signu
         raise BoardError("common.not_found")
     task = session.get(Task, signup.task_id)
     volunteer = session.get(Volunteer, signup.volunteer_id)
+    assert task is not None and volunteer is not None  # foreign keys of the sign-up
     if volunteer.account_id != actor.id:
         actor.require(FIELD)
         actor.require_community(task.community_id)
@@ -356,7 +370,7 @@ def promote_waitlist(*, session: Session, actor: Actor, task: Task) -> list[int]
     waiting = session.exec(
         select(Signup)
         .where(Signup.task_id == task.id, Signup.status == SignupStatus.waitlisted)
-        .order_by(Signup.created_at, Signup.id)
+        .order_by(col(Signup.created_at), col(Signup.id))
     ).all()
     eligible = [s for s in waiting if not _overlapping(session, s.volunteer_id, task)]
 
@@ -399,9 +413,15 @@ def signups_cancel_for_task(*, session: Session, actor: Actor, task: Task) -> in
     live = session.exec(
         select(Signup).where(
             Signup.task_id == task.id,
-            Signup.status.in_([SignupStatus.confirmed, SignupStatus.waitlisted]),
+            col(Signup.status).in_(CANCELLABLE),
         )
     ).all()
+
+    def cancel(signup: Signup) -> None:
+        audit.apply_changes(
+            session, actor_id=actor.id, row=signup, values={"status": SignupStatus.cancelled}
+        )
+
     cancelled = capacity.cancel_all(
         session,
         Task,
@@ -409,9 +429,7 @@ def signups_cancel_for_task(*, session: Session, actor: Actor, task: Task) -> in
         live,
         amount_of=lambda _s: 1,
         holds_place=lambda s: SignupStatus(s.status) == SignupStatus.confirmed,
-        cancel=lambda s: audit.apply_changes(
-            session, actor_id=actor.id, row=s, values={"status": SignupStatus.cancelled}
-        ),
+        cancel=cancel,
     )
     session.refresh(task)
     return cancelled
@@ -421,11 +439,6 @@ def _capped_hours(task: Task, check_in: datetime, check_out: datetime) -> float:
     start = max(aware_utc(check_in), aware_utc(task.starts_at))
     end = min(aware_utc(check_out), aware_utc(task.ends_at))
     return round(max(0.0, (end - start).total_seconds() / 3600), 2)
-
-
-def check_in_open(*, starts_at: datetime, ends_at: datetime, now: datetime) -> bool:
-    """Check-in opens CHECK_IN_OPENS before the task starts and closes when it ends."""
-    return aware_utc(starts_at) - CHECK_IN_OPENS <= now <= aware_utc(ends_at)
 
 
 def signup_check_in(
@@ -460,7 +473,8 @@ def signup_check_out(
     check_out_rule(state, now).require()
     if check_out_is_early(state, now) and not early_ok:
         raise BoardError("signups.check_out_early", at=_hm(state.ends_at))
-    hours = _capped_hours(task, signup.check_in_at, now)
+    assert state.check_in_at is not None  # check_out_rule: only after check-in
+    hours = _capped_hours(task, state.check_in_at, now)
     audit.apply_changes(
         session,
         actor_id=actor.id,
@@ -547,300 +561,4 @@ def signup_approve_hours(
             "approved_by": actor.id,
             "approved_at": now or utcnow(),
         },
-    )
-
-
-# --- reads ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TaskCard:
-    id: int
-    title: str
-    kind: str
-    community: str
-    place: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    taken: int
-    waitlisted: int
-    status: str
-    required_skills: str
-    description: str
-    my_signup_id: int | None = None
-    my_status: str | None = None
-    my_position: int | None = None  # the volunteer's place in the waitlist (1 = next)
-
-    @property
-    def places_left(self) -> int:
-        return max(0, self.capacity - self.taken)
-
-    @property
-    def can_sign_up(self) -> bool:
-        """No live entry of the volunteer's own: signing up (or joining the waitlist) is
-        offered. A volunteer already checked in or marked no-show is not offered it."""
-        return self.my_status in (None, SignupStatus.cancelled)
-
-
-def _waitlist_counts():
-    return (
-        select(Signup.task_id, func.count().label("waiting"))
-        .where(Signup.status == SignupStatus.waitlisted)
-        .group_by(Signup.task_id)
-        .subquery()
-    )
-
-
-def _cards(session: Session, stmt, mine: dict[int, Signup] | None = None) -> list[TaskCard]:
-    cards = []
-    for task, community, waiting in session.exec(stmt):
-        own = (mine or {}).get(task.id)
-        waiting_at = (
-            _position(session, own)
-            if own is not None and own.status == SignupStatus.waitlisted
-            else None
-        )
-        cards.append(
-            TaskCard(
-                id=task.id,
-                title=task.title,
-                kind=str(task.kind),
-                community=community,
-                place=task.place,
-                starts_at=aware_utc(task.starts_at),
-                ends_at=aware_utc(task.ends_at),
-                capacity=task.capacity,
-                taken=task.taken,
-                waitlisted=waiting or 0,
-                status=str(task.status),
-                required_skills=task.required_skills,
-                description=task.description,
-                my_signup_id=own.id if own else None,
-                my_status=str(own.status) if own else None,
-                my_position=waiting_at,
-            )
-        )
-    return cards
-
-
-def _task_stmt():
-    waiting = _waitlist_counts()
-    return (
-        select(Task, Community.name, waiting.c.waiting)
-        .join(Community, Community.id == Task.community_id)
-        .join(waiting, waiting.c.task_id == Task.id, isouter=True)
-    )
-
-
-def open_tasks(
-    *, session: Session, actor: Actor, now: datetime | None = None, limit: int = 100
-) -> list[TaskCard]:
-    """Open tasks of the actor's community that have not started, soonest first, with the
-    actor's own signup (if they are a volunteer)."""
-    now = now or utcnow()
-    stmt = _task_stmt().where(Task.status == TaskStatus.open, Task.starts_at > now)
-    ids = actor.community_ids()
-    if ids is not None:
-        stmt = stmt.where(Task.community_id.in_(ids))
-    stmt = stmt.order_by(Task.starts_at).limit(limit)
-    return _cards(session, stmt, _own_signups(session, actor, Task.starts_at > now))
-
-
-def _own_signups(session: Session, actor: Actor, *conditions) -> dict[int, Signup]:
-    """The actor's own signups by task id (none when the actor is not a volunteer)."""
-    volunteer_id = session.exec(
-        select(Volunteer.id).where(Volunteer.account_id == actor.id)
-    ).first()
-    if not volunteer_id:
-        return {}
-    return {
-        s.task_id: s
-        for s in session.exec(
-            select(Signup)
-            .join(Task, Task.id == Signup.task_id)
-            .where(Signup.volunteer_id == volunteer_id, *conditions)
-        )
-    }
-
-
-@dataclass(frozen=True)
-class TaskLink:
-    """What a task's link (/open_tasks?task=N) opens on: the task's card when the
-    volunteer can sign up for it (or holds a place on it), else the reason why not."""
-
-    card: TaskCard | None
-    reason: str | None = None
-    mine: bool = False  # the volunteer has an entry on it (see My tasks)
-
-
-def task_link(
-    *, session: Session, actor: Actor, task_id: int, now: datetime | None = None
-) -> TaskLink:
-    """Why a linked task can or cannot be shown among the open tasks, in this order:
-    it does not exist (or is a draft), it is of another community, it was cancelled,
-    signing up has closed (closed or done), it has started. A full task is shown (the
-    volunteer may join its waitlist)."""
-    now = now or utcnow()
-    task = session.get(Task, task_id)
-    if task is None or TaskStatus(task.status) == TaskStatus.draft:
-        return TaskLink(None, "signups.link.missing")
-    ids = actor.community_ids()
-    if ids is not None and task.community_id not in ids:
-        return TaskLink(None, "signups.link.elsewhere")
-    mine = _own_signups(session, actor, Task.id == task_id)
-    own = mine.get(task_id)
-    holds = own is not None and own.status != SignupStatus.cancelled
-    status = TaskStatus(task.status)
-    if status == TaskStatus.cancelled:
-        return TaskLink(None, "signups.link.cancelled", holds)
-    if status in (TaskStatus.closed, TaskStatus.done):
-        return TaskLink(None, "signups.link.closed", holds)
-    if aware_utc(task.starts_at) <= now:
-        return TaskLink(None, "signups.link.started", holds)
-    card = _cards(session, _task_stmt().where(Task.id == task_id), mine)[0]
-    return TaskLink(card, None, holds)
-
-
-def task_list(
-    *,
-    session: Session,
-    actor: Actor,
-    status: str | None = None,
-    community_id: int | None = None,
-    upcoming_only: bool = False,
-    now: datetime | None = None,
-    limit: int = 300,
-) -> list[TaskCard]:
-    """Tasks in the staff's scope, newest start first."""
-    actor.require(FIELD)
-    now = now or utcnow()
-    stmt = _task_stmt()
-    ids = actor.community_ids(community_id)
-    if ids is not None:
-        stmt = stmt.where(Task.community_id.in_(ids))
-    if status:
-        stmt = stmt.where(Task.status == status)
-    if upcoming_only:
-        stmt = stmt.where(Task.ends_at > now)
-        stmt = stmt.order_by(Task.starts_at)
-    else:
-        stmt = stmt.order_by(Task.starts_at.desc())
-    return _cards(session, stmt.limit(limit))
-
-
-def task_card(*, session: Session, actor: Actor, task_id: int) -> TaskCard | None:
-    """One task in the staff's scope (whatever its status or time), or None."""
-    actor.require(FIELD)
-    stmt = _task_stmt().where(Task.id == task_id)
-    ids = actor.community_ids()
-    if ids is not None:
-        stmt = stmt.where(Task.community_id.in_(ids))
-    cards = _cards(session, stmt)
-    return cards[0] if cards else None
-
-
-@dataclass(frozen=True)
-class TaskRoster:
-    task: TaskCard
-    signups: pd.DataFrame  # id, volunteer, phone, status, check_in, check_out, hours, hours_status
-
-
-def task_roster(*, session: Session, actor: Actor, task_id: int) -> TaskRoster:
-    """A task with its confirmed and waitlisted volunteers, in arrival order (staff)."""
-    actor.require(FIELD)
-    cards = _cards(session, _task_stmt().where(Task.id == task_id))
-    if not cards:
-        raise BoardError("common.not_found")
-    task = session.get(Task, task_id)
-    actor.require_community(task.community_id)
-    rows = session.exec(
-        select(Signup, Volunteer.name, Volunteer.phone)
-        .join(Volunteer, Volunteer.id == Signup.volunteer_id)
-        .where(Signup.task_id == task_id)
-        .order_by(Signup.created_at, Signup.id)
-    ).all()
-    frame = pd.DataFrame(
-        [
-            {
-                "id": s.id,
-                "volunteer": name,
-                "phone": phone if actor.sees_personal_data else mask_phone(phone),
-                "status": str(s.status),
-                "check_in": aware_utc(s.check_in_at) if s.check_in_at else None,
-                "check_out": aware_utc(s.check_out_at) if s.check_out_at else None,
-                "hours": s.hours,
-                "hours_status": str(s.hours_status),
-                "position": _position(session, s) if s.status == SignupStatus.waitlisted else None,
-                "state": SignupState.of(s, task),
-            }
-            for s, name, phone in rows
-        ],
-        columns=[
-            "id",
-            "volunteer",
-            "phone",
-            "status",
-            "check_in",
-            "check_out",
-            "hours",
-            "hours_status",
-            "position",
-            "state",
-        ],
-    )
-    return TaskRoster(task=cards[0], signups=frame)
-
-
-def my_tasks(*, session: Session, actor: Actor) -> pd.DataFrame:
-    """The signed-in volunteer's signups, upcoming first then past. A signup the volunteer
-    cancelled is left out; one cancelled because the task was cancelled stays, so the
-    volunteer sees that the task is off (task_status)."""
-    volunteer = _actor_volunteer(session, actor)
-    rows = session.exec(
-        select(Signup, Task)
-        .join(Task, Task.id == Signup.task_id)
-        .where(
-            Signup.volunteer_id == volunteer.id,
-            or_(Signup.status != SignupStatus.cancelled, Task.status == TaskStatus.cancelled),
-        )
-        .order_by(Task.starts_at.desc())
-        .limit(200)
-    ).all()
-    return pd.DataFrame(
-        [
-            {
-                "signup_id": s.id,
-                "task_id": t.id,
-                "title": t.title,
-                "place": t.place,
-                "starts_at": aware_utc(t.starts_at),
-                "ends_at": aware_utc(t.ends_at),
-                "task_status": str(t.status),
-                "status": str(s.status),
-                "check_in": aware_utc(s.check_in_at) if s.check_in_at else None,
-                "check_out": aware_utc(s.check_out_at) if s.check_out_at else None,
-                "hours": s.hours,
-                "hours_status": str(s.hours_status),
-                "position": _position(session, s) if s.status == SignupStatus.waitlisted else None,
-                "state": SignupState.of(s, t),
-            }
-            for s, t in rows
-        ],
-        columns=[
-            "signup_id",
-            "task_id",
-            "title",
-            "place",
-            "starts_at",
-            "ends_at",
-            "task_status",
-            "status",
-            "check_in",
-            "check_out",
-            "hours",
-            "hours_status",
-            "position",
-            "state",
-        ],
     )

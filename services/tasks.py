@@ -48,11 +48,15 @@ def task_create(
     starts_at, ends_at = aware_utc(starts_at), aware_utc(ends_at)
     if ends_at <= starts_at:
         raise BoardError("tasks.end_before_start")
-    for table, row_id in ((Elder, elder_id), (ProxyRequest, proxy_request_id), (Event, event_id)):
-        if row_id is not None:
-            row = session.get(table, row_id)
-            if row is None or row.community_id != community_id:
-                raise BoardError("tasks.link_invalid")
+    linked: list[Elder | ProxyRequest | Event | None] = []
+    if elder_id is not None:
+        linked.append(session.get(Elder, elder_id))
+    if proxy_request_id is not None:
+        linked.append(session.get(ProxyRequest, proxy_request_id))
+    if event_id is not None:
+        linked.append(session.get(Event, event_id))
+    if any(row is None or row.community_id != community_id for row in linked):
+        raise BoardError("tasks.link_invalid")
     # A second press of 发布 (or the same task published twice) makes no second task:
     # the same title, place and time for the same community and record is refused.
     twin = session.exec(
@@ -101,7 +105,7 @@ def _required(title: str | None, place: str | None) -> tuple[str, str]:
     return title, place
 
 
-def _kind(kind: object) -> TaskKind:
+def _kind(kind: str) -> TaskKind:
     """A task kind, or a refusal in the user's language (not a ValueError)."""
     try:
         return TaskKind(kind)
@@ -122,6 +126,14 @@ ALLOWED_STATUS = {
     TaskStatus.done: set(),
     TaskStatus.cancelled: set(),
 }
+
+
+FINISHED = (TaskStatus.done, TaskStatus.cancelled)  # a finished task is not edited any more
+
+
+def editable(status: str) -> bool:
+    """Whether a task in `status` can still be edited (see task_update)."""
+    return TaskStatus(status) not in FINISHED
 
 
 def next_statuses(status: str) -> list[TaskStatus]:
@@ -167,7 +179,7 @@ def task_update(
     """Edits a task. Capacity cannot fall below the volunteers already confirmed; more
     places go to the waitlist first (in arrival order). Returns the promoted signup ids."""
     task = get_scoped(session, actor, Task, task_id, FIELD)
-    if TaskStatus(task.status) in (TaskStatus.done, TaskStatus.cancelled):
+    if not editable(task.status):
         raise BoardError("tasks.finished")
     title, place = _required(title, place)
     starts_at, ends_at = aware_utc(starts_at), aware_utc(ends_at)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import and_, case, func
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, case, func
+from sqlmodel import Session, col, select
 
 from models.org import Community
 from models.volunteers import HoursStatus, Signup, Task, Team, TeamMember, Volunteer
@@ -171,62 +171,75 @@ def team_list(*, session: Session, actor: Actor, today: date) -> list[TeamRow]:
     actor.require(STAFF)
     month_start, _ = local_bounds(today.replace(day=1), today)
     year_start, _ = local_bounds(today.replace(month=1, day=1), today)
-    approved = and_(Signup.hours_status == HoursStatus.approved)
-    hours = (
-        select(
-            TeamMember.team_id,
-            func.sum(case((Task.starts_at >= month_start, Signup.hours), else_=0.0)).label("m"),
-            func.sum(case((Task.starts_at >= year_start, Signup.hours), else_=0.0)).label("y"),
-        )
-        .join(Signup, Signup.volunteer_id == TeamMember.volunteer_id)
-        .join(Task, Task.id == Signup.task_id)
-        .where(TeamMember.active, approved, Task.starts_at >= year_start)
-        .group_by(TeamMember.team_id)
-        .subquery()
-    )
     members = (
-        select(TeamMember.team_id, func.count().label("n"))
+        select(col(TeamMember.team_id), func.count().label("n"))
         .where(TeamMember.active)
-        .group_by(TeamMember.team_id)
+        .group_by(col(TeamMember.team_id))
         .subquery()
     )
-    leader = select(Volunteer.id, Volunteer.name).subquery()
+    leader = select(col(Volunteer.id), col(Volunteer.name)).subquery()
     stmt = (
-        select(Team, Community.name, leader.c.name, members.c.n, hours.c.m, hours.c.y)
-        .join(Community, Community.id == Team.community_id)
+        select(Team, Community.name, leader.c.name, members.c.n)
+        .join(Community, col(Community.id) == Team.community_id)
         .join(leader, leader.c.id == Team.leader_id, isouter=True)
         .join(members, members.c.team_id == Team.id, isouter=True)
-        .join(hours, hours.c.team_id == Team.id, isouter=True)
-        .order_by(Team.community_id, Team.name)
+        .order_by(col(Team.community_id), col(Team.name))
     )
     ids = actor.community_ids()
     if ids is not None:
-        stmt = stmt.where(Team.community_id.in_(ids))
-    return [
-        TeamRow(
-            id=t.id,
-            name=t.name,
-            community=community,
-            purpose=t.purpose,
-            leader=leader_name or "",
-            leader_id=t.leader_id,
-            members=n or 0,
-            hours_month=round(m or 0.0, 1),
-            hours_year=round(y or 0.0, 1),
-            active=t.active,
-            community_id=t.community_id,
+        stmt = stmt.where(col(Team.community_id).in_(ids))
+    hours = _team_hours(session, month_start=month_start, year_start=year_start)
+    teams = []
+    for t, community, leader_name, n in session.exec(stmt):
+        this_month, this_year = hours.get(t.id, (0.0, 0.0))
+        teams.append(
+            TeamRow(
+                id=t.id,
+                name=t.name,
+                community=community,
+                purpose=t.purpose,
+                leader=leader_name or "",
+                leader_id=t.leader_id,
+                members=n or 0,
+                hours_month=round(this_month, 1),
+                hours_year=round(this_year, 1),
+                active=t.active,
+                community_id=t.community_id,
+            )
         )
-        for t, community, leader_name, n, m, y in session.exec(stmt)
-    ]
+    return teams
+
+
+def _team_hours(
+    session: Session, *, month_start: datetime, year_start: datetime
+) -> dict[int, tuple[float, float]]:
+    """Per team: the approved hours of its current members on tasks that start from
+    `month_start` and from `year_start` (the rule of team_list)."""
+
+    def since(start: datetime) -> ColumnElement[float]:
+        return func.sum(case((col(Task.starts_at) >= start, col(Signup.hours)), else_=0.0))
+
+    rows = session.exec(
+        select(col(TeamMember.team_id), since(month_start), since(year_start))
+        .join(Signup, col(Signup.volunteer_id) == TeamMember.volunteer_id)
+        .join(Task, col(Task.id) == Signup.task_id)
+        .where(
+            TeamMember.active,
+            Signup.hours_status == HoursStatus.approved,
+            col(Task.starts_at) >= year_start,
+        )
+        .group_by(col(TeamMember.team_id))
+    )
+    return {team_id: (month or 0.0, year or 0.0) for team_id, month, year in rows}
 
 
 def team_members(*, session: Session, actor: Actor, team_id: int) -> list[tuple[int, str]]:
     get_scoped(session, actor, Team, team_id)
     rows = session.exec(
         select(Volunteer.id, Volunteer.name)
-        .join(TeamMember, TeamMember.volunteer_id == Volunteer.id)
+        .join(TeamMember, col(TeamMember.volunteer_id) == Volunteer.id)
         .where(TeamMember.team_id == team_id, TeamMember.active)
-        .order_by(Volunteer.name)
+        .order_by(col(Volunteer.name))
     )
     return [(vid, name) for vid, name in rows]
 
@@ -250,8 +263,8 @@ def team_candidates(*, session: Session, actor: Actor, team_id: int) -> list[Can
         .where(
             Volunteer.community_id == team.community_id,
             Volunteer.active,
-            Volunteer.id.not_in(current),
+            col(Volunteer.id).not_in(current),
         )
-        .order_by(Volunteer.name, Volunteer.id)
+        .order_by(col(Volunteer.name), col(Volunteer.id))
     )
     return [Candidate(vid, name, mask_phone(phone)) for vid, name, phone in rows]

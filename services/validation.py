@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
-from typing import get_args
+from typing import cast, get_args
 
 from annotated_types import Ge, Gt, Le, Lt, MaxLen
 from sqlalchemy import Engine, event, inspect
@@ -40,6 +40,8 @@ SCHEDULED = {
 # int beyond 64 bits: OverflowError), so 2**40 places or a care level of 2.5 is refused
 # here, the same on both engines, instead of failing raw or being rounded by one of them.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+Number = int | float | None  # a bound of a model field, or no bound
+
 # Hashes, tokens and audit bookkeeping are written by the board itself, never typed.
 INTERNAL = {"password_hash", "token_hash", "handoff_hash", "table_name", "changes"}
 
@@ -66,10 +68,11 @@ def _check_value(table: str, name: str, value: object, metadata: list, annotatio
         if is_enum and value not in {member.value for member in annotation}:
             raise BoardError("validation.not_a_choice", field=_label(name))
     if isinstance(value, int | float) and not isinstance(value, bool):
-        low = next((r.ge for r in metadata if isinstance(r, Ge)), None)
-        high = next((r.le for r in metadata if isinstance(r, Le)), None)
-        above = next((r.gt for r in metadata if isinstance(r, Gt)), None)
-        below = next((r.lt for r in metadata if isinstance(r, Lt)), None)
+        # The models' bounds are numbers (annotated_types types them only as comparable).
+        low = cast(Number, next((r.ge for r in metadata if isinstance(r, Ge)), None))
+        high = cast(Number, next((r.le for r in metadata if isinstance(r, Le)), None))
+        above = cast(Number, next((r.gt for r in metadata if isinstance(r, Gt)), None))
+        below = cast(Number, next((r.lt for r in metadata if isinstance(r, Lt)), None))
         whole = _is_int_field(annotation)
         if whole:
             low = INT_MIN if low is None and above is None else low
@@ -104,7 +107,7 @@ def check_row(row: SQLModel, *, changed_only: bool = False, now: datetime | None
     this write changed are checked (an old row is never blocked by an old value)."""
     now = now or datetime.now(UTC)
     state = inspect(row)
-    table = type(row).__tablename__
+    table = str(type(row).__tablename__)
     for name, field in type(row).model_fields.items():
         if name in INTERNAL:
             continue

@@ -18,10 +18,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.audit import AuditEntry
 from models.elders import Elder, Visit, VisitPolicy
@@ -29,6 +29,7 @@ from models.elders import Elder, Visit, VisitPolicy
 # Audited changes that can move any aggregate (an elder deactivated, a rule edited).
 _ELDER_TABLES = (Elder.__tablename__, VisitPolicy.__tablename__)
 _MAX_ENTRIES = 5000
+Value = TypeVar("Value")
 
 
 class _Memory:
@@ -51,7 +52,7 @@ def _data_version(session: Session) -> tuple:
                 select(func.max(Elder.id)).scalar_subquery(),
                 select(func.max(VisitPolicy.id)).scalar_subquery(),
                 select(func.max(AuditEntry.id))
-                .where(AuditEntry.table_name.in_(_ELDER_TABLES))
+                .where(col(AuditEntry.table_name).in_(_ELDER_TABLES))
                 .scalar_subquery(),
             )
         ).one()
@@ -81,11 +82,11 @@ def _catch_up(session: Session, url: str) -> None:
 
 
 def remember(
-    session: Session, name: str, args: tuple, compute: Callable[[], Any], *, reads_to: date
-) -> Any:
+    session: Session, name: str, args: tuple, compute: Callable[[], Value], *, reads_to: date
+) -> Value:
     """The value of `compute()`, kept until a write can change it. `reads_to` is the last
     day whose visits the value depends on."""
-    url = str(session.get_bind().url)
+    url = str(session.get_bind().engine.url)
     key = (url, name, repr(args))
     with _MEMORY.lock:
         _catch_up(session, url)

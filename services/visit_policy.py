@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, literal
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, case, literal
+from sqlmodel import Session, col, select
 
 from models.elders import LIVING_SITUATIONS, Elder, VisitPolicy
 from models.org import Community
@@ -24,6 +24,8 @@ from services.errors import BoardError
 CARE_RULES = {"care2": 2, "care3": 3, "care4": 4}  # rule -> the lowest care level it covers
 RULES = (*LIVING_SITUATIONS, "age80", *CARE_RULES, "default")
 DEFAULTS = {"独居": 7, "失能": 7, "age80": 14, "care3": 7, "default": 30}
+
+Policy = dict[int | None, dict[str, int]]  # community id (None: the street) -> rule -> days
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ class PolicyRow:
         return self.community_days or self.street_days
 
 
+def can_edit_policy(actor: Actor) -> bool:
+    """Who may edit the interval table: staff (the street's rules: the street admin)."""
+    return actor.role in STAFF
+
+
 def ensure_defaults(session: Session) -> None:
     """The street-wide defaults, on a database that has no policy yet."""
     if session.exec(select(VisitPolicy.id)).first() is None:
@@ -45,21 +52,27 @@ def ensure_defaults(session: Session) -> None:
         session.flush()
 
 
-def effective_policy(session: Session) -> dict[int | None, dict[str, int]]:
+def effective_policy(session: Session) -> Policy:
     """{community_id or None (street): {rule: days}}, the community's rows over the street's."""
     rows = session.exec(select(VisitPolicy)).all()
     street = {r.situation: r.interval_days for r in rows if r.community_id is None}
     if not rows:
         street = dict(DEFAULTS)
-    result: dict[int | None, dict[str, int]] = {None: street}
+    result: Policy = {None: street}
     for r in rows:
         if r.community_id is not None:
             result.setdefault(r.community_id, dict(street))[r.situation] = r.interval_days
     return result
 
 
+def rules_for(policy: Policy, community_id: int) -> dict[str, int]:
+    """The rules that apply in a community: its own, else the street's."""
+    return policy.get(community_id, policy[None])
+
+
 def interval_of(situations: list[str], age: int, rules: dict[str, int], care_level: int = 0) -> int:
-    """The interval for one elder (Python twin of interval_expr, used for one elder's page)."""
+    """The interval for one elder (Python twin of interval_expr, used for one elder's page:
+    services/visit_plan.elder_interval)."""
     applying = [rules[s] for s in situations if s in rules]
     if age >= 80 and "age80" in rules:
         applying.append(rules["age80"])
@@ -68,13 +81,14 @@ def interval_of(situations: list[str], age: int, rules: dict[str, int], care_lev
     return min(applying)
 
 
-def interval_expr(session: Session, today: date):
-    """SQL for each elder's interval in days, from the policy table: no Python loop."""
+def interval_expr(session: Session, today: date) -> ColumnElement[int]:
+    """SQL for each elder's interval in days, from the policy table: no Python loop
+    (the twin of interval_of)."""
     policy = effective_policy(session)
     street = policy[None]
     cutoff = _birthday_cutoff(today)
 
-    def days(rule: str):
+    def days(rule: str) -> ColumnElement[int] | None:
         """A rule's days, varying by community only where a community set its own."""
         own = {
             cid: rules[rule]
@@ -84,11 +98,7 @@ def interval_expr(session: Session, today: date):
         base = street.get(rule)
         if not own:
             return literal(base) if base else None
-        return case(
-            {cid: d for cid, d in own.items()},
-            value=Elder.community_id,
-            else_=literal(base or 10_000),
-        )
+        return case(own, value=Elder.community_id, else_=literal(base or 10_000))
 
     never = literal(10_000)
     default = days("default")
@@ -96,16 +106,15 @@ def interval_expr(session: Session, today: date):
     for situation in LIVING_SITUATIONS:
         d = days(situation)
         if d is not None:
-            tagged = (literal(",") + Elder.situations + literal(",")).like(f"%,{situation},%")
+            tagged = (literal(",") + col(Elder.situations) + literal(",")).like(f"%,{situation},%")
             terms.append(case((tagged, d), else_=never))
     d = days("age80")
     if d is not None:
-        terms.append(case((Elder.birth_date <= cutoff, d), else_=never))
+        terms.append(case((col(Elder.birth_date) <= cutoff, d), else_=never))
     for rule, level in CARE_RULES.items():
         d = days(rule)
         if d is not None:
-            terms.append(case((Elder.care_level >= level, d), else_=never))
-    terms = [t for t in terms if t is not None]
+            terms.append(case((col(Elder.care_level) >= level, d), else_=never))
     return terms[0] if len(terms) == 1 else smallest(session, *terms)
 
 

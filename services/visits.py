@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Integer, case, func, literal, union_all
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, Integer, case, func, literal, union_all
+from sqlalchemy import Select as CoreSelect
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from models.base import LOCAL_TZ, local_today
-from models.elders import HAZARDS, VISIT_MODES, WELLBEING, Elder, ElderVisitor, Visit
+from models.elders import HAZARDS, VISIT_MODES, WELLBEING, Elder, Visit
 from models.org import Community
 from models.volunteers import TaskKind
 from services import audit, tasks
 from services.access import FIELD, Actor
 from services.db import days_since, month_of_date
-from services.elders import overdue_count
+from services.elders import visible_elder
 from services.errors import BoardError
 from services.i18n import DEFAULT_LANG, translate
 from services.visit_memory import remember
+from services.visit_plan import overdue_count
 from services.visit_policy import interval_expr
+
+SelectT = TypeVar("SelectT", bound=CoreSelect)
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ def visit_record(
     mode: str,
     today: date,
     wellbeing: str = "",
-    hazards: list[str] = (),
+    hazards: Sequence[str] = (),
     needs_raised: str = "",
     follow_up: str = "",
     follow_up_task: FollowUpTask | None = None,
@@ -55,13 +63,7 @@ def visit_record(
 ) -> int:
     """Records a visit; optionally turns the need raised into a follow-up task (titled in
     `lang` when no title is given)."""
-    actor.require(FIELD | {"volunteer"})
-    elder = session.get(Elder, elder_id)
-    if elder is None:
-        raise BoardError("common.not_found")
-    actor.require_community(elder.community_id)
-    if actor.role == "volunteer" and session.get(ElderVisitor, (elder_id, actor.id)) is None:
-        raise BoardError("elders.not_assigned")
+    elder = visible_elder(session, actor, elder_id).elder
     if not elder.active:
         raise BoardError("visits.elder_inactive")
     if visited_on is None or visited_on > today:
@@ -80,7 +82,7 @@ def visit_record(
     if follow_up_task is not None and not can_make_task(actor):
         raise BoardError("visits.volunteer_cannot_create_task")
     if session.exec(
-        select(Visit.id).where(
+        select(col(Visit.id)).where(
             Visit.elder_id == elder_id,
             Visit.visitor_account_id == actor.id,
             Visit.visited_on == visited_on,
@@ -126,15 +128,19 @@ def visit_record(
 # --- figures and charts (aggregates only) ----------------------------------------------
 
 
-def _scoped(stmt, community_ids):
-    return stmt if community_ids is None else stmt.where(Elder.community_id.in_(community_ids))
+def _scoped(stmt: SelectT, community_ids: list[int] | None) -> SelectT:
+    if community_ids is None:
+        return stmt
+    return stmt.where(col(Elder.community_id).in_(community_ids))
 
 
-def _visits_in_scope(stmt, community_ids):
+def _visits_in_scope(stmt: SelectT, community_ids: list[int] | None) -> SelectT:
     """Visits of the communities' elders; the whole street needs no join (index only)."""
     if community_ids is None:
         return stmt
-    return stmt.join(Elder, Elder.id == Visit.elder_id).where(Elder.community_id.in_(community_ids))
+    return stmt.join(Elder, col(Elder.id) == Visit.elder_id).where(
+        col(Elder.community_id).in_(community_ids)
+    )
 
 
 def visit_figures(
@@ -152,7 +158,7 @@ def visit_figures(
         _visits_in_scope(
             select(func.count())
             .select_from(Visit)
-            .where(Visit.visited_on >= start, Visit.visited_on < end),
+            .where(col(Visit.visited_on) >= start, col(Visit.visited_on) < end),
             community_ids,
         )
     ).one()
@@ -167,7 +173,9 @@ def visit_figures(
     }
 
 
-def _on_time_rate(session, community_ids, start: date, end: date, today: date) -> float | None:
+def _on_time_rate(
+    session: Session, community_ids: list[int] | None, start: date, end: date, today: date
+) -> float | None:
     rates = on_time_by_community(
         session=session, community_ids=community_ids, start=start, end=end, today=today
     )
@@ -211,7 +219,7 @@ def on_time_by_community(
     ).copy()
 
 
-def _largest(session: Session, *values):
+def _largest(session: Session, *values: Any) -> ColumnElement[Any]:
     """SQL for the largest of several values (GREATEST on PostgreSQL, max() on SQLite)."""
     if session.get_bind().dialect.name == "sqlite":
         return func.max(*values)
@@ -219,12 +227,12 @@ def _largest(session: Session, *values):
 
 
 def _on_time_by_community(
-    session: Session, community_ids, start: date, end: date, today: date
+    session: Session, community_ids: list[int] | None, start: date, end: date, today: date
 ) -> pd.DataFrame:
     visits_before = min(end, today + timedelta(days=1))  # visits up to today
     as_of = min(end, today)  # due dates before this have passed; today's may still be met
 
-    def before_end(column):
+    def before_end(column: Any) -> ColumnElement[int]:
         """Whole days from a date column to the period's end (later dates: smaller)."""
         return days_since(session, end, column)
 
@@ -233,40 +241,44 @@ def _on_time_by_community(
     # then the period's visits. Days are counted back from the period's end.
     last_before = (
         select(func.max(Visit.visited_on))
-        .where(Visit.elder_id == Elder.id, Visit.visited_on < start)
+        .where(Visit.elder_id == Elder.id, col(Visit.visited_on) < start)
         .scalar_subquery()
     )
     none = literal(None, Integer)
+    # sqlmodel's select() types at most four columns: the subqueries below, never run on
+    # their own, are SQLAlchemy's (core_select)
     links = union_all(
         _scoped(
-            select(
-                Elder.id.label("elder_id"),
+            core_select(
+                col(Elder.id).label("elder_id"),
                 before_end(func.coalesce(last_before, Elder.registered_on)).label("day"),
                 literal(0).label("is_visit"),
-                Elder.community_id.label("community_id"),
+                col(Elder.community_id).label("community_id"),
                 interval_expr(session, end - timedelta(days=1)).label("interval"),
                 func.coalesce(before_end(Elder.deactivated_on), 0).label("gone"),
             ).where(
-                Elder.registered_on < visits_before,
-                Elder.active | (Elder.deactivated_on > start),
+                col(Elder.registered_on) < visits_before,
+                col(Elder.active) | (col(Elder.deactivated_on) > start),
             ),
             community_ids,
         ),
         _visits_in_scope(
-            select(
-                Visit.elder_id, before_end(Visit.visited_on), literal(1), none, none, none
-            ).where(Visit.visited_on >= start, Visit.visited_on < visits_before),
+            core_select(
+                col(Visit.elder_id), before_end(Visit.visited_on), literal(1), none, none, none
+            ).where(col(Visit.visited_on) >= start, col(Visit.visited_on) < visits_before),
             community_ids,
         ),
     ).subquery()
-    elder = {"partition_by": links.c.elder_id}
-    chain = select(
+    by_elder = links.c.elder_id
+    chain = core_select(
         links.c.day.label("prev"),
         func.lead(links.c.day)
-        .over(**elder, order_by=(links.c.day.desc(), links.c.is_visit))
+        .over(partition_by=by_elder, order_by=(links.c.day.desc(), links.c.is_visit))
         .label("next"),
-        *[func.max(links.c[c]).over(**elder).label(c) for c in ("community_id", "interval")],
-        func.max(links.c.gone).over(**elder).label("gone"),
+        *[
+            func.max(links.c[c]).over(partition_by=by_elder).label(c)
+            for c in ("community_id", "interval", "gone")
+        ],
     ).subquery()
     prev, nxt, interval, period = chain.c.prev, chain.c.next, chain.c.interval, (end - start).days
     on_time = case(((nxt <= period) & (prev - nxt <= interval), 1), else_=0)
@@ -278,19 +290,19 @@ def _on_time_by_community(
     last_k = (prev - stop + interval - 1) // interval - 1
     missed = _largest(session, literal(0), last_k - first_k + 1)
     per_link = (
-        select(chain.c.community_id, on_time.label("on_time"), missed.label("missed"))
+        core_select(chain.c.community_id, on_time.label("on_time"), missed.label("missed"))
         .where(interval.is_not(None), nxt.is_(None) | (nxt <= period))
         .subquery()
     )
     rows = session.exec(
         select(
-            Community.name,
+            col(Community.name),
             func.sum(per_link.c.on_time + per_link.c.missed),
             func.sum(per_link.c.on_time),
         )
         .join(per_link, per_link.c.community_id == Community.id)
-        .group_by(Community.id, Community.name)
-        .order_by(Community.id)
+        .group_by(col(Community.id), col(Community.name))
+        .order_by(col(Community.id))
     ).all()
     frame = pd.DataFrame(rows, columns=["community", "due", "on_time"]).astype(
         {"due": int, "on_time": int}
@@ -306,12 +318,12 @@ def visits_by_month(
     month = month_of_date(session, Visit.visited_on)
     rows = session.exec(
         _visits_in_scope(
-            select(month, Visit.mode, func.count()).where(
-                Visit.visited_on >= start, Visit.visited_on < end
+            select(month, col(Visit.mode), func.count()).where(
+                col(Visit.visited_on) >= start, col(Visit.visited_on) < end
             ),
             community_ids,
         )
-        .group_by(month, Visit.mode)
+        .group_by(month, col(Visit.mode))
         .order_by(month)
     ).all()
     return pd.DataFrame(rows, columns=["month", "mode", "visits"])
@@ -346,10 +358,15 @@ def hazards_found(
     *, session: Session, community_ids: list[int] | None, start: date, end: date
 ) -> pd.DataFrame:
     """How many visits found each kind of safety hazard."""
+    # one sum per hazard: more columns than sqlmodel's select() types, so the Select
+    # type names them
+    per_hazard = Select[*tuple[int | None, ...]]
     stmt = (
-        select(*[func.sum(case((Visit.hazards.like(f"%{h}%"), 1), else_=0)) for h in HAZARDS])
-        .join(Elder, Elder.id == Visit.elder_id)
-        .where(Visit.visited_on >= start, Visit.visited_on < end)
+        per_hazard(
+            *[func.sum(case((col(Visit.hazards).like(f"%{h}%"), 1), else_=0)) for h in HAZARDS]
+        )
+        .join(Elder, col(Elder.id) == Visit.elder_id)
+        .where(col(Visit.visited_on) >= start, col(Visit.visited_on) < end)
     )
     values = session.exec(_scoped(stmt, community_ids)).one()
     return pd.DataFrame({"hazard": list(HAZARDS), "visits": [int(v or 0) for v in values]})

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import and_, case, func, literal
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal
+from sqlmodel import Session, col, select
 
 from models.accounts import Account, Role
 from models.base import local_today, utcnow
@@ -15,14 +16,13 @@ from models.org import Community, Grid
 from models.volunteers import (
     HoursStatus,
     Signup,
-    SignupStatus,
     Task,
     TaskStatus,
     Team,
     TeamMember,
     Volunteer,
 )
-from services import audit, auth
+from services import audit, auth, signups
 from services.access import FIELD, STAFF, Actor, get_scoped, mask_phone
 from services.checks import valid_phone
 from services.db import local_bounds, month_of
@@ -49,7 +49,7 @@ def star_level(hours: float) -> StarLevel:
     return StarLevel(stars=stars, hours=round(hours, 2), next_threshold=following)
 
 
-def _skills(skills: list[str] | str) -> str:
+def _skills(skills: Iterable[str] | str) -> str:
     items = skills.split(",") if isinstance(skills, str) else skills
     items = [s.strip() for s in items if s and s.strip()]
     unknown = [s for s in items if s not in SKILLS]
@@ -73,7 +73,7 @@ def volunteer_create(
     phone: str,
     community_id: int,
     grid_id: int | None = None,
-    skills: list[str] | str = (),
+    skills: Iterable[str] | str = (),
     party_member: bool = False,
     joined_on: date | None = None,
     note: str = "",
@@ -96,7 +96,7 @@ def volunteer_create(
         phone=phone,
         community_id=community_id,
         grid_id=grid_id,
-        skills=_skills(list(skills)),
+        skills=_skills(skills),
         party_member=party_member,
         joined_on=joined_on or local_today(),
         note=note.strip(),
@@ -115,7 +115,7 @@ def volunteer_update(
     name: str,
     phone: str,
     grid_id: int | None,
-    skills: list[str] | str,
+    skills: Iterable[str] | str,
     party_member: bool,
     note: str = "",
 ) -> None:
@@ -155,14 +155,14 @@ def _upcoming_signups(session: Session, volunteer_id: int, now: datetime) -> lis
     return list(
         session.exec(
             select(Signup)
-            .join(Task, Task.id == Signup.task_id)
+            .join(Task, col(Task.id) == Signup.task_id)
             .where(
                 Signup.volunteer_id == volunteer_id,
-                Signup.status.in_([SignupStatus.confirmed, SignupStatus.waitlisted]),
+                col(Signup.status).in_(signups.CANCELLABLE),
                 Task.status != TaskStatus.cancelled,
-                Task.starts_at > now,
+                col(Task.starts_at) > now,
             )
-            .order_by(Task.starts_at, Signup.id)
+            .order_by(col(Task.starts_at), col(Signup.id))
         )
     )
 
@@ -190,8 +190,6 @@ def volunteer_set_active(
     (confirmed or waitlisted; each freed place goes to the first on that task's
     waitlist), since an inactive volunteer can no longer sign up or be counted on.
     Returns how many sign-ups were cancelled (0 when reactivating)."""
-    from services import signups  # signups reads volunteers' records; import at use
-
     volunteer = get_scoped(session, actor, Volunteer, volunteer_id)
     if volunteer.active == active:
         raise BoardError(
@@ -208,11 +206,12 @@ def volunteer_set_active(
     return len(upcoming)
 
 
-def approved_hours_subquery():
+def approved_hours_subquery() -> Subquery:
+    """Approved hours per volunteer (volunteer_id, hours)."""
     return (
-        select(Signup.volunteer_id, func.coalesce(func.sum(Signup.hours), 0.0).label("hours"))
+        select(col(Signup.volunteer_id), func.coalesce(func.sum(Signup.hours), 0.0).label("hours"))
         .where(Signup.hours_status == HoursStatus.approved)
-        .group_by(Signup.volunteer_id)
+        .group_by(col(Signup.volunteer_id))
         .subquery()
     )
 
@@ -238,50 +237,41 @@ def volunteer_list(
     """Volunteers in scope matching the filters: how many in all, and the first `limit`
     (by community and name) with approved hours and stars; phones masked for non-staff."""
 
-    def filtered(stmt):
-        ids = actor.community_ids(community_id)
-        if ids is not None:
-            stmt = stmt.where(Volunteer.community_id.in_(ids))
-        if grid_id is not None:
-            stmt = stmt.where(Volunteer.grid_id == grid_id)
-        if team_id is not None:
-            stmt = stmt.where(
-                Volunteer.id.in_(
-                    select(TeamMember.volunteer_id).where(
-                        TeamMember.team_id == team_id, TeamMember.active
-                    )
-                )
-            )
-        if skill:
-            stmt = stmt.where((literal(",") + Volunteer.skills + literal(",")).like(f"%,{skill},%"))
-        if active is not None:
-            stmt = stmt.where(Volunteer.active == active)
-        if search.strip():
-            like = f"%{search.strip()}%"
-            stmt = stmt.where(Volunteer.name.like(like) | Volunteer.phone.like(like))
-        return stmt
-
-    total = session.exec(filtered(select(func.count()).select_from(Volunteer))).one()
-    hours = approved_hours_subquery()
-    stmt = (
-        select(
-            Volunteer.id,
-            Volunteer.name,
-            Volunteer.phone,
-            Community.name.label("community"),
-            Grid.name.label("grid"),
-            Volunteer.skills,
-            Volunteer.party_member,
-            Volunteer.active,
-            func.coalesce(hours.c.hours, 0.0).label("hours"),
+    conditions: list[ColumnElement[bool]] = []
+    ids = actor.community_ids(community_id)
+    if ids is not None:
+        conditions.append(col(Volunteer.community_id).in_(ids))
+    if grid_id is not None:
+        conditions.append(col(Volunteer.grid_id) == grid_id)
+    if team_id is not None:
+        members = select(TeamMember.volunteer_id).where(
+            TeamMember.team_id == team_id, TeamMember.active
         )
-        .join(Community, Community.id == Volunteer.community_id)
-        .join(Grid, Grid.id == Volunteer.grid_id, isouter=True)
+        conditions.append(col(Volunteer.id).in_(members))
+    if skill:
+        skills = literal(",") + col(Volunteer.skills) + literal(",")
+        conditions.append(skills.like(f"%,{skill},%"))
+    if active is not None:
+        conditions.append(col(Volunteer.active) == active)
+    if search.strip():
+        like = f"%{search.strip()}%"
+        conditions.append(col(Volunteer.name).like(like) | col(Volunteer.phone).like(like))
+
+    total = session.exec(select(func.count()).select_from(Volunteer).where(*conditions)).one()
+    hours = approved_hours_subquery()
+    found = session.exec(
+        select(Volunteer, col(Community.name), col(Grid.name), func.coalesce(hours.c.hours, 0.0))
+        .join(Community, col(Community.id) == Volunteer.community_id)
+        .join(Grid, col(Grid.id) == Volunteer.grid_id, isouter=True)
         .join(hours, hours.c.volunteer_id == Volunteer.id, isouter=True)
-    )
-    rows = session.exec(
-        filtered(stmt).order_by(Volunteer.community_id, Volunteer.name).limit(limit)
+        .where(*conditions)
+        .order_by(col(Volunteer.community_id), col(Volunteer.name))
+        .limit(limit)
     ).all()
+    rows = [
+        (v.id, v.name, v.phone, community, grid, v.skills, v.party_member, v.active, approved)
+        for v, community, grid, approved in found
+    ]
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -346,27 +336,25 @@ def volunteer_profile(*, session: Session, actor: Actor, volunteer_id: int) -> V
         actor.require_community(volunteer.community_id)
     sums = session.exec(
         select(
-            func.coalesce(
-                func.sum(case((Signup.hours_status == HoursStatus.approved, Signup.hours))), 0.0
-            ),
-            func.coalesce(
-                func.sum(case((Signup.hours_status == HoursStatus.pending, Signup.hours))), 0.0
-            ),
+            func.coalesce(func.sum(_hours_if(HoursStatus.approved)), 0.0),
+            func.coalesce(func.sum(_hours_if(HoursStatus.pending)), 0.0),
         ).where(Signup.volunteer_id == volunteer_id)
     ).one()
     teams = session.exec(
         select(Team.name)
-        .join(TeamMember, and_(TeamMember.team_id == Team.id, TeamMember.active))
+        .join(TeamMember, and_(col(TeamMember.team_id) == Team.id, col(TeamMember.active)))
         .where(TeamMember.volunteer_id == volunteer_id)
-        .order_by(Team.name)
+        .order_by(col(Team.name))
     ).all()
     lines = session.exec(
         select(Signup, Task.title, Task.starts_at, Task.ends_at)
-        .join(Task, Task.id == Signup.task_id)
+        .join(Task, col(Task.id) == Signup.task_id)
         .where(Signup.volunteer_id == volunteer_id)
-        .order_by(Task.starts_at.desc())
+        .order_by(col(Task.starts_at).desc())
         .limit(50)
     ).all()
+    community = session.get(Community, volunteer.community_id)
+    assert community is not None  # the volunteer's foreign key
     grid = session.get(Grid, volunteer.grid_id) if volunteer.grid_id else None
     account = session.get(Account, volunteer.account_id) if volunteer.account_id else None
     return VolunteerProfile(
@@ -374,7 +362,7 @@ def volunteer_profile(*, session: Session, actor: Actor, volunteer_id: int) -> V
         name=volunteer.name,
         phone=volunteer.phone if actor.sees_personal_data or own else mask_phone(volunteer.phone),
         community_id=volunteer.community_id,
-        community=session.get(Community, volunteer.community_id).name,
+        community=community.name,
         grid_id=volunteer.grid_id,
         grid=grid.name if grid else "",
         skills=[s for s in volunteer.skills.split(",") if s],
@@ -394,6 +382,11 @@ def volunteer_profile(*, session: Session, actor: Actor, volunteer_id: int) -> V
         ],
         account_username=account.username if account else None,
     )
+
+
+def _hours_if(status: HoursStatus) -> ColumnElement[float]:
+    """A sign-up's hours when its hours are in `status` (else NULL), to be summed."""
+    return case((col(Signup.hours_status) == status, col(Signup.hours)))
 
 
 def volunteer_of_account(*, session: Session, actor: Actor) -> int | None:
@@ -460,22 +453,20 @@ def volunteer_figures(
     """Approved hours, active volunteers and signups for tasks that started in [start, end).
     Sums over the period: `today` (the dashboard's common signature) changes nothing."""
     begin, finish = local_bounds(start, end)
-    approved = Signup.hours_status == HoursStatus.approved
+    approved = col(Signup.hours_status) == HoursStatus.approved
     stmt = (
         select(
-            func.coalesce(func.sum(case((approved, Signup.hours))), 0.0),
-            func.count(func.distinct(case((approved, Signup.volunteer_id)))),
-            func.count(
-                case((Signup.status.in_([SignupStatus.confirmed, SignupStatus.attended]), 1))
-            ),
+            func.coalesce(func.sum(_hours_if(HoursStatus.approved)), 0.0),
+            func.count(func.distinct(case((approved, col(Signup.volunteer_id))))),
+            func.count(case((col(Signup.status).in_(signups.HOLDING), 1))),
         )
-        .join(Task, Task.id == Signup.task_id)
-        .where(Task.starts_at >= begin, Task.starts_at < finish)
+        .join(Task, col(Task.id) == Signup.task_id)
+        .where(col(Task.starts_at) >= begin, col(Task.starts_at) < finish)
     )
     if community_ids is not None:
-        stmt = stmt.where(Task.community_id.in_(community_ids))
-    hours, active, signups = session.exec(stmt).one()
-    return {"hours": round(hours, 1), "active_volunteers": active, "signups": signups}
+        stmt = stmt.where(col(Task.community_id).in_(community_ids))
+    hours, active, places = session.exec(stmt).one()
+    return {"hours": round(hours, 1), "active_volunteers": active, "signups": places}
 
 
 def hours_by_month(
@@ -485,19 +476,19 @@ def hours_by_month(
     begin, finish = local_bounds(start, end)
     month = month_of(session, Task.starts_at)
     stmt = (
-        select(month.label("month"), Community.name.label("community"), func.sum(Signup.hours))
-        .join(Task, Task.id == Signup.task_id)
-        .join(Community, Community.id == Task.community_id)
+        select(month.label("month"), col(Community.name), func.sum(Signup.hours))
+        .join(Task, col(Task.id) == Signup.task_id)
+        .join(Community, col(Community.id) == Task.community_id)
         .where(
             Signup.hours_status == HoursStatus.approved,
-            Task.starts_at >= begin,
-            Task.starts_at < finish,
+            col(Task.starts_at) >= begin,
+            col(Task.starts_at) < finish,
         )
-        .group_by(month, Community.name)
-        .order_by(month, Community.name)
+        .group_by(month, col(Community.name))
+        .order_by(month, col(Community.name))
     )
     if community_ids is not None:
-        stmt = stmt.where(Task.community_id.in_(community_ids))
+        stmt = stmt.where(col(Task.community_id).in_(community_ids))
     frame = pd.DataFrame(session.exec(stmt).all(), columns=["month", "community", "hours"])
     frame["hours"] = frame["hours"].astype(float).round(1)
     return frame

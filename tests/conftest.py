@@ -149,7 +149,7 @@ def app_test(
     at.session_state["ui_lang"] = lang
     if username:
         at.session_state["auth_token"] = sign_in_token(engine, username)
+    if page:  # straight to the page: the role's home page is not rendered first
+        at.switch_page(page)
     at.run()
-    if page:
-        at.switch_page(page).run()
     return at

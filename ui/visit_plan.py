@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from services import elders
+from services import visit_plan
 from ui.fmt import day
 from ui.i18n import t
 
@@ -16,7 +16,7 @@ def visitors_text(visitors: str) -> str:
     return visitors or "⚠ " + t("elders.unassigned")
 
 
-def plan_table(plan: elders.PlanList, *, due: bool) -> None:
+def plan_table(plan: visit_plan.PlanList, *, due: bool) -> None:
     frame = plan.rows
     if frame.empty:
         st.success(
@@ -35,7 +35,7 @@ def plan_table(plan: elders.PlanList, *, due: bool) -> None:
                     day(d) if d else t("elders.never") for d in frame["last_visit"]
                 ],
                 (t("elders.due_in") if due else t("elders.days_overdue")): (
-                    -frame["overdue_by"] if due else frame["overdue_by"]
+                    frame["due_in"] if due else frame["overdue_by"]
                 ),
                 t("elders.visitors"): frame["visitors"].map(visitors_text),
                 t("elders.phone"): frame["phone"],

@@ -4,7 +4,7 @@ comparison between communities, and the exports (PNG, PDF, Excel)."""
 import pandas as pd
 import streamlit as st
 
-from services import dashboard, elders, exports
+from services import dashboard, exports, visit_plan
 from services.access import page_spec
 from ui.actions import read
 from ui.figures import delta_color, format_delta, format_value
@@ -24,8 +24,8 @@ if switch.button(t("dashboard.meeting_mode"), icon=":material/slideshow:", key="
 def visit_alerts() -> None:
     """The overdue list comes first: who has waited longest for a visit, today, whatever
     period the figures below cover."""
-    overdue = read(elders.overdue_elders, actor=actor, today=today(), limit=5)
-    week = read(elders.due_this_week, actor=actor, today=today(), limit=1)  # its count
+    overdue = read(visit_plan.overdue_elders, actor=actor, today=today(), limit=5)
+    week = read(visit_plan.due_this_week, actor=actor, today=today(), limit=1)  # its count
     with st.container(border=True):
         if overdue.total == 0:
             st.success(t("dashboard.alerts_none", week=week.total), icon=":material/task_alt:")

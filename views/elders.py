@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from models.elders import LIVING_SITUATIONS
-from services import charts, elders, visit_policy, visits
+from services import charts, elders, visit_plan, visit_policy, visits
 from services.org import community_list, grid_list
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import PAGE, flash, read, show_flash, write
@@ -29,7 +29,6 @@ actor = page_guard("elders")
 st.title(t("nav.elders"))
 show_flash()
 now = today()
-staff = actor.sees_personal_data
 NEW_FIELDS = (
     "elders_name",
     "elders_birth",
@@ -111,20 +110,21 @@ def registry_tab() -> None:
     }
     picked = record_picker(t("elders.pick"), names, key="elders_pick")
     page = read(elders.elder_page, actor=actor, elder_id=int(picked), today=now)
+    plan = read(visit_plan.elder_plan, actor=actor, elder_id=int(picked), today=now)
     left, right = st.columns([2, 3])
     with left:
-        profile(page)
+        profile(page, plan)
     with right:
         timeline(page)
-    if staff:
+    if page.can_edit:
         edit_form(page)
-        if page.active:
-            deactivation(page)
-        else:
-            reactivation(page)
+    if page.can_deactivate:
+        deactivation(page)
+    if page.can_reactivate:
+        reactivation(page)
 
 
-def profile(page: elders.ElderPage) -> None:
+def profile(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
     """The elder's card; the outcome of anything done to this elder shows at its top."""
     with st.container(border=True, key=record_key("elders", "card", page.id)):
         show_flash(record_key("elders", "msg", page.id))
@@ -150,10 +150,10 @@ def profile(page: elders.ElderPage) -> None:
         st.write(t("elders.visitors_are", names=visitors_text(plain(page.visitors))))
         st.metric(
             t("elders.next_due"),
-            day(page.next_due),
-            help=t("elders.interval_help", n=page.interval),
+            day(plan.next_due),
+            help=t("elders.interval_help", n=plan.interval),
         )
-        if page.active:
+        if page.can_record_visit:
             st.page_link(
                 "views/visit_record.py",
                 label=t("elders.record_visit_for", name=plain(page.name)),
@@ -439,34 +439,28 @@ def policy_tab() -> None:
         policy_row(actor, row, community_id, scope="elders")
 
 
+def overdue_tab(overdue: visit_plan.PlanList) -> None:
+    plan_table(overdue, due=False)
+    st.page_link("views/visit_record.py", label=t("nav.visit_record"), icon=":material/edit_note:")
+
+
 def main() -> None:
-    overdue = read(elders.overdue_elders, actor=actor, today=now)
-    week = read(elders.due_this_week, actor=actor, today=now)
-    labels = [
-        t("elders.tab.overdue", n=overdue.total),
-        t("elders.tab.week", n=week.total),
-        t("elders.tab.registry"),
-        t("elders.tab.charts"),
+    overdue = read(visit_plan.overdue_elders, actor=actor, today=now)
+    week = read(visit_plan.due_this_week, actor=actor, today=now)
+    sections = [
+        (t("elders.tab.overdue", n=overdue.total), lambda: overdue_tab(overdue)),
+        (t("elders.tab.week", n=week.total), lambda: plan_table(week, due=True)),
+        (t("elders.tab.registry"), registry_tab),
+        (t("elders.tab.charts"), charts_tab),
     ]
-    if staff:
-        labels += [t("elders.tab.new"), t("elders.tab.policy")]
-    tab = st.tabs(labels)
-    with tab[0]:
-        plan_table(overdue, due=False)
-        st.page_link(
-            "views/visit_record.py", label=t("nav.visit_record"), icon=":material/edit_note:"
-        )
-    with tab[1]:
-        plan_table(week, due=True)
-    with tab[2]:
-        registry_tab()
-    with tab[3]:
-        charts_tab()
-    if staff:
-        with tab[4]:
-            new_elder_tab()
-        with tab[5]:
-            policy_tab()
+    if elders.can_manage(actor):
+        sections.append((t("elders.tab.new"), new_elder_tab))
+    if visit_policy.can_edit_policy(actor):
+        sections.append((t("elders.tab.policy"), policy_tab))
+    tabs = st.tabs([label for label, _ in sections])
+    for tab, (_, draw) in zip(tabs, sections, strict=True):
+        with tab:
+            draw()
 
 
 main()

@@ -4,17 +4,18 @@ door, a printable sign-in sheet, staffing, the summary afterwards, and the chart
 Small functions per section (new event, picker, header and status actions, staffing,
 edit, door check-in, roster, summary, charts); every widget of an event or a
 registration is keyed by its id (ui.records.record_key), and what may be done is what
-the service says (events.EventCard, events.door)."""
+the services say (event_reads.EventCard, event_reads.Roster, event_door.Door,
+event_reads.EventLink)."""
 
 from datetime import datetime, time, timedelta
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
 from models.base import LOCAL_TZ, local, utcnow
 from models.events import EventStatus
-from services import charts, events
+from services import charts, event_figures, event_reads, events, registrations
+from services.event_door import Door
 from services.org import community_list
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import flash, read, read_fresh, show_flash, write
@@ -39,7 +40,7 @@ UPCOMING = "events_upcoming"
 category_label = lambda c: t(f"events.category.{c}")  # noqa: E731
 
 
-def message_slot(card: events.EventCard) -> str:
+def message_slot(card: event_reads.EventCard) -> str:
     """The anchor of an event's own messages, under its title."""
     return record_key(SCOPE, "msg", card.id)
 
@@ -112,16 +113,16 @@ def follow_link() -> None:
         return
     if st.session_state.get("events_link_seen") != linked:
         st.session_state["events_link_seen"] = linked
-        reason = (
-            read_fresh(events.event_link, actor=actor, event_id=int(linked))
-            if linked.isdigit()
-            else "events.link_gone"
+        link = read_fresh(
+            event_reads.event_link,
+            actor=actor,
+            event_id=int(linked) if linked.isdigit() else None,
         )
-        if reason in (None, "events.link_past"):
-            st.session_state[PICKED] = int(linked)
-        if reason == "events.link_past":
+        if link.event_id is not None:
+            st.session_state[PICKED] = link.event_id
+        if link.among_all:
             st.session_state[UPCOMING] = False
-        st.session_state["events_link_reason"] = reason
+        st.session_state["events_link_reason"] = link.reason
     reason = st.session_state.get("events_link_reason")
     if not reason:
         return
@@ -136,7 +137,7 @@ def _keep_pick() -> None:
     st.session_state[PICKED] = st.session_state[PICK]
 
 
-def picker(cards: list[events.EventCard]) -> events.EventCard:
+def picker(cards: list[event_reads.EventCard]) -> event_reads.EventCard:
     """The picked event, kept by its id: the labels hold only title and time, and the
     id is given back to the widget on every run, so a label that changed (an edit) or a
     re-sorted list never moves the choice to another event."""
@@ -157,7 +158,7 @@ def picker(cards: list[events.EventCard]) -> events.EventCard:
 def event_list() -> None:
     follow_link()
     upcoming = st.toggle(t("events.upcoming_only"), value=True, key=UPCOMING)
-    cards = read(events.event_list, actor=actor, upcoming_only=upcoming)
+    cards = read(event_reads.event_list, actor=actor, upcoming_only=upcoming)
     if not cards:
         st.info(t("events.none"))
         return
@@ -176,7 +177,7 @@ def event_list() -> None:
 # --- header and status actions ------------------------------------------------------------
 
 
-def header(card: events.EventCard) -> None:
+def header(card: event_reads.EventCard) -> None:
     info, side = st.columns([3, 2])
     with info:
         st.subheader(plain(card.title))
@@ -203,7 +204,7 @@ def header(card: events.EventCard) -> None:
             staffing(card)
 
 
-def status_actions(card: events.EventCard) -> None:
+def status_actions(card: event_reads.EventCard) -> None:
     for target in card.next_statuses:
         if action_button(
             t(f"events.to.{target}"), scope=SCOPE, action=f"to_{target}", record_id=card.id
@@ -223,7 +224,7 @@ def cancel_question(effects: events.CancelEffects) -> str:
     return question + t("events.cancel_question_end")
 
 
-def cancel_event(card: events.EventCard) -> None:
+def cancel_event(card: event_reads.EventCard) -> None:
     effects = read_fresh(events.event_cancel_effects, actor=actor, event_id=card.id)
     confirmed = confirm_action(
         t("events.to.cancelled"),
@@ -247,7 +248,7 @@ def cancel_event(card: events.EventCard) -> None:
         st.rerun()
 
 
-def staffing(card: events.EventCard) -> None:
+def staffing(card: event_reads.EventCard) -> None:
     with st.popover(
         t("events.staffing"),
         icon=":material/volunteer_activism:",
@@ -282,7 +283,7 @@ def staffing(card: events.EventCard) -> None:
 # --- edit ---------------------------------------------------------------------------------
 
 
-def edit_form(card: events.EventCard) -> None:
+def edit_form(card: event_reads.EventCard) -> None:
     key = partial(record_key, SCOPE)
     with (
         st.expander(t("events.edit"), icon=":material/edit:", key=key("edit_open", card.id)),
@@ -347,13 +348,13 @@ def edit_form(card: events.EventCard) -> None:
 # --- door check-in --------------------------------------------------------------------------
 
 
-def door_check_in(card: events.EventCard, door: events.Door) -> None:
+def door_check_in(card: event_reads.EventCard, door: Door) -> None:
     """Check-in by code, open only in the door window; the window is said before anyone
     presses, and the button is greyed out with the reason outside it."""
     st.markdown(f"#### {t('events.door')}")
     anchor = record_key(SCOPE, "door", card.id)
     show_flash(anchor)
-    if card.cancelled:
+    if door.shut:
         st.info(t("events.door_closed"), icon=":material/event_busy:")
         return
     st.caption(t("events.door_window", opens=when(door.opens_at), closes=when(door.closes_at)))
@@ -374,10 +375,14 @@ def door_check_in(card: events.EventCard, door: events.Door) -> None:
         record_id=card.id,
         where=d2,
         primary=True,
-        disabled_reason=None if door.open else t(door.reason, **door.params),
+        disabled_reason=t(door.reason, **door.params) if door.reason else None,
     ):
         name = write(
-            events.registration_check_in, actor=actor, event_id=card.id, code=code, where=d1
+            registrations.registration_check_in,
+            actor=actor,
+            event_id=card.id,
+            code=code,
+            where=d1,
         )
         if name:
             flash(t("events.checked_in", name=plain(name.value)), anchor=anchor, clear=(code_key,))
@@ -387,15 +392,14 @@ def door_check_in(card: events.EventCard, door: events.Door) -> None:
 # --- roster -------------------------------------------------------------------------------------
 
 
-def roster(card: events.EventCard, door: events.Door) -> None:
-    rows = read_fresh(events.event_roster, actor=actor, event_id=card.id)
-    if rows.empty:
+def roster(card: event_reads.EventCard, door: Door) -> None:
+    registered = read_fresh(event_reads.event_roster, actor=actor, event_id=card.id)
+    if not registered.entries:
         st.caption(t("events.no_registrations"))
         return
-    waiting = int(rows["position"].notna().sum())
-    for row in rows.itertuples():
-        registration_row(card, row, door, waiting)
-    if rows["can_check_in"].any() or rows["attended"].any():
+    for entry in registered.entries:
+        registration_row(card, entry, door, registered.waiting)
+    if registered.printable:
         st.download_button(
             t("events.sign_in_sheet"),
             key=record_key(SCOPE, "sheet", card.id),
@@ -403,7 +407,7 @@ def roster(card: events.EventCard, door: events.Door) -> None:
             # made on click, outside this run: everything it needs is bound now
             data=partial(
                 read_fresh,
-                events.event_sign_in_sheet,
+                event_reads.event_sign_in_sheet,
                 actor=actor,
                 event_id=card.id,
                 lang=lang(),
@@ -413,16 +417,18 @@ def roster(card: events.EventCard, door: events.Door) -> None:
         )
 
 
-def registration_state(row) -> str:
+def registration_state(row: event_reads.RosterEntry) -> str:
     state = t(f"events.reg.{row.status}")
-    if not pd.isna(row.position):
-        state = t("events.waiting_at", n=int(row.position))
+    if row.position is not None:
+        state = t("events.waiting_at", n=row.position)
     if row.attended:
         state += f" · {t('events.in_at', at=when(row.checked_in_at))}"
     return state
 
 
-def registration_row(card: events.EventCard, row, door: events.Door, waiting: int) -> None:
+def registration_row(
+    card: event_reads.EventCard, row: event_reads.RosterEntry, door: Door, waiting: int
+) -> None:
     """One registration: who, its state, check-in (while the door is open) and cancel
     (asked first, saying where the places go)."""
     with st.container(key=record_key(SCOPE, "reg", row.id)):
@@ -443,7 +449,7 @@ def registration_row(card: events.EventCard, row, door: events.Door, waiting: in
             )
         ):
             name = write(
-                events.registration_check_in,
+                registrations.registration_check_in,
                 actor=actor,
                 event_id=card.id,
                 code=row.code,
@@ -455,7 +461,7 @@ def registration_row(card: events.EventCard, row, door: events.Door, waiting: in
         if not row.can_cancel:
             return
         question = t("events.cancel_registration_confirm", name=plain(row.name), n=row.party_size)
-        if row.can_check_in and waiting:  # a confirmed place, freed for the waitlist
+        if row.frees_places and waiting:
             question += t("events.cancel_registration_waitlist", n=waiting)
         confirmed = confirm_action(
             t("events.cancel"),
@@ -470,7 +476,7 @@ def registration_row(card: events.EventCard, row, door: events.Door, waiting: in
         if not confirmed:
             return
         done = write(
-            events.registration_cancel, actor=actor, registration_id=int(row.id), where=below
+            registrations.registration_cancel, actor=actor, registration_id=row.id, where=below
         )
         if done:
             message = t("events.registration_cancelled", name=plain(row.name))
@@ -483,7 +489,7 @@ def registration_row(card: events.EventCard, row, door: events.Door, waiting: in
 # --- afterwards -------------------------------------------------------------------------------
 
 
-def summary_form(card: events.EventCard) -> None:
+def summary_form(card: event_reads.EventCard) -> None:
     with (
         st.expander(
             t("events.after"),
@@ -522,14 +528,23 @@ def charts_tab() -> None:
     ids = actor.community_ids()
     st.altair_chart(
         charts.events_by_month_chart(
-            read(events.events_by_month, community_ids=ids, start=window.start, end=window.end), t
+            read(
+                event_figures.events_by_month,
+                community_ids=ids,
+                start=window.start,
+                end=window.end,
+            ),
+            t,
         ),
         width="stretch",
     )
     st.altair_chart(
         charts.event_rates_chart(
             read(
-                events.event_rates_by_month, community_ids=ids, start=window.start, end=window.end
+                event_figures.event_rates_by_month,
+                community_ids=ids,
+                start=window.start,
+                end=window.end,
             ),
             t,
         ),

@@ -7,7 +7,7 @@ deactivation are keyed by the merchant, and their outcome shows in the merchant'
 import pandas as pd
 import streamlit as st
 
-from services import proxy
+from services import merchants
 from services.org import community_list
 from ui.actions import PAGE, flash, read, show_flash, write
 from ui.empty import missing_organisation
@@ -41,7 +41,7 @@ def msg_anchor(merchant_id: int) -> str:
 
 
 def due_soon() -> None:
-    due = read(proxy.merchants_due_soon, actor=actor, today=now)
+    due = read(merchants.merchants_due_soon, actor=actor, today=now)
     st.subheader(t("proxy.due_soon", n=len(due)))
     if due.empty:
         st.caption(t("proxy.none_due_soon"))
@@ -76,14 +76,14 @@ def new_merchant_form() -> None:
         community = b.selectbox(
             t("proxy.community"),
             list(communities),
-            format_func=communities.get,
+            format_func=communities.__getitem__,
             key="merchants_community",
         )
         licence = a.date_input(t("proxy.licence_due"), value=None, key="merchants_licence")
         report = b.date_input(t("proxy.report_due"), value=None, key="merchants_report")
         notes = st.text_input(t("proxy.notes"), key="merchants_notes")
         if st.form_submit_button(t("common.create"), type="primary") and write(
-            proxy.merchant_create,
+            merchants.merchant_create,
             actor=actor,
             community_id=community,
             shop_name=shop,
@@ -111,7 +111,7 @@ def registry_tab() -> None:
         t("common.search"), key="merchants_search", placeholder=t("proxy.search_hint")
     )
     inactive = c2.toggle(t("merchants.show_inactive"), key="merchants_inactive")
-    frame = read(proxy.merchant_list, actor=actor, search=search, active=not inactive)
+    frame = read(merchants.merchant_list, actor=actor, search=search, active=not inactive)
     st.dataframe(
         pd.DataFrame(
             {
@@ -170,7 +170,7 @@ def edit_form(merchant_id: int, m: pd.Series) -> None:
         report = a.date_input(t("proxy.report_due"), m["annual_report_due"], key=key("report"))
         notes = b.text_input(t("proxy.notes"), m["notes"], key=key("notes"))
         if st.form_submit_button(t("common.save"), type="primary") and write(
-            proxy.merchant_update,
+            merchants.merchant_update,
             actor=actor,
             merchant_id=merchant_id,
             shop_name=shop,
@@ -189,7 +189,7 @@ def edit_form(merchant_id: int, m: pd.Series) -> None:
 
 def deactivation(merchant_id: int, shop: str) -> None:
     """停用商户 asks first and says what happens to the merchant's open requests."""
-    open_requests = read(proxy.merchant_open_requests, actor=actor, merchant_id=merchant_id)
+    open_requests = read(merchants.merchant_open_requests, actor=actor, merchant_id=merchant_id)
     question = t("merchants.deactivate_question", name=plain(shop)) + (
         t("merchants.deactivate_open", n=open_requests) if open_requests else ""
     )
@@ -204,7 +204,7 @@ def deactivation(merchant_id: int, shop: str) -> None:
         width="content",
     )
     if confirmed and write(
-        proxy.merchant_deactivate, where=confirmed.box, actor=actor, merchant_id=merchant_id
+        merchants.merchant_deactivate, where=confirmed.box, actor=actor, merchant_id=merchant_id
     ):
         # the merchant leaves the list of merchants in business: say it at the top
         flash(t("merchants.deactivated", name=plain(shop)), anchor=PAGE, clear=confirmed.keys)
@@ -219,7 +219,7 @@ def reactivation(merchant_id: int, shop: str) -> None:
         record_id=merchant_id,
         icon=":material/restart_alt:",
         width="content",
-    ) and write(proxy.merchant_reactivate, actor=actor, merchant_id=merchant_id):
+    ) and write(merchants.merchant_reactivate, actor=actor, merchant_id=merchant_id):
         flash(t("merchants.reactivated", name=plain(shop)), anchor=PAGE)
         st.rerun()
 

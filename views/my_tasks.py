@@ -1,17 +1,22 @@
 """My tasks (志愿者): upcoming and past, check in and out, hours and star level.
 
 What can be pressed on a card, and when, is the rule of services/signups.py
-(`signup_actions`): a button that cannot work yet is greyed out with the reason under
-it; an early check-out asks first. Every widget of a card carries the sign-up's id.
+(`signup_actions`, asked with the time of drawing); where the entry stands (waitlist
+place, task cancelled or closed) is said by the row (services/task_board.py). A button
+that cannot work yet is greyed out with the reason under it; an early check-out asks
+first. Every widget of a card carries the sign-up's id.
 """
+
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from models.base import utcnow
-from services import signups, volunteers
+from services import signups, task_board, volunteers
 from services.calendar import task_ics
 from services.signups import Verdict
+from services.task_board import MySignup
 from ui.actions import PAGE, flash, read, show_flash, write
 from ui.fmt import span, when
 from ui.i18n import t
@@ -23,7 +28,7 @@ SCOPE = "my"
 
 
 def reason(verdict: Verdict) -> str | None:
-    return None if verdict.ok else t(verdict.reason, **verdict.params)
+    return None if verdict.reason is None else t(verdict.reason, **verdict.params)
 
 
 def star_box(profile) -> None:
@@ -44,13 +49,11 @@ def star_box(profile) -> None:
             st.caption(t("volunteers.pending_hours", n=f"{profile.pending_hours:g}"))
 
 
-def entry_status(row) -> None:
+def entry_status(row: MySignup) -> None:
     """Where the volunteer stands: waitlist place, checked in, checked out with hours."""
     state = row.state
-    if row.status == "waitlisted":
-        st.info(
-            t("signups.waitlist_position", n=int(row.position)), icon=":material/hourglass_top:"
-        )
+    if row.position is not None:
+        st.info(t("signups.waitlist_position", n=row.position), icon=":material/hourglass_top:")
     elif state.check_out_at is not None:
         st.success(
             t(
@@ -66,9 +69,9 @@ def entry_status(row) -> None:
             icon=":material/how_to_reg:",
         )
     else:
-        st.write(t(f"signups.status.{row.status}"))
-    if row.task_status in ("closed", "done"):
-        st.badge(t(f"signups.task_is.{row.task_status}"), color="gray")
+        st.write(t(f"signups.status.{state.status}"))
+    if row.task_closed:
+        st.badge(t(f"signups.task_is.{state.task_status}"), color="gray")
 
 
 def check_in_button(sid: int, verdict: Verdict) -> None:
@@ -135,16 +138,16 @@ def cancel_button(sid: int, verdict: Verdict) -> None:
         st.rerun()
 
 
-def upcoming_card(row, now) -> None:
+def upcoming_card(row: MySignup, now: datetime) -> None:
     """One upcoming sign-up: what it is, where the volunteer stands, what they can do."""
-    sid = int(row.signup_id)
+    sid = row.signup_id
     with st.container(border=True, key=record_key(SCOPE, "card", sid)):
         st.markdown(f"**{plain(row.title)}**")
         st.write(f":material/schedule: {span(row.starts_at, row.ends_at)}")
         if row.place:
             st.write(f":material/location_on: {plain(row.place)}")
         show_flash(record_key(SCOPE, "msg", sid))
-        if row.task_status == "cancelled":
+        if row.task_cancelled:
             # the task is off: say so plainly, and offer nothing to press
             st.error(t("signups.task_was_cancelled"), icon=":material/event_busy:")
             return
@@ -170,23 +173,23 @@ def upcoming_card(row, now) -> None:
         cancel_button(sid, acts.cancel)
 
 
-def past_table(past: pd.DataFrame) -> None:
+def past_table(past: list[MySignup]) -> None:
     st.subheader(t("signups.past"))
-    if past.empty:
+    if not past:
         st.caption(t("signups.none_past"))
         return
     st.dataframe(
         pd.DataFrame(
             {
-                t("signups.col.task"): past["title"],
-                t("signups.col.when"): [
-                    span(a, b) for a, b in zip(past["starts_at"], past["ends_at"], strict=True)
+                t("signups.col.task"): [r.title for r in past],
+                t("signups.col.when"): [span(r.starts_at, r.ends_at) for r in past],
+                t("signups.col.status"): [t(f"signups.status.{r.state.status}") for r in past],
+                t("signups.col.task_status"): [
+                    t(f"tasks.status.{r.state.task_status}") for r in past
                 ],
-                t("signups.col.status"): [t(f"signups.status.{s}") for s in past["status"]],
-                t("signups.col.task_status"): [t(f"tasks.status.{s}") for s in past["task_status"]],
-                t("signups.col.hours"): past["hours"],
+                t("signups.col.hours"): [r.state.hours for r in past],
                 t("signups.col.hours_status"): [
-                    t(f"signups.hours.{s}") for s in past["hours_status"]
+                    t(f"signups.hours.{r.state.hours_status}") for r in past
                 ],
             }
         ),
@@ -205,15 +208,15 @@ if volunteer_id is None:
     st.stop()
 star_box(read(volunteers.volunteer_profile, actor=actor, volunteer_id=volunteer_id))
 
-rows: pd.DataFrame = read(signups.my_tasks, actor=actor)
+rows: list[MySignup] = read(task_board.my_tasks, actor=actor)
 now = utcnow()
-upcoming = rows[rows["ends_at"] > now].sort_values("starts_at") if len(rows) else rows
-past = rows[rows["ends_at"] <= now] if len(rows) else rows
+upcoming = sorted((r for r in rows if r.ends_at > now), key=lambda r: r.starts_at)
+past = [r for r in rows if r.ends_at <= now]
 
 st.subheader(t("signups.upcoming"))
-if upcoming.empty:
+if not upcoming:
     st.info(t("signups.none_upcoming"))
     st.page_link("views/open_tasks.py", label=t("nav.open_tasks"), icon=":material/search:")
-for row in upcoming.itertuples():
+for row in upcoming:
     upcoming_card(row, now)
 past_table(past)

@@ -1,15 +1,16 @@
 """Open tasks (志愿者): sign up or join the waitlist in one tap, from a phone.
 
 A task's link (/open_tasks?task=N) opens on that task, first; a link to a task that
-cannot be signed up for says why and offers the list. Each card's buttons and message
-slot carry the task's id (record_key), so a press reaches only its own card and the
-outcome shows on it.
+cannot be signed up for says why and offers the list. What a card offers (sign up, join
+the waitlist, leave) is said by the card (services/task_board.py). Each card's buttons
+and message slot carry the task's id (record_key), so a press reaches only its own card
+and the outcome shows on it.
 """
 
 import streamlit as st
 
-from services import signups
-from services.signups import TaskCard
+from services import signups, task_board
+from services.task_board import OwnSignup, TaskCard, TaskLink
 from ui.actions import PAGE, flash, read, read_fresh, show_flash, write
 from ui.fmt import span
 from ui.i18n import t
@@ -25,11 +26,12 @@ def linked_task_id() -> int | None:
     return int(linked) if linked and linked.isdigit() else None
 
 
-def link_notice(link: signups.TaskLink) -> None:
-    """Why the linked task is not offered, and the way to the list."""
+def link_notice(reason: str, *, mine: bool) -> None:
+    """Why the linked task is not offered (and, when the volunteer has an entry on it,
+    the way to My tasks), and the way to the list."""
     with st.container(border=True, key="open_link_notice"):
-        st.warning(t(link.reason), icon=":material/info:")
-        if link.mine:
+        st.warning(t(reason), icon=":material/info:")
+        if mine:
             st.page_link(
                 "views/my_tasks.py", label=t("signups.link.see_mine"), icon=":material/event:"
             )
@@ -40,22 +42,25 @@ def link_notice(link: signups.TaskLink) -> None:
 
 def card_status(card: TaskCard) -> None:
     """The volunteer's own entry on this task, said plainly (with the waitlist place)."""
-    if card.my_status in ("confirmed", "attended"):
-        st.success(t(f"signups.you_are.{card.my_status}"), icon=":material/check_circle:")
-    elif card.my_status == "waitlisted":
+    own = card.own
+    if own is None:
+        return
+    if own.holds_place:
+        st.success(t(f"signups.you_are.{own.status}"), icon=":material/check_circle:")
+    elif own.waitlisted:
         st.info(
-            t("signups.waitlist_position", n=card.my_position),
+            t("signups.waitlist_position", n=own.position),
             icon=":material/hourglass_top:",
         )
-    elif card.my_status == "no_show":
+    elif own.no_show:
         st.warning(t("signups.you_are.no_show"), icon=":material/info:")
 
 
-def cancel_button(card: TaskCard) -> None:
+def cancel_button(card: TaskCard, own: OwnSignup) -> None:
     if action_button(
         t("signups.cancel"), scope=SCOPE, action="cancel", record_id=card.id
-    ) and write(signups.signup_cancel, actor=actor, signup_id=card.my_signup_id):
-        left = "signups.left_waitlist" if card.my_status == "waitlisted" else "signups.cancelled"
+    ) and write(signups.signup_cancel, actor=actor, signup_id=own.signup_id):
+        left = "signups.left_waitlist" if own.waitlisted else "signups.cancelled"
         flash(t(left), anchor=record_key(SCOPE, "msg", card.id))
         st.rerun()
 
@@ -67,7 +72,7 @@ def signup_button(card: TaskCard) -> None:
     written = write(signups.signup_create, actor=actor, task_id=card.id)
     if written:
         result = written.value
-        if result.status == "confirmed":
+        if result.confirmed:
             message = t("signups.confirmed", title=plain(card.title))
         else:
             message = t("signups.waitlisted", title=plain(card.title), n=result.position)
@@ -92,8 +97,8 @@ def task_card(card: TaskCard) -> None:
                 st.text(card.description)
         show_flash(record_key(SCOPE, "msg", card.id))
         card_status(card)
-        if card.my_status in ("confirmed", "waitlisted"):
-            cancel_button(card)
+        if card.own is not None and card.own.cancellable:
+            cancel_button(card, card.own)
         elif card.can_sign_up:
             signup_button(card)
         else:
@@ -104,14 +109,14 @@ actor = page_guard("open_tasks")
 st.title(t("nav.open_tasks"))
 show_flash(PAGE)
 
-cards = read(signups.open_tasks, actor=actor)
+cards = read(task_board.open_tasks, actor=actor)
 linked = linked_task_id()
 if linked is not None:
-    link = read_fresh(signups.task_link, actor=actor, task_id=linked)
-    if link.card is None:
-        link_notice(link)
+    link: TaskLink = read_fresh(task_board.task_link, actor=actor, task_id=linked)
+    if link.reason is not None:
+        link_notice(link.reason, mine=link.mine)
         st.subheader(t("signups.open_list"))
-    else:
+    elif link.card is not None:
         # the linked task first (even beyond the list's first hundred)
         cards = [link.card, *(c for c in cards if c.id != linked)]
 if not cards:

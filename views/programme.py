@@ -11,8 +11,9 @@ import time
 
 import streamlit as st
 
-from services import checks, events, rate_limit
+from services import checks, event_programme, rate_limit, registrations
 from services.errors import BoardError
+from services.event_reads import EventCard
 from ui.actions import flash, read, read_fresh, show_flash, write
 from ui.fmt import span
 from ui.i18n import t
@@ -44,22 +45,18 @@ def linked_event() -> int | None:
     raw = st.query_params.get("event")
     if raw is None:
         return None
-    reason = (
-        read_fresh(events.programme_link, event_id=int(raw))
-        if raw.isdigit()
-        else "events.link_gone"
-    )
+    link = read_fresh(event_programme.programme_link, event_id=int(raw) if raw.isdigit() else None)
     with st.container(key="programme_link"):
-        if reason:
-            st.warning(t(reason), icon=":material/event_busy:")
+        if link.reason:
+            st.warning(t(link.reason), icon=":material/event_busy:")
         if st.button(t("events.show_all"), key="programme_show_all", icon=":material/list:"):
             del st.query_params["event"]
             st.rerun()
-    return int(raw) if reason in (None, "events.link_full") else None
+    return link.event_id
 
 
 def community_filter() -> int | None:
-    communities = {c.id: c.name for c in read(events.programme_communities)}
+    communities = {c.id: c.name for c in read(event_programme.programme_communities)}
     if st.session_state.get("programme_community", ALL) not in (ALL, *communities):
         st.session_state["programme_community"] = ALL  # that community has nothing coming up
     picked = st.selectbox(
@@ -71,7 +68,7 @@ def community_filter() -> int | None:
     return picked or None
 
 
-def places(card: events.EventCard) -> None:
+def places(card: EventCard) -> None:
     with st.container(key=record_key(SCOPE, "places", card.id)):
         if card.places_left:
             st.write(t("events.places_left", n=card.places_left, capacity=card.capacity))
@@ -81,7 +78,7 @@ def places(card: events.EventCard) -> None:
             st.write(t("events.full_closed"))
 
 
-def entry_lines(view: events.RegistrationView) -> None:
+def entry_lines(view: registrations.RegistrationView) -> None:
     """A registrant's own entry as it stands now: status, waitlist place, the code."""
     if view.cancelled:
         st.info(t("events.mine.cancelled", title=plain(view.title)), icon=":material/event_busy:")
@@ -101,10 +98,10 @@ def entry_lines(view: events.RegistrationView) -> None:
     st.caption(t("events.code_hint"))
 
 
-def my_entry(card: events.EventCard, mine: dict) -> None:
+def my_entry(card: EventCard, mine: dict) -> None:
     """What this person registered for the event, read afresh on every run."""
     try:
-        view = read_fresh(events.registration_lookup, code=mine["code"], phone=mine["phone"])
+        view = read_fresh(registrations.registration_lookup, code=mine["code"], phone=mine["phone"])
     except BoardError:  # an entry that no longer exists: offer the form again
         st.session_state[MINE].pop(card.id, None)
         return
@@ -119,14 +116,14 @@ def my_entry(card: events.EventCard, mine: dict) -> None:
             st.rerun()
 
 
-def register_form(card: events.EventCard) -> None:
+def register_form(card: EventCard) -> None:
     key = lambda field: record_key(SCOPE, field, card.id)  # noqa: E731
     if not st.toggle(t("events.register"), key=key("open")):
         return
     with st.form(key("form")):
         name = st.text_input(t("events.name"), key=key("name"), max_chars=40)
         phone = st.text_input(t("events.phone"), key=key("phone"), max_chars=13)
-        party = st.number_input(t("events.party"), 1, events.MAX_PARTY, 1, key=key("party"))
+        party = st.number_input(t("events.party"), 1, registrations.MAX_PARTY, 1, key=key("party"))
         visitor = st.radio(
             t("events.who"),
             [False, True],
@@ -147,7 +144,7 @@ def register_form(card: events.EventCard) -> None:
         st.warning(t("events.slow_down", seconds=verdict.wait_seconds), icon=":material/hourglass:")
         return
     result = write(
-        events.registration_create,
+        registrations.registration_create,
         event_id=card.id,
         name=name,
         phone=phone,
@@ -177,7 +174,7 @@ def register_form(card: events.EventCard) -> None:
     st.rerun()
 
 
-def event_card(card: events.EventCard) -> None:
+def event_card(card: EventCard) -> None:
     with st.container(border=True, key=record_key(SCOPE, "card", card.id)):
         st.subheader(plain(card.title))
         st.caption(
@@ -209,10 +206,10 @@ def my_registration() -> None:
             a, b = st.columns(2)
             look = a.form_submit_button(t("events.look_up"), width="stretch")
             cancel = b.form_submit_button(t("events.cancel"), width="stretch")
-        if look and write(events.registration_lookup, code=code, phone=phone):
+        if look and write(registrations.registration_lookup, code=code, phone=phone):
             st.session_state[LOOKUP] = {"code": code, "phone": phone}
         if cancel:
-            done = write(events.registration_cancel, code=code, phone=phone)
+            done = write(registrations.registration_cancel, code=code, phone=phone)
             if done:
                 for event_id, mine in list(st.session_state.get(MINE, {}).items()):
                     if mine["code"] == code.strip().upper():
@@ -226,16 +223,16 @@ def my_registration() -> None:
         looked = st.session_state.get(LOOKUP)
         if looked:
             try:
-                entry_lines(read_fresh(events.registration_lookup, **looked))
+                entry_lines(read_fresh(registrations.registration_lookup, **looked))
             except BoardError:  # gone since: nothing to show
                 st.session_state.pop(LOOKUP, None)
 
 
 linked = linked_event()
 if linked:
-    cards = read(events.programme, event_id=linked)
+    cards = read(event_programme.programme, event_id=linked)
 else:
-    cards = read(events.programme, community_id=community_filter())
+    cards = read(event_programme.programme, community_id=community_filter())
 if not cards:
     st.info(t("events.none_upcoming"), icon=":material/event_busy:")
 for card in cards:

@@ -6,8 +6,7 @@ from datetime import time, timedelta
 import pandas as pd
 import streamlit as st
 
-from models.proxy import ProxyStatus
-from services import charts, proxy
+from services import charts, merchants, proxy, proxy_board, proxy_figures
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import flash, read, show_flash, write
 from ui.empty import missing_organisation
@@ -36,15 +35,15 @@ def intake() -> None:
     """Taking in a request: the merchant is picked (never a default), what they ask is
     required, and a second press of 受理 makes no second request (the form is emptied
     after success, and the service refuses the same open request)."""
-    merchants = read(proxy.merchant_list, actor=actor)
-    if merchants.empty:
+    registry = read(merchants.merchant_list, actor=actor)
+    if registry.empty:
         st.info(t("proxy.no_merchants"), icon=":material/store:")
         st.page_link("views/merchants.py", label=t("nav.merchants"), icon=":material/store:")
         return
     names = dict(
-        zip(merchants["id"], merchants["shop_name"] + " · " + merchants["community"], strict=True)
+        zip(registry["id"], registry["shop_name"] + " · " + registry["community"], strict=True)
     )
-    community_of = dict(zip(merchants["id"], merchants["community_id"], strict=True))
+    community_of = dict(zip(registry["id"], registry["community_id"], strict=True))
     show_flash(INTAKE)
     # Outside the form, so that picking a merchant offers the agents of its community
     # (the street admin has no community of their own).
@@ -52,13 +51,15 @@ def intake() -> None:
         t("proxy.merchant"),
         list(names),
         index=None,
-        format_func=names.get,
+        format_func=names.__getitem__,
         placeholder=t("proxy.merchant_pick"),
         key="proxy_merchant",
     )
     community = actor.community_id if merchant is None else int(community_of[merchant])
     agents = (
-        dict(read(proxy.agent_choices, actor=actor, community_id=community)) if community else {}
+        dict(read(proxy_board.agent_choices, actor=actor, community_id=community))
+        if community
+        else {}
     )
     with st.form("proxy_new", enter_to_submit=False):
         a, b = st.columns(2)
@@ -93,11 +94,13 @@ def intake() -> None:
             st.rerun()
 
 
-def columns(board: proxy.Board) -> None:
+def columns(board: proxy_board.Board) -> None:
     """One column per group, overdue and call-back requests tagged."""
     if board.overdue:
         st.warning(t("proxy.overdue_banner", n=board.overdue), icon=":material/alarm:")
-    for col, group in zip(st.columns(len(proxy.BOARD_GROUPS)), proxy.BOARD_GROUPS, strict=True):
+    for col, group in zip(
+        st.columns(len(proxy_board.BOARD_GROUPS)), proxy_board.BOARD_GROUPS, strict=True
+    ):
         col.markdown(f"**{t(f'proxy.group.{group}')}** ({board.totals[group]})")
         for card in board.groups[group]:
             flag = (
@@ -114,7 +117,7 @@ def columns(board: proxy.Board) -> None:
             col.caption(t("proxy.more", n=board.hidden(group)))
 
 
-def details(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
+def details(card: proxy_board.RequestCard, linked: list[proxy_board.LinkedTask]) -> None:
     """The request as the merchant gave it, its history and its volunteer tasks."""
     st.markdown(f"#### {plain(card.shop_name)} · {kind_label(card.kind)}")
     st.write(f":material/person: {plain(card.owner_name)} · :material/call: {plain(card.phone)}")
@@ -127,7 +130,7 @@ def details(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
         st.warning(t("proxy.rejected_because", reason=plain(card.reject_reason)))
     if card.satisfaction:
         st.write(t("proxy.rated", n=card.satisfaction))
-    history = read(proxy.request_history, actor=actor, request_id=card.id)
+    history = read(proxy_board.request_history, actor=actor, request_id=card.id)
     st.dataframe(
         pd.DataFrame(
             {
@@ -156,8 +159,8 @@ def details(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
         )
 
 
-def assign(card: proxy.RequestCard) -> None:
-    options = dict(read(proxy.agent_choices, actor=actor, community_id=card.community_id))
+def assign(card: proxy_board.RequestCard) -> None:
+    options = dict(read(proxy_board.agent_choices, actor=actor, community_id=card.community_id))
     if not options:
         st.caption(t("proxy.no_agents"))
         return
@@ -176,11 +179,11 @@ def assign(card: proxy.RequestCard) -> None:
         st.rerun()
 
 
-def spawn_task(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
+def spawn_task(card: proxy_board.RequestCard, linked: list[proxy_board.LinkedTask]) -> None:
     """One volunteer task per request (parcels to collect, an elder to look in on)."""
-    live = [x for x in linked if x.status in proxy.TASK_LIVE]
-    if live:
-        st.caption(t("proxy.task_exists", title=plain(live[0].title)))
+    live = next((x for x in linked if x.live), None)
+    if live is not None:
+        st.caption(t("proxy.task_exists", title=plain(live.title)))
         return
     with st.popover(
         t("proxy.spawn_task"),
@@ -213,7 +216,7 @@ def spawn_task(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
             st.rerun()
 
 
-def late_rating(card: proxy.RequestCard) -> None:
+def late_rating(card: proxy_board.RequestCard) -> None:
     """Done without a rating: the call-back to the merchant, and the rating it gives."""
     st.info(t("proxy.call_for_rating"), icon=":material/call:")
     with st.form(record_key(SCOPE, "rate", card.id)):
@@ -236,17 +239,15 @@ def late_rating(card: proxy.RequestCard) -> None:
             st.rerun()
 
 
-def actions(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
+def actions(card: proxy_board.RequestCard, linked: list[proxy_board.LinkedTask]) -> None:
     """What can be done with the request on screen; its messages show above them."""
     message = record_key(SCOPE, "msg", card.id)
     show_flash(message)
-    status = ProxyStatus(card.status)
-    if status not in proxy.OPEN:
-        if card.needs_call:
-            late_rating(card)
-        return
-    assign(card)
-    for target in sorted(proxy.TRANSITIONS[status] - {ProxyStatus.rejected, ProxyStatus.done}):
+    if card.needs_call:
+        late_rating(card)
+    if card.can_assign:
+        assign(card)
+    for target in card.steps:
         if action_button(
             t(f"proxy.to.{target.value}"),
             scope=SCOPE,
@@ -256,13 +257,15 @@ def actions(card: proxy.RequestCard, linked: list[proxy.LinkedTask]) -> None:
         ) and write(proxy.request_advance, actor=actor, request_id=card.id, to_status=target):
             flash(t("common.saved"), anchor=message)
             st.rerun()
-    if ProxyStatus.done in proxy.TRANSITIONS[status]:
+    if card.can_close:
         close_form(actor, card.id, scope=SCOPE, anchor=message)
-    reject_action(actor, card.id, card.shop_name, scope=SCOPE, anchor=message)
-    spawn_task(card, linked)
+    if card.can_reject:
+        reject_action(actor, card.id, card.shop_name, scope=SCOPE, anchor=message)
+    if card.can_spawn_task:
+        spawn_task(card, linked)
 
 
-def pick_request(by_id: dict[int, proxy.RequestCard]) -> proxy.RequestCard:
+def pick_request(by_id: dict[int, proxy_board.RequestCard]) -> proxy_board.RequestCard:
     """The request on screen, kept by its id. A picked option is matched by its label,
     so the label holds only what never changes (number, shop, kind): accepting or
     starting the request can never switch the picker to another one. With nothing
@@ -284,8 +287,8 @@ def pick_request(by_id: dict[int, proxy.RequestCard]) -> proxy.RequestCard:
     return by_id[picked]
 
 
-def board_tab(board: proxy.Board) -> None:
-    st.caption(t("proxy.open_count", n=sum(board.totals[s.value] for s in proxy.OPEN)))
+def board_tab(board: proxy_board.Board) -> None:
+    st.caption(t("proxy.open_count", n=board.open_total))
     columns(board)
     by_id = {c.id: c for c in board.cards()}
     if not by_id:
@@ -293,7 +296,7 @@ def board_tab(board: proxy.Board) -> None:
         return
     st.divider()
     card = pick_request(by_id)
-    linked = read(proxy.request_tasks, actor=actor, request_id=card.id)
+    linked = read(proxy_board.request_tasks, actor=actor, request_id=card.id)
     left, right = st.columns([3, 2])
     with left:
         details(card, linked)
@@ -304,11 +307,17 @@ def board_tab(board: proxy.Board) -> None:
 def charts_tab() -> None:
     window = trend_window(period_containing(PeriodKind.month, now))
     ids = actor.community_ids()
-    requests = read(proxy.requests_by_month, community_ids=ids, start=window.start, end=window.end)
+    requests = read(
+        proxy_figures.requests_by_month, community_ids=ids, start=window.start, end=window.end
+    )
     st.altair_chart(charts.requests_by_month_chart(requests, t), width="stretch")
     for by in ("community", "agent"):
         quality = read(
-            proxy.service_quality, community_ids=ids, start=window.start, end=window.end, by=by
+            proxy_figures.service_quality,
+            community_ids=ids,
+            start=window.start,
+            end=window.end,
+            by=by,
         )
         st.markdown(f"#### {t(f'proxy.quality_by.{by}')}")
         st.dataframe(
@@ -342,7 +351,7 @@ def charts_tab() -> None:
             col.altair_chart(chart(quality, t, by=by), width="stretch")
 
 
-board = read(proxy.request_board, actor=actor, today=now)
+board = read(proxy_board.request_board, actor=actor, today=now)
 # Tab labels never change with the data: a tab is known by its label, and a count in it
 # would send the person back to the first tab after every write.
 tab_board, tab_new, tab_charts = st.tabs(

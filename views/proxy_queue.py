@@ -3,8 +3,7 @@ finish with the merchant's rating, or hand back with a reason."""
 
 import streamlit as st
 
-from models.proxy import ProxyStatus
-from services import proxy
+from services import proxy, proxy_board
 from services.access import Actor
 from ui.actions import flash, read, show_flash, write
 from ui.filters import today
@@ -18,7 +17,7 @@ from ui.text import plain
 SCOPE = "queue"
 
 
-def request_card(actor: Actor, card: proxy.RequestCard) -> None:
+def request_card(actor: Actor, card: proxy_board.RequestCard) -> None:
     """One request and its actions; a message about it shows inside its own card, and
     once it leaves the queue (closed, rejected) under the page title."""
     with st.container(border=True, key=record_key(SCOPE, "card", card.id)):
@@ -35,25 +34,20 @@ def request_card(actor: Actor, card: proxy.RequestCard) -> None:
             t("proxy.due_short", day=day(card.due_on)) + " · " + t(f"proxy.status.{card.status}")
         )
         show_flash(record_key(SCOPE, "msg", card.id))
-        allowed = proxy.TRANSITIONS[ProxyStatus(card.status)]
-        for target in (ProxyStatus.accepted, ProxyStatus.in_progress):
-            if (
-                target in allowed
-                and action_button(
-                    t(f"proxy.to.{target.value}"),
-                    scope=SCOPE,
-                    action=target.value,
-                    record_id=card.id,
-                    primary=True,
-                )
-                and write(proxy.request_advance, actor=actor, request_id=card.id, to_status=target)
-            ):
+        for target in card.steps:
+            if action_button(
+                t(f"proxy.to.{target.value}"),
+                scope=SCOPE,
+                action=target.value,
+                record_id=card.id,
+                primary=True,
+            ) and write(proxy.request_advance, actor=actor, request_id=card.id, to_status=target):
                 flash(t("common.saved"), anchor=record_key(SCOPE, "msg", card.id))
                 st.rerun()
-        if ProxyStatus.done in allowed:
+        if card.can_close:
             close_form(actor, card.id, scope=SCOPE)
         # Out of scope, or the merchant withdrew it: the agent hands it back with a reason.
-        if ProxyStatus.rejected in allowed:
+        if card.can_reject:
             reject_action(actor, card.id, card.shop_name, scope=SCOPE)
 
 
@@ -61,7 +55,7 @@ actor = page_guard("proxy_queue")
 st.title(t("nav.proxy_queue"))
 show_flash()
 
-queue = read(proxy.agent_queue, actor=actor, today=today())
+queue = read(proxy_board.agent_queue, actor=actor, today=today())
 if not queue:
     st.info(t("proxy.queue_empty"), icon=":material/task_alt:")
     st.caption(t("proxy.queue_empty_how"))

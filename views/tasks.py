@@ -3,23 +3,25 @@ no-shows and hours approval; a QR code and link for the WeChat group.
 
 Small functions per section: the new-task form, the list and its picker, the task's
 header with its status actions, the edit form, and one function per roster row that
-holds all of that sign-up's actions. What can be pressed, and when, is the rule of
-services (tasks.next_statuses, signups.signup_actions); every widget of a record
-carries its id (record_key), and the picker keeps the picked task by id.
+holds all of that sign-up's actions. What can be pressed, and when, is said by the
+services: the task's card (services/task_board.py: next statuses, can it be cancelled or
+edited) and each sign-up's rule (signups.signup_actions, asked with the time of drawing);
+every widget of a record carries its id (record_key), and the picker keeps the picked
+task by id.
 """
 
 from datetime import datetime, time, timedelta
 from urllib.parse import urlparse
 
-import pandas as pd
 import streamlit as st
 
 from models.base import LOCAL_TZ, local, utcnow
 from models.volunteers import TaskKind, TaskStatus
-from services import signups, tasks
+from services import signups, task_board, tasks
 from services.org import community_list
 from services.qr import qr_png
-from services.signups import TaskCard, Verdict
+from services.signups import SignupActions, SignupState, Verdict
+from services.task_board import RosterEntry, TaskCard
 from services.volunteers import SKILLS
 from ui.actions import PAGE, flash, read, read_fresh, show_flash, write
 from ui.empty import missing_organisation
@@ -45,7 +47,7 @@ def local_dt(day, at: time) -> datetime:
 
 
 def reason(verdict: Verdict) -> str | None:
-    return None if verdict.ok else t(verdict.reason, **verdict.params)
+    return None if verdict.reason is None else t(verdict.reason, **verdict.params)
 
 
 # --- publishing -------------------------------------------------------------------------
@@ -129,7 +131,7 @@ def task_picker(cards: list[TaskCard]) -> TaskCard | None:
         st.session_state[PICKED] = int(linked)
     picked = st.session_state.get(PICKED)
     if picked is not None and picked not in by_id:
-        kept = read_fresh(signups.task_card, actor=actor, task_id=picked)
+        kept = read_fresh(task_board.task_card, actor=actor, task_id=picked)
         if kept is not None:
             by_id = {kept.id: kept, **by_id}
             st.caption(t("tasks.picked_outside_filter"))
@@ -170,14 +172,14 @@ def task_list_tab() -> None:
         key="tasks_status",
         on_change=_new_filter,
     )
-    cards = read(signups.task_list, actor=actor, status=status, upcoming_only=upcoming)
+    cards = read(task_board.task_list, actor=actor, status=status, upcoming_only=upcoming)
     picked = task_picker(cards)
     if picked is None:
         return
-    roster = read_fresh(signups.task_roster, actor=actor, task_id=picked.id)
+    roster = read_fresh(task_board.task_roster, actor=actor, task_id=picked.id)
     card = roster.task
     task_header(card)
-    if card.status not in ("done", "cancelled"):
+    if card.editable:
         edit_form(card)
     roster_section(card, roster.signups)
 
@@ -198,10 +200,10 @@ def task_header(card: TaskCard) -> None:
             + t(f"tasks.status.{card.status}")
         )
         show_flash(record_key(SCOPE, "msg", card.id))
-        if card.status == "cancelled":
+        if card.is_cancelled:
             st.error(t("tasks.is_cancelled"), icon=":material/cancel:")
         status_actions(card)
-    if card.status == "open":
+    if card.is_open:
         with qr:
             st.image(qr_png(task_link(card.id)), caption=t("tasks.qr_caption"), width=160)
             st.code(task_link(card.id), language=None)
@@ -210,8 +212,7 @@ def task_header(card: TaskCard) -> None:
 def status_actions(card: TaskCard) -> None:
     """Open / close / done as one press; cancelling asks first and says how many
     sign-ups go with it."""
-    targets = tasks.next_statuses(card.status)
-    simple = [s for s in targets if s != TaskStatus.cancelled]
+    simple = card.next_statuses
     for col, target in zip(st.columns(max(1, len(simple))), simple, strict=False):
         with col:
             if action_button(
@@ -219,7 +220,7 @@ def status_actions(card: TaskCard) -> None:
             ) and write(tasks.task_set_status, actor=actor, task_id=card.id, status=target):
                 flash(t(f"tasks.now.{target}"), anchor=record_key(SCOPE, "msg", card.id))
                 st.rerun()
-    if TaskStatus.cancelled in targets:
+    if card.can_cancel:
         cancel_task(card)  # full width: its question says what else it cancels
 
 
@@ -239,7 +240,9 @@ def cancel_task(card: TaskCard) -> None:
     )
     if confirmed is None:
         return
-    written = write(tasks.task_set_status, actor=actor, task_id=card.id, status="cancelled")
+    written = write(
+        tasks.task_set_status, actor=actor, task_id=card.id, status=TaskStatus.cancelled
+    )
     if written:
         flash(
             t("tasks.cancelled_with", n=written.value),
@@ -313,45 +316,46 @@ def edit_form(card: TaskCard) -> None:
 # --- the roster: one function per sign-up ------------------------------------------------
 
 
-def roster_section(card: TaskCard, rows: pd.DataFrame) -> None:
+def roster_section(card: TaskCard, entries: list[RosterEntry]) -> None:
     st.markdown(f"#### {t('tasks.roster')}")
-    if rows.empty:
+    if not entries:
         st.caption(t("tasks.no_signups"))
     now = utcnow()
-    for row in rows.itertuples():
-        roster_row(row, now)
+    for entry in entries:
+        roster_row(entry, now)
 
 
-def _detail(row) -> str:
-    detail = t(f"signups.status.{row.status}")
-    if row.status == "waitlisted" and pd.notna(row.position):
-        detail += f" · #{int(row.position)}"
-    if pd.notna(row.check_in):
-        detail += f" · {t('signups.in_at', at=when(row.check_in))}"
-    if pd.notna(row.check_out):
-        detail += f" · {t('signups.out_at', at=when(row.check_out))}"
-    if row.hours:
+def _detail(entry: RosterEntry) -> str:
+    state = entry.state
+    detail = t(f"signups.status.{state.status}")
+    if entry.position is not None:
+        detail += f" · #{entry.position}"
+    if state.check_in_at is not None:
+        detail += f" · {t('signups.in_at', at=when(state.check_in_at))}"
+    if state.check_out_at is not None:
+        detail += f" · {t('signups.out_at', at=when(state.check_out_at))}"
+    if state.hours:
         detail += (
-            f" · {t('volunteers.hours', n=f'{row.hours:g}')}"
-            f" ({t(f'signups.hours.{row.hours_status}')})"
+            f" · {t('volunteers.hours', n=f'{state.hours:g}')}"
+            f" ({t(f'signups.hours.{state.hours_status}')})"
         )
     return detail
 
 
-def roster_row(row, now) -> None:
+def roster_row(entry: RosterEntry, now: datetime) -> None:
     """One sign-up and every action on it, each keyed by the sign-up's id; a button the
     rule does not allow yet is greyed out with the reason under it."""
-    sid, name = int(row.id), plain(row.volunteer)  # shown in Markdown and messages only
-    acts = signups.signup_actions(row.state, now=now)
+    sid, name = entry.signup_id, plain(entry.volunteer)  # shown in Markdown and messages only
+    acts = signups.signup_actions(entry.state, now=now)
     with st.container(border=True, key=record_key(SCOPE, "row", sid)):
         a, b = st.columns([2, 5], vertical_alignment="center")
-        a.markdown(f"**{name}**  \n{plain(row.phone)}")
+        a.markdown(f"**{name}**  \n{plain(entry.phone)}")
         with b:
-            st.write(_detail(row))
+            st.write(_detail(entry))
             show_flash(record_key(SCOPE, "msg", sid))
         presence, absence, hours, approve = st.columns(4)
         with presence:
-            roster_check_in_out(sid, name, row.state, acts)
+            roster_check_in_out(sid, name, entry.state, acts)
         with absence:
             roster_action(
                 sid,
@@ -372,7 +376,7 @@ def roster_row(row, now) -> None:
                 done_key="signups.check_out_undone",
             )
         with hours:
-            roster_hours(sid, name, row, acts.enter_hours)
+            roster_hours(sid, name, entry.state, acts.enter_hours)
         with approve:
             roster_action(
                 sid,
@@ -391,7 +395,7 @@ def _done(message: str, sid: int, keys: tuple[str, ...] = ()) -> None:
     st.rerun()
 
 
-def roster_check_in_out(sid: int, name: str, state, acts) -> None:
+def roster_check_in_out(sid: int, name: str, state: SignupState, acts: SignupActions) -> None:
     if acts.check_in.shown and (
         action_button(
             t("signups.check_in"),
@@ -458,7 +462,7 @@ def roster_action(
         _done(t(done_key, name=name), sid)
 
 
-def roster_hours(sid: int, name: str, row, verdict: Verdict) -> None:
+def roster_hours(sid: int, name: str, state: SignupState, verdict: Verdict) -> None:
     """Staff enter or correct the hours. Any number can be typed; the service says in
     the user's language when it is outside 0.25–24 h (and writes nothing)."""
     if not verdict.shown:
@@ -472,7 +476,7 @@ def roster_hours(sid: int, name: str, row, verdict: Verdict) -> None:
         hours = st.number_input(
             t("signups.col.hours"),
             min_value=0.0,
-            value=float(row.hours) or 2.0,
+            value=float(state.hours) or 2.0,
             step=0.25,
             help=t(
                 "signups.hours_help",

@@ -67,7 +67,7 @@ def new_team_form() -> None:
         community = st.selectbox(
             t("teams.community"),
             list(communities),
-            format_func=communities.get,
+            format_func=lambda cid: communities[cid],
             key="teams_community",
         )
         purpose = st.text_area(t("teams.purpose"), key="teams_purpose")

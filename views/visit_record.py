@@ -10,7 +10,7 @@ from datetime import timedelta
 import streamlit as st
 
 from models.elders import HAZARDS, VISIT_MODES, WELLBEING
-from services import elders, visits
+from services import elders, visit_plan, visits
 from ui.actions import flash, read, show_flash, write
 from ui.filters import today
 from ui.fmt import day
@@ -28,14 +28,14 @@ LINK = "visit_elder_link"  # the ?elder= of the link last followed
 
 def elder_labels() -> dict[int, str]:
     """Overdue first (most overdue on top), due this week next, then everyone else."""
-    overdue = read(elders.overdue_elders, actor=actor, today=now).rows
-    week = read(elders.due_this_week, actor=actor, today=now).rows
+    overdue = read(visit_plan.overdue_elders, actor=actor, today=now).rows
+    week = read(visit_plan.due_this_week, actor=actor, today=now).rows
     registry = read(elders.elder_registry, actor=actor, today=now)
     labels: dict[int, str] = {}
     for row in overdue.itertuples():
         labels[int(row.id)] = t("visits.pick_overdue", name=row.name, n=row.overdue_by)
     for row in week.itertuples():
-        labels.setdefault(int(row.id), t("visits.pick_due", name=row.name, n=-row.overdue_by))
+        labels.setdefault(int(row.id), t("visits.pick_due", name=row.name, n=row.due_in))
     for row in registry.itertuples():
         labels.setdefault(int(row.id), f"{row.name} · {row.age}{t('elders.years')}")
     return labels
@@ -54,7 +54,7 @@ def follow_link(labels: dict[int, str]) -> None:
         st.session_state[LINK] = wanted
 
 
-def elder_card(page: elders.ElderPage) -> None:
+def elder_card(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
     with st.container(border=True, key=record_key("visit", "card", page.id)):
         show_flash(record_key("visit", "msg", page.id))
         st.markdown(f"**{plain(page.name)}**（{page.age}{t('elders.years')}）")
@@ -63,8 +63,8 @@ def elder_card(page: elders.ElderPage) -> None:
         st.caption(
             t(
                 "visits.last_and_due",
-                last=day(page.last_visit) or t("elders.never"),
-                due=day(page.next_due),
+                last=day(plan.last_visit) or t("elders.never"),
+                due=day(plan.next_due),
             )
         )
 
@@ -160,7 +160,8 @@ def main() -> None:
     follow_link(labels)
     elder_id = record_picker(t("visits.elder"), labels, key="visit_elder")
     page = read(elders.elder_page, actor=actor, elder_id=int(elder_id), today=now)
-    elder_card(page)
+    plan = read(visit_plan.elder_plan, actor=actor, elder_id=int(elder_id), today=now)
+    elder_card(page, plan)
     visit_form(page)
 
 

@@ -66,7 +66,7 @@ def new_volunteer_form() -> None:
         community = c1.selectbox(
             t("volunteers.community"),
             list(community_name),
-            format_func=community_name.get,
+            format_func=lambda cid: community_name[cid],
             key="volunteers_community",
         )
         grid = c2.selectbox(

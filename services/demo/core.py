@@ -49,7 +49,7 @@ def seed(ctx: DemoContext) -> None:
         ctx.session.flush()
         account_ids[a["username"]] = account.id
         if a.get("grid"):
-            grid = ctx.session.get(Grid, grid_ids[(a["community"], a["grid"])])
+            grid = ctx.session.get_one(Grid, grid_ids[(a["community"], a["grid"])])
             grid.worker_account_id = account.id
     ctx.session.flush()
     ctx.ids.update(

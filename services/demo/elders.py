@@ -7,6 +7,7 @@ overdue list has work on it, as in any real office.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from models.base import utcnow
 from models.elders import Elder, ElderVisitor, Visit, VisitPolicy
@@ -53,7 +54,10 @@ def seed(ctx: DemoContext) -> None:
     # Elders join over the years, so the average one has only part of the span to be
     # visited in: the budget per elder is set a little higher to reach the volume.
     budget = int(size.visits * 1.25) // (per_community * len(communities))
-    elders, assignments, visits, elder_ids = [], [], [], {}
+    elders: list[dict] = []
+    assignments: list[dict] = []
+    visits: list[dict[str, Any]] = []
+    elder_ids: dict[int, list[int]] = {}
     elder_id = visit_id = 0
     first_day = today - timedelta(days=365 * size.years)
     for cname, cid in communities.items():
@@ -155,7 +159,7 @@ def seed(ctx: DemoContext) -> None:
     display = {"wangge": "刘网格员", "zhiyuan": "张志愿", "shuji": "王书记"}
     stamp = utcnow()
     for v in visits:
-        v["visitor_name"] = display.get(names.get(v["visitor_account_id"]), "社区工作人员")
+        v["visitor_name"] = display.get(names.get(v["visitor_account_id"], ""), "社区工作人员")
         v["created_at"] = stamp
     ctx.bulk_insert(Visit, visits, "visits", chunk=20000)
     ctx.ids["elder_ids"] = elder_ids

@@ -9,7 +9,7 @@ from models.base import LOCAL_TZ
 from models.events import Event, Registration
 from services.demo import DemoContext
 from services.demo.names import Phones, person_name
-from services.events import CODE_ALPHABET
+from services.registrations import CODE_ALPHABET
 
 PROGRAMME = [
     (

@@ -58,7 +58,9 @@ def seed(ctx: DemoContext) -> None:
         communities.get(c): accounts[u]
         for c, u in (("前进社区", "qianjin"), ("金润社区", "jinrun"), ("义和巷社区", "yihe"))
     }
-    merchants, by_community, mid = [], {}, 0
+    merchants: list[dict] = []
+    by_community: dict[int, list[int]] = {}
+    mid = 0
     for cname, cid in communities.items():
         by_community[cid] = []
         count = 30 if cname == "大召社区" else 10

@@ -53,7 +53,9 @@ def seed_people(ctx: DemoContext) -> None:
         ("大召社区", 0): ("赵代办", "daiban"),
     }
     per_community = max(10, size.volunteers // len(communities))
-    volunteers, by_community, next_id = [], {}, 1
+    volunteers: list[dict] = []
+    by_community: dict[int, list[int]] = {}
+    next_id = 1
     for cname, cid in communities.items():
         by_community[cid] = []
         grids = ctx.ids["grid_ids"][cid]

@@ -14,6 +14,7 @@ from models.base import utcnow
 from models.events import Registration
 from services import db, events
 from services.auth import actor_of
+from services.registrations import registration_create
 from tests.browser.conftest import PHONE, wait_idle
 
 
@@ -47,7 +48,7 @@ def publish_event(
         if status != "draft":
             events.event_set_status(session=s, actor=shuji, event_id=event_id, status="published")
         codes = [
-            events.registration_create(
+            registration_create(
                 session=s, event_id=event_id, name="先报名的居民", phone=phone, party_size=party
             ).code
             for phone, party in registrations

@@ -24,6 +24,7 @@ def _requests_for_daiban(database_url: str, tag: str, statuses: list[ProxyStatus
         merchant = s.exec(
             select(Merchant).where(Merchant.community_id == dazhao.community_id, Merchant.active)
         ).first()
+        assert merchant is not None, "the demo has merchants in 大召社区"
     ids = []
     for n, status in enumerate(statuses):
         with db.transaction(engine) as s:
@@ -43,7 +44,7 @@ def _requests_for_daiban(database_url: str, tag: str, statuses: list[ProxyStatus
                     proxy.request_advance(
                         session=s, actor=dazhao, request_id=request_id, to_status=step
                     )
-            row = s.get(ProxyRequest, request_id)
+            row = s.get_one(ProxyRequest, request_id)
             # long overdue, so first in the agent's queue
             row.requested_on = row.due_on = date(2001, 1, 1) + timedelta(days=n)
             s.add(row)
@@ -55,7 +56,7 @@ def _requests_for_daiban(database_url: str, tag: str, statuses: list[ProxyStatus
 def _statuses(database_url: str, ids: list[int]) -> list[str]:
     engine = db.make_engine(database_url)
     with Session(engine) as s:
-        found = [s.get(ProxyRequest, i).status for i in ids]
+        found = [str(s.get_one(ProxyRequest, i).status) for i in ids]
     engine.dispose()
     return found
 

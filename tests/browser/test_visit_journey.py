@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from models.accounts import Account
 from models.elders import Visit
-from services import db, elders
+from services import db, visit_plan
 from services.auth import actor_of
 from tests.browser.conftest import PHONE, sign_in, wait_idle
 from ui.filters import today
@@ -17,7 +17,7 @@ def _overdue(database_url: str) -> list[tuple[int, str]]:
     engine = db.make_engine(database_url)
     with Session(engine) as s:
         wangge = actor_of(s.exec(select(Account).where(Account.username == "wangge")).one())
-        rows = elders.overdue_elders(session=s, actor=wangge, today=today()).rows
+        rows = visit_plan.overdue_elders(session=s, actor=wangge, today=today()).rows
     engine.dispose()
     return [(int(i), n) for i, n in zip(rows["id"], rows["name"], strict=True)]
 

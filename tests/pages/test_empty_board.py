@@ -18,6 +18,8 @@ from services.access import PAGES
 from services.i18n import translate
 from tests.conftest import ROOT, make_account, make_community, sign_in_token
 
+pytestmark = pytest.mark.usefixtures("fresh_read_cache")
+
 PASSWORD = "secret123"
 USERS = {
     Role.admin: "admin",
@@ -95,7 +97,6 @@ def test_every_page_says_what_to_do_first(engine, spec, role, with_community, re
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["ui_lang"] = "zh_CN"
     at.session_state["auth_token"] = sign_in_token(engine, USERS[role], PASSWORD)
-    at.run()
     at.switch_page(spec.path).run()
     assert not at.exception, at.exception
     texts = _texts(at)

@@ -7,6 +7,7 @@ import re
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
+import pytest
 import streamlit as st
 from sqlmodel import Session, select
 
@@ -17,7 +18,10 @@ from models.org import Community
 from models.volunteers import Task
 from services import db, events
 from services.auth import actor_of
+from services.registrations import registration_cancel, registration_create
 from tests.conftest import app_test
+
+pytestmark = pytest.mark.usefixtures("fresh_read_cache")
 
 SUBMIT = "提交报名"
 
@@ -68,7 +72,7 @@ def _new_event(
         if publish:
             events.event_set_status(session=s, actor=shuji, event_id=eid, status="published")
         for phone, party in registrations:
-            events.registration_create(
+            registration_create(
                 session=s, event_id=eid, name=f"居民{phone[-2:]}", phone=phone, party_size=party
             )
     return eid
@@ -212,12 +216,12 @@ def test_the_waitlist_place_is_shown_and_kept_current(demo_engine):
     assert "您在“马头琴体验课”的候补中排第 2 位（1 人）" in _texts(at)
     with _write(demo_engine) as s:  # the first waiting party gives up
         code = s.exec(select(Registration.code).where(Registration.phone == "13904710002")).one()
-        events.registration_cancel(session=s, code=code, phone="13904710002")
+        registration_cancel(session=s, code=code, phone="13904710002")
     at.run()
     assert "候补中排第 1 位" in _texts(at)
     with _write(demo_engine) as s:  # the confirmed party cancels: both move up
         code = s.exec(select(Registration.code).where(Registration.phone == "13904710001")).one()
-        events.registration_cancel(session=s, code=code, phone="13904710001")
+        registration_cancel(session=s, code=code, phone="13904710001")
     at.run()
     assert "您已报名“马头琴体验课”（1 人），是正式报名" in _texts(at)
 
@@ -328,7 +332,7 @@ def test_secretary_creates_publishes_and_the_door_opens_in_its_window(demo_engin
     assert "活动已发布，居民现在可以报名" in [m.value for m in at.success]
     with _write(demo_engine) as s:
         assert s.get(Event, event.id).status == "published"
-        code = events.registration_create(
+        code = registration_create(
             session=s, event_id=event.id, name="游客甲", phone="13800001111", party_size=2
         ).code
     at.run()

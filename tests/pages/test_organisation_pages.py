@@ -15,6 +15,8 @@ from services.i18n import translate
 from tests.conftest import ROOT, app_test, make_account, make_community, sign_in_token
 from ui.text import plain
 
+pytestmark = pytest.mark.usefixtures("fresh_read_cache")
+
 
 def _click(at: AppTest, label_key: str, **params) -> AppTest:
     label = translate(label_key, "zh_CN", **params)

@@ -2,14 +2,14 @@
 
 import json
 
-import pyarrow as pa
-from sqlmodel import Session, select
+import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type stubs
+from sqlmodel import Session, col, select
 
 from models.accounts import Account, Role
 from models.org import Community
 from models.proxy import Merchant, ProxyRequest
 from models.volunteers import Task
-from services import proxy
+from services import proxy_figures
 from services.periods import PeriodKind, period_containing, trend_window
 from tests.conftest import DEMO_TODAY, app_test, make_account, make_community
 
@@ -23,10 +23,11 @@ def _merchant_of(engine, community: str) -> int:
     with Session(engine) as s:
         return s.exec(
             select(Merchant.id)
-            .join(Community, Community.id == Merchant.community_id)
-            .where(Community.name == community, Merchant.active)
-            .order_by(Merchant.id)
-        ).first()
+            .join(Community, col(Community.id) == col(Merchant.community_id))
+            .where(Community.name == community, col(Merchant.active))
+            .order_by(col(Merchant.id))
+            .limit(1)
+        ).one()
 
 
 def _open_tab(at, label):
@@ -188,8 +189,12 @@ def test_street_admin_reassigns_on_the_board_and_the_history_shows_it(demo_engin
     assert history.iloc[-1].tolist()[1:] == ["指派代办员", "街道管理员", "赵代办 → 大召社区书记"]
 
 
-def test_board_charts_per_community_and_agent(demo_engine):
-    """The quality charts draw the numbers service_quality computes in SQL."""
+def test_board_charts_per_community_and_agent(demo_engine, monkeypatch):
+    """The quality charts draw the numbers service_quality computes in SQL, over the
+    trend window of the page's today. That today is pinned to the day the demo data was
+    made for: on the calendar's today the page's window moves with the month (in
+    December 2026 it is 2026-01..12, not 2025-12..2026-11) and the demo's data ages out."""
+    monkeypatch.setattr("ui.filters.today", lambda: DEMO_TODAY)
     at = _open_tab(app_test(demo_engine, "dazhao", "views/proxy_board.py"), "统计图表")
     charts = {json.loads(c.proto.spec)["title"]["text"]: c for c in at.get("vega_lite_chart")}
     for measure in ("办结用时中位数", "按时办结率", "商户平均满意度"):
@@ -200,7 +205,7 @@ def test_board_charts_per_community_and_agent(demo_engine):
     window = trend_window(period_containing(PeriodKind.month, DEMO_TODAY))
     with Session(demo_engine) as s:
         community = s.exec(select(Community.id).where(Community.name == "大召社区")).one()
-        quality = proxy.service_quality(
+        quality = proxy_figures.service_quality(
             session=s, community_ids=[community], start=window.start, end=window.end, by="agent"
         )
     assert len(quality) >= 2

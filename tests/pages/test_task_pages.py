@@ -3,6 +3,7 @@ the outcome checked in the database and on the page (issue 10)."""
 
 from datetime import timedelta
 
+import pytest
 import streamlit as st
 from sqlalchemy import func, update
 from sqlmodel import Session, select
@@ -14,6 +15,8 @@ from services import db, signups, tasks
 from services.auth import actor_of
 from tests.conftest import app_test, make_account
 from ui.text import plain
+
+pytestmark = pytest.mark.usefixtures("fresh_read_cache")
 
 
 def _actor(engine, username):

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from models.accounts import Account
 from models.base import aware_utc, utcnow
 from models.volunteers import Signup, Task, Team, TeamMember, Volunteer
-from services import db, signups, volunteers
+from services import db, signups, task_board, volunteers
 from services.auth import actor_of
 from tests.conftest import app_test
 from ui.text import plain
@@ -263,8 +263,8 @@ def test_secretary_cancels_a_task_and_the_volunteer_sees_it_cancelled(demo_engin
         zhiyuan = actor_of(s.exec(select(Account).where(Account.username == "zhiyuan")).one())
         card = next(
             c
-            for c in signups.open_tasks(session=s, actor=zhiyuan)
-            if c.places_left and c.my_status is None
+            for c in task_board.open_tasks(session=s, actor=zhiyuan)
+            if c.places_left and c.own is None
         )
         signup_id = signups.signup_create(session=s, actor=zhiyuan, task_id=card.id).signup_id
     task_id, title = card.id, card.title
@@ -337,14 +337,15 @@ def test_check_in_is_offered_only_once_it_opens(demo_engine):
         zhiyuan = actor_of(s.exec(select(Account).where(Account.username == "zhiyuan")).one())
         card = next(
             c
-            for c in signups.open_tasks(session=s, actor=zhiyuan)
+            for c in task_board.open_tasks(session=s, actor=zhiyuan)
             if c.places_left
-            and c.my_status is None
+            and c.own is None
             and aware_utc(c.starts_at) > utcnow() + timedelta(hours=3)
         )
         signup_id = signups.signup_create(session=s, actor=zhiyuan, task_id=card.id).signup_id
         s.commit()
-        starts_at = s.get(Task, card.id).starts_at
+        task = s.get(Task, card.id)
+        starts_at, ends_at = task.starts_at, task.ends_at
     st.cache_data.clear()  # written around the board: its read cache must not hide it
     phone = app_test(demo_engine, "zhiyuan", "views/my_tasks.py")
     assert not phone.exception
@@ -353,7 +354,10 @@ def test_check_in_is_offered_only_once_it_opens(demo_engine):
     assert any(c.value.startswith("任务开始前 2 小时起可以签到") for c in phone.caption)
     # Two hours before the start the button is there (the rule the service applies too).
     opens = starts_at - signups.CHECK_IN_OPENS
-    assert signups.check_in_open(starts_at=starts_at, ends_at=starts_at, now=opens)
+    state = signups.SignupState(
+        status="confirmed", task_status="open", starts_at=starts_at, ends_at=ends_at
+    )
+    assert signups.check_in_rule(state, opens).ok
 
 
 # --- issue 10: volunteers and teams, each action on its own record -------------------------

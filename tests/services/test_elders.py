@@ -3,15 +3,17 @@
 from datetime import date
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
-from models.accounts import Role
-from models.elders import Elder, ElderVisitor, Visit
+from models.accounts import Account, Role
+from models.elders import Elder, ElderVisitor, Visit, VisitPolicy
+from models.org import Community
 from models.volunteers import Task
-from services import elders, visit_policy, visits
+from services import elders, visit_plan, visit_policy, visits
+from services.auth import actor_of
 from services.errors import BoardError
 from tests import factories
-from tests.conftest import make_account
+from tests.conftest import DEMO_TODAY, make_account
 
 TODAY = date(2026, 11, 24)
 
@@ -77,6 +79,63 @@ def test_most_frequent_applying_rule_wins(session, w):
     assert [interval(session, e) for e in (alone, old, both, plain)] == [7, 14, 7, 30]
 
 
+def _python_and_sql_intervals(session, day) -> tuple[dict[int, int], dict[int, int]]:
+    """Every elder's interval on `day`: by interval_of (one elder's page) and by
+    interval_expr (the lists, the overdue count, the on-time rate)."""
+    policy = visit_policy.effective_policy(session)
+    python = {e.id: visit_plan.elder_interval(policy, e, day) for e in session.exec(select(Elder))}
+    sql = dict(session.exec(select(col(Elder.id), visit_policy.interval_expr(session, day))).all())
+    return python, sql
+
+
+def test_python_and_sql_intervals_agree_for_every_elder_of_the_demo(demo_engine):
+    """The two writings of the interval rule give the same days for every elder of the
+    demo: with the street's rules, and with communities' own rules over them; on the
+    demo's day and on a leap day (the 80th birthdays move)."""
+    with Session(demo_engine) as session:
+        communities = session.exec(select(col(Community.id)).order_by(col(Community.id))).all()
+        first, second = communities[:2]
+        for day in (DEMO_TODAY, date(2028, 2, 29)):
+            python, sql = _python_and_sql_intervals(session, day)
+            assert python == sql
+            assert len(python) > 100 and set(python.values()) == {7, 14, 30}
+        own = {
+            first: {"空巢": 10, "age80": 12, "care2": 9, "default": 20},
+            second: {"独居": 5, "care4": 3},
+        }
+        for community_id, rules in own.items():
+            for rule, days in rules.items():
+                session.add(
+                    VisitPolicy(community_id=community_id, situation=rule, interval_days=days)
+                )
+        session.flush()
+        for day in (DEMO_TODAY, date(2028, 2, 29)):
+            python, sql = _python_and_sql_intervals(session, day)
+            assert python == sql
+            assert {5, 7, 9, 10, 12, 14, 20, 30} <= set(python.values())
+
+
+def test_one_elders_plan_and_the_plan_lists_agree_on_the_demo(demo_engine):
+    """One elder's page (elder_plan, the interval in Python) and the lists (in SQL) say
+    the same last visit, interval and days overdue (or left) for every elder listed."""
+    with Session(demo_engine) as session:
+        admin = actor_of(session.exec(select(Account).where(Account.username == "admin")).one())
+        listed = [
+            plan_list(session=session, actor=admin, today=DEMO_TODAY).rows
+            for plan_list in (visit_plan.overdue_elders, visit_plan.due_this_week)
+        ]
+        assert all(len(rows) > 0 for rows in listed)
+        for row in (row for rows in listed for row in rows.itertuples()):
+            plan = visit_plan.elder_plan(
+                session=session, actor=admin, elder_id=int(row.id), today=DEMO_TODAY
+            )
+            assert (plan.interval, plan.last_visit, (DEMO_TODAY - plan.next_due).days) == (
+                row.interval,
+                row.last_visit,
+                row.overdue_by,
+            )
+
+
 def test_a_community_rule_replaces_the_street_rule(session, w):
     plain = elder(session, w, "普通老人")
     visit_policy.policy_set(
@@ -98,11 +157,11 @@ def test_overdue_and_due_this_week(session, w):
     fine = elder(session, w, "按时")
     visit(session, fine, date(2026, 11, 20))
     elder(session, w, "从未探访", registered=date(2026, 9, 1))  # 84 days since registration
-    overdue = elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).rows
+    overdue = visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY).rows
     assert overdue["name"].tolist() == ["从未探访", "逾期"]
     assert overdue["overdue_by"].tolist() == [54, 7]
     assert overdue["unassigned"].all()
-    week = elders.due_this_week(session=session, actor=w.shuji, today=TODAY).rows
+    week = visit_plan.due_this_week(session=session, actor=w.shuji, today=TODAY).rows
     assert week["name"].tolist() == ["本周到期"]
 
 
@@ -113,7 +172,7 @@ def test_recording_a_visit_clears_the_overdue_entry(session, w):
         session=session, actor=w.shuji, elder_id=late, visited_on=TODAY, mode="电话", today=TODAY
     )
     session.commit()
-    assert elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 0
+    assert visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 0
 
 
 @pytest.mark.parametrize(
@@ -138,7 +197,7 @@ def test_deactivated_elders_leave_the_list_but_keep_history(session, w):
         session=session, actor=w.shuji, elder_id=e, reason="搬离本社区", today=TODAY
     )
     session.commit()
-    assert elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 0
+    assert visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 0
     page = elders.elder_page(session=session, actor=w.shuji, elder_id=e, today=TODAY)
     assert len(page.history) == 1 and not page.active and page.deactivated_reason == "搬离本社区"
     with pytest.raises(BoardError):
@@ -177,7 +236,7 @@ def test_volunteer_sees_only_assigned_elders_and_only_what_the_visit_needs(sessi
     worker = make_account(session, "wg", Role.grid_worker, w.community_id)
     session.add(ElderVisitor(elder_id=mine, account_id=volunteer.id))
     session.commit()
-    listed = elders.overdue_elders(session=session, actor=volunteer, today=TODAY).rows
+    listed = visit_plan.overdue_elders(session=session, actor=volunteer, today=TODAY).rows
     assert listed["name"].tolist() == ["我的老人"]
     assert listed["phone"].tolist() == ["13912345678"]
     page = elders.elder_page(session=session, actor=volunteer, elder_id=mine, today=TODAY)
@@ -193,7 +252,7 @@ def test_volunteer_sees_only_assigned_elders_and_only_what_the_visit_needs(sessi
             mode="上门",
             today=TODAY,
         )
-    seen = elders.overdue_elders(session=session, actor=worker, today=TODAY).rows
+    seen = visit_plan.overdue_elders(session=session, actor=worker, today=TODAY).rows
     assert set(seen["phone"]) == {"139****5678"}
     assert all(a.endswith("****") for a in seen["address"])
 
@@ -307,10 +366,10 @@ def test_care_level_rules_are_policy_rows_the_secretary_edits(session, w):
     )
     session.commit()
     assert [interval(session, e) for e in (cared, light)] == [7, 14]  # the most frequent wins
-    page = elders.elder_page(session=session, actor=w.shuji, elder_id=light, today=TODAY)
-    assert page.interval == 14  # the elder's page computes the same interval in Python
+    plan = visit_plan.elder_plan(session=session, actor=w.shuji, elder_id=light, today=TODAY)
+    assert plan.interval == 14  # the elder's page computes the same interval in Python
     visit(session, light, date(2026, 11, 5))  # 19 days ago: overdue by the care2 rule only
-    overdue = elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).rows
+    overdue = visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY).rows
     assert overdue.set_index("name").loc["照护2级", "overdue_by"] == 5
 
 
@@ -370,7 +429,7 @@ def test_the_top_overdue_rows_for_the_dashboard(session, w):
     for n, day in enumerate((date(2026, 11, 1), date(2026, 10, 1), date(2026, 11, 10))):
         e = elder(session, w, f"老人{n}", situations="独居")
         visit(session, e, day)
-    top = elders.overdue_elders(session=session, actor=w.shuji, today=TODAY, limit=2)
+    top = visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY, limit=2)
     assert top.total == 3
     assert top.rows["name"].tolist() == ["老人1", "老人0"]  # most overdue first
     assert top.rows["overdue_by"].tolist() == [47, 16]
@@ -483,13 +542,13 @@ def test_deactivation_keeps_the_visitors_and_is_refused_twice(session, w):
     worker = make_account(session, "wg", Role.grid_worker, w.community_id)
     session.add(ElderVisitor(elder_id=e, account_id=worker.id))
     session.commit()
-    assert elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 1
+    assert visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 1
     elders.elder_deactivate(
         session=session, actor=w.shuji, elder_id=e, reason="入住养老院", today=TODAY
     )
     session.commit()
-    assert elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 0
-    assert elders.due_this_week(session=session, actor=w.shuji, today=TODAY).total == 0
+    assert visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 0
+    assert visit_plan.due_this_week(session=session, actor=w.shuji, today=TODAY).total == 0
     assert session.exec(select(ElderVisitor.account_id)).all() == [worker.id]
     with pytest.raises(BoardError) as err:
         elders.elder_deactivate(
@@ -499,7 +558,7 @@ def test_deactivation_keeps_the_visitors_and_is_refused_twice(session, w):
     session.rollback()
     elders.elder_reactivate(session=session, actor=w.shuji, elder_id=e)
     session.commit()
-    assert elders.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 1
+    assert visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 1
 
 
 def _visit(session, w, e, **kw):
@@ -539,3 +598,73 @@ def test_who_may_turn_a_need_into_a_task(session, w):
     worker = make_account(session, "wg3", Role.grid_worker, w.community_id)
     assert visits.can_make_task(w.shuji) and visits.can_make_task(worker)
     assert not visits.can_make_task(volunteer)
+
+
+def test_what_each_role_may_do_with_an_elder(session, w):
+    """The services say which actions the elders pages show (no page reads a role)."""
+    here = elder(session, w, "在册老人")
+    gone = elder(session, w, "已注销老人", active=False)
+    worker = make_account(session, "wg4", Role.grid_worker, w.community_id)
+    volunteer = make_account(session, "zy4", Role.volunteer, w.community_id)
+    for e in (here, gone):
+        session.add(ElderVisitor(elder_id=e, account_id=volunteer.id))
+    session.commit()
+    actors = {"admin": w.admin, "secretary": w.shuji, "grid_worker": worker, "volunteer": volunteer}
+    # role: (register and edit elders, edit the interval table)
+    assert {
+        role: (elders.can_manage(a), visit_policy.can_edit_policy(a)) for role, a in actors.items()
+    } == {
+        "admin": (True, True),
+        "secretary": (True, True),
+        "grid_worker": (False, False),
+        "volunteer": (False, False),
+    }
+    # (role, elder): (edit, deactivate, reactivate, record a visit)
+    allowed = {}
+    for role, a in actors.items():
+        for state, e in (("active", here), ("inactive", gone)):
+            page = elders.elder_page(session=session, actor=a, elder_id=e, today=TODAY)
+            allowed[role, state] = (
+                page.can_edit,
+                page.can_deactivate,
+                page.can_reactivate,
+                page.can_record_visit,
+            )
+    assert allowed == {
+        ("admin", "active"): (True, True, False, True),
+        ("admin", "inactive"): (True, False, True, False),
+        ("secretary", "active"): (True, True, False, True),
+        ("secretary", "inactive"): (True, False, True, False),
+        ("grid_worker", "active"): (False, False, False, True),
+        ("grid_worker", "inactive"): (False, False, False, False),
+        ("volunteer", "active"): (False, False, False, True),
+        ("volunteer", "inactive"): (False, False, False, False),
+    }
+
+
+def test_the_lists_and_the_page_mask_phone_and_address_alike(session, w):
+    """Staff and an elder's own visitors see the phone and address in full; other field
+    workers see them masked, on every list and on the elder's page."""
+    mine = elder(session, w, "我探访的老人", situations="独居")
+    other = elder(session, w, "别人探访的老人", situations="独居")
+    worker = make_account(session, "wg5", Role.grid_worker, w.community_id)
+    session.add(ElderVisitor(elder_id=mine, account_id=worker.id))
+    session.commit()
+    full = ("13912345678", "四千米社区3号楼2单元501")
+    masked = ("139****5678", "四千米社****")
+    for actor, expected in (
+        (w.shuji, {mine: full, other: full}),
+        (worker, {mine: full, other: masked}),
+    ):
+        for rows in (
+            elders.elder_registry(session=session, actor=actor, today=TODAY),
+            visit_plan.overdue_elders(session=session, actor=actor, today=TODAY).rows,
+        ):
+            shown = {
+                int(i): (p, a)
+                for i, p, a in zip(rows["id"], rows["phone"], rows["address"], strict=True)
+            }
+            assert shown == expected
+        for elder_id, contact in expected.items():
+            page = elders.elder_page(session=session, actor=actor, elder_id=elder_id, today=TODAY)
+            assert (page.phone, page.address) == contact

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PIL import Image, ImageChops
 
 from models.base import utcnow
-from services import events
+from services import event_reads, events, registrations
 from services.charts import bar_chart
 from services.exports import chart_png, dashboard_pdf, frame_excel, printable_sheet
 from tests import factories
@@ -119,11 +119,11 @@ def test_an_event_sign_in_sheet_of_a_hostile_registration_has_no_formula(session
         capacity=10,
     )
     events.event_set_status(session=session, actor=w.shuji, event_id=eid, status="published")
-    events.registration_create(
+    registrations.registration_create(
         session=session, event_id=eid, name=HOSTILE[0], phone="13800000000", party_size=1
     )
     session.commit()
-    sheet = events.event_sign_in_sheet(session=session, actor=w.shuji, event_id=eid)
+    sheet = event_reads.event_sign_in_sheet(session=session, actor=w.shuji, event_id=eid)
     cells = _cells(sheet)
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert "'" + HOSTILE[0] in {c.value for c in cells}

@@ -37,7 +37,20 @@ from models.events import Event, EventStatus, Registration
 from models.org import Community, Grid, Street
 from models.proxy import Merchant, ProxyRequest, ProxyStatus
 from models.volunteers import Signup, Task, TaskKind, Team, Volunteer
-from services import auth, elders, events, exports, org, proxy, signups, tasks, teams, visits
+from services import (
+    auth,
+    elders,
+    events,
+    exports,
+    merchants,
+    org,
+    proxy,
+    registrations,
+    signups,
+    tasks,
+    teams,
+    visits,
+)
 from services import volunteers as volunteers_service
 from services.errors import BoardError, Label
 from services.i18n import catalog, translate
@@ -596,7 +609,7 @@ def _check_merchant(row: Merchant, text, phone, licence_due, annual_report_due) 
 def test_merchant_create(session, w, text, phone, licence_due, annual_report_due):
     out = attempt(
         session,
-        lambda: proxy.merchant_create(
+        lambda: merchants.merchant_create(
             session=session,
             actor=w.shuji,
             community_id=w.community_id,
@@ -612,7 +625,7 @@ def test_merchant_create(session, w, text, phone, licence_due, annual_report_due
 
 
 def _merchant(session, w) -> int:
-    return proxy.merchant_create(
+    return merchants.merchant_create(
         session=session,
         actor=w.shuji,
         community_id=w.community_id,
@@ -629,7 +642,7 @@ def test_merchant_update(session, w, text, phone, licence_due, annual_report_due
     mid = _merchant(session, w)
     out = attempt(
         session,
-        lambda: proxy.merchant_update(
+        lambda: merchants.merchant_update(
             session=session,
             actor=w.shuji,
             merchant_id=mid,
@@ -813,7 +826,7 @@ def event_id(session, w) -> int:
 def test_registration_create(session, w, event_id, name, phone, party_size, visitor):
     out = attempt(
         session,
-        lambda: events.registration_create(
+        lambda: registrations.registration_create(
             session=session,
             event_id=event_id,
             name=name,

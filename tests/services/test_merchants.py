@@ -1,5 +1,6 @@
-"""Merchants (商户): required fields, one shop name per community, and what deactivating
-a merchant does to its open requests (nothing: they are finished one by one)."""
+"""Merchants (商户): required fields, one shop name per community, filings falling due,
+and what deactivating a merchant does to its open requests (nothing: they are finished
+one by one)."""
 
 from datetime import date, timedelta
 
@@ -7,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from models.proxy import Merchant, ProxyRequest
-from services import proxy
+from services import merchants, proxy
 from services.errors import BoardError
 from tests import factories
 
@@ -28,7 +29,7 @@ def _merchant(session, w, **kw):
         "address": "大召前街12号",
         "licence_due": TODAY + timedelta(days=20),
     } | kw
-    return proxy.merchant_create(session=session, actor=w.shuji, **values)
+    return merchants.merchant_create(session=session, actor=w.shuji, **values)
 
 
 @pytest.mark.parametrize(
@@ -68,17 +69,34 @@ def test_a_double_press_registers_one_merchant_and_an_edit_cannot_take_a_name(se
         "notes": "",
     }
     with pytest.raises(BoardError) as err:
-        proxy.merchant_update(
+        merchants.merchant_update(
             session=session, actor=w.shuji, merchant_id=second, shop_name="老绥元烧卖馆", **edit
         )
     assert err.value.key == "proxy.merchant_taken"
     session.rollback()
-    proxy.merchant_update(
+    merchants.merchant_update(
         session=session, actor=w.shuji, merchant_id=second, shop_name="小召烧麦馆", **edit
     )
     session.commit()
     assert session.get(Merchant, second).shop_name == "小召烧麦馆"
     assert session.get(Merchant, first).active and session.get(Merchant, second).active
+
+
+def test_filings_due_within_30_days(session, w):
+    _merchant(session, w)  # licence due in 20 days
+    _merchant(session, w, shop_name="小召烧麦", licence_due=TODAY + timedelta(days=31))
+    _merchant(
+        session,
+        w,
+        shop_name="塞上老街茶馆",
+        licence_due=TODAY - timedelta(days=1),
+        annual_report_due=TODAY,
+    )
+    frame = merchants.merchants_due_soon(session=session, actor=w.shuji, today=TODAY)
+    assert frame[["shop_name", "what", "days_left"]].values.tolist() == [
+        ["塞上老街茶馆", "annual_report", 0],
+        ["老绥元烧卖馆", "licence", 20],
+    ]
 
 
 def test_deactivating_keeps_open_requests_and_refuses_new_ones(session, w):
@@ -102,13 +120,15 @@ def test_deactivating_keeps_open_requests_and_refuses_new_ones(session, w):
         today=TODAY,
     )
     session.commit()
-    assert proxy.merchant_open_requests(session=session, actor=w.shuji, merchant_id=merchant) == 1
-    assert proxy.merchant_deactivate(session=session, actor=w.shuji, merchant_id=merchant) == 1
+    assert (
+        merchants.merchant_open_requests(session=session, actor=w.shuji, merchant_id=merchant) == 1
+    )
+    assert merchants.merchant_deactivate(session=session, actor=w.shuji, merchant_id=merchant) == 1
     session.commit()
     assert session.get(ProxyRequest, still_open).status == "submitted"  # not closed
-    assert proxy.merchant_list(session=session, actor=w.shuji).empty
-    assert proxy.merchants_due_soon(session=session, actor=w.shuji, today=TODAY).empty
-    assert proxy.merchant_list(session=session, actor=w.shuji, active=False)["id"].tolist() == [
+    assert merchants.merchant_list(session=session, actor=w.shuji).empty
+    assert merchants.merchants_due_soon(session=session, actor=w.shuji, today=TODAY).empty
+    assert merchants.merchant_list(session=session, actor=w.shuji, active=False)["id"].tolist() == [
         merchant
     ]
     with pytest.raises(BoardError) as err:
@@ -123,7 +143,7 @@ def test_deactivating_keeps_open_requests_and_refuses_new_ones(session, w):
     assert err.value.key == "proxy.merchant_invalid"
     session.rollback()
     with pytest.raises(BoardError) as err:
-        proxy.merchant_deactivate(session=session, actor=w.shuji, merchant_id=merchant)
+        merchants.merchant_deactivate(session=session, actor=w.shuji, merchant_id=merchant)
     assert err.value.key == "proxy.merchant_already_inactive"
     session.rollback()
     # the open request can still be finished
@@ -135,18 +155,18 @@ def test_deactivating_keeps_open_requests_and_refuses_new_ones(session, w):
 
 def test_a_merchant_comes_back_unless_its_name_was_taken_meanwhile(session, w):
     merchant = _merchant(session, w)
-    proxy.merchant_deactivate(session=session, actor=w.shuji, merchant_id=merchant)
+    merchants.merchant_deactivate(session=session, actor=w.shuji, merchant_id=merchant)
     session.commit()
-    proxy.merchant_reactivate(session=session, actor=w.shuji, merchant_id=merchant)
+    merchants.merchant_reactivate(session=session, actor=w.shuji, merchant_id=merchant)
     session.commit()
     assert session.get(Merchant, merchant).active
     with pytest.raises(BoardError) as err:
-        proxy.merchant_reactivate(session=session, actor=w.shuji, merchant_id=merchant)
+        merchants.merchant_reactivate(session=session, actor=w.shuji, merchant_id=merchant)
     assert err.value.key == "proxy.merchant_already_active"
     session.rollback()
-    proxy.merchant_deactivate(session=session, actor=w.shuji, merchant_id=merchant)
+    merchants.merchant_deactivate(session=session, actor=w.shuji, merchant_id=merchant)
     _merchant(session, w)  # a new shop of the same name opens
     session.commit()
     with pytest.raises(BoardError) as err:
-        proxy.merchant_reactivate(session=session, actor=w.shuji, merchant_id=merchant)
+        merchants.merchant_reactivate(session=session, actor=w.shuji, merchant_id=merchant)
     assert err.value.key == "proxy.merchant_taken"

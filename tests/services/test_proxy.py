@@ -1,5 +1,5 @@
-"""Proxy requests: the state machine and its history, intake rules, overdue, ratings,
-and the figures (median days in SQL)."""
+"""Proxy requests: the state machine and its history, what the board and the queue offer
+per status, intake rules, overdue, ratings, and the figures (median days in SQL)."""
 
 import itertools
 import json
@@ -13,7 +13,7 @@ from models.accounts import Role
 from models.audit import AuditEntry
 from models.proxy import ProxyRequest, ProxyRequestChange, ProxyStatus
 from models.volunteers import Task
-from services import proxy
+from services import merchants, proxy, proxy_board, proxy_figures
 from services.errors import BoardError
 from tests import factories
 from tests.conftest import make_account
@@ -25,7 +25,7 @@ TODAY = date(2026, 11, 24)
 def w(session):
     world = factories.world(session, "大召社区")
     world.agent = make_account(session, "daiban", Role.volunteer, world.community_id)
-    world.merchant = proxy.merchant_create(
+    world.merchant = merchants.merchant_create(
         session=session,
         actor=world.shuji,
         community_id=world.community_id,
@@ -92,13 +92,22 @@ REACH = {  # the steps that lead to each status
     "done": ["accepted", "in_progress", "done"],
     "rejected": ["rejected"],
 }
+# The state machine, written out: from each status, where a request may move next (in
+# the flow's order). Never read from proxy.TRANSITIONS: this table is what it must be.
+ALLOWED = {
+    "submitted": ("accepted", "rejected"),
+    "accepted": ("in_progress", "rejected"),
+    "in_progress": ("done", "rejected"),
+    "done": (),
+    "rejected": (),
+}
 
 
 @pytest.mark.parametrize(("start", "target"), list(product(list(ProxyStatus), list(ProxyStatus))))
 def test_every_transition(session, w, start, target):
     rid = new_request(session, w)
     walk(session, w.shuji, rid, *REACH[start.value])
-    allowed = target in proxy.TRANSITIONS[start]
+    allowed = target.value in ALLOWED[start.value]
     if allowed:
         walk(session, w.shuji, rid, target)
         assert session.get(ProxyRequest, rid).status == target
@@ -107,6 +116,47 @@ def test_every_transition(session, w, start, target):
             walk(session, w.shuji, rid, target)
         assert err.value.key == "proxy.transition_invalid"
         assert session.get(ProxyRequest, rid).status == start
+
+
+# What a card offers per status (the services decide; the pages only draw it):
+# (one-press steps, close with a rating, reject with a reason, assign and volunteer task)
+BOARD_OFFERS = {
+    "submitted": (("accepted",), False, True, True),
+    "accepted": (("in_progress",), False, True, True),
+    "in_progress": ((), True, True, True),
+    "done": ((), False, False, False),
+    "rejected": ((), False, False, False),
+}
+
+
+def _offers(card):
+    return (
+        tuple(s.value for s in card.steps),
+        card.can_close,
+        card.can_reject,
+        card.can_assign and card.can_spawn_task,
+    )
+
+
+@pytest.mark.parametrize("status", list(REACH))
+def test_each_card_says_what_may_be_done_next(session, w, status):
+    rid = new_request(session, w)
+    walk(session, w.shuji, rid, *REACH[status])
+    session.commit()
+    board = proxy_board.request_board(session=session, actor=w.shuji, today=TODAY)
+    card = next(c for c in board.cards() if c.id == rid)
+    assert card.status == status
+    assert tuple(s.value for s in card.next_statuses) == ALLOWED[status]
+    assert _offers(card) == BOARD_OFFERS[status]
+    # the assigned agent moves and closes their own request, but assigns nothing and
+    # publishes no task; their queue holds only the open ones
+    queue = proxy_board.agent_queue(session=session, actor=w.agent, today=TODAY)
+    mine = [c for c in queue if c.id == rid]
+    if ALLOWED[status]:
+        steps, can_close, can_reject, _ = BOARD_OFFERS[status]
+        assert [_offers(c) for c in mine] == [(steps, can_close, can_reject, False)]
+    else:
+        assert mine == []
 
 
 def test_history_records_each_change_with_who(session, w):
@@ -147,11 +197,11 @@ def test_other_volunteers_cannot_touch_a_request(session, w):
 def test_overdue_first_in_the_queue_and_unrated_done_flagged(session, w):
     late = new_request(session, w, due_on=TODAY)
     later = new_request(session, w, due_on=TODAY + timedelta(days=3))
-    queue = proxy.agent_queue(session=session, actor=w.agent, today=TODAY + timedelta(days=1))
+    queue = proxy_board.agent_queue(session=session, actor=w.agent, today=TODAY + timedelta(days=1))
     assert [c.id for c in queue] == [late, later] and [c.overdue for c in queue] == [True, False]
     walk(session, w.agent, later, "accepted", "in_progress")
     proxy.request_close(session=session, actor=w.agent, request_id=later, satisfaction=None)
-    board = proxy.request_board(session=session, actor=w.shuji, today=TODAY)
+    board = proxy_board.request_board(session=session, actor=w.shuji, today=TODAY)
     assert [(c.id, c.needs_call) for c in board.groups["call_back"]] == [(later, True)]
     assert board.groups["done"] == []  # the recently done column holds rated ones
     proxy.request_rate(
@@ -194,20 +244,13 @@ def test_figures_with_median(session, w):
         )
         proxy.request_rate(session=session, actor=w.shuji, request_id=rid, satisfaction=rating)
     session.commit()
-    figures = proxy.proxy_figures(
+    figures = proxy_figures.proxy_figures(
         session=session, community_ids=None, start=date(2026, 11, 1), end=date(2026, 12, 31)
     )
     assert figures["requests"] == 3 and figures["done"] == 3
     assert figures["satisfaction"] == 4.0
     assert figures["median_days_to_done"] == pytest.approx(2.1, abs=0.05)
     assert figures["on_time_rate"] == pytest.approx(1 / 3)  # parcels are due next day
-
-
-def test_merchants_due_soon(session, w):
-    frame = proxy.merchants_due_soon(session=session, actor=w.shuji, today=TODAY)
-    assert frame[["shop_name", "what", "days_left"]].values.tolist() == [
-        ["老绥元烧卖馆", "licence", 20]
-    ]
 
 
 def test_default_task_title_in_the_users_language_and_no_second_task(session, w):
@@ -229,7 +272,7 @@ def test_default_task_title_in_the_users_language_and_no_second_task(session, w)
     assert err.value.params == {"title": "Red proxy errand: 老绥元烧卖馆"}
     session.rollback()
     assert len(session.exec(select(Task)).all()) == 1
-    linked = proxy.request_tasks(session=session, actor=w.shuji, request_id=rid)
+    linked = proxy_board.request_tasks(session=session, actor=w.shuji, request_id=rid)
     assert [(x.title, x.status, x.capacity, x.taken) for x in linked] == [
         ("Red proxy errand: 老绥元烧卖馆", "open", 1, 0)
     ]
@@ -240,7 +283,7 @@ def test_default_task_title_in_the_users_language_and_no_second_task(session, w)
     proxy.request_spawn_task(title="第二次取件", **spawn)
     session.commit()
     assert [
-        x.title for x in proxy.request_tasks(session=session, actor=w.shuji, request_id=rid)
+        x.title for x in proxy_board.request_tasks(session=session, actor=w.shuji, request_id=rid)
     ] == [
         "第二次取件",
         "Red proxy errand: 老绥元烧卖馆",
@@ -288,7 +331,9 @@ def test_board_shows_open_requests_however_many_unrated_done_wait(session, w):
     proxy.request_close(session=session, actor=w.agent, request_id=rated, satisfaction=4)
     session.commit()
 
-    board = proxy.request_board(session=session, actor=w.shuji, today=TODAY + timedelta(days=1))
+    board = proxy_board.request_board(
+        session=session, actor=w.shuji, today=TODAY + timedelta(days=1)
+    )
     assert [c.id for c in board.groups["submitted"]] == [late, fresh]  # overdue first
     assert [c.overdue for c in board.groups["submitted"]] == [True, False]
     assert [c.id for c in board.groups["in_progress"]] == [started]
@@ -313,7 +358,7 @@ def test_board_limits_each_open_column_and_counts_the_rest(session, w):
         status=ProxyStatus.accepted,
     )
     new_request(session, w)
-    board = proxy.request_board(session=session, actor=w.shuji, today=TODAY, open_limit=3)
+    board = proxy_board.request_board(session=session, actor=w.shuji, today=TODAY, open_limit=3)
     assert [c.id for c in board.groups["accepted"]] == ids[::-1][:3]  # soonest due first
     assert (board.totals["accepted"], board.hidden("accepted")) == (7, 4)
     assert board.totals["submitted"] == 1 and len(board.groups["submitted"]) == 1
@@ -326,7 +371,7 @@ def test_reassignment_shows_in_the_history(session, w):
     proxy.request_assign(session=session, actor=w.shuji, request_id=rid, agent_account_id=other.id)
     proxy.request_assign(session=session, actor=w.shuji, request_id=rid, agent_account_id=None)
     session.commit()
-    history = proxy.request_history(session=session, actor=w.shuji, request_id=rid)
+    history = proxy_board.request_history(session=session, actor=w.shuji, request_id=rid)
     assert history[["from", "to", "by", "note"]].values.tolist()[1:] == [
         ["submitted", "assigned", w.shuji.username, "daiban → other"],
         ["submitted", "assigned", w.shuji.username, "other → —"],

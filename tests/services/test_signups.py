@@ -12,7 +12,7 @@ from models.accounts import Role
 from models.audit import AuditEntry
 from models.base import utcnow
 from models.volunteers import HoursStatus, Signup, SignupStatus, Task, TaskStatus
-from services import db, signups
+from services import db, signups, task_board
 from services.errors import BoardError
 from tests import factories
 from tests.conftest import make_account
@@ -178,9 +178,10 @@ def test_open_tasks_lists_soonest_first_with_places_left(session, w):
     factories.task(session, w.community_id, status=TaskStatus.closed, title="关")
     actor = _volunteer_actor(session, w, 1)
     signups.signup_create(session=session, actor=actor, task_id=sooner)
-    cards = signups.open_tasks(session=session, actor=actor)
+    cards = task_board.open_tasks(session=session, actor=actor)
     assert [c.id for c in cards] == [sooner, later]
-    assert cards[0].places_left == 1 and cards[0].my_status == "confirmed"
+    assert cards[0].places_left == 1 and cards[0].own.status == "confirmed"
+    assert cards[1].own is None and cards[1].can_sign_up
 
 
 def test_waitlist_position_after_a_re_signup_is_at_the_back(session, w):
@@ -205,9 +206,12 @@ def test_waitlist_position_after_a_re_signup_is_at_the_back(session, w):
     session.commit()
     assert again.signup_id == rb.signup_id < rc.signup_id  # the same, older row
     assert (again.status, again.position) == ("waitlisted", 2)
-    assert signups._position(session, session.get(Signup, rc.signup_id)) == 1
-    roster = signups.task_roster(session=session, actor=w.shuji, task_id=task_id)
-    assert roster.signups["id"].tolist()[1:] == [rc.signup_id, rb.signup_id]
+    assert signups.waitlist_position(session, session.get(Signup, rc.signup_id)) == 1
+    roster = task_board.task_roster(session=session, actor=w.shuji, task_id=task_id)
+    assert [(e.signup_id, e.position) for e in roster.signups][1:] == [
+        (rc.signup_id, 1),
+        (rb.signup_id, 2),
+    ]
 
 
 # --- the one rule for the time windows, at its edges ----------------------------------
@@ -398,9 +402,11 @@ def test_the_waitlist_position_is_shown_and_kept_current(session, w):
     session.commit()
 
     def seen_by(actor):
-        card = next(x for x in signups.open_tasks(session=session, actor=actor) if x.id == task_id)
-        mine = signups.my_tasks(session=session, actor=actor)
-        return card.my_position, mine.loc[mine["task_id"] == task_id, "position"].iloc[0]
+        card = next(
+            x for x in task_board.open_tasks(session=session, actor=actor) if x.id == task_id
+        )
+        mine = task_board.my_tasks(session=session, actor=actor)
+        return card.own.position, next(r.position for r in mine if r.task_id == task_id)
 
     assert seen_by(c) == (2, 2)
     signups.signup_cancel(session=session, actor=b, signup_id=rb.signup_id)
@@ -408,8 +414,8 @@ def test_the_waitlist_position_is_shown_and_kept_current(session, w):
     assert seen_by(c) == (1, 1)
     signups.signup_cancel(session=session, actor=a, signup_id=ra.signup_id)
     session.commit()
-    card = next(x for x in signups.open_tasks(session=session, actor=c) if x.id == task_id)
-    assert (card.my_status, card.my_position) == ("confirmed", None)
+    card = next(x for x in task_board.open_tasks(session=session, actor=c) if x.id == task_id)
+    assert (card.own.status, card.own.position, card.own.waitlisted) == ("confirmed", None, False)
 
 
 def test_a_checked_in_volunteer_is_not_offered_the_waitlist(session, w):
@@ -418,8 +424,8 @@ def test_a_checked_in_volunteer_is_not_offered_the_waitlist(session, w):
     sid = signups.signup_create(session=session, actor=actor, task_id=task_id).signup_id
     signups.signup_check_in(session=session, actor=actor, signup_id=sid)
     session.commit()
-    card = next(x for x in signups.open_tasks(session=session, actor=actor) if x.id == task_id)
-    assert (card.my_status, card.places_left, card.can_sign_up) == ("attended", 0, False)
+    card = next(x for x in task_board.open_tasks(session=session, actor=actor) if x.id == task_id)
+    assert (card.own.status, card.places_left, card.can_sign_up) == ("attended", 0, False)
     _refused(
         signups.signup_create, "signups.already", session=session, actor=actor, task_id=task_id
     )
@@ -457,7 +463,7 @@ def test_a_task_link_says_why_it_cannot_be_shown(session, w, case, reason):
         task_id = factories.task(session, w.community_id)
     else:
         task_id = factories.task(session, w.community_id, status=TaskStatus(case))
-    link = signups.task_link(session=session, actor=actor, task_id=task_id)
+    link = task_board.task_link(session=session, actor=actor, task_id=task_id)
     assert link.reason == reason
     assert (link.card is not None) == (reason is None)
     if case == "full":
@@ -468,7 +474,49 @@ def test_a_link_to_a_started_task_of_ones_own_points_to_my_tasks(session, w):
     task_id = factories.task(session, w.community_id, starts_in=timedelta(hours=1))
     actor = _volunteer_actor(session, w, 1)
     signups.signup_create(session=session, actor=actor, task_id=task_id)
-    link = signups.task_link(
+    link = task_board.task_link(
         session=session, actor=actor, task_id=task_id, now=utcnow() + timedelta(hours=1)
     )
     assert (link.reason, link.mine) == ("signups.link.started", True)
+
+
+@pytest.mark.parametrize(
+    ("status", "holds_place", "waitlisted", "no_show", "cancellable", "can_sign_up"),
+    [
+        ("confirmed", True, False, False, True, False),
+        ("attended", True, False, False, False, False),
+        ("waitlisted", False, True, False, True, False),
+        ("no_show", False, False, True, False, False),
+        ("cancelled", False, False, False, False, True),
+    ],
+)
+def test_a_card_says_what_the_volunteer_can_do_with_their_own_entry(
+    status, holds_place, waitlisted, no_show, cancellable, can_sign_up
+):
+    start = utcnow() + timedelta(days=1)
+    own = task_board.OwnSignup(
+        signup_id=1, status=status, position=1 if status == "waitlisted" else None
+    )
+    card = task_board.TaskCard(
+        id=1,
+        title="探访",
+        kind="elder_visit",
+        community="四千米社区",
+        place="社区",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=2,
+        taken=1,
+        waitlisted=0,
+        status="open",
+        required_skills="",
+        description="",
+        own=own,
+    )
+    assert (own.holds_place, own.waitlisted, own.no_show, own.cancellable) == (
+        holds_place,
+        waitlisted,
+        no_show,
+        cancellable,
+    )
+    assert card.can_sign_up == can_sign_up

@@ -11,7 +11,7 @@ from models.accounts import Role
 from models.audit import AuditEntry
 from models.base import utcnow
 from models.volunteers import Signup, SignupStatus, Task, TaskKind, TaskStatus
-from services import signups, tasks
+from services import signups, task_board, tasks
 from services.errors import BoardError
 from tests import factories
 from tests.conftest import make_account
@@ -51,10 +51,11 @@ def test_cancelling_a_task_cancels_its_signups_and_frees_the_places(session, w):
     assert sorted(audited) == sorted(r.signup_id for r in results)
 
     # the volunteer still sees the task, marked cancelled
-    mine = signups.my_tasks(session=session, actor=people[0])
-    assert mine[["task_id", "task_status", "status"]].values.tolist() == [
-        [task_id, "cancelled", "cancelled"]
+    mine = task_board.my_tasks(session=session, actor=people[0])
+    assert [(r.task_id, r.state.task_status, r.state.status) for r in mine] == [
+        (task_id, "cancelled", "cancelled")
     ]
+    assert (mine[0].task_cancelled, mine[0].task_closed) == (True, False)
 
 
 def test_check_in_and_out_are_refused_on_a_cancelled_task(session, w):
@@ -279,6 +280,51 @@ def test_the_next_statuses_of_a_task():
         "cancelled": [],
     }
     assert {s: [str(x) for x in tasks.next_statuses(s)] for s in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "next_statuses", "can_cancel", "editable", "is_open", "is_cancelled"),
+    [
+        ("draft", ["open"], True, True, False, False),
+        ("open", ["closed", "done"], True, True, True, False),
+        ("closed", ["open", "done"], True, True, False, False),
+        ("done", [], False, False, False, False),
+        ("cancelled", [], False, False, False, True),
+    ],
+)
+def test_a_task_card_says_what_staff_can_do_with_it(
+    session, w, status, next_statuses, can_cancel, editable, is_open, is_cancelled
+):
+    task_id = factories.task(session, w.community_id, status=TaskStatus(status))
+    card = task_board.task_card(session=session, actor=w.shuji, task_id=task_id)
+    assert [str(s) for s in card.next_statuses] == next_statuses
+    assert (card.can_cancel, card.editable, card.is_open, card.is_cancelled) == (
+        can_cancel,
+        editable,
+        is_open,
+        is_cancelled,
+    )
+
+
+@pytest.mark.parametrize(
+    ("task_status", "task_cancelled", "task_closed"),
+    [
+        ("open", False, False),
+        ("closed", False, True),
+        ("done", False, True),
+        ("cancelled", True, False),
+    ],
+)
+def test_my_tasks_say_whether_the_task_is_off_or_closed(
+    session, w, task_status, task_cancelled, task_closed
+):
+    task_id = factories.task(session, w.community_id)
+    (person,) = _people(session, w, 1)
+    signups.signup_create(session=session, actor=person, task_id=task_id)
+    session.get(Task, task_id).status = TaskStatus(task_status)
+    session.flush()
+    (row,) = task_board.my_tasks(session=session, actor=person)
+    assert (row.task_cancelled, row.task_closed) == (task_cancelled, task_closed)
 
 
 def test_cancelling_a_task_says_how_many_signups_went_with_it(session, w):

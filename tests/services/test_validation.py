@@ -19,7 +19,7 @@ from models.elders import Elder
 from models.events import Event, Registration
 from models.proxy import Merchant
 from models.volunteers import Task, TaskKind, Volunteer
-from services import elders, events, proxy, tasks, volunteers
+from services import elders, events, merchants, proxy, registrations, tasks, volunteers
 from services.errors import BoardError, Label
 from services.i18n import translate
 
@@ -86,7 +86,7 @@ def _merchant(session, w, **kw):
         "phone": "13847112345",
         "address": "大召前街12号",
     } | kw
-    return proxy.merchant_create(session=session, actor=w.shuji, **values)
+    return merchants.merchant_create(session=session, actor=w.shuji, **values)
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_a_long_registration_name_and_request_detail_are_refused(session, w):
     session.commit()
     err = _refused(
         session,
-        lambda: events.registration_create(
+        lambda: registrations.registration_create(
             session=session, event_id=eid, name=HUGE, phone="13800000002", party_size=1
         ),
     )

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from models.audit import AuditEntry
-from services import elders, visits
+from services import elders, visit_plan, visits
 from tests.services.test_elders import elder, elders_world
 
 TODAY = date(2026, 11, 24)
@@ -18,7 +18,7 @@ def w(session):
 
 
 def overdue(session, w) -> int:
-    return elders.overdue_count(session=session, community_ids=[w.community_id], today=TODAY)
+    return visit_plan.overdue_count(session=session, community_ids=[w.community_id], today=TODAY)
 
 
 def record(session, w, elder_id, day):
@@ -34,9 +34,9 @@ def test_a_visit_or_a_back_dated_visit_counts_at_once(session, w):
     record(session, w, alone, TODAY)
     assert overdue(session, w) == 0
     month_end = date(2026, 10, 31)
-    assert elders.overdue_count(session=session, community_ids=None, today=month_end) == 1
+    assert visit_plan.overdue_count(session=session, community_ids=None, today=month_end) == 1
     record(session, w, alone, date(2026, 10, 30))  # a visit entered late
-    assert elders.overdue_count(session=session, community_ids=None, today=month_end) == 0
+    assert visit_plan.overdue_count(session=session, community_ids=None, today=month_end) == 0
 
 
 def test_deactivating_an_elder_counts_at_once(session, w):
@@ -53,8 +53,10 @@ def test_a_write_elsewhere_keeps_the_aggregates(session, w, monkeypatch):
     elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
     assert overdue(session, w) == 1
     computed = []
-    real = elders._overdue_count
-    monkeypatch.setattr(elders, "_overdue_count", lambda *args: computed.append(1) or real(*args))
+    real = visit_plan._overdue_count
+    monkeypatch.setattr(
+        visit_plan, "_overdue_count", lambda *args: computed.append(1) or real(*args)
+    )
     session.add(AuditEntry(action="rate", table_name="proxyrequest", row_id=1))
     session.commit()
     assert overdue(session, w) == 1
@@ -68,14 +70,14 @@ def test_a_write_elsewhere_keeps_the_aggregates(session, w, monkeypatch):
 def test_a_visit_today_keeps_past_month_ends_and_recomputes_today(session, w, monkeypatch):
     alone = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
     month_end = date(2026, 10, 31)
-    assert elders.overdue_count(session=session, community_ids=None, today=month_end) == 1
+    assert visit_plan.overdue_count(session=session, community_ids=None, today=month_end) == 1
     assert overdue(session, w) == 1
     computed = []
-    real = elders._overdue_count
+    real = visit_plan._overdue_count
     monkeypatch.setattr(
-        elders, "_overdue_count", lambda s, ids, day: computed.append(day) or real(s, ids, day)
+        visit_plan, "_overdue_count", lambda s, ids, day: computed.append(day) or real(s, ids, day)
     )
     record(session, w, alone, TODAY)
-    assert elders.overdue_count(session=session, community_ids=None, today=month_end) == 1
+    assert visit_plan.overdue_count(session=session, community_ids=None, today=month_end) == 1
     assert overdue(session, w) == 0
     assert computed == [TODAY]  # the month-end came from memory

@@ -265,3 +265,16 @@ def test_deactivating_cancels_the_sign_ups_not_started_and_promotes_the_waitlist
     )
     session.commit()
     assert session.get(Signup, mine).status == "cancelled"
+
+
+def test_skills_given_as_one_comma_separated_text_are_stored_as_skills(session, w):
+    """volunteer_create takes a list of skills or one text, as volunteer_update does."""
+    vid = volunteers.volunteer_create(
+        session=session,
+        actor=w.shuji,
+        name="李秀英",
+        phone="13912345678",
+        community_id=w.community_id,
+        skills="first_aid, errands",
+    )
+    assert session.get(Volunteer, vid).skills == "errands,first_aid"

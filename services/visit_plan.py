@@ -1,0 +1,250 @@
+"""The visit plan (探访计划): when each elder was last visited, how many days ago, and
+whether they are overdue or due this week.
+
+An elder is overdue when the days since the last visit on or before `today` (never
+visited: since the registration) are more than their interval; due this week when not
+overdue and the interval runs out within the next DUE_SOON_DAYS days. These rules are
+written once here, in SQL (_PlanTerms), and read by the overdue and due-this-week lists
+and the overdue count (the dashboard's figure and its trend). One elder's page reads
+elder_plan: the same last visit and interval, and the day the elder falls due.
+
+Not here: the interval table itself (services/visit_policy.py: interval_expr in SQL,
+interval_of in Python), the registry and who sees what (services/elders.py), visit
+records and the charts about visiting (services/visits.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Subquery, func
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
+
+from models.elders import Elder, Visit
+from models.org import Community, Grid
+from services.access import Actor
+from services.db import days_since
+from services.elders import (
+    LIST_LIMIT,
+    VISITING,
+    age_on,
+    as_listed,
+    in_scope,
+    situations_of,
+    visible_elder,
+)
+from services.visit_memory import remember
+from services.visit_policy import Policy, effective_policy, interval_expr, interval_of, rules_for
+
+DUE_SOON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class _PlanTerms:
+    """SQL for every elder's plan on one day; join `last_visits` on elder_id (outer)."""
+
+    last_visits: Subquery  # elder_id, last_visit: the latest visit on or before the day
+    interval: ColumnElement[int]
+    days_since: ColumnElement[int]  # since the last visit, or else the registration
+
+    @property
+    def overdue_by(self) -> ColumnElement[int]:
+        """Days past the interval (negative: days left)."""
+        return self.days_since - self.interval
+
+    def overdue(self) -> ColumnElement[bool]:
+        return self.days_since > self.interval
+
+    def due_soon(self) -> ColumnElement[bool]:
+        return (self.days_since <= self.interval) & (
+            self.days_since > self.interval - DUE_SOON_DAYS
+        )
+
+
+def _plan_terms(session: Session, today: date) -> _PlanTerms:
+    last_visits = (
+        select(col(Visit.elder_id), func.max(Visit.visited_on).label("last_visit"))
+        .where(col(Visit.visited_on) <= today)
+        .group_by(col(Visit.elder_id))
+        .subquery()
+    )
+    return _PlanTerms(
+        last_visits=last_visits,
+        interval=interval_expr(session, today),
+        days_since=days_since(
+            session, today, func.coalesce(last_visits.c.last_visit, Elder.registered_on)
+        ),
+    )
+
+
+# --- the lists ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanList:
+    """A list of the plan (overdue, or due this week) and how many it holds in all."""
+
+    total: int
+    rows: pd.DataFrame  # at most LIST_LIMIT rows, most overdue first
+
+
+def _plan_list(
+    session: Session,
+    actor: Actor,
+    today: date,
+    community_id: int | None,
+    condition: Callable[[_PlanTerms], ColumnElement[bool]],
+    limit: int,
+) -> PlanList:
+    actor.require(VISITING)
+    terms = _plan_terms(session, today)
+    last = terms.last_visits
+    # more columns than sqlmodel's select() types: the Select type names them
+    plan_select = Select[int, str, str, str, str, date, str, str | None, date | None, int, int]
+    stmt = in_scope(
+        plan_select(
+            col(Elder.id),
+            col(Elder.name),
+            col(Elder.phone),
+            col(Elder.address),
+            col(Elder.situations),
+            col(Elder.birth_date),
+            col(Community.name).label("community"),
+            col(Grid.name).label("grid"),
+            last.c.last_visit,
+            terms.interval.label("interval"),
+            terms.overdue_by.label("overdue_by"),
+        )
+        .join(Community, col(Community.id) == Elder.community_id)
+        .join(Grid, col(Grid.id) == Elder.grid_id, isouter=True)
+        .join(last, last.c.elder_id == Elder.id, isouter=True)
+        .where(Elder.active, condition(terms)),
+        actor,
+        community_id,
+    )
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    limit = max(1, min(limit, LIST_LIMIT))
+    rows = session.exec(stmt.order_by(terms.overdue_by.desc(), col(Elder.id)).limit(limit)).all()
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "name",
+            "phone",
+            "address",
+            "situations",
+            "birth_date",
+            "community",
+            "grid",
+            "last_visit",
+            "interval",
+            "overdue_by",
+        ],
+    )
+    frame["due_in"] = -frame["overdue_by"]
+    return PlanList(total=total, rows=as_listed(session, actor, frame, today))
+
+
+def overdue_elders(
+    *,
+    session: Session,
+    actor: Actor,
+    today: date,
+    community_id: int | None = None,
+    limit: int = LIST_LIMIT,
+) -> PlanList:
+    """Active elders whose last visit is older than their interval, most overdue first.
+
+    `total` counts them all; `rows` holds the first `limit` (at most LIST_LIMIT), with
+    name, age, community, grid, last_visit, interval, overdue_by (days), due_in (days,
+    -overdue_by), visitors and unassigned, phone and address masked per role. A
+    dashboard shows the top few with limit=5: one grouped pass over the visits in SQL
+    (street size: well under 300 ms)."""
+    return _plan_list(session, actor, today, community_id, _PlanTerms.overdue, limit)
+
+
+def due_this_week(
+    *,
+    session: Session,
+    actor: Actor,
+    today: date,
+    community_id: int | None = None,
+    limit: int = LIST_LIMIT,
+) -> PlanList:
+    """Active elders not yet overdue who fall due within the next DUE_SOON_DAYS days;
+    the rows as overdue_elders."""
+    return _plan_list(session, actor, today, community_id, _PlanTerms.due_soon, limit)
+
+
+# --- the overdue count -------------------------------------------------------------------
+
+
+def overdue_count(*, session: Session, community_ids: list[int] | None, today: date) -> int:
+    """How many elders were overdue on `today` (for the dashboard and its trend): those
+    registered by then and in care on that day, whatever their state now."""
+    return remember(
+        session,
+        "overdue_count",
+        (community_ids, today),
+        lambda: _overdue_count(session, community_ids, today),
+        reads_to=today,
+    )
+
+
+def _overdue_count(session: Session, community_ids: list[int] | None, today: date) -> int:
+    terms = _plan_terms(session, today)
+    last = terms.last_visits
+    stmt = (
+        select(func.count())
+        .select_from(Elder)
+        .join(last, last.c.elder_id == Elder.id, isouter=True)
+        .where(
+            Elder.registered_on <= today,
+            terms.overdue(),
+            col(Elder.active) | (col(Elder.deactivated_on) > today),
+        )
+    )
+    if community_ids is not None:
+        stmt = stmt.where(col(Elder.community_id).in_(community_ids))
+    return session.exec(stmt).one()
+
+
+# --- one elder -----------------------------------------------------------------------------
+
+
+def elder_interval(policy: Policy, elder: Elder, today: date) -> int:
+    """One elder's interval in Python (interval_of, the twin of the lists' interval_expr;
+    tests/services/test_elders.py checks they agree for every elder of the demo)."""
+    return interval_of(
+        situations_of(elder),
+        age_on(elder.birth_date, today),
+        rules_for(policy, elder.community_id),
+        elder.care_level,
+    )
+
+
+@dataclass(frozen=True)
+class ElderPlan:
+    interval: int
+    last_visit: date | None  # the latest visit on or before the day asked
+    next_due: date
+
+
+def elder_plan(*, session: Session, actor: Actor, elder_id: int, today: date) -> ElderPlan:
+    """When one elder was last visited and falls due next (whoever may open the elder)."""
+    elder = visible_elder(session, actor, elder_id).elder
+    interval = elder_interval(effective_policy(session), elder, today)
+    last = session.exec(
+        select(func.max(Visit.visited_on)).where(
+            Visit.elder_id == elder_id, col(Visit.visited_on) <= today
+        )
+    ).one()
+    return ElderPlan(
+        interval=interval,
+        last_visit=last,
+        next_due=(last or elder.registered_on) + timedelta(days=interval),
+    )

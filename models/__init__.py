@@ -2,14 +2,32 @@
 
 from models.accounts import Account, AuthSession, Role
 from models.audit import AuditEntry
-from models.elders import Elder, ElderVisitor, Visit, VisitPolicy
+from models.elders import (
+    Elder,
+    ElderChange,
+    ElderVisitor,
+    Referral,
+    Visit,
+    VisitCampaign,
+    VisitCampaignElder,
+    VisitTier,
+)
 from models.events import Event, EventStatus, Registration, RegistrationStatus
 from models.org import Community, Grid, Street
-from models.proxy import Merchant, ProxyRequest, ProxyRequestChange, ProxyStatus
+from models.proxy import (
+    Merchant,
+    MerchantFiling,
+    ProxyRectification,
+    ProxyRequest,
+    ProxyRequestChange,
+    ProxyStatus,
+)
 from models.volunteers import (
+    HoursSource,
     HoursStatus,
     Signup,
     SignupStatus,
+    StarThreshold,
     Task,
     TaskKind,
     TaskStatus,
@@ -24,20 +42,26 @@ __all__ = [
     "AuthSession",
     "Community",
     "Elder",
+    "ElderChange",
     "ElderVisitor",
     "Event",
     "EventStatus",
     "Grid",
+    "HoursSource",
     "HoursStatus",
     "Merchant",
+    "MerchantFiling",
+    "ProxyRectification",
     "ProxyRequest",
     "ProxyRequestChange",
     "ProxyStatus",
+    "Referral",
     "Registration",
     "RegistrationStatus",
     "Role",
     "Signup",
     "SignupStatus",
+    "StarThreshold",
     "Street",
     "Task",
     "TaskKind",
@@ -45,6 +69,8 @@ __all__ = [
     "Team",
     "TeamMember",
     "Visit",
-    "VisitPolicy",
+    "VisitCampaign",
+    "VisitCampaignElder",
+    "VisitTier",
     "Volunteer",
 ]

@@ -74,7 +74,13 @@ def one_of(table: str, column: str, enum_cls: type[Enum]) -> CheckConstraint:
     return CheckConstraint(f"{column} IN ({values})", name=f"ck_{table}_{column}")
 
 
-def enum_field(enum_cls: type[Enum], *, default: Enum | None = None, index: bool = False):
+def enum_field(
+    enum_cls: type[Enum],
+    *,
+    default: Enum | None = None,
+    index: bool = False,
+    optional: bool = False,
+):
     """An enum stored as its plain string value (VARCHAR), so adding a value later needs no
     ALTER TYPE on PostgreSQL."""
     sa_type = SAEnum(
@@ -84,6 +90,8 @@ def enum_field(enum_cls: type[Enum], *, default: Enum | None = None, index: bool
         length=20,
         values_callable=lambda e: [m.value for m in e],
     )
+    if optional:  # may be NULL, and is until set
+        return Field(default=None, sa_type=sa_type, index=index, nullable=True)
     if default is None:
         return Field(sa_type=sa_type, index=index)
     return Field(default=default, sa_type=sa_type, index=index)

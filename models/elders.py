@@ -9,10 +9,24 @@ from sqlmodel import Field, SQLModel
 
 from models.base import dt_field
 
-LIVING_SITUATIONS = ("独居", "空巢", "高龄", "失能", "留守", "计生特殊")
+# The situations an office records (高龄, 80 or older, is derived from the birth date:
+# services/elders.py OLD_AGE, never a tag).
+LIVING_SITUATIONS = ("独居", "空巢", "留守", "失能", "失智", "重残", "计生特殊", "特困")
+# A major change in an elder's life that makes a visit due within a day (services/major_changes.py).
+CHANGE_KINDS = ("discharge", "bereavement", "fall", "weather", "other")
 VISIT_MODES = ("上门", "电话", "视频")
-HAZARDS = ("gas", "electricity", "falls", "fire")
 WELLBEING = ("good", "fair", "poor")
+# What a visit records in the five content areas an office reports on (健康, 经济, 赡养,
+# 安全, 需求): the items of each area's checklist, multi-select, stored comma-separated;
+# services/visit_content.py holds the rules. 安全's checklist is the hazards found.
+HEALTH_ITEMS = ("unwell", "medication", "doctor", "low_mood", "memory")
+ECONOMY_ITEMS = ("hardship", "benefits", "bills", "fraud")
+FAMILY_ITEMS = ("visits", "calls", "rarely", "neglect")
+HAZARDS = ("gas", "electricity", "falls", "fire", "water", "heating")
+NEED_ITEMS = ("care", "rehab", "company", "adaptation")
+# The services a need is referred to by name (转介); any other is typed in.
+REFERRAL_SERVICES = ("社区卫生服务站", "民政助理", "物业", "志愿服务队")
+REFERRAL_STATES = ("open", "done", "not_possible")
 
 
 class Elder(SQLModel, table=True):
@@ -45,37 +59,78 @@ class ElderVisitor(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", primary_key=True, index=True)
 
 
-class VisitPolicy(SQLModel, table=True):
-    """One rule of the visit interval table; the most frequent applying rule wins.
-    One row per rule for the street (community_id NULL) and per rule and community."""
+class VisitTier(SQLModel, table=True):
+    """One tier of the visit interval table (探访分级): a name, an interval and the
+    condition sets that put an elder in it (services/visit_policy.py). The street's tiers
+    have no community; a community with tiers of its own uses only its own. A removed
+    tier is kept, inactive."""
 
     __table_args__ = (
         CheckConstraint(
-            "interval_days >= 1 AND interval_days <= 366", name="ck_visitpolicy_interval_days"
+            "interval_days >= 1 AND interval_days <= 366", name="ck_visittier_interval_days"
         ),
+        # one active tier of a name in the street's set and in each community's
         Index(
-            "ux_visitpolicy_street_rule",
-            "situation",
+            "ux_visittier_street_name",
+            "name",
             unique=True,
-            sqlite_where=text("community_id IS NULL"),
-            postgresql_where=text("community_id IS NULL"),
+            sqlite_where=text("community_id IS NULL AND active"),
+            postgresql_where=text("community_id IS NULL AND active"),
         ),
         Index(
-            "ux_visitpolicy_community_rule",
+            "ux_visittier_community_name",
             "community_id",
-            "situation",
+            "name",
             unique=True,
-            sqlite_where=text("community_id IS NOT NULL"),
-            postgresql_where=text("community_id IS NOT NULL"),
+            sqlite_where=text("community_id IS NOT NULL AND active"),
+            postgresql_where=text("community_id IS NOT NULL AND active"),
         ),
     )
 
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     community_id: int | None = Field(default=None, foreign_key="community.id", index=True)
-    # the rule: a living situation, "age80", "care2"/"care3"/"care4" (care level n or
-    # higher) or "default" (services/visit_policy.py RULES)
-    situation: str = Field(max_length=20)
+    name: str = Field(max_length=40)
     interval_days: int = Field(ge=1, le=366)
+    # JSON list of condition sets, each {"age": n, "situations": [...], "care": n} with any
+    # of the three; [] matches everyone (the default tier)
+    conditions: str = Field(default="[]", max_length=1000)
+    active: bool = True
+
+
+class ElderChange(SQLModel, table=True):
+    """A major change in an elder's life (出院, 丧偶, 跌倒, …): a visit is due within a day."""
+
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
+    elder_id: int = Field(foreign_key="elder.id", index=True)
+    kind: str = Field(max_length=20)  # CHANGE_KINDS
+    occurred_on: date
+    note: str = Field(default="", max_length=200)
+    recorded_by: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = dt_field(default_now=True)
+
+
+class VisitCampaign(SQLModel, table=True):
+    """A campaign (专项探访: 高温, 春节, …) asking a visit of every elder of a group within
+    `days` days of its start; the elders asked are kept in VisitCampaignElder."""
+
+    __table_args__ = (CheckConstraint("days >= 1 AND days <= 90", name="ck_visitcampaign_days"),)
+
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
+    community_id: int | None = Field(default=None, foreign_key="community.id", index=True)
+    name: str = Field(max_length=40)
+    group_kind: str = Field(max_length=20)  # "tier" or "situation"
+    group_value: str = Field(max_length=40)  # the tier's name or the situation
+    starts_on: date
+    days: int = Field(ge=1, le=90)
+    created_by: int | None = Field(default=None, foreign_key="account.id")
+    active: bool = True
+
+
+class VisitCampaignElder(SQLModel, table=True):
+    """An elder a campaign asked a visit of (the group as it was when it started)."""
+
+    campaign_id: int = Field(foreign_key="visitcampaign.id", primary_key=True)
+    elder_id: int = Field(foreign_key="elder.id", primary_key=True, index=True)
 
 
 class Visit(SQLModel, table=True):
@@ -91,9 +146,46 @@ class Visit(SQLModel, table=True):
     visited_on: date
     mode: str = Field(max_length=10)  # 上门 / 电话 / 视频
     wellbeing: str = Field(default="", max_length=20)
-    hazards: str = Field(
-        default="", max_length=100
-    )  # comma-separated: gas, electricity, falls, fire
+    # the content areas (comma-separated items of HEALTH_ITEMS, … and a note each);
+    # 安全 is `hazards` with `safety_note`, 需求 is `needs` with `needs_raised`
+    health: str = Field(default="", max_length=100)
+    health_note: str = Field(default="", max_length=200)
+    economy: str = Field(default="", max_length=100)
+    economy_note: str = Field(default="", max_length=200)
+    family: str = Field(default="", max_length=100)
+    family_note: str = Field(default="", max_length=200)
+    hazards: str = Field(default="", max_length=100)  # comma-separated HAZARDS
+    safety_note: str = Field(default="", max_length=200)
+    needs: str = Field(default="", max_length=100)
     needs_raised: str = Field(default="", max_length=1000)
     follow_up: str = Field(default="", max_length=1000)
+    created_at: datetime = dt_field(default_now=True)
+    # a visit recorded in error is corrected or voided (kept, a voided one counted
+    # nowhere), with the reason of the latest fix: services/visit_fixes.py
+    voided: bool = False
+    fix_reason: str = Field(default="", max_length=200)
+
+
+class Referral(SQLModel, table=True):
+    """A need found on a visit, referred (转介) to a named service with a deadline, and
+    later closed: done or not possible, with a note, the day and who closed it."""
+
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'done', 'not_possible')", name="ck_referral_state"),
+        Index("ix_referral_state_due", "state", "due_on"),  # open ones, soonest due first
+    )
+
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    elder_id: int = Field(foreign_key="elder.id", index=True)
+    service: str = Field(max_length=40)  # one of REFERRAL_SERVICES, or typed in
+    need: str = Field(max_length=200)  # what is referred
+    due_on: date
+    state: str = Field(default="open", max_length=20)  # REFERRAL_STATES
+    created_by: int = Field(foreign_key="account.id")
+    created_on: date
+    closed_on: date | None = None
+    closed_by: int | None = Field(default=None, foreign_key="account.id")
+    closed_by_name: str = Field(default="", max_length=40)
+    closure_note: str = Field(default="", max_length=200)
     created_at: datetime = dt_field(default_now=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 # How far the street admin got through the first-start steps (views/setup.py); each step
@@ -10,13 +11,23 @@ SETUP_STEPS = ("street", "communities", "grids", "accounts")
 
 
 class Street(SQLModel, table=True):
-    """The one street office using this board: its name and district, and the first-start
-    step it has reached (len(SETUP_STEPS) once the steps are done or skipped)."""
+    """The one street office using this board: its name and district, the first-start
+    step it has reached (len(SETUP_STEPS) once the steps are done or skipped), and its
+    settings (the working days a 差评's rectification has)."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "rectification_days >= 1 AND rectification_days <= 30",
+            name="ck_street_rectification_days",
+        ),
+    )
 
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     name: str = Field(default="", max_length=60)
     district: str = Field(default="", max_length=60)
     setup_step: int = 0
+    # working days a 差评's rectification (整改) has, from the day of the rating
+    rectification_days: int = Field(default=5, ge=1, le=30)
 
 
 class Community(SQLModel, table=True):

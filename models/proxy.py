@@ -1,4 +1,5 @@
-"""Merchants (商户) and the proxy requests (红色代办) run for them."""
+"""Merchants (商户), the proxy requests (红色代办) run for them, the rectifications (整改)
+a 差评 opens, and the filings (申报) merchants have made."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.base import dt_field, enum_field, one_of
 
@@ -32,7 +33,6 @@ class Merchant(SQLModel, table=True):
     business_type: str = Field(default="", max_length=40)
     community_id: int = Field(foreign_key="community.id", index=True)
     licence_due: date | None = None
-    annual_report_due: date | None = None
     notes: str = Field(default="", max_length=1000)
     active: bool = True
 
@@ -68,7 +68,10 @@ class ProxyRequest(SQLModel, table=True):
     status: ProxyStatus = enum_field(ProxyStatus, default=ProxyStatus.submitted, index=True)
     reject_reason: str = Field(default="", max_length=500)
     done_at: datetime | None = dt_field(nullable=True)
+    # The merchant's 好差评: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意
+    # (services.proxy.RATINGS); rated_at is when it was given.
     satisfaction: int | None = Field(default=None, ge=1, le=5)
+    rated_at: datetime | None = dt_field(nullable=True)
     feedback: str = Field(default="", max_length=1000)
     created_at: datetime = dt_field(default_now=True)
 
@@ -83,3 +86,55 @@ class ProxyRequestChange(SQLModel, table=True):
     at: datetime = dt_field(default_now=True)
     by_account_id: int | None = Field(default=None, foreign_key="account.id")
     note: str = Field(default="", max_length=500)
+
+
+class CallBackOutcome(StrEnum):
+    """What the call-back (回访) after a rectification found."""
+
+    resolved = "resolved"  # 问题已解决，商户认可
+    explained = "explained"  # 已说明情况，商户理解
+
+
+class ProxyRectification(SQLModel, table=True):
+    """The rectification (整改) a 差评 opens: due by `deadline` (working days after the
+    rating, services.rectifications), closed by a call-back to the merchant."""
+
+    __table_args__ = (
+        CheckConstraint("deadline >= opened_on", name="ck_proxyrectification_deadline"),
+        one_of("proxyrectification", "outcome", CallBackOutcome),
+    )
+
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
+    request_id: int = Field(foreign_key="proxyrequest.id", unique=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    opened_on: date = Field(index=True)  # the local day of the rating
+    deadline: date
+    called_at: datetime | None = dt_field(nullable=True)  # the call-back; None while open
+    called_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    outcome: CallBackOutcome | None = enum_field(CallBackOutcome, optional=True)
+    note: str = Field(default="", max_length=500)
+
+
+class FilingKind(StrEnum):
+    """The recurring filings of a 个体工商户 (services.filings holds their windows)."""
+
+    annual_report = "annual_report"  # 年度报告, 1 January - 30 June, for the year before
+    tax_settlement = "tax_settlement"  # 经营所得汇算清缴, 1 January - 31 March
+
+
+class MerchantFiling(SQLModel, table=True):
+    """Staff's mark that a merchant filed (on their own, or with help outside the board)
+    in the window of `year`: one per merchant, filing and year."""
+
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "kind", "year"),
+        one_of("merchantfiling", "kind", FilingKind),
+    )
+
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
+    merchant_id: int = Field(foreign_key="merchant.id", index=True)
+    kind: FilingKind = enum_field(FilingKind)
+    year: int  # the year whose window it was filed in (an annual report of 2025: 2026)
+    filed_on: date
+    recorded_by_account_id: int | None = Field(default=None, foreign_key="account.id")
+    recorded_at: datetime = dt_field(default_now=True)

@@ -1,4 +1,5 @@
-"""Volunteers, teams (服务队), tasks and sign-ups."""
+"""Volunteers, teams (服务队), tasks and sign-ups, and the star thresholds (星级) the
+street sets."""
 
 from __future__ import annotations
 
@@ -23,6 +24,23 @@ class Volunteer(SQLModel, table=True):
     active: bool = True
     account_id: int | None = Field(default=None, foreign_key="account.id", unique=True)
     note: str = Field(default="", max_length=500)
+    # the highest star level already announced to the volunteer on their own page (and
+    # dismissed there): a higher level than this is announced once (services/stars.py)
+    stars_announced: int = Field(default=0, ge=0, le=5)
+
+
+class StarThreshold(SQLModel, table=True):
+    """The approved hours a volunteer needs for each star level (1★ … 5★). The street admin
+    edits them (services/stars.py: five levels, positive, strictly increasing); with no
+    rows the defaults of services/stars.py apply."""
+
+    __table_args__ = (
+        CheckConstraint("stars >= 1 AND stars <= 5", name="ck_starthreshold_stars"),
+        CheckConstraint("hours >= 1", name="ck_starthreshold_hours"),
+    )
+
+    stars: int = Field(primary_key=True)
+    hours: int
 
 
 class Team(SQLModel, table=True):
@@ -101,6 +119,13 @@ class HoursStatus(StrEnum):
     approved = "approved"
 
 
+class HoursSource(StrEnum):
+    """Where a sign-up's hours came from (《志愿服务记录与证明出具办法》: kept apart)."""
+
+    check = "check"  # 签到时长: recorded by check-in and check-out
+    staff = "staff"  # 补录时长: entered or changed by staff, with who and why
+
+
 class Signup(SQLModel, table=True):
     """One volunteer on one task; a cancelled signup is reused if they sign up again."""
 
@@ -109,6 +134,7 @@ class Signup(SQLModel, table=True):
         CheckConstraint("hours >= 0 AND hours <= 24", name="ck_signup_hours"),
         one_of("signup", "status", SignupStatus),
         one_of("signup", "hours_status", HoursStatus),
+        one_of("signup", "hours_source", HoursSource),
     )
 
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
@@ -120,5 +146,8 @@ class Signup(SQLModel, table=True):
     check_out_at: datetime | None = dt_field(nullable=True)
     hours: float = Field(default=0.0, ge=0, le=24)
     hours_status: HoursStatus = enum_field(HoursStatus, default=HoursStatus.none)
+    hours_source: HoursSource = enum_field(HoursSource, default=HoursSource.check)
+    hours_entered_by: int | None = Field(default=None, foreign_key="account.id")  # 补录 by
+    hours_reason: str = Field(default="", max_length=200)  # why staff entered or changed them
     approved_by: int | None = Field(default=None, foreign_key="account.id")
     approved_at: datetime | None = dt_field(nullable=True)

@@ -1,4 +1,15 @@
-"""Places without overbooking: the guarded counter shared by tasks and events.
+"""Places without overbooking and the fair waitlist: the guarded counter shared by
+tasks and events, and the one rule for who gets a place that frees up.
+
+The waitlist rule (events and tasks alike; a task's sign-up is a party of one): places go
+in order of arrival. Whenever places free up (a cancellation, a party made smaller, a
+capacity raised) the waiting list is walked in order of arrival and every waiting party
+that fits in the free places is confirmed; a party that does not fit is skipped and keeps
+its place. A newcomer is confirmed only if it fits in what is left after that; otherwise
+it waits. So after every operation no waiting party fits in the free places, and nobody
+is confirmed ahead of an earlier waiting party that fits. Lowering a capacity never
+removes a confirmed party: it only stops new confirmations (below the places already
+confirmed it is refused by the callers).
 
 A row with `capacity` and `taken` columns is booked with one conditional UPDATE
 (`taken = taken + n WHERE taken + n <= capacity`) inside the caller's transaction;
@@ -14,7 +25,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 
 def reserve(session: Session, table: Any, row_id: int, amount: int = 1) -> bool:
@@ -46,17 +57,22 @@ def promote_waitlist(
     amount_of: Callable[[Any], int],
     promote: Callable[[Any], None],
 ) -> list[Any]:
-    """Moves waitlisted entries (given in arrival order) into free places.
-
-    Strict arrival order: the first entry that does not fit stops the promotion, so a
-    large party is not overtaken by later small ones.
-    """
-    promoted = []
-    for entry in waitlisted:
-        if not reserve(session, table, row_id, amount_of(entry)):
-            break
+    """Walks the waiting entries (given in arrival order) and confirms every one that
+    fits in the free places; one that does not fit is skipped and keeps its place (the
+    waitlist rule above). Returns the promoted entries."""
+    free = session.exec(select(table.capacity - table.taken).where(table.id == row_id)).one()
+    promoted: list[Any] = []
+    if free <= 0:
+        return promoted
+    for entry in waitlisted:  # may be lazy: nothing is read past the last free place
+        amount = amount_of(entry)
+        if amount > free or not reserve(session, table, row_id, amount):
+            continue
+        free -= amount
         promote(entry)
         promoted.append(entry)
+        if free <= 0:
+            break
     return promoted
 
 

@@ -53,6 +53,7 @@ class FigureSpec:
     fmt: str  # int, hours, rate, score, days
     page_key: str  # the page the figure links to
     higher_is_better: bool = True
+    defined: bool = False  # a rate said in words beside it: dashboard.def.<key>
 
 
 _VOLUNTEERS = volunteers.volunteer_figures
@@ -64,7 +65,8 @@ FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("hours", _VOLUNTEERS, "hours", "hours", "tasks"),
     FigureSpec("active_volunteers", _VOLUNTEERS, "active_volunteers", "int", "volunteers"),
     FigureSpec("visits", _VISITS, "visits", "int", "elders"),
-    FigureSpec("on_time_rate", _VISITS, "on_time_rate", "rate", "elders"),
+    FigureSpec("on_time_rate", _VISITS, "on_time_rate", "rate", "elders", defined=True),
+    FigureSpec("visit_rate", _VISITS, "visit_rate", "rate", "elders", defined=True),
     FigureSpec(
         "overdue_elders", _VISITS, "overdue_elders", "int", "elders", higher_is_better=False
     ),
@@ -83,6 +85,7 @@ class Figure:
     fmt: str
     page_key: str
     higher_is_better: bool
+    defined: bool = False
 
     @property
     def delta(self) -> float | None:
@@ -120,6 +123,7 @@ def key_figures(
             fmt=spec.fmt,
             page_key=spec.page_key,
             higher_is_better=spec.higher_is_better,
+            defined=spec.defined,
         )
         for spec in FIGURES
     ]

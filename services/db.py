@@ -125,9 +125,10 @@ def smallest(session: Session, *values):
 
 
 def days_from_date_to_ts(session: Session, date_column, ts_column):
-    """SQL for the days (fractional) from a DATE column to a UTC timestamp column."""
+    """SQL for the days (fractional) from local midnight (Asia/Shanghai) of a DATE column
+    to a UTC timestamp column: a request of the 24th done at 12:00 Beijing time that day
+    took 0.5 days (counting from midnight UTC would say 0.17)."""
     if session.get_bind().dialect.name == "sqlite":
-        return func.julianday(ts_column) - func.julianday(date_column)
-    return (
-        func.extract("epoch", ts_column - func.cast(date_column, DateTime(timezone=True))) / 86400.0
-    )
+        return func.julianday(ts_column, "+8 hours") - func.julianday(date_column)
+    midnight = func.timezone("Asia/Shanghai", func.cast(date_column, DateTime()))
+    return func.extract("epoch", ts_column - midnight) / 86400.0

@@ -4,8 +4,9 @@ Registration, edits, deactivation, the assigned visitors, the registry list and 
 elder's page, and what each role may see of an elder: the scope (a volunteer sees only
 the elders they visit) and the masking of phone and address, in one place each.
 
-Not here: when an elder is due or overdue (services/visit_plan.py), the interval table
-(services/visit_policy.py), visit records and charts (services/visits.py).
+Not here: when an elder is due or overdue (services/visit_plan.py), the tiers
+(services/visit_policy.py), visit records and charts (services/visits.py), correcting
+and voiding visits (services/visit_fixes.py), major changes (services/major_changes.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ from services import audit
 from services.access import FIELD, STAFF, Actor, get_scoped, mask_address, mask_phone
 from services.checks import valid_phone
 from services.errors import BoardError
+from services.major_changes import ChangeLine, can_record_change, changes_of
+from services.referrals import ReferralLine, referrals_of_visits
+from services.visit_content import VisitContent, content_of
+from services.visit_fixes import can_fix_visits
+from services.visit_policy import effective_policy, place, tiers_for
 
 LIST_LIMIT = 300  # the most rows any list of elders shows
 VISITING = FIELD | {Role.volunteer}  # who may open elders (a volunteer: their own only)
@@ -35,9 +41,17 @@ VISITING = FIELD | {Role.volunteer}  # who may open elders (a volunteer: their o
 SelectT = TypeVar("SelectT", bound=Select)
 
 
+OLD_AGE = 80  # 高龄: derived from the birth date, never a tag
+
+
 def age_on(birth: date, today: date) -> int:
-    """Whole years on `today` (the age80 interval rule counts the same way)."""
+    """Whole years on `today` (the tiers' age conditions count the same way)."""
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def is_old(birth: date, today: date) -> bool:
+    """高龄: 80 or older on `today`."""
+    return age_on(birth, today) >= OLD_AGE
 
 
 def situations_of(elder: Elder) -> list[str]:
@@ -111,10 +125,11 @@ def _visitor_names(session: Session, elder_ids: list[int]) -> dict[int, str]:
 
 def as_listed(session: Session, actor: Actor, frame: pd.DataFrame, today: date) -> pd.DataFrame:
     """Rows of elders (id, birth_date, phone, address, …) as every list shows them: the
-    age instead of the birth date, the visitors and `unassigned` (no one visits them),
-    phone and address as the actor may see them (contact_shown)."""
+    age instead of the birth date and `old` (高龄), the visitors and `unassigned` (no one
+    visits them), phone and address as the actor may see them (contact_shown)."""
     ids = [int(i) for i in frame["id"]]
     frame["age"] = [age_on(b, today) for b in frame["birth_date"]]
+    frame["old"] = frame["age"] >= OLD_AGE
     frame["visitors"] = frame["id"].map(_visitor_names(session, ids)).fillna("")
     frame["unassigned"] = frame["visitors"] == ""
     mine = set() if actor.sees_personal_data else set(session.exec(_assigned_to(actor)))
@@ -371,6 +386,21 @@ def visitor_choices(*, session: Session, actor: Actor, community_id: int) -> lis
     return [(i, name) for i, name in rows]
 
 
+def elder_choices(
+    *, session: Session, actor: Actor, community_id: int
+) -> list[tuple[int, str, date]]:
+    """The community's elders in care (id, name, birth date), for moving a visit recorded
+    on the wrong elder to the right one."""
+    actor.require(STAFF)
+    actor.require_community(community_id)
+    rows = session.exec(
+        select(col(Elder.id), col(Elder.name), col(Elder.birth_date))
+        .where(Elder.community_id == community_id, Elder.active)
+        .order_by(col(Elder.name), col(Elder.id))
+    )
+    return [(i, name, born) for i, name, born in rows]
+
+
 # --- the registry ----------------------------------------------------------------------------
 
 
@@ -398,10 +428,12 @@ def elder_registry(
     unassigned_only: bool = False,
 ) -> pd.DataFrame:
     """The registry in scope (volunteers: their assigned elders only), masked per role,
-    with each elder's visitors; `unassigned` flags an elder no one is assigned to visit."""
+    with each elder's visitors; `unassigned` flags an elder no one is assigned to visit;
+    `tier` and `reason`: the visit tier that applies and the condition set that put the
+    elder in it (None: the default tier)."""
     actor.require(VISITING)
     # more columns than sqlmodel's select() types: the Select type names them
-    registry_select = TypedSelect[int, str, date, str, str, str, int, str, str | None, bool]
+    registry_select = TypedSelect[int, str, date, str, str, str, int, str, str | None, bool, int]
     stmt = in_scope(
         registry_select(
             col(Elder.id),
@@ -414,6 +446,7 @@ def elder_registry(
             col(Community.name),
             col(Grid.name),
             col(Elder.active),
+            col(Elder.community_id),
         )
         .join(Community, col(Community.id) == Elder.community_id)
         .join(Grid, col(Grid.id) == Elder.grid_id, isouter=True),
@@ -442,8 +475,24 @@ def elder_registry(
             "community",
             "grid",
             "active",
+            "community_id",
         ],
     )
+    policy = effective_policy(session)
+    placements = [
+        place(
+            tiers_for(policy, int(cid)), age_on(born, today), [s for s in sit.split(",") if s], care
+        )
+        for cid, born, sit, care in zip(
+            frame["community_id"],
+            frame["birth_date"],
+            frame["situations"],
+            frame["care_level"],
+            strict=True,
+        )
+    ]
+    frame["tier"] = [p.tier.name for p in placements]
+    frame["reason"] = pd.Series([p.reason for p in placements], index=frame.index, dtype=object)
     return as_listed(session, actor, frame, today)
 
 
@@ -457,9 +506,11 @@ class VisitLine:
     visitor: str
     mode: str
     wellbeing: str
-    hazards: list[str]
-    needs_raised: str
+    content: VisitContent  # the five content areas
     follow_up: str
+    voided: bool  # recorded in error: kept, counted nowhere
+    fix_reason: str  # why it was last corrected or voided
+    referrals: tuple[ReferralLine, ...]  # the needs referred with this visit
 
 
 @dataclass(frozen=True)
@@ -469,6 +520,7 @@ class ElderPage:
     id: int
     name: str
     age: int
+    old: bool  # 高龄 (80 or older), from the birth date
     birth_date: date | None
     phone: str
     address: str
@@ -486,7 +538,10 @@ class ElderPage:
     visitor_ids: list[int]
     visitors: str
     can_edit: bool  # the actor may edit, deactivate and reactivate this elder
+    can_fix_visits: bool  # the actor may correct and void this elder's visits
+    can_note_change: bool  # the actor may record a major change (while in care)
     history: list[VisitLine] = field(default_factory=list)
+    changes: list[ChangeLine] = field(default_factory=list)  # major changes, latest first
 
     @property
     def can_deactivate(self) -> bool:
@@ -516,10 +571,12 @@ def elder_page(*, session: Session, actor: Actor, elder_id: int, today: date) ->
         .order_by(col(Visit.visited_on).desc(), col(Visit.id).desc())
         .limit(100)
     ).all()
+    referred = referrals_of_visits(session=session, visit_ids=[v.id for v in history], today=today)
     return ElderPage(
         id=elder.id,
         name=elder.name,
         age=age_on(elder.birth_date, today),
+        old=is_old(elder.birth_date, today),
         birth_date=elder.birth_date if full else None,
         phone=phone,
         address=address,
@@ -537,6 +594,9 @@ def elder_page(*, session: Session, actor: Actor, elder_id: int, today: date) ->
         visitor_ids=seen.visitor_ids,
         visitors=_visitor_names(session, [elder_id]).get(elder_id, ""),
         can_edit=can_manage(actor),
+        can_fix_visits=can_fix_visits(actor),
+        can_note_change=elder.active and can_record_change(actor),
+        changes=changes_of(session, elder_id),
         history=[
             VisitLine(
                 v.id,
@@ -544,9 +604,11 @@ def elder_page(*, session: Session, actor: Actor, elder_id: int, today: date) ->
                 v.visitor_name,
                 v.mode,
                 v.wellbeing,
-                [h for h in v.hazards.split(",") if h],
-                v.needs_raised,
+                content_of(v),
                 v.follow_up,
+                v.voided,
+                v.fix_reason,
+                referred.get(v.id, ()),
             )
             for v in history
         ],

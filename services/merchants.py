@@ -1,14 +1,14 @@
 """The merchant registry (商户名册): register, edit, deactivate and bring back a merchant,
-the registry's list, and the licences and annual reports falling due (filings staff
-offer help with). Requests run for a merchant are services.proxy."""
+and the registry's list. Requests run for a merchant are services.proxy, the filings
+falling due (licences, annual reports, tax settlements) services.filings."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from models.accounts import Role
@@ -28,7 +28,6 @@ def _merchant_values(
     address: str,
     business_type: str,
     licence_due: date | None,
-    annual_report_due: date | None,
     notes: str,
 ) -> dict[str, Any]:
     name, owner, address = (name or "").strip(), (owner or "").strip(), (address or "").strip()
@@ -41,7 +40,6 @@ def _merchant_values(
         "address": address,
         "business_type": (business_type or "").strip(),
         "licence_due": licence_due,
-        "annual_report_due": annual_report_due,
         "notes": (notes or "").strip(),
     }
 
@@ -71,13 +69,12 @@ def merchant_create(
     address: str,
     business_type: str = "",
     licence_due: date | None = None,
-    annual_report_due: date | None = None,
     notes: str = "",
 ) -> int:
     actor.require(STAFF)
     actor.require_community(community_id)
     values = _merchant_values(
-        shop_name, owner_name, phone, address, business_type, licence_due, annual_report_due, notes
+        shop_name, owner_name, phone, address, business_type, licence_due, notes
     )
     if _name_taken(session, community_id, values["shop_name"]):
         raise BoardError("proxy.merchant_taken", name=values["shop_name"])
@@ -98,7 +95,6 @@ def merchant_update(
     address: str,
     business_type: str,
     licence_due: date | None,
-    annual_report_due: date | None,
     notes: str,
 ) -> None:
     """Edits a merchant's details (shop, owner, phone and address required; another
@@ -106,7 +102,7 @@ def merchant_update(
     and bringing back are merchant_deactivate / merchant_reactivate."""
     merchant = get_scoped(session, actor, Merchant, merchant_id)
     values = _merchant_values(
-        shop_name, owner_name, phone, address, business_type, licence_due, annual_report_due, notes
+        shop_name, owner_name, phone, address, business_type, licence_due, notes
     )
     if _name_taken(session, merchant.community_id, values["shop_name"], but=merchant_id):
         raise BoardError("proxy.merchant_taken", name=values["shop_name"])
@@ -125,7 +121,7 @@ def merchant_open_requests(*, session: Session, actor: Actor, merchant_id: int) 
 
 def merchant_deactivate(*, session: Session, actor: Actor, merchant_id: int) -> int:
     """The shop closed or left the community: the merchant leaves the registry and the
-    filings-due list, and no new request can be taken for it. Its open requests are NOT
+    filings due, and no new request can be taken for it. Its open requests are NOT
     closed: they stay on the board to be finished or rejected one by one (returns how
     many). Never deleted; merchant_reactivate brings it back."""
     merchant = get_scoped(session, actor, Merchant, merchant_id)
@@ -185,7 +181,6 @@ def merchant_list(
                 "community": cname,
                 "community_id": m.community_id,
                 "licence_due": m.licence_due,
-                "annual_report_due": m.annual_report_due,
                 "notes": m.notes if full else "",
             }
             for m, cname in rows
@@ -200,50 +195,6 @@ def merchant_list(
             "community",
             "community_id",
             "licence_due",
-            "annual_report_due",
             "notes",
         ],
     )
-
-
-def merchants_due_soon(
-    *, session: Session, actor: Actor, today: date, days: int = 30
-) -> pd.DataFrame:
-    """Merchants whose licence or annual report falls due within `days`: offer help early."""
-    actor.require(STAFF)
-    horizon = today + timedelta(days=days)
-
-    def soon(due: date | None) -> ColumnElement[bool]:
-        return and_(col(due) >= today, col(due) <= horizon)
-
-    stmt = (
-        select(Merchant, Community.name)
-        .join(Community, col(Community.id) == col(Merchant.community_id))
-        .where(
-            col(Merchant.active), or_(soon(Merchant.licence_due), soon(Merchant.annual_report_due))
-        )
-    )
-    ids = actor.community_ids()
-    if ids is not None:
-        stmt = stmt.where(col(Merchant.community_id).in_(ids))
-    rows = []
-    for m, cname in session.exec(stmt):
-        for what, due in (("licence", m.licence_due), ("annual_report", m.annual_report_due)):
-            if due and today <= due <= horizon:
-                rows.append(
-                    {
-                        "id": m.id,
-                        "shop_name": m.shop_name,
-                        "owner_name": m.owner_name,
-                        "phone": m.phone,
-                        "community": cname,
-                        "what": what,
-                        "due": due,
-                        "days_left": (due - today).days,
-                    }
-                )
-    frame = pd.DataFrame(
-        rows,
-        columns=["id", "shop_name", "owner_name", "phone", "community", "what", "due", "days_left"],
-    )
-    return frame.sort_values("days_left").reset_index(drop=True)

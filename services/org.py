@@ -158,7 +158,8 @@ def setup_pending(*, session: Session) -> bool:
     return not street_get(session=session).setup_done
 
 
-def _street_row(session: Session) -> Street:
+def street_row(session: Session) -> Street:
+    """The street's row, made (at the step reached) when the board has none yet."""
     row = session.exec(select(Street).order_by(col(Street.id))).first()
     if row is None:
         current = street_get(session=session)
@@ -170,7 +171,7 @@ def _street_row(session: Session) -> Street:
 
 def _advance(session: Session, actor: Actor, step: str) -> None:
     """Marks the first-start step `step` done (or skipped): the next one is shown."""
-    row = _street_row(session)
+    row = street_row(session)
     reached = SETUP_STEPS.index(step) + 1
     if row.setup_step < reached:
         audit.apply_changes(session, actor_id=actor.id, row=row, values={"setup_step": reached})
@@ -181,7 +182,7 @@ def setup_skip(*, session: Session, actor: Actor, step: str) -> None:
     step "all" ends the first-start steps."""
     actor.require(frozenset({Role.admin}))
     if step == "all":
-        row = _street_row(session)
+        row = street_row(session)
         audit.apply_changes(session, actor_id=actor.id, row=row, values={"setup_step": SETUP_DONE})
         return
     if step not in SETUP_STEPS:
@@ -200,7 +201,7 @@ def street_set(*, session: Session, actor: Actor, name: str, district: str) -> N
         raise BoardError(
             "org.name_too_long", name=name if len(name) > NAME_MAX else district, n=NAME_MAX
         )
-    row = _street_row(session)
+    row = street_row(session)
     audit.apply_changes(
         session, actor_id=actor.id, row=row, values={"name": name, "district": district}
     )
@@ -224,7 +225,7 @@ def communities_create(*, session: Session, actor: Actor, names: str | list[str]
     )
     taken = set(session.exec(select(Community.name)))
     _check_names(names, taken)
-    street = _street_row(session)
+    street = street_row(session)
     ids = []
     for name in names:
         row = Community(name=name, street=street.name, district=street.district)

@@ -1,5 +1,6 @@
 """Proxy requests for merchants (红色代办): intake, the state machine and every write to a
-request (advance, assign, rate, close, a volunteer task for it).
+request (advance, assign, rate with the five levels of 好差评, close, a volunteer task
+for it).
 
 A request moves submitted -> accepted -> in_progress -> done, and may be rejected (with
 a reason) at any step before done (TRANSITIONS). Every change is kept with who made it
@@ -17,14 +18,24 @@ from models.accounts import Account, Role
 from models.base import LOCAL_TZ, utcnow
 from models.proxy import Merchant, ProxyRequest, ProxyRequestChange, ProxyStatus
 from models.volunteers import Task, TaskKind, TaskStatus
-from services import audit, tasks
+from services import audit, rectifications, tasks
 from services.access import STAFF, Actor
 from services.errors import BoardError
 from services.i18n import DEFAULT_LANG, translate
 
-KINDS = ("annual_report", "licence", "utilities", "parcels", "elder_care", "policy", "other")
+KINDS = (
+    "annual_report",
+    "tax_settlement",
+    "licence",
+    "utilities",
+    "parcels",
+    "elder_care",
+    "policy",
+    "other",
+)
 DUE_DAYS = {
     "annual_report": 10,
+    "tax_settlement": 10,
     "licence": 15,
     "utilities": 3,
     "parcels": 1,
@@ -40,6 +51,9 @@ TRANSITIONS: dict[ProxyStatus, frozenset[ProxyStatus]] = {
     ProxyStatus.rejected: frozenset(),
 }
 OPEN = (ProxyStatus.submitted, ProxyStatus.accepted, ProxyStatus.in_progress)
+# The five levels of the government service evaluation (好差评), best first:
+# 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意 (the words: proxy.rating.<n>).
+RATINGS = (5, 4, 3, 2, 1)
 AGENT_ROLES = (Role.secretary, Role.grid_worker, Role.volunteer)
 ASSIGNED = "assigned"  # a history entry that records a (re)assignment, not a status change
 TASK_LIVE = (TaskStatus.draft, TaskStatus.open, TaskStatus.closed, TaskStatus.done)
@@ -202,22 +216,39 @@ def request_assign(
 
 
 def request_rate(
-    *, session: Session, actor: Actor, request_id: int, satisfaction: int, feedback: str = ""
+    *,
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    satisfaction: int,
+    feedback: str = "",
+    now: datetime | None = None,
 ) -> None:
-    """The merchant's rating (1-5) of a done request; may come later, after a follow-up call."""
+    """The merchant's rating (one of RATINGS) of a done request; may come later, after a
+    follow-up call. One rating per request (一事一评): a second one is refused. A 差评
+    (不满意 or worse) opens a rectification (services.rectifications)."""
     request = load_request(session, actor, request_id)
     if ProxyStatus(request.status) != ProxyStatus.done:
         raise BoardError("proxy.rate_not_done")
-    # a whole number 1-5 (range() also refuses 4.5 and infinity, where int() would
+    # a whole number 1-5 (`in` also refuses 4.5 and infinity, where int() would
     # round or raise OverflowError)
-    if isinstance(satisfaction, bool) or satisfaction not in range(1, 6):
+    if isinstance(satisfaction, bool) or satisfaction not in RATINGS:
         raise BoardError("proxy.rating_invalid")
+    if request.satisfaction is not None:
+        raise BoardError("proxy.already_rated")
+    rated_at = now or utcnow()
     audit.apply_changes(
         session,
         actor_id=actor.id,
         row=request,
-        values={"satisfaction": int(satisfaction), "feedback": (feedback or "").strip()},
+        values={
+            "satisfaction": int(satisfaction),
+            "rated_at": rated_at,
+            "feedback": (feedback or "").strip(),
+        },
     )
+    if rectifications.is_bad(request.satisfaction):
+        rectifications.open_rectification(session, actor, request, rated_at)
 
 
 def request_close(
@@ -230,7 +261,7 @@ def request_close(
     now: datetime | None = None,
 ) -> None:
     """Done, with the merchant's rating if they gave one (unrated requests get a follow-up call).
-    A comment given without a rating is kept; a rating outside 1-5 (0 too) is refused."""
+    A comment given without a rating is kept; a rating outside RATINGS (0 too) is refused."""
     request_advance(
         session=session, actor=actor, request_id=request_id, to_status=ProxyStatus.done, now=now
     )
@@ -247,6 +278,7 @@ def request_close(
             request_id=request_id,
             satisfaction=satisfaction,
             feedback=feedback,
+            now=now,
         )
 
 

@@ -1,6 +1,6 @@
 """The proxy services' figures and chart data, aggregated in SQL over a period: requests
-taken in and done, on-time rate, median days to done, the merchants' rating (for the
-dashboard, the meeting screen and the proxy board's charts tab).
+taken in and done, on-time rate, median days to done, the merchants' rating and the 差评
+rectification rate (for the dashboard, the meeting screen and the proxy board).
 
 Plain numbers and frames by community or agent, never a merchant's name; no access
 check here: callers pass the communities the reader may see.
@@ -17,8 +17,9 @@ from sqlmodel import Session, col, select
 
 from models.accounts import Account
 from models.org import Community
-from models.proxy import ProxyRequest, ProxyStatus
+from models.proxy import ProxyRectification, ProxyRequest, ProxyStatus
 from services.db import days_from_date_to_ts, local_bounds, month_of_date
+from services.rectifications import BAD_RATING
 
 _Stmt = TypeVar("_Stmt", bound=Select[*tuple[Any, ...]])
 
@@ -30,9 +31,9 @@ def _scoped(stmt: _Stmt, community_ids: list[int] | None) -> _Stmt:
 
 
 def _on_time(session: Session) -> ColumnElement[int]:
-    """1 when a request was done by the end of its due day in Asia/Shanghai (16:00 UTC)."""
+    """1 when a request was done by the end of its due day in Asia/Shanghai."""
     late_by = days_from_date_to_ts(session, ProxyRequest.due_on, ProxyRequest.done_at)
-    return case((late_by < 16 / 24, 1), else_=0)
+    return case((late_by < 1, 1), else_=0)
 
 
 def _done_in(start: date, end: date) -> ColumnElement[bool]:
@@ -88,7 +89,9 @@ def median_days_to_done(
     end: date,
     by: str = "community",
 ) -> pd.DataFrame:
-    """Median days from request to done, per community (or agent, or all), in SQL."""
+    """Median days from request to done, per community (or agent, or all), in SQL: days
+    from local midnight of the request day, and the mean of the two middle values when
+    the count is even."""
     days = days_from_date_to_ts(session, ProxyRequest.requested_on, ProxyRequest.done_at)
     group: SQLColumnExpression[str] = {
         "community": col(Community.name),
@@ -110,7 +113,12 @@ def median_days_to_done(
     rows = session.exec(
         select(ordered.c.grp, func.avg(ordered.c.days))
         .where(
-            or_(ordered.c.rn == (ordered.c.cnt + 1) / 2, ordered.c.rn == (ordered.c.cnt + 2) / 2)
+            # the middle row, or the two middle rows of an even count (whole-number
+            # division: `/` would divide exactly and miss the lower middle row)
+            or_(
+                ordered.c.rn == (ordered.c.cnt + 1) // 2,
+                ordered.c.rn == (ordered.c.cnt + 2) // 2,
+            )
         )
         .group_by(ordered.c.grp)
         .order_by(ordered.c.grp)
@@ -173,3 +181,35 @@ def service_quality(
         session=session, community_ids=community_ids, start=start, end=end, by=by
     )
     return frame.drop(columns=["on_time"]).merge(medians, on=by, how="left")
+
+
+def rectification_rate(
+    *, session: Session, community_ids: list[int] | None, start: date, end: date
+) -> dict[str, Any]:
+    """The 差评 rectification rate: of the 差评 (不满意 or worse) rated in [start, end)
+    (Beijing dates), the share rectified by their deadline, that is whose rectification
+    was closed with a call-back by the end of its deadline day. `bad` counts the 差评,
+    `rectified` those closed in time; `rate` is None without any 差评. A 差评 rated
+    before rectifications existed (migration 0004) has none and counts as not rectified."""
+    rect = ProxyRectification
+    begin, finish = local_bounds(start, end)
+    rated_at = col(ProxyRequest.rated_at)
+    late_by = days_from_date_to_ts(session, rect.deadline, rect.called_at)
+    bad, rectified = session.exec(
+        _scoped(
+            select(func.count(), func.sum(case((late_by < 1, 1), else_=0)))
+            .select_from(ProxyRequest)
+            .join(rect, col(rect.request_id) == col(ProxyRequest.id), isouter=True)
+            .where(
+                col(ProxyRequest.satisfaction) <= BAD_RATING,
+                rated_at >= begin,
+                rated_at < finish,
+            ),
+            community_ids,
+        )
+    ).one()
+    return {
+        "bad": bad,
+        "rectified": rectified or 0,
+        "rate": (rectified or 0) / bad if bad else None,
+    }

@@ -1,8 +1,13 @@
 """Registrations for an event (报名): anyone with the link registers a party, looks it up
 or cancels it by its code and phone; staff cancel for a caller and check people in at
 the door. Places are the guarded counter of services/capacity.py (Event.taken, counting
-people: a party of 3 takes 3 places); whatever frees places serves the waitlist in
-arrival order (promote_waitlist).
+people: a party of 3 takes 3 places) and follow its waitlist rule: places go in order of
+arrival; whenever places free up (a cancellation, confirmed or waiting, or a capacity
+raised) the waiting parties are walked in arrival order and every one that fits is
+confirmed, a party that does not fit is skipped and keeps its place; a newcomer is
+confirmed only if it fits in what is left after that (promote_waitlist). Lowering the
+capacity never removes a confirmed party (services/events.py refuses it below the people
+confirmed).
 
 Also here: when an event takes registrations at all (registration_closed) and the
 people per event by registration status (people_per_event), which the read models and
@@ -13,6 +18,7 @@ services/events.py; the door window is services/event_door.py.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -85,10 +91,11 @@ def registration_create(
     visitor: bool = False,
     now: datetime | None = None,
 ) -> RegistrationResult:
-    """Anyone with the link registers (no account): a place for the whole party, or the
-    waitlist, never more people than capacity. Name, phone and party size are required;
-    one live registration per phone and event (a second press is refused, nothing
-    written)."""
+    """Anyone with the link registers (no account): a place for the whole party if it
+    fits after every earlier waiting party that fits has been served (the waitlist rule),
+    or the waitlist; never more people than capacity. Name, phone and party size are
+    required; one live registration per phone and event (a second press is refused,
+    nothing written)."""
     now = now or utcnow()
     event = session.get(Event, event_id)
     if event is None:
@@ -118,6 +125,7 @@ def registration_create(
     ).first()
     if duplicate:
         raise BoardError("events.duplicate_phone")
+    promote_waitlist(session, None, event)  # earlier waiting parties that fit come first
     if capacity.reserve(session, Event, event_id, party_size):
         status = RegistrationStatus.confirmed
     elif event.waitlist:
@@ -227,16 +235,19 @@ def _same_phone(stored: str, typed: str) -> bool:
 
 
 def promote_waitlist(session: Session, actor: Actor | None, event: Event) -> list[int]:
-    """Moves waiting parties into the event's free places, in arrival order (a large
-    party is not overtaken by later small ones). Returns the promoted registrations' ids."""
-    waiting = session.exec(
-        select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.waitlisted,
-        )
-        .order_by(col(Registration.created_at), col(Registration.id))
-    ).all()
+    """Walks the waiting parties in arrival order and confirms every one that fits in the
+    event's free places; a party that does not fit is skipped and keeps its place
+    (services/capacity.py). Returns the promoted registrations' ids."""
+
+    def waiting() -> Iterator[Registration]:  # read only when places are free
+        yield from session.exec(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.waitlisted,
+            )
+            .order_by(col(Registration.created_at), col(Registration.id))
+        ).all()
 
     def promote(reg: Registration) -> None:
         audit.apply_changes(
@@ -247,7 +258,7 @@ def promote_waitlist(session: Session, actor: Actor | None, event: Event) -> lis
         )
 
     promoted = capacity.promote_waitlist(
-        session, Event, event.id, waiting, amount_of=lambda r: r.party_size, promote=promote
+        session, Event, event.id, waiting(), amount_of=lambda r: r.party_size, promote=promote
     )
     return [r.id for r in promoted]
 
@@ -299,8 +310,9 @@ def registration_cancel(
     registration_id: int | None = None,
 ) -> CancelResult:
     """Cancels a registration: by the registrant with its code and phone, or by staff
-    for a caller (by code or by the row's id). The places it held go to the waitlist in
-    arrival order. A registration already cancelled is refused (nothing changes)."""
+    for a caller (by code or by the row's id). The places it held go to the waitlist by
+    its rule; cancelling a waiting registration also lets whoever now fits move up. A
+    registration already cancelled is refused (nothing changes)."""
     if actor is None:
         registration = _by_code_and_phone(session, code, phone)
     else:
@@ -329,11 +341,10 @@ def registration_cancel(
         row=registration,
         values={"status": RegistrationStatus.cancelled},
     )
-    promoted: list[int] = []
     if was == RegistrationStatus.confirmed:
         capacity.release(session, Event, event.id, registration.party_size)
         session.refresh(event)
-        promoted = promote_waitlist(session, actor, event)
+    promoted = promote_waitlist(session, actor, event)
     return CancelResult(event.id, event.title, registration.name, promoted)
 
 

@@ -3,9 +3,14 @@ no-shows, hours and their approval, and the rule that says when each can be done
 The task reads (cards, lists, the roster, My tasks) are in services/task_board.py; the
 task's own life (create, edit, open/close/cancel) is in services/tasks.py.
 
-Capacity is the guarded counter of services/capacity.py (Task.taken). A signup is one
-row per volunteer and task (unique); cancelling and signing up again reuses it and goes to
-the back of the queue.
+Capacity is the guarded counter of services/capacity.py (Task.taken), with its waitlist
+rule: places go in order of arrival; whenever places free up (a cancellation, a capacity
+raised, a task reopened) the waiting volunteers are walked in arrival order and every
+one who fits is confirmed (one who now holds an overlapping task is skipped and keeps
+their place); a newcomer is confirmed only if a place is left after that. Lowering the
+capacity never removes a confirmed volunteer (services/tasks.py refuses it below the
+places confirmed). A signup is one row per volunteer and task (unique); cancelling and
+signing up again reuses it and goes to the back of the queue.
 
 The time windows of a sign-up are ONE rule, stated here (`signup_actions` and the
 `*_rule` functions below) and used both by the writes (which refuse with its reason)
@@ -17,12 +22,19 @@ and by the pages (which grey a button out and say the reason before anyone press
   early check-out, which the person confirms (`early_ok=True`); staff can undo a
   check-out (`signup_undo_check_out`) or enter the hours while they are not approved;
 - no-show: only from the start, for a confirmed volunteer not checked in;
-- hours entered by staff: from the start, 0.25–24 h, never over approved hours;
+- hours entered by staff: from the start, 0.25–24 h, never over approved hours.
+
+Hours after 《志愿服务记录与证明出具办法》: hours recorded by check-in and check-out
+(签到时长, HoursSource.check) are kept apart from hours entered or changed by staff
+(补录时长, HoursSource.staff), which carry who entered them and why (a reason is
+required). Both count once approved.
+
 - cancelling: a waitlisted entry any time, a confirmed place only before the start.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,9 +42,18 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from models.base import aware_utc, local, utcnow
-from models.volunteers import HoursStatus, Signup, SignupStatus, Task, TaskStatus, Volunteer
+from models.volunteers import (
+    HoursSource,
+    HoursStatus,
+    Signup,
+    SignupStatus,
+    Task,
+    TaskStatus,
+    Volunteer,
+)
 from services import audit, capacity
 from services.access import FIELD, Actor
+from services.checks import required_text
 from services.errors import BoardError
 
 HOLDING = (SignupStatus.confirmed, SignupStatus.attended)  # statuses that hold a place
@@ -270,7 +291,8 @@ def signup_create(
     volunteer_id: int | None = None,
     now: datetime | None = None,
 ) -> SignupResult:
-    """A volunteer signs up (or staff sign someone up): a place if one is free, else the
+    """A volunteer signs up (or staff sign someone up): a place if one is free after the
+    volunteers already waiting who fit have been served (the waitlist rule), else the
     waitlist. Never more confirmed than capacity, however many press at once."""
     now = now or utcnow()
     volunteer = _volunteer_to_sign_up(session, actor, volunteer_id)
@@ -298,6 +320,7 @@ def signup_create(
     if clash:
         raise BoardError("signups.overlap", title=clash)
 
+    promote_waitlist(session=session, actor=actor, task=task)  # earlier waiting ones first
     confirmed = capacity.reserve(session, Task, task_id)
     new_status = SignupStatus.confirmed if confirmed else SignupStatus.waitlisted
     if existing is None:
@@ -360,19 +383,25 @@ def _own_or_staff(session: Session, actor: Actor, signup_id: int) -> tuple[Signu
 
 
 def promote_waitlist(*, session: Session, actor: Actor, task: Task) -> list[int]:
-    """Fills free places of an open task from the waitlist in arrival order, skipping
-    volunteers who now hold an overlapping task. Returns the promoted signup ids.
+    """Walks an open task's waitlist in arrival order and confirms every volunteer who
+    fits in the free places (services/capacity.py: the waitlist rule, a sign-up being a
+    party of one), skipping volunteers who now hold an overlapping task (they keep their
+    place). Returns the promoted signup ids.
 
-    Used after a cancellation, a capacity increase and the reopening of a closed task,
-    so the waitlist always comes before newcomers."""
+    Used after a cancellation (confirmed or waiting), a capacity increase, the reopening
+    of a closed task and before a newcomer is placed, so the waitlist always comes before
+    newcomers."""
     if TaskStatus(task.status) != TaskStatus.open:
         return []
-    waiting = session.exec(
-        select(Signup)
-        .where(Signup.task_id == task.id, Signup.status == SignupStatus.waitlisted)
-        .order_by(col(Signup.created_at), col(Signup.id))
-    ).all()
-    eligible = [s for s in waiting if not _overlapping(session, s.volunteer_id, task)]
+
+    def eligible() -> Iterator[Signup]:  # read only when places are free
+        for signup in session.exec(
+            select(Signup)
+            .where(Signup.task_id == task.id, Signup.status == SignupStatus.waitlisted)
+            .order_by(col(Signup.created_at), col(Signup.id))
+        ).all():
+            if not _overlapping(session, signup.volunteer_id, task):
+                yield signup
 
     def promote(signup: Signup) -> None:
         audit.apply_changes(
@@ -383,7 +412,7 @@ def promote_waitlist(*, session: Session, actor: Actor, task: Task) -> list[int]
         )
 
     promoted = capacity.promote_waitlist(
-        session, Task, task.id, eligible, amount_of=lambda _s: 1, promote=promote
+        session, Task, task.id, eligible(), amount_of=lambda _s: 1, promote=promote
     )
     return [s.id for s in promoted]
 
@@ -391,8 +420,9 @@ def promote_waitlist(*, session: Session, actor: Actor, task: Task) -> list[int]
 def signup_cancel(
     *, session: Session, actor: Actor, signup_id: int, now: datetime | None = None
 ) -> list[int]:
-    """Cancels a signup; a freed place goes to the first on the waitlist. Returns the ids
-    of the promoted signups."""
+    """Cancels a signup; a freed place goes to the waitlist by its rule (cancelling a
+    waiting entry also lets whoever now fits move up). Returns the ids of the promoted
+    signups."""
     now = now or utcnow()
     signup, task = _own_or_staff(session, actor, signup_id)
     status = SignupStatus(signup.status)
@@ -403,8 +433,7 @@ def signup_cancel(
     if status == SignupStatus.confirmed:
         capacity.release(session, Task, task.id)
         session.refresh(task)
-        return promote_waitlist(session=session, actor=actor, task=task)
-    return []
+    return promote_waitlist(session=session, actor=actor, task=task)
 
 
 def signups_cancel_for_task(*, session: Session, actor: Actor, task: Task) -> int:
@@ -439,6 +468,13 @@ def _capped_hours(task: Task, check_in: datetime, check_out: datetime) -> float:
     start = max(aware_utc(check_in), aware_utc(task.starts_at))
     end = min(aware_utc(check_out), aware_utc(task.ends_at))
     return round(max(0.0, (end - start).total_seconds() / 3600), 2)
+
+
+_RECORDED_BY_CHECK_OUT = {
+    "hours_source": HoursSource.check,
+    "hours_entered_by": None,
+    "hours_reason": "",
+}
 
 
 def signup_check_in(
@@ -479,7 +515,12 @@ def signup_check_out(
         session,
         actor_id=actor.id,
         row=signup,
-        values={"check_out_at": now, "hours": hours, "hours_status": HoursStatus.pending},
+        values={
+            "check_out_at": now,
+            "hours": hours,
+            "hours_status": HoursStatus.pending,
+            **_RECORDED_BY_CHECK_OUT,
+        },
     )
     return hours
 
@@ -501,6 +542,7 @@ def signup_undo_check_out(*, session: Session, actor: Actor, signup_id: int) -> 
             "hours_status": HoursStatus.none,
             "approved_by": None,
             "approved_at": None,
+            **_RECORDED_BY_CHECK_OUT,
         },
     )
 
@@ -522,15 +564,17 @@ def signup_set_hours(
     actor: Actor,
     signup_id: int,
     hours: float | None,
+    reason: str | None,
     now: datetime | None = None,
 ) -> None:
-    """Staff enter or correct hours (e.g. a volunteer forgot to check out). They become
-    pending until approved."""
+    """Staff enter or correct hours (补录, e.g. a volunteer forgot to check out), saying
+    why; who entered them is kept. They become pending until approved."""
     actor.require(FIELD)
     signup, task = _own_or_staff(session, actor, signup_id)
     enter_hours_rule(SignupState.of(signup, task), now or utcnow()).require()
     if hours is None or not MIN_HOURS <= hours <= MAX_HOURS:
         raise BoardError("signups.hours_invalid", min=f"{MIN_HOURS:g}", max=f"{MAX_HOURS:g}")
+    why = required_text(reason, "signups.hours_reason_required")
     audit.apply_changes(
         session,
         actor_id=actor.id,
@@ -541,6 +585,9 @@ def signup_set_hours(
             "hours_status": HoursStatus.pending,
             "approved_by": None,
             "approved_at": None,
+            "hours_source": HoursSource.staff,
+            "hours_entered_by": actor.id,
+            "hours_reason": why,
         },
     )
 

@@ -7,10 +7,12 @@ a write can change them:
 - new visits change only what reads on or after the earliest day they record: a visit
   made today leaves every past month-end as it was, a visit entered late (back-dated)
   reaches back to its own day;
-- a new or changed elder or interval rule can change anything: everything is forgotten.
+- a corrected or voided visit, a new or changed elder, tier or major change can change
+  anything: everything is forgotten.
 
-Visits are only ever added (never edited or deleted), so the newest visit id tells
-which visits are new.
+Visits are never deleted; a visit changed after it was recorded (services/visit_fixes.py)
+is audited: the newest visit id tells which visits are new, and the newest audited
+change of a visit (other than its creation) that one was corrected or voided.
 """
 
 from __future__ import annotations
@@ -24,10 +26,17 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.audit import AuditEntry
-from models.elders import Elder, Visit, VisitPolicy
+from models.elders import Elder, ElderChange, Visit, VisitTier
 
-# Audited changes that can move any aggregate (an elder deactivated, a rule edited).
-_ELDER_TABLES = (Elder.__tablename__, VisitPolicy.__tablename__)
+# Audited changes that can move any aggregate (an elder deactivated, a tier edited, a
+# major change recorded, a visit corrected or voided; the creation of a visit is
+# followed by the visit ids).
+_CHANGES = (
+    Elder.__tablename__,
+    VisitTier.__tablename__,
+    ElderChange.__tablename__,
+    Visit.__tablename__,
+)
 _MAX_ENTRIES = 5000
 Value = TypeVar("Value")
 
@@ -43,16 +52,21 @@ _MEMORY = _Memory()
 
 
 def _data_version(session: Session) -> tuple:
-    """(newest visit id, newest elder id, newest rule id, newest audited elder or rule
-    change): one cheap query on primary keys and indexes."""
+    """(newest visit id, newest elder id, newest tier id, newest audited change of an
+    elder, a tier, a major change or a visit): one cheap query on primary keys and
+    indexes."""
     return tuple(
         session.exec(
             select(
                 select(func.max(Visit.id)).scalar_subquery(),
                 select(func.max(Elder.id)).scalar_subquery(),
-                select(func.max(VisitPolicy.id)).scalar_subquery(),
+                select(func.max(VisitTier.id)).scalar_subquery(),
                 select(func.max(AuditEntry.id))
-                .where(col(AuditEntry.table_name).in_(_ELDER_TABLES))
+                .where(
+                    col(AuditEntry.table_name).in_(_CHANGES),
+                    (col(AuditEntry.table_name) != Visit.__tablename__)
+                    | (col(AuditEntry.action) != "create"),
+                )
                 .scalar_subquery(),
             )
         ).one()

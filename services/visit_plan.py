@@ -1,15 +1,17 @@
 """The visit plan (探访计划): when each elder was last visited, how many days ago, and
 whether they are overdue or due this week.
 
-An elder is overdue when the days since the last visit on or before `today` (never
-visited: since the registration) are more than their interval; due this week when not
-overdue and the interval runs out within the next DUE_SOON_DAYS days. These rules are
+An elder is due on the earlier of two days: their last visit on or before `today` (never
+visited: their registration) plus their interval, and the day after a major change with
+no visit since (services/major_changes.py). They are overdue once that day has passed;
+due this week when not overdue and it comes within the next DUE_SOON_DAYS days. Voided
+visits count nowhere. These rules are
 written once here, in SQL (_PlanTerms), and read by the overdue and due-this-week lists
 and the overdue count (the dashboard's figure and its trend). One elder's page reads
 elder_plan: the same last visit and interval, and the day the elder falls due.
 
-Not here: the interval table itself (services/visit_policy.py: interval_expr in SQL,
-interval_of in Python), the registry and who sees what (services/elders.py), visit
+Not here: the tiers themselves (services/visit_policy.py: interval_expr in SQL, place
+in Python), the registry and who sees what (services/elders.py), visit
 records and the charts about visiting (services/visits.py).
 """
 
@@ -24,10 +26,10 @@ from sqlalchemy import ColumnElement, Subquery, func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from models.elders import Elder, Visit
+from models.elders import Elder, ElderChange, Visit
 from models.org import Community, Grid
 from services.access import Actor
-from services.db import days_since
+from services.db import days_since, smallest
 from services.elders import (
     LIST_LIMIT,
     VISITING,
@@ -37,8 +39,17 @@ from services.elders import (
     situations_of,
     visible_elder,
 )
+from services.major_changes import CHANGE_DUE_DAYS, pending_change_day
 from services.visit_memory import remember
-from services.visit_policy import Policy, effective_policy, interval_expr, interval_of, rules_for
+from services.visit_policy import (
+    NEVER,
+    Placement,
+    Policy,
+    effective_policy,
+    interval_expr,
+    place,
+    tiers_for,
+)
 
 DUE_SOON_DAYS = 7
 
@@ -49,36 +60,29 @@ class _PlanTerms:
 
     last_visits: Subquery  # elder_id, last_visit: the latest visit on or before the day
     interval: ColumnElement[int]
-    days_since: ColumnElement[int]  # since the last visit, or else the registration
-
-    @property
-    def overdue_by(self) -> ColumnElement[int]:
-        """Days past the interval (negative: days left)."""
-        return self.days_since - self.interval
+    overdue_by: ColumnElement[int]  # days past the due day (negative: days left)
 
     def overdue(self) -> ColumnElement[bool]:
-        return self.days_since > self.interval
+        return self.overdue_by > 0
 
     def due_soon(self) -> ColumnElement[bool]:
-        return (self.days_since <= self.interval) & (
-            self.days_since > self.interval - DUE_SOON_DAYS
-        )
+        return (self.overdue_by <= 0) & (self.overdue_by > -DUE_SOON_DAYS)
 
 
 def _plan_terms(session: Session, today: date) -> _PlanTerms:
     last_visits = (
         select(col(Visit.elder_id), func.max(Visit.visited_on).label("last_visit"))
-        .where(col(Visit.visited_on) <= today)
+        .where(col(Visit.visited_on) <= today, ~col(Visit.voided))
         .group_by(col(Visit.elder_id))
         .subquery()
     )
-    return _PlanTerms(
-        last_visits=last_visits,
-        interval=interval_expr(session, today),
-        days_since=days_since(
-            session, today, func.coalesce(last_visits.c.last_visit, Elder.registered_on)
-        ),
+    interval = interval_expr(session, today)
+    since = days_since(session, today, func.coalesce(last_visits.c.last_visit, Elder.registered_on))
+    since_change = days_since(session, today, pending_change_day(today, last_visits.c.last_visit))
+    days_left = smallest(
+        session, interval - since, func.coalesce(CHANGE_DUE_DAYS - since_change, NEVER)
     )
+    return _PlanTerms(last_visits=last_visits, interval=interval, overdue_by=-days_left)
 
 
 # --- the lists ---------------------------------------------------------------------------
@@ -216,35 +220,46 @@ def _overdue_count(session: Session, community_ids: list[int] | None, today: dat
 # --- one elder -----------------------------------------------------------------------------
 
 
-def elder_interval(policy: Policy, elder: Elder, today: date) -> int:
-    """One elder's interval in Python (interval_of, the twin of the lists' interval_expr;
+def elder_placement(policy: Policy, elder: Elder, today: date) -> Placement:
+    """One elder's tier and why, in Python (place, the twin of the lists' interval_expr;
     tests/services/test_elders.py checks they agree for every elder of the demo)."""
-    return interval_of(
-        situations_of(elder),
+    return place(
+        tiers_for(policy, elder.community_id),
         age_on(elder.birth_date, today),
-        rules_for(policy, elder.community_id),
+        situations_of(elder),
         elder.care_level,
     )
 
 
 @dataclass(frozen=True)
 class ElderPlan:
-    interval: int
+    placement: Placement  # the tier and why
     last_visit: date | None  # the latest visit on or before the day asked
+    change_day: date | None  # a major change with no visit since: due the day after
     next_due: date
+
+    @property
+    def interval(self) -> int:
+        return self.placement.interval
 
 
 def elder_plan(*, session: Session, actor: Actor, elder_id: int, today: date) -> ElderPlan:
     """When one elder was last visited and falls due next (whoever may open the elder)."""
     elder = visible_elder(session, actor, elder_id).elder
-    interval = elder_interval(effective_policy(session), elder, today)
+    placement = elder_placement(effective_policy(session), elder, today)
     last = session.exec(
         select(func.max(Visit.visited_on)).where(
-            Visit.elder_id == elder_id, col(Visit.visited_on) <= today
+            Visit.elder_id == elder_id, col(Visit.visited_on) <= today, ~col(Visit.voided)
         )
     ).one()
-    return ElderPlan(
-        interval=interval,
-        last_visit=last,
-        next_due=(last or elder.registered_on) + timedelta(days=interval),
-    )
+    change = session.exec(
+        select(func.min(ElderChange.occurred_on)).where(
+            ElderChange.elder_id == elder_id,
+            col(ElderChange.occurred_on) <= today,
+            col(ElderChange.occurred_on) > (last or date.min),
+        )
+    ).one()
+    due = (last or elder.registered_on) + timedelta(days=placement.interval)
+    if change is not None:
+        due = min(due, change + timedelta(days=CHANGE_DUE_DAYS))
+    return ElderPlan(placement=placement, last_visit=last, change_day=change, next_due=due)

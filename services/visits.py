@@ -1,8 +1,10 @@
-"""Visit records (探访记录), and the office's figures and charts about visiting."""
+"""Visit records (探访记录), and the office's figures and charts about visiting.
+
+Every figure and chart counts only visits that stand: a voided visit (services/
+visit_fixes.py) counts nowhere, a corrected one on its corrected day and elder."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -18,12 +20,14 @@ from models.base import LOCAL_TZ, local_today
 from models.elders import HAZARDS, VISIT_MODES, WELLBEING, Elder, Visit
 from models.org import Community
 from models.volunteers import TaskKind
-from services import audit, tasks
+from services import audit, referrals, tasks, visit_content
 from services.access import FIELD, Actor
 from services.db import days_since, month_of_date
 from services.elders import visible_elder
 from services.errors import BoardError
 from services.i18n import DEFAULT_LANG, translate
+from services.referrals import ReferralDraft
+from services.visit_content import VisitContent
 from services.visit_memory import remember
 from services.visit_plan import overdue_count
 from services.visit_policy import interval_expr
@@ -55,14 +59,16 @@ def visit_record(
     mode: str,
     today: date,
     wellbeing: str = "",
-    hazards: Sequence[str] = (),
-    needs_raised: str = "",
+    content: VisitContent | None = None,
     follow_up: str = "",
     follow_up_task: FollowUpTask | None = None,
+    referral: ReferralDraft | None = None,
     lang: str = DEFAULT_LANG,
 ) -> int:
-    """Records a visit; optionally turns the need raised into a follow-up task (titled in
-    `lang` when no title is given)."""
+    """Records a visit with what it found in the five content areas; optionally turns the
+    need raised into a follow-up task (titled in `lang` when no title is given) and refers
+    it to a service (services/referrals.py), in the same step."""
+    content = content or VisitContent()
     elder = visible_elder(session, actor, elder_id).elder
     if not elder.active:
         raise BoardError("visits.elder_inactive")
@@ -74,10 +80,8 @@ def visit_record(
         raise BoardError("visits.mode_invalid")
     if wellbeing and wellbeing not in WELLBEING:
         raise BoardError("visits.wellbeing_invalid")
-    bad = [h for h in hazards if h not in HAZARDS]
-    if bad:
-        raise BoardError("visits.hazard_invalid")
-    if follow_up_task is not None and not needs_raised.strip():
+    columns = visit_content.stored(content)
+    if follow_up_task is not None and not content.raises_a_need:
         raise BoardError("visits.task_needs_need")
     if follow_up_task is not None and not can_make_task(actor):
         raise BoardError("visits.volunteer_cannot_create_task")
@@ -87,7 +91,7 @@ def visit_record(
             Visit.visitor_account_id == actor.id,
             Visit.visited_on == visited_on,
             Visit.mode == mode,
-            Visit.needs_raised == needs_raised.strip(),
+            Visit.needs_raised == columns["needs_raised"],
             Visit.follow_up == follow_up.strip(),
         )
     ).first():
@@ -100,12 +104,19 @@ def visit_record(
         visited_on=visited_on,
         mode=mode,
         wellbeing=wellbeing,
-        hazards=",".join(h for h in HAZARDS if h in hazards),
-        needs_raised=needs_raised.strip(),
         follow_up=follow_up.strip(),
+        **columns,
     )
     session.add(visit)
     audit.record(session, actor_id=actor.id, action="create", row=visit)
+    # the need in words: the note, else the needs ticked
+    need = columns["needs_raised"] or translate("visits.item_separator", lang).join(
+        translate(visit_content.item_key("needs", n), lang)
+        for n in columns["needs"].split(",")
+        if n
+    )
+    if referral is not None:
+        referrals.refer(session, actor, visit, referral, need, today)
     if follow_up_task is not None:
         start = datetime.combine(follow_up_task.day, time(9, 0), LOCAL_TZ)
         tasks.task_create(
@@ -119,7 +130,7 @@ def visit_record(
             ends_at=start + timedelta(hours=2),
             capacity=follow_up_task.capacity,
             place=elder.address,
-            description=needs_raised.strip(),
+            description=need,
             elder_id=elder.id,
         )
     return visit.id
@@ -135,7 +146,9 @@ def _scoped(stmt: SelectT, community_ids: list[int] | None) -> SelectT:
 
 
 def _visits_in_scope(stmt: SelectT, community_ids: list[int] | None) -> SelectT:
-    """Visits of the communities' elders; the whole street needs no join (index only)."""
+    """Visits that stand (not voided) of the communities' elders; the whole street needs
+    no join."""
+    stmt = stmt.where(~col(Visit.voided))
     if community_ids is None:
         return stmt
     return stmt.join(Elder, col(Elder.id) == Visit.elder_id).where(
@@ -151,8 +164,9 @@ def visit_figures(
     end: date,
     today: date | None = None,
 ) -> dict:
-    """Visits made in [start, end), the on-time rate (see on_time_by_community), and
-    elders overdue as of `today` (or the period's last day, if earlier)."""
+    """Visits made in [start, end), the on-time rate (see on_time_by_community), the
+    monthly visit rate (see monthly_visit_rate), and elders overdue as of `today` (or the
+    period's last day, if earlier)."""
     today = today or local_today()
     made = session.exec(
         _visits_in_scope(
@@ -165,6 +179,9 @@ def visit_figures(
     return {
         "visits": made,
         "on_time_rate": _on_time_rate(session, community_ids, start, end, today),
+        "visit_rate": monthly_visit_rate(
+            session=session, community_ids=community_ids, start=start, end=end, today=today
+        ),
         "overdue_elders": overdue_count(
             session=session,
             community_ids=community_ids,
@@ -182,6 +199,63 @@ def _on_time_rate(
     if rates.empty or rates["due"].sum() == 0:
         return None
     return float(rates["on_time"].sum() / rates["due"].sum())
+
+
+def monthly_visit_rate(
+    *,
+    session: Session,
+    community_ids: list[int] | None,
+    start: date,
+    end: date,
+    today: date | None = None,
+) -> float | None:
+    """月探访率: of the elders under care in a month (registered by its last day, and
+    still in care after its first: not deactivated on or before it), those with at least one visit (not voided) in that
+    month. Over several months, elder-months: the sum of those visited each month over
+    the sum of those under care each month. Months from `today` on are not over: the
+    current month counts so far, later ones not at all. None: nobody under care."""
+    today = today or local_today()
+    return remember(
+        session,
+        "visit_rate",
+        (community_ids, start, end, today),
+        lambda: _monthly_visit_rate(session, community_ids, start, end, today),
+        reads_to=min(today, end - timedelta(days=1)),
+    )
+
+
+def _monthly_visit_rate(
+    session: Session, community_ids: list[int] | None, start: date, end: date, today: date
+) -> float | None:
+    under_care = visited = 0
+    month = date(start.year, start.month, 1)
+    while month < end and month <= today:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        first, stop = max(month, start), min(following, end, today + timedelta(days=1))
+        seen = (
+            select(Visit.id)
+            .where(
+                Visit.elder_id == Elder.id,
+                col(Visit.visited_on) >= first,
+                col(Visit.visited_on) < stop,
+                ~col(Visit.voided),
+            )
+            .exists()
+        )
+        cared, with_visit = session.exec(
+            _scoped(
+                select(func.count(), func.coalesce(func.sum(case((seen, 1), else_=0)), 0))
+                .select_from(Elder)
+                .where(
+                    col(Elder.registered_on) < stop,
+                    col(Elder.active) | (col(Elder.deactivated_on) > first),
+                ),
+                community_ids,
+            )
+        ).one()
+        under_care, visited = under_care + cared, visited + with_visit
+        month = following
+    return visited / under_care if under_care else None
 
 
 def on_time_by_community(
@@ -241,7 +315,7 @@ def _on_time_by_community(
     # then the period's visits. Days are counted back from the period's end.
     last_before = (
         select(func.max(Visit.visited_on))
-        .where(Visit.elder_id == Elder.id, col(Visit.visited_on) < start)
+        .where(Visit.elder_id == Elder.id, col(Visit.visited_on) < start, ~col(Visit.voided))
         .scalar_subquery()
     )
     none = literal(None, Integer)
@@ -366,7 +440,7 @@ def hazards_found(
             *[func.sum(case((col(Visit.hazards).like(f"%{h}%"), 1), else_=0)) for h in HAZARDS]
         )
         .join(Elder, col(Elder.id) == Visit.elder_id)
-        .where(col(Visit.visited_on) >= start, col(Visit.visited_on) < end)
+        .where(col(Visit.visited_on) >= start, col(Visit.visited_on) < end, ~col(Visit.voided))
     )
     values = session.exec(_scoped(stmt, community_ids)).one()
     return pd.DataFrame({"hazard": list(HAZARDS), "visits": [int(v or 0) for v in values]})

@@ -1,4 +1,6 @@
-"""Volunteers (志愿者): registry, profiles, approved hours and star levels."""
+"""Volunteers (志愿者): registry, profiles, approved hours (签到 and 补录 apart), no-shows
+per year, and the service record a volunteer's hours can be exported as. The star
+thresholds and levels are services/stars.py."""
 
 from __future__ import annotations
 
@@ -9,13 +11,16 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from models.accounts import Account, Role
 from models.base import local_today, utcnow
 from models.org import Community, Grid
 from models.volunteers import (
+    HoursSource,
     HoursStatus,
     Signup,
+    SignupStatus,
     Task,
     TaskStatus,
     Team,
@@ -27,26 +32,9 @@ from services.access import FIELD, STAFF, Actor, get_scoped, mask_phone
 from services.checks import valid_phone
 from services.db import local_bounds, month_of
 from services.errors import BoardError
+from services.stars import StarLevel, star_level, star_thresholds
 
 SKILLS = ("elder_care", "first_aid", "errands", "culture", "teaching", "driving", "repair", "it")
-STAR_THRESHOLDS = (100, 300, 600, 1000, 1500)  # approved hours for 1★ … 5★
-
-
-@dataclass(frozen=True)
-class StarLevel:
-    stars: int
-    hours: float
-    next_threshold: int | None  # None at 5★
-
-    @property
-    def hours_to_next(self) -> float | None:
-        return None if self.next_threshold is None else round(self.next_threshold - self.hours, 2)
-
-
-def star_level(hours: float) -> StarLevel:
-    stars = sum(1 for threshold in STAR_THRESHOLDS if hours >= threshold)
-    following = STAR_THRESHOLDS[stars] if stars < len(STAR_THRESHOLDS) else None
-    return StarLevel(stars=stars, hours=round(hours, 2), next_threshold=following)
 
 
 def _skills(skills: Iterable[str] | str) -> str:
@@ -216,6 +204,23 @@ def approved_hours_subquery() -> Subquery:
     )
 
 
+def no_shows_subquery(year: int) -> Subquery:
+    """No-shows per volunteer (volunteer_id, no_shows) on tasks that started in `year`
+    (Asia/Shanghai): sign-ups marked as not turning up."""
+    begin, finish = local_bounds(date(year, 1, 1), date(year + 1, 1, 1))
+    return (
+        select(col(Signup.volunteer_id), func.count().label("no_shows"))
+        .join(Task, col(Task.id) == Signup.task_id)
+        .where(
+            Signup.status == SignupStatus.no_show,
+            col(Task.starts_at) >= begin,
+            col(Task.starts_at) < finish,
+        )
+        .group_by(col(Signup.volunteer_id))
+        .subquery()
+    )
+
+
 @dataclass(frozen=True)
 class VolunteerList:
     total: int  # every volunteer matching the filters
@@ -233,9 +238,11 @@ def volunteer_list(
     active: bool | None = True,
     search: str = "",
     limit: int = 500,
+    today: date | None = None,
 ) -> VolunteerList:
     """Volunteers in scope matching the filters: how many in all, and the first `limit`
-    (by community and name) with approved hours and stars; phones masked for non-staff."""
+    (by community and name) with approved hours, stars and no-shows this year (the year
+    of `today`); phones masked for non-staff."""
 
     conditions: list[ColumnElement[bool]] = []
     ids = actor.community_ids(community_id)
@@ -259,18 +266,28 @@ def volunteer_list(
 
     total = session.exec(select(func.count()).select_from(Volunteer).where(*conditions)).one()
     hours = approved_hours_subquery()
+    missed = no_shows_subquery((today or local_today()).year)
+    # sqlmodel's select() types at most four columns: the fifth is named by the Select type
+    list_select = Select[Volunteer, str, str | None, float, int]
     found = session.exec(
-        select(Volunteer, col(Community.name), col(Grid.name), func.coalesce(hours.c.hours, 0.0))
+        list_select(
+            Volunteer,
+            col(Community.name),
+            col(Grid.name),
+            func.coalesce(hours.c.hours, 0.0),
+            func.coalesce(missed.c.no_shows, 0),
+        )
         .join(Community, col(Community.id) == Volunteer.community_id)
         .join(Grid, col(Grid.id) == Volunteer.grid_id, isouter=True)
         .join(hours, hours.c.volunteer_id == Volunteer.id, isouter=True)
+        .join(missed, missed.c.volunteer_id == Volunteer.id, isouter=True)
         .where(*conditions)
         .order_by(col(Volunteer.community_id), col(Volunteer.name))
         .limit(limit)
     ).all()
     rows = [
-        (v.id, v.name, v.phone, community, grid, v.skills, v.party_member, v.active, approved)
-        for v, community, grid, approved in found
+        (v.id, v.name, v.phone, community, grid, v.skills, v.party_member, v.active, h, n)
+        for v, community, grid, h, n in found
     ]
     frame = pd.DataFrame(
         rows,
@@ -284,11 +301,13 @@ def volunteer_list(
             "party_member",
             "active",
             "hours",
+            "no_shows",
         ],
     )
     if not actor.sees_personal_data:
         frame["phone"] = frame["phone"].map(mask_phone)
-    frame["stars"] = frame["hours"].map(lambda h: star_level(h).stars)
+    thresholds = star_thresholds(session)
+    frame["stars"] = frame["hours"].map(lambda h: star_level(h, thresholds).stars)
     return VolunteerList(total=total, rows=frame)
 
 
@@ -302,6 +321,21 @@ class SignupLine:
     status: str
     hours: float
     hours_status: str
+    hours_source: str  # check (签到) or staff (补录)
+    entered_by: str  # who entered 补录 hours ("" for 签到)
+    reason: str  # why they were entered ("" for 签到)
+
+
+@dataclass(frozen=True)
+class HoursBySource:
+    """Approved hours of a volunteer, 签到 (check-in and -out) and 补录 (staff) apart."""
+
+    check: float
+    staff: float
+
+    @property
+    def total(self) -> float:
+        return round(self.check + self.staff, 2)
 
 
 @dataclass(frozen=True)
@@ -320,8 +354,10 @@ class VolunteerProfile:
     note: str
     teams: list[str]
     approved_hours: float
+    approved_by_source: HoursBySource
     pending_hours: float
     star: StarLevel
+    no_shows_by_year: dict[int, int]  # year → no-shows on tasks of that year (staff only)
     signups: list[SignupLine] = field(default_factory=list)
     account_username: str | None = None  # the linked sign-in account, if any
 
@@ -331,28 +367,25 @@ def volunteer_profile(*, session: Session, actor: Actor, volunteer_id: int) -> V
     if volunteer is None:
         raise BoardError("common.not_found")
     own = volunteer.account_id is not None and volunteer.account_id == actor.id
+    staff = actor.role in FIELD
     if not own:
         actor.require(FIELD)
         actor.require_community(volunteer.community_id)
-    sums = session.exec(
+    approved_check, approved_staff, pending = session.exec(
         select(
-            func.coalesce(func.sum(_hours_if(HoursStatus.approved)), 0.0),
+            func.coalesce(func.sum(_hours_if(HoursStatus.approved, HoursSource.check)), 0.0),
+            func.coalesce(func.sum(_hours_if(HoursStatus.approved, HoursSource.staff)), 0.0),
             func.coalesce(func.sum(_hours_if(HoursStatus.pending)), 0.0),
         ).where(Signup.volunteer_id == volunteer_id)
     ).one()
+    by_source = HoursBySource(round(approved_check, 2), round(approved_staff, 2))
     teams = session.exec(
         select(Team.name)
         .join(TeamMember, and_(col(TeamMember.team_id) == Team.id, col(TeamMember.active)))
         .where(TeamMember.volunteer_id == volunteer_id)
         .order_by(col(Team.name))
     ).all()
-    lines = session.exec(
-        select(Signup, Task.title, Task.starts_at, Task.ends_at)
-        .join(Task, col(Task.id) == Signup.task_id)
-        .where(Signup.volunteer_id == volunteer_id)
-        .order_by(col(Task.starts_at).desc())
-        .limit(50)
-    ).all()
+    lines = service_lines(session, volunteer_id, limit=50)
     community = session.get(Community, volunteer.community_id)
     assert community is not None  # the volunteer's foreign key
     grid = session.get(Grid, volunteer.grid_id) if volunteer.grid_id else None
@@ -371,22 +404,73 @@ def volunteer_profile(*, session: Session, actor: Actor, volunteer_id: int) -> V
         active=volunteer.active,
         note=volunteer.note if actor.sees_personal_data else "",
         teams=list(teams),
-        approved_hours=round(sums[0], 2),
-        pending_hours=round(sums[1], 2),
-        star=star_level(sums[0]),
-        signups=[
-            SignupLine(
-                s.id, s.task_id, title, starts, ends, str(s.status), s.hours, str(s.hours_status)
-            )
-            for s, title, starts, ends in lines
-        ],
+        approved_hours=by_source.total,
+        approved_by_source=by_source,
+        pending_hours=round(pending, 2),
+        star=star_level(by_source.total, star_thresholds(session)),
+        no_shows_by_year=_no_shows_by_year(session, volunteer_id) if not own or staff else {},
+        signups=lines,
         account_username=account.username if account else None,
     )
 
 
-def _hours_if(status: HoursStatus) -> ColumnElement[float]:
-    """A sign-up's hours when its hours are in `status` (else NULL), to be summed."""
-    return case((col(Signup.hours_status) == status, col(Signup.hours)))
+def _hours_if(status: HoursStatus, source: HoursSource | None = None) -> ColumnElement[float]:
+    """A sign-up's hours when its hours are in `status` (and from `source`, if given),
+    else NULL, to be summed."""
+    condition = col(Signup.hours_status) == status
+    if source is not None:
+        condition = and_(condition, col(Signup.hours_source) == source)
+    return case((condition, col(Signup.hours)))
+
+
+def service_lines(session: Session, volunteer_id: int, *, limit: int | None) -> list[SignupLine]:
+    """A volunteer's sign-ups, latest task first, with where each one's hours came from."""
+    stmt = (
+        select(Signup, Task, col(Account.display_name))
+        .join(Task, col(Task.id) == Signup.task_id)
+        .join(Account, col(Account.id) == Signup.hours_entered_by, isouter=True)
+        .where(Signup.volunteer_id == volunteer_id)
+        .order_by(col(Task.starts_at).desc(), col(Signup.id).desc())
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [
+        SignupLine(
+            s.id,
+            s.task_id,
+            task.title,
+            task.starts_at,
+            task.ends_at,
+            str(s.status),
+            s.hours,
+            str(s.hours_status),
+            str(s.hours_source),
+            entered_by or "",
+            s.hours_reason,
+        )
+        for s, task, entered_by in session.exec(stmt).all()
+    ]
+
+
+def volunteer_record(*, session: Session, actor: Actor, volunteer_id: int) -> list[SignupLine]:
+    """The volunteer's whole service record for an export (staff of their community):
+    every sign-up, latest first, with its hours' source, who entered them and why."""
+    get_scoped(session, actor, Volunteer, volunteer_id, FIELD)
+    return service_lines(session, volunteer_id, limit=None)
+
+
+def _no_shows_by_year(session: Session, volunteer_id: int) -> dict[int, int]:
+    """Year (of the task's start, Asia/Shanghai) → the volunteer's no-shows, latest first."""
+    year = func.substr(month_of(session, Task.starts_at), 1, 4)
+    rows = session.exec(
+        select(year, func.count())
+        .select_from(Signup)
+        .join(Task, col(Task.id) == Signup.task_id)
+        .where(Signup.volunteer_id == volunteer_id, Signup.status == SignupStatus.no_show)
+        .group_by(year)
+        .order_by(year.desc())
+    ).all()
+    return {int(y): n for y, n in rows}
 
 
 def volunteer_of_account(*, session: Session, actor: Actor) -> int | None:

@@ -69,7 +69,8 @@ REFUSED = [
     "INSERT INTO elder (name, birth_date, phone, address, community_id, situations, care_level,"
     " health_notes, guardian_name, guardian_phone, registered_on, active, deactivated_reason)"
     " VALUES ('李', '1940-01-01', '', '址', 1, '', -3, '', '', '', '2026-01-01', true, '')",
-    "INSERT INTO visitpolicy (community_id, situation, interval_days) VALUES (NULL, 'default', 0)",
+    "INSERT INTO visittier (community_id, name, interval_days, conditions, active)"
+    " VALUES (NULL, '一般', 0, '[]', true)",
 ]
 
 
@@ -89,20 +90,18 @@ def test_uniqueness_holds_for_the_living_only(migrated):
                 " community_id, notes, active) VALUES ('便民超市', '李', '2', '街', '', 1, '', true)"
             )
         )
+        # a tier of the street's name in a community's own set, and a removed one again
         conn.execute(
             text(
-                "INSERT INTO visitpolicy (community_id, situation, interval_days) VALUES (NULL, 'age80', 7)"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO visitpolicy (community_id, situation, interval_days) VALUES (1, 'age80', 14)"
+                "INSERT INTO visittier (community_id, name, interval_days, conditions, active)"
+                " VALUES (1, '高风险', 7, '[]', true), (NULL, '高风险', 14, '[]', false)"
             )
         )
     with pytest.raises(IntegrityError), migrated.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO visitpolicy (community_id, situation, interval_days) VALUES (NULL, 'age80', 30)"
+                "INSERT INTO visittier (community_id, name, interval_days, conditions, active)"
+                " VALUES (NULL, '高风险', 30, '[]', true)"
             )
         )
 
@@ -111,9 +110,13 @@ def test_uniqueness_holds_for_the_living_only(migrated):
 def test_an_office_with_a_year_of_records_upgrades(tmp_path):
     url = f"sqlite:///{tmp_path / 'office.db'}"
     config = alembic_config(url)
-    command.upgrade(config, "0002")
+    # The demo is written by today's models, so it is loaded at head and taken down to
+    # 0002 (the schema an office ran before the database enforced the rules), with its
+    # records, then brought up again: every migration since runs over a year of data.
+    command.upgrade(config, "head")
     engine = db.make_engine(url)
     demo.load_demo(engine, size="community", seed=42, today=DEMO_TODAY)
+    command.downgrade(config, "0002")
     command.upgrade(config, "head")
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(text("UPDATE elder SET care_level = 9"))

@@ -57,15 +57,14 @@ def test_translate_falls_back_and_formats():
 
 
 def test_dynamic_keys_of_every_enum_value_are_translated():
-    from models.elders import HAZARDS, WELLBEING
+    from models.elders import CHANGE_KINDS, HAZARDS, LIVING_SITUATIONS, WELLBEING
     from models.events import EventStatus, RegistrationStatus
-    from models.proxy import ProxyStatus
+    from models.proxy import CallBackOutcome, FilingKind, ProxyStatus
     from models.volunteers import HoursStatus, SignupStatus, TaskKind, TaskStatus
     from services.dashboard import CHARTS, FIGURES
     from services.events import CATEGORIES
     from services.periods import PeriodKind
-    from services.proxy import KINDS
-    from services.visit_policy import RULES
+    from services.proxy import KINDS, RATINGS
     from services.volunteers import SKILLS
 
     expected = (
@@ -76,13 +75,18 @@ def test_dynamic_keys_of_every_enum_value_are_translated():
         + [f"signups.hours.{s}" for s in HoursStatus]
         + [f"signups.you_are.{s}" for s in ("confirmed", "waitlisted")]
         + [f"volunteers.skill.{s}" for s in SKILLS]
-        + [f"elders.rule.{r}" for r in RULES]
+        + [f"elders.situation.{s}" for s in LIVING_SITUATIONS]
+        + [f"elders.change.{k}" for k in CHANGE_KINDS]
         + [f"visits.wellbeing.{w}" for w in WELLBEING]
         + [f"visits.hazard.{h}" for h in HAZARDS]
         + ["elders.none_overdue"]
         + [f"proxy.kind.{k}" for k in KINDS]
         + [f"proxy.{p}.{s}" for p in ("status", "to") for s in ProxyStatus]
-        + [f"proxy.due.{w}" for w in ("licence", "annual_report")]
+        + [f"proxy.due.{w}" for w in ("licence", *FilingKind)]
+        + [f"filings.detail.{w}" for w in ("licence", *FilingKind)]
+        + [f"proxy.rating.{n}" for n in RATINGS]
+        + [f"rectification.outcome.{o}" for o in CallBackOutcome]
+        + [f"rectification.rate.{k}" for k in ("month", "year")]
         + [f"proxy.{p}.{b}" for p in ("quality_by", "col") for b in ("community", "agent")]
         + [f"events.category.{c}" for c in CATEGORIES]
         + [f"events.{p}.{s}" for p in ("status", "to") for s in EventStatus]

@@ -5,7 +5,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import models  # noqa: F401
-from services import db
+from services import db, demo
 from services.migrate import alembic_config
 from tests.conftest import PG_URL
 
@@ -23,4 +23,15 @@ def test_upgrade_from_empty_to_head_then_check_reports_no_drift(tmp_path):
     tables = set(inspect(engine).get_table_names())
     assert set(SQLModel.metadata.tables) <= tables
     assert "alembic_version" in tables
+    engine.dispose()
+
+
+def test_make_run_migrates_an_empty_database_then_loads_the_demo(tmp_path):
+    """What `make run` does on a fresh machine (manage.py prepare): the migrations seed
+    what they seed (the default visit tiers) and the demo loads on top without a clash."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    command.upgrade(alembic_config(url), "head")
+    engine = db.make_engine(url)
+    demo.load_demo(engine, size="community", seed=42)
+    assert demo.has_data(engine)
     engine.dispose()

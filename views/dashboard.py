@@ -60,6 +60,8 @@ for row_start in range(0, len(figures), 3):
                 delta_color=delta_color(figure),
                 help=t("dashboard.vs_previous"),
             )
+            if figure.defined:
+                st.caption(t(f"dashboard.def.{figure.key}"))
             spec = page_spec(figure.page_key)
             if actor.role in spec.roles:
                 st.page_link(spec.path, label=t(spec.title_key), icon=":material/arrow_forward:")

@@ -10,8 +10,17 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from models.elders import LIVING_SITUATIONS
-from services import charts, elders, visit_plan, visit_policy, visits
+from models.elders import CHANGE_KINDS, LIVING_SITUATIONS
+from services import (
+    charts,
+    elders,
+    major_changes,
+    visit_campaigns,
+    visit_fixes,
+    visit_plan,
+    visit_policy,
+    visits,
+)
 from services.org import community_list, grid_list
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import PAGE, flash, read, show_flash, write
@@ -19,10 +28,12 @@ from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day
 from ui.i18n import t
-from ui.policy_editor import policy_row
+from ui.policy_editor import conditions_text, policy_editor, situation_label
 from ui.records import action_button, confirm_action, record_key, record_picker
+from ui.referrals import referral_sections
 from ui.session import page_guard
 from ui.text import plain
+from ui.visit_content import content_lines
 from ui.visit_plan import plan_table, visitors_text
 
 actor = page_guard("elders")
@@ -42,10 +53,6 @@ NEW_FIELDS = (
     "elders_care",
 )
 DEACTIVATE_REASONS = ("moved", "died", "care_home", "other")
-
-
-def situation_label(situation: str) -> str:
-    return t(f"elders.situation.{situation}")
 
 
 def situations_text(stored: str) -> str:
@@ -81,7 +88,14 @@ def registry_table(registry: pd.DataFrame) -> None:
         pd.DataFrame(
             {
                 t("elders.name"): registry["name"],
-                t("elders.age"): registry["age"],
+                t("elders.age"): [
+                    f"{age} · {t('elders.old')}" if old else str(age)
+                    for age, old in zip(registry["age"], registry["old"], strict=True)
+                ],
+                t("elders.tier"): [
+                    f"{plain(tier)}（{conditions_text(reason)}）"
+                    for tier, reason in zip(registry["tier"], registry["reason"], strict=True)
+                ],
                 t("elders.situations"): registry["situations"].map(situations_text),
                 t("elders.community"): registry["community"] + " " + registry["grid"].fillna(""),
                 t("elders.address"): registry["address"],
@@ -116,6 +130,8 @@ def registry_tab() -> None:
         profile(page, plan)
     with right:
         timeline(page)
+    if page.can_note_change:
+        change_form(page)
     if page.can_edit:
         edit_form(page)
     if page.can_deactivate:
@@ -128,7 +144,11 @@ def profile(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
     """The elder's card; the outcome of anything done to this elder shows at its top."""
     with st.container(border=True, key=record_key("elders", "card", page.id)):
         show_flash(record_key("elders", "msg", page.id))
-        st.subheader(f"{plain(page.name)}（{page.age}{t('elders.years')}）")
+        st.subheader(
+            f"{plain(page.name)}（{page.age}{t('elders.years')}"
+            + (f" · {t('elders.old')}" if page.old else "")
+            + "）"
+        )
         if not page.active:
             st.warning(t("elders.deactivated", reason=plain(page.deactivated_reason)))
         st.write(f":material/call: {plain(page.phone)}")
@@ -148,11 +168,24 @@ def profile(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
                 )
             )
         st.write(t("elders.visitors_are", names=visitors_text(plain(page.visitors))))
+        st.write(
+            t(
+                "elders.tier_is",
+                tier=plain(plan.placement.tier.name),
+                n=plan.interval,
+                why=conditions_text(plan.placement.reason),
+            )
+        )
         st.metric(
             t("elders.next_due"),
             day(plan.next_due),
             help=t("elders.interval_help", n=plan.interval),
         )
+        if plan.change_day is not None:
+            st.warning(
+                t("elders.change_pending", day=day(plan.change_day)),
+                icon=":material/emergency:",
+            )
         if page.can_record_visit:
             st.page_link(
                 "views/visit_record.py",
@@ -164,21 +197,127 @@ def profile(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
 
 def timeline(page: elders.ElderPage) -> None:
     st.markdown(f"#### {t('elders.timeline')}")
+    if page.changes:
+        st.caption(
+            t(
+                "elders.changes_are",
+                items="；".join(
+                    f"{day(c.occurred_on)} {t(f'elders.change.{c.kind}')}"
+                    + (f"（{plain(c.note)}）" if c.note else "")
+                    for c in page.changes[:5]
+                ),
+            )
+        )
     if not page.history:
         st.caption(t("elders.no_visits"))
     for v in page.history[:30]:
-        with st.container(border=True):
-            st.markdown(
+        with st.container(border=True, key=record_key("elders", "visit", v.id)):
+            show_flash(record_key("elders", "visit_msg", v.id))
+            line = (
                 f"**{day(v.visited_on)}** · {t(f'visits.mode.{v.mode}')} · "
                 f"{plain(v.visitor) or '—'}"
                 + (f" · {t(f'visits.wellbeing.{v.wellbeing}')}" if v.wellbeing else "")
             )
-            if v.hazards:
-                st.write("⚠ " + "、".join(t(f"visits.hazard.{h}") for h in v.hazards))
-            if v.needs_raised:
-                st.write(t("visits.need_line", text=plain(v.needs_raised)))
+            st.markdown(f"~~{line}~~" if v.voided else line)
+            if v.voided:
+                st.caption(t("visits.voided_line", reason=plain(v.fix_reason)))
+            elif v.fix_reason:
+                st.caption(t("visits.corrected_line", reason=plain(v.fix_reason)))
+            content_lines(v.content, v.referrals)
             if v.follow_up:
                 st.write(t("visits.follow_line", text=plain(v.follow_up)))
+            if page.can_fix_visits and not v.voided:
+                visit_fix(page, v)
+
+
+def visit_fix(page: elders.ElderPage, v: elders.VisitLine) -> None:
+    """更正 (the right day or elder) or 作废 (did not happen), each with a reason."""
+    key = lambda part: record_key("elders", f"fix_{part}", v.id)  # noqa: E731
+    with st.expander(t("visits.fix"), icon=":material/build:"):
+        with st.form(record_key("elders", "fix", v.id)):
+            # this elder first (also when no longer in care), then the others in care
+            names = {page.id: plain(page.name)} | {
+                i: f"{plain(name)}（{born.year}）"
+                for i, name, born in read(
+                    elders.elder_choices, actor=actor, community_id=page.community_id
+                )
+            }
+            f1, f2 = st.columns(2)
+            right_day = f1.date_input(
+                t("visits.fix_day"), v.visited_on, max_value=now, key=key("day")
+            )
+            right_elder = f2.selectbox(
+                t("visits.fix_elder"),
+                list(names),
+                format_func=names.get,
+                key=key("elder"),
+            )
+            reason = st.text_input(t("visits.fix_reason"), key=key("reason"), max_chars=200)
+            if st.form_submit_button(t("visits.correct"), type="primary") and write(
+                visit_fixes.visit_correct,
+                actor=actor,
+                visit_id=v.id,
+                visited_on=right_day,
+                elder_id=right_elder,
+                reason=reason,
+                today=now,
+            ):
+                flash(t("visits.corrected"), anchor=record_key("elders", "msg", page.id))
+                st.rerun()
+        confirmed = confirm_action(
+            t("visits.void"),
+            scope="elders",
+            action="void",
+            record_id=v.id,
+            question=t("visits.void_question", day=day(v.visited_on)),
+            confirm_label=t("visits.void_confirm"),
+            reason_label=t("visits.fix_reason"),
+            icon=":material/block:",
+            width="content",
+        )
+        if confirmed and write(
+            visit_fixes.visit_void,
+            where=confirmed.box,
+            actor=actor,
+            visit_id=v.id,
+            reason=confirmed.reason,
+        ):
+            flash(
+                t("visits.voided"),
+                anchor=record_key("elders", "visit_msg", v.id),
+                clear=confirmed.keys,
+            )
+            st.rerun()
+
+
+def change_form(page: elders.ElderPage) -> None:
+    """A major change (出院, 跌倒, …): a visit falls due within a day."""
+    key = lambda part: record_key("elders", f"change_{part}", page.id)  # noqa: E731
+    with (
+        st.expander(t("elders.change_record"), icon=":material/emergency:"),
+        st.form(record_key("elders", "change", page.id)),
+    ):
+        st.caption(t("elders.change_hint"))
+        c1, c2 = st.columns(2)
+        kind = c1.selectbox(
+            t("elders.change_kind"),
+            CHANGE_KINDS,
+            format_func=lambda k: t(f"elders.change.{k}"),
+            key=key("kind"),
+        )
+        when = c2.date_input(t("elders.change_day"), now, max_value=now, key=key("day"))
+        note = st.text_input(t("elders.change_note"), key=key("note"), max_chars=200)
+        if st.form_submit_button(t("common.save"), type="primary") and write(
+            major_changes.change_record,
+            actor=actor,
+            elder_id=page.id,
+            kind=kind,
+            occurred_on=when,
+            today=now,
+            note=note,
+        ):
+            flash(t("elders.change_saved"), anchor=record_key("elders", "msg", page.id))
+            st.rerun()
 
 
 def edit_form(page: elders.ElderPage) -> None:
@@ -433,10 +572,63 @@ def policy_tab() -> None:
         {0: t("elders.policy_street"), **communities} if actor.is_street_admin else communities
     )
     target = record_picker(t("elders.policy_for"), choices, key="elders_policy_for")
-    community_id = target or None  # 0: the street's own rule
-    rows = read(visit_policy.policy_table, actor=actor, community_id=community_id)
-    for row in rows:
-        policy_row(actor, row, community_id, scope="elders")
+    policy_editor(actor, target or None, scope="elders")  # 0: the street's own tiers
+
+
+def campaigns_tab() -> None:
+    """专项探访: start one for a group; each campaign's progress and who is left."""
+    st.caption(t("elders.campaign_intro"))
+    tiers = read(visit_campaigns.tier_names, actor=actor)
+    groups = {("tier", n): n for n in tiers} | {
+        ("situation", s): situation_label(s) for s in LIVING_SITUATIONS
+    }
+    with (
+        st.expander(t("elders.campaign_new"), icon=":material/campaign:"),
+        st.form("elders_campaign"),
+    ):
+        show_flash("elders_campaign")
+        c1, c2, c3 = st.columns([2, 2, 1])
+        name = c1.text_input(t("elders.campaign_name"), key="elders_campaign_name")
+        group = c2.selectbox(
+            t("elders.campaign_group"),
+            list(groups),
+            format_func=lambda g: groups[g],
+            key="elders_campaign_group",
+        )
+        days = c3.number_input(
+            t("elders.campaign_days"), 1, visit_campaigns.MAX_DAYS, 7, key="elders_campaign_days"
+        )
+        if st.form_submit_button(t("elders.campaign_start"), type="primary") and write(
+            visit_campaigns.campaign_start,
+            actor=actor,
+            name=name,
+            group_kind=group[0],
+            group_value=group[1],
+            days=int(days),
+            today=now,
+        ):
+            flash(t("elders.campaign_started", name=plain(name.strip())), anchor="elders_campaign")
+            st.rerun()
+    progress = read(visit_campaigns.campaign_progress, actor=actor, today=now)
+    if not progress:
+        st.info(t("elders.campaign_none"), icon=":material/campaign:")
+    for c in progress:
+        with st.container(border=True, key=record_key("elders", "campaign", c.id)):
+            group = (
+                plain(c.group_value) if c.group_kind == "tier" else situation_label(c.group_value)
+            )
+            st.markdown(
+                f"**{plain(c.name)}** · {group} · "
+                + t("elders.campaign_window", start=day(c.starts_on), end=day(c.deadline))
+                + ("" if c.is_open else f" · {t('elders.campaign_closed')}")
+            )
+            st.progress(
+                c.share, text=t("elders.campaign_progress", visited=c.visited, asked=c.asked)
+            )
+            if c.left:
+                st.caption(
+                    t("elders.campaign_left", names="、".join(plain(n) for _, n in c.left[:50]))
+                )
 
 
 def overdue_tab(overdue: visit_plan.PlanList) -> None:
@@ -453,8 +645,11 @@ def main() -> None:
         (t("elders.tab.registry"), registry_tab),
         (t("elders.tab.charts"), charts_tab),
     ]
+    sections += referral_sections(actor, now)
     if elders.can_manage(actor):
         sections.append((t("elders.tab.new"), new_elder_tab))
+    if visit_campaigns.can_run_campaigns(actor):
+        sections.append((t("elders.tab.campaigns"), campaigns_tab))
     if visit_policy.can_edit_policy(actor):
         sections.append((t("elders.tab.policy"), policy_tab))
     tabs = st.tabs([label for label, _ in sections])

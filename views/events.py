@@ -196,6 +196,7 @@ def header(card: event_reads.EventCard) -> None:
                 attended=card.attended,
             )
         )
+        st.caption(t("events.waitlist_rule"))
         if card.partner:
             st.write(t("events.partner_is", partner=plain(card.partner)))
     with side:

@@ -86,6 +86,7 @@ def screen() -> None:
                     delta=format_delta(figure),
                     delta_color="normal" if figure.higher_is_better else "inverse",
                     border=True,
+                    help=t(f"dashboard.def.{figure.key}") if figure.defined else None,
                 )
     else:
         spec = next(s for s in dashboard.CHARTS if s.key == key)

@@ -1,5 +1,6 @@
-"""Merchants (商户, staff): the registry, and filings falling due in the next 30 days so
-staff can offer help before the deadline.
+"""Merchants (商户, staff): the filings calendar (this year's annual report and tax
+settlement windows, and who has filed), the merchants to help as a deadline nears with
+a proxy request in one tap or a filed mark, and the registry.
 
 The picked merchant is kept by id (its shop name may be edited); its edit form and its
 deactivation are keyed by the merchant, and their outcome shows in the merchant's card."""
@@ -7,13 +8,13 @@ deactivation are keyed by the merchant, and their outcome shows in the merchant'
 import pandas as pd
 import streamlit as st
 
-from services import merchants
+from services import filings, merchants
 from services.org import community_list
 from ui.actions import PAGE, flash, read, show_flash, write
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.session import page_guard
 from ui.text import plain
@@ -32,35 +33,112 @@ NEW_FIELDS = (
     "merchants_address",
     "merchants_notes",
     "merchants_licence",
-    "merchants_report",
 )
+FILINGS = "merchants_filings"  # the filings section's message slot
+SHOWN = 30  # filings rows shown with their buttons
 
 
 def msg_anchor(merchant_id: int) -> str:
     return record_key("merchants", "msg", merchant_id)
 
 
-def due_soon() -> None:
-    due = read(merchants.merchants_due_soon, actor=actor, today=now)
-    st.subheader(t("proxy.due_soon", n=len(due)))
-    if due.empty:
-        st.caption(t("proxy.none_due_soon"))
-        return
+def calendar() -> None:
+    """This year's recurring filings: the window, open or not, and how many have filed."""
+    lines = read(filings.filing_calendar, actor=actor, today=now)
+    st.subheader(t("filings.calendar"))
     st.dataframe(
         pd.DataFrame(
             {
-                t("proxy.shop"): due["shop_name"],
-                t("proxy.owner"): due["owner_name"],
-                t("proxy.phone"): due["phone"],
-                t("proxy.community"): due["community"],
-                t("proxy.what"): [t(f"proxy.due.{w}") for w in due["what"]],
-                t("proxy.due_on"): [day(d) for d in due["due"]],
-                t("proxy.days_left"): due["days_left"],
+                t("filings.filing"): [t(f"proxy.kind.{x.kind.value}") for x in lines],
+                t("filings.window"): [f"{day(x.first)} – {day(x.last)}" for x in lines],
+                t("filings.state"): [
+                    t("filings.open") if x.is_open(now) else t("filings.closed") for x in lines
+                ],
+                t("filings.filed"): [f"{x.filed} / {x.merchants}" for x in lines],
             }
         ),
         hide_index=True,
         width="stretch",
     )
+    st.caption(t("filings.how_known"))
+
+
+def mark_filed(row: pd.Series) -> None:
+    """The merchant filed on their own: staff record it, with the day."""
+    mid, what = int(row["id"]), row["what"]
+    with st.popover(
+        t("filings.mark"), icon=":material/done:", key=record_key("filings", f"mark_{what}", mid)
+    ):
+        filed_on = st.date_input(
+            t("filings.filed_on"),
+            value=now,
+            max_value=now,
+            key=record_key("filings", f"filed_on_{what}", mid),
+        )
+        if st.button(
+            t("filings.mark_confirm"), key=record_key("filings", f"mark_ok_{what}", mid)
+        ) and write(
+            filings.mark_filed,
+            actor=actor,
+            merchant_id=mid,
+            kind=what,
+            filed_on=filed_on,
+            today=now,
+        ):
+            flash(t("filings.marked", name=plain(row["shop_name"])), anchor=FILINGS)
+            st.rerun()
+
+
+def due_row(row: pd.Series) -> None:
+    """One merchant to help: what falls due when, and a request taken in one tap (or the
+    open one named), or the filing marked done."""
+    mid, what = int(row["id"]), row["what"]
+    with st.container(border=True, key=record_key("filings", f"row_{what}", mid)):
+        info, act = st.columns([3, 2], vertical_alignment="center")
+        info.markdown(
+            f"**{plain(row['shop_name'])}** · {t(f'proxy.due.{what}')} {day(row['due'])} · "
+            + t("filings.days_left", n=row["days_left"])
+            + f"  \n:material/person: {plain(row['owner_name'])} · :material/call: "
+            f"{plain(row['phone'])} · :gray[{plain(row['community'])}]"
+        )
+        if not pd.isna(row["open_request"]):
+            act.caption(t("filings.request_open", id=int(row["open_request"])))
+        elif action_button(
+            t("filings.take"),
+            scope="filings",
+            action=f"take_{what}",
+            record_id=mid,
+            where=act,
+            primary=True,
+            icon=":material/assignment_add:",
+        ) and write(
+            filings.take_request,
+            actor=actor,
+            merchant_id=mid,
+            what=what,
+            today=now,
+            lang=lang(),
+        ):
+            flash(t("filings.taken", name=plain(row["shop_name"])), anchor=FILINGS)
+            st.rerun()
+        if what != filings.LICENCE and pd.isna(row["open_request"]):
+            with act:
+                mark_filed(row)
+
+
+def due_soon() -> None:
+    """The merchants to help now (nearest deadline first), each with its actions."""
+    due = read(filings.filings_due, actor=actor, today=now)
+    st.subheader(t("filings.due", n=len(due)))
+    show_flash(FILINGS)
+    st.caption(t("filings.due_rule", n=filings.NOTICE_DAYS))
+    if due.empty:
+        st.caption(t("filings.none_due"))
+        return
+    for _, row in due.head(SHOWN).iterrows():
+        due_row(row)
+    if len(due) > SHOWN:
+        st.caption(t("filings.more", n=len(due) - SHOWN))
 
 
 def new_merchant_form() -> None:
@@ -80,8 +158,7 @@ def new_merchant_form() -> None:
             key="merchants_community",
         )
         licence = a.date_input(t("proxy.licence_due"), value=None, key="merchants_licence")
-        report = b.date_input(t("proxy.report_due"), value=None, key="merchants_report")
-        notes = st.text_input(t("proxy.notes"), key="merchants_notes")
+        notes = b.text_input(t("proxy.notes"), key="merchants_notes")
         if st.form_submit_button(t("common.create"), type="primary") and write(
             merchants.merchant_create,
             actor=actor,
@@ -92,7 +169,6 @@ def new_merchant_form() -> None:
             address=address,
             business_type=business,
             licence_due=licence,
-            annual_report_due=report,
             notes=notes,
         ):
             # emptied: a second press is refused as empty (and a same-named shop is
@@ -122,7 +198,6 @@ def registry_tab() -> None:
                 t("proxy.business_type"): frame["business_type"],
                 t("proxy.community"): frame["community"],
                 t("proxy.licence_due"): [day(d) for d in frame["licence_due"]],
-                t("proxy.report_due"): [day(d) for d in frame["annual_report_due"]],
             }
         ),
         hide_index=True,
@@ -167,8 +242,7 @@ def edit_form(merchant_id: int, m: pd.Series) -> None:
         business = b.text_input(t("proxy.business_type"), m["business_type"], key=key("business"))
         address = a.text_input(t("proxy.address"), m["address"], key=key("address"))
         licence = b.date_input(t("proxy.licence_due"), m["licence_due"], key=key("licence"))
-        report = a.date_input(t("proxy.report_due"), m["annual_report_due"], key=key("report"))
-        notes = b.text_input(t("proxy.notes"), m["notes"], key=key("notes"))
+        notes = st.text_input(t("proxy.notes"), m["notes"], key=key("notes"))
         if st.form_submit_button(t("common.save"), type="primary") and write(
             merchants.merchant_update,
             actor=actor,
@@ -179,7 +253,6 @@ def edit_form(merchant_id: int, m: pd.Series) -> None:
             address=address,
             business_type=business,
             licence_due=licence,
-            annual_report_due=report,
             notes=notes,
         ):
             flash(t("common.saved"), anchor=record_key("merchants", "edit_msg", merchant_id))
@@ -225,6 +298,7 @@ def reactivation(merchant_id: int, shop: str) -> None:
 
 
 def main() -> None:
+    calendar()
     due_soon()
     tab_list, tab_new = st.tabs([t("proxy.tab.merchants"), t("proxy.tab.new_merchant")])
     with tab_new:

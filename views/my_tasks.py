@@ -1,4 +1,6 @@
-"""My tasks (志愿者): upcoming and past, check in and out, hours and star level.
+"""My tasks (志愿者): upcoming and past, check in and out, hours (签到 and 补录 apart) and
+star level; a star level newly reached is announced here until the volunteer dismisses it
+(services/stars.py).
 
 What can be pressed on a card, and when, is the rule of services/signups.py
 (`signup_actions`, asked with the time of drawing); where the entry stands (waitlist
@@ -13,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from models.base import utcnow
-from services import signups, task_board, volunteers
+from services import signups, stars, task_board, volunteers
 from services.calendar import task_ics
 from services.signups import Verdict
 from services.task_board import MySignup
@@ -34,10 +36,16 @@ def reason(verdict: Verdict) -> str | None:
 def star_box(profile) -> None:
     with st.container(border=True):
         star = profile.star
-        stars = "★" * star.stars + "☆" * (5 - star.stars)
+        shown = "★" * star.stars + "☆" * (5 - star.stars)
         left, right = st.columns(2)
         left.metric(t("volunteers.approved_hours"), t("volunteers.hours", n=f"{star.hours:g}"))
-        right.metric(t("volunteers.star_level"), stars)
+        left.caption(
+            f"{t('signups.source.check')} "
+            f"{t('volunteers.hours', n=f'{profile.approved_by_source.check:g}')} · "
+            f"{t('signups.source.staff')} "
+            f"{t('volunteers.hours', n=f'{profile.approved_by_source.staff:g}')}"
+        )
+        right.metric(t("volunteers.star_level"), shown)
         if star.next_threshold:
             st.progress(
                 min(1.0, star.hours / star.next_threshold),
@@ -47,6 +55,19 @@ def star_box(profile) -> None:
             )
         if profile.pending_hours:
             st.caption(t("volunteers.pending_hours", n=f"{profile.pending_hours:g}"))
+
+
+def star_news(volunteer_id: int) -> None:
+    """A star level newly reached, announced until the volunteer dismisses it."""
+    level = read(stars.star_news, actor=actor)
+    if level is None:
+        return
+    with st.container(border=True, key="my_star_news"):
+        st.success(t("stars.reached", level=t(f"stars.level.{level}")), icon=":material/star:")
+        if st.button(
+            t("stars.dismiss"), key=record_key(SCOPE, "star_dismiss", volunteer_id)
+        ) and write(stars.star_news_dismiss, actor=actor):
+            st.rerun()
 
 
 def entry_status(row: MySignup) -> None:
@@ -206,6 +227,7 @@ volunteer_id = read(volunteers.volunteer_of_account, actor=actor)
 if volunteer_id is None:
     st.warning(t("signups.no_volunteer_record"))
     st.stop()
+star_news(volunteer_id)
 star_box(read(volunteers.volunteer_profile, actor=actor, volunteer_id=volunteer_id))
 
 rows: list[MySignup] = read(task_board.my_tasks, actor=actor)

@@ -107,6 +107,7 @@ def task_card(card: TaskCard) -> None:
 
 actor = page_guard("open_tasks")
 st.title(t("nav.open_tasks"))
+st.caption(t("signups.waitlist_rule"))
 show_flash(PAGE)
 
 cards = read(task_board.open_tasks, actor=actor)

@@ -5,12 +5,11 @@ grids and visit intervals."""
 import pandas as pd
 import streamlit as st
 
-from services import org, visit_policy
-from services.volunteers import STAR_THRESHOLDS
+from services import org, stars
 from ui.actions import flash, read, show_flash, write
 from ui.empty import empty_hint
 from ui.i18n import t
-from ui.policy_editor import policy_row
+from ui.policy_editor import policy_editor
 from ui.session import page_guard
 from ui.street_form import street_form
 from ui.text import plain
@@ -273,18 +272,17 @@ def policy_tab() -> None:
     else:
         empty_hint(t("org.empty.ask_admin"))
         return
-    rows = read(visit_policy.policy_table, actor=actor, community_id=scope)
-    for row in rows:
-        policy_row(actor, row, scope, scope="org")
+    policy_editor(actor, scope, scope="org")
     st.page_link("views/elders.py", label=t("org.policy.more_on_elders"), icon=":material/elderly:")
 
     st.subheader(t("org.policy.stars"))
     st.caption(t("org.policy.stars_intro"))
+    thresholds = read(stars.star_table, actor=actor)
     st.dataframe(
         pd.DataFrame(
             {
-                t("org.policy.star"): ["★" * (i + 1) for i in range(len(STAR_THRESHOLDS))],
-                t("org.policy.hours"): list(STAR_THRESHOLDS),
+                t("org.policy.star"): ["★" * (i + 1) for i in range(len(thresholds))],
+                t("org.policy.hours"): list(thresholds),
             }
         ),
         hide_index=True,

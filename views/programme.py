@@ -22,6 +22,7 @@ from ui.text import plain
 
 st.title(t("nav.programme"))
 st.caption(t("events.programme_intro"))
+st.caption(t("events.waitlist_rule"))
 show_flash()
 SCOPE = "programme"
 ALL = 0  # not None: a selectbox shows None as "nothing chosen"

@@ -1,19 +1,22 @@
 """Red proxy services (红色代办, staff): intake, the board by status with overdue first,
-a request's history, assignment, a volunteer task for it, and the charts."""
+a request's history, assignment, a volunteer task for it, the 差评 rectifications with
+their call-backs and rate (and, for the street admin, the working days they have), and
+the charts."""
 
 from datetime import time, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from services import charts, merchants, proxy, proxy_board, proxy_figures
+from models.proxy import CallBackOutcome
+from services import charts, merchants, proxy, proxy_board, proxy_figures, rectifications
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import flash, read, show_flash, write
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day, when
 from ui.i18n import t
-from ui.proxy_actions import close_form, reject_action
+from ui.proxy_actions import TOUCH_CSS, close_form, rating_control, reject_action
 from ui.records import action_button, record_key
 from ui.session import page_guard
 from ui.text import plain
@@ -21,6 +24,7 @@ from ui.text import plain
 SCOPE = "proxy"
 INTAKE = "proxy_intake"  # the intake form's message slot
 PICKED = "proxy_pick"  # the request on screen, by id (never by its place in a list)
+RECTIFY = "proxy_rectify"  # the rectifications tab's message slot
 
 actor = page_guard("proxy_board")
 st.title(t("nav.proxy_board"))
@@ -129,7 +133,7 @@ def details(card: proxy_board.RequestCard, linked: list[proxy_board.LinkedTask])
     if card.reject_reason:
         st.warning(t("proxy.rejected_because", reason=plain(card.reject_reason)))
     if card.satisfaction:
-        st.write(t("proxy.rated", n=card.satisfaction))
+        st.write(t("proxy.rated", level=t(f"proxy.rating.{card.satisfaction}")))
     history = read(proxy_board.request_history, actor=actor, request_id=card.id)
     st.dataframe(
         pd.DataFrame(
@@ -220,7 +224,7 @@ def late_rating(card: proxy_board.RequestCard) -> None:
     """Done without a rating: the call-back to the merchant, and the rating it gives."""
     st.info(t("proxy.call_for_rating"), icon=":material/call:")
     with st.form(record_key(SCOPE, "rate", card.id)):
-        rating = st.feedback("stars", key=record_key(SCOPE, "late_rating", card.id))
+        rating = rating_control(record_key(SCOPE, "late_rating", card.id))
         feedback = st.text_input(
             t("proxy.feedback"), key=record_key(SCOPE, "late_feedback", card.id), max_chars=200
         )
@@ -231,7 +235,7 @@ def late_rating(card: proxy_board.RequestCard) -> None:
                 proxy.request_rate,
                 actor=actor,
                 request_id=card.id,
-                satisfaction=rating + 1,
+                satisfaction=rating,
                 feedback=feedback,
             )
         ):
@@ -304,6 +308,111 @@ def board_tab(board: proxy_board.Board) -> None:
         actions(card, linked)
 
 
+def rectification_rate() -> None:
+    """The 差评 rectification rate this month and this year, with its definition."""
+    ids = actor.community_ids()
+    for col, kind in zip(st.columns(2), (PeriodKind.month, PeriodKind.year), strict=True):
+        period = period_containing(kind, now)
+        figure = read(
+            proxy_figures.rectification_rate,
+            community_ids=ids,
+            start=period.start,
+            end=period.end,
+        )
+        col.metric(
+            t(f"rectification.rate.{kind.value}"),
+            "—" if figure["rate"] is None else f"{figure['rate']:.0%}",
+            help=t("rectification.rate_counts", rectified=figure["rectified"], bad=figure["bad"]),
+        )
+    st.caption(t("rectification.rate_definition", n=read(rectifications.rectification_days)))
+
+
+def call_back_form(item: rectifications.OpenRectification) -> None:
+    """The call-back to the merchant (回访), which closes the rectification."""
+    key = lambda field: record_key("rect", field, item.id)  # noqa: E731
+    with st.form(key("callback")):
+        outcome = st.segmented_control(
+            t("rectification.outcome"),
+            [o.value for o in CallBackOutcome],
+            format_func=lambda o: t(f"rectification.outcome.{o}"),
+            key=key("outcome"),
+            width="stretch",
+        )
+        note = st.text_area(t("rectification.note"), key=key("note"), max_chars=500, height=80)
+        if st.form_submit_button(t("rectification.record_call_back"), type="primary") and write(
+            rectifications.record_call_back,
+            actor=actor,
+            rectification_id=item.id,
+            outcome=outcome or "",
+            note=note,
+        ):
+            flash(t("rectification.closed_ok", shop=plain(item.shop_name)), anchor=RECTIFY)
+            st.rerun()
+
+
+def rectification_days_setting() -> None:
+    """The street admin's setting: the working days a rectification has."""
+    days = read(rectifications.rectification_days)
+    with (
+        st.expander(t("rectification.days_setting"), icon=":material/settings:"),
+        st.form("rect_days"),
+    ):
+        chosen = st.number_input(
+            t("rectification.days"),
+            min_value=1,
+            max_value=30,
+            value=days,
+            step=1,
+            help=t("rectification.days_help"),
+            key="rect_days_value",
+        )
+        if st.form_submit_button(t("common.save")) and write(
+            rectifications.set_rectification_days, actor=actor, days=int(chosen)
+        ):
+            flash(t("common.saved"), anchor=RECTIFY)
+            st.rerun()
+
+
+def rectifications_tab() -> None:
+    """差评 rectifications: the rate, then each open one (overdue first) with its call-back."""
+    show_flash(RECTIFY)
+    rectification_rate()
+    if actor.is_street_admin:
+        rectification_days_setting()
+    items = read(rectifications.open_rectifications, actor=actor, today=now)
+    st.markdown(f"#### {t('rectification.open', n=len(items))}")
+    if not items:
+        st.info(t("rectification.none_open"), icon=":material/task_alt:")
+        return
+    st.html(TOUCH_CSS)
+    for item in items:
+        with st.container(border=True, key=record_key("rect", "card", item.id)):
+            flag = f":red-badge[{t('rectification.overdue_tag')}] " if item.overdue else ""
+            st.markdown(
+                f"{flag}**{plain(item.shop_name)}** · {kind_label(item.kind)} · "
+                f"{t(f'proxy.rating.{item.rating}')}"
+                + (f" · :gray[{plain(item.community)}]" if actor.is_street_admin else "")
+            )
+            if item.feedback:
+                st.text(item.feedback)
+            st.caption(
+                t(
+                    "rectification.dates",
+                    rated=day(item.opened_on),
+                    deadline=day(item.deadline),
+                    request=item.request_id,
+                )
+                + " · "
+                + (
+                    t("rectification.overdue_by", n=-item.days_left)
+                    if item.overdue
+                    else t("rectification.days_left", n=item.days_left)
+                )
+                + (f" · {plain(item.agent)}" if item.agent else "")
+            )
+            call_back_form(item)
+
+
 def charts_tab() -> None:
     window = trend_window(period_containing(PeriodKind.month, now))
     ids = actor.community_ids()
@@ -354,10 +463,11 @@ def charts_tab() -> None:
 board = read(proxy_board.request_board, actor=actor, today=now)
 # Tab labels never change with the data: a tab is known by its label, and a count in it
 # would send the person back to the first tab after every write.
-tab_board, tab_new, tab_charts = st.tabs(
+tab_board, tab_new, tab_rectify, tab_charts = st.tabs(
     [
         t("proxy.tab.board"),
         t("proxy.tab.intake"),
+        t("proxy.tab.rectifications"),
         t("proxy.tab.charts"),
     ],
     key="proxy_tab",
@@ -370,6 +480,9 @@ if tab_board.open:
 if tab_new.open:
     with tab_new:
         intake()
+if tab_rectify.open:
+    with tab_rectify:
+        rectifications_tab()
 if tab_charts.open:
     with tab_charts:
         charts_tab()

@@ -199,6 +199,7 @@ def task_header(card: TaskCard) -> None:
             + " · "
             + t(f"tasks.status.{card.status}")
         )
+        st.caption(t("signups.waitlist_rule"))
         show_flash(record_key(SCOPE, "msg", card.id))
         if card.is_cancelled:
             st.error(t("tasks.is_cancelled"), icon=":material/cancel:")
@@ -463,8 +464,9 @@ def roster_action(
 
 
 def roster_hours(sid: int, name: str, state: SignupState, verdict: Verdict) -> None:
-    """Staff enter or correct the hours. Any number can be typed; the service says in
-    the user's language when it is outside 0.25–24 h (and writes nothing)."""
+    """Staff enter or correct the hours (补录), with the reason. Any number can be typed;
+    the service says in the user's language when it is outside 0.25–24 h or the reason
+    is missing (and writes nothing)."""
     if not verdict.shown:
         return
     with st.popover(
@@ -485,9 +487,16 @@ def roster_hours(sid: int, name: str, state: SignupState, verdict: Verdict) -> N
             ),
             key=record_key(SCOPE, "hours", sid),
         )
+        why = st.text_input(
+            t("signups.hours_reason") + " *",
+            placeholder=t("signups.hours_reason_hint"),
+            max_chars=200,
+            key=record_key(SCOPE, "hours_reason", sid),
+        )
+        st.caption(t("signups.hours_by_staff_note"))
         if st.button(
             t("common.save"), key=record_key(SCOPE, "hours_save", sid), width="stretch"
-        ) and write(signups.signup_set_hours, actor=actor, signup_id=sid, hours=hours):
+        ) and write(signups.signup_set_hours, actor=actor, signup_id=sid, hours=hours, reason=why):
             _done(t("signups.hours_saved", name=name, n=f"{hours:g}"), sid)
     if not verdict.ok:
         st.caption(reason(verdict))

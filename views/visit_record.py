@@ -1,5 +1,6 @@
 """Record a visit (记录探访) from a phone, in under a minute: pick the elder, tap the mode
-and how they are, note hazards and needs, save. A need can become a follow-up task.
+and how they are, tap what was found in the five content areas (健康, 经济, 赡养, 安全,
+需求), save. A need can become a follow-up task and be referred (转介) to a service.
 
 The picked elder is kept by id (the labels say how overdue each elder is, which changes
 with every visit), the form and its fields are keyed by the elder, and the outcome shows
@@ -9,8 +10,10 @@ from datetime import timedelta
 
 import streamlit as st
 
-from models.elders import HAZARDS, VISIT_MODES, WELLBEING
-from services import elders, visit_plan, visits
+from models.elders import REFERRAL_SERVICES, VISIT_MODES, WELLBEING
+from services import elders, referrals, visit_plan, visits
+from services.referrals import ReferralDraft
+from services.visit_content import AREAS, Checklist, VisitContent, checklist, item_key
 from ui.actions import flash, read, show_flash, write
 from ui.filters import today
 from ui.fmt import day
@@ -24,6 +27,7 @@ st.title(t("nav.visit_record"))
 show_flash()
 now = today()
 LINK = "visit_elder_link"  # the ?elder= of the link last followed
+OTHER = "other"  # the referral goes to a service typed in
 
 
 def elder_labels() -> dict[int, str]:
@@ -69,12 +73,88 @@ def elder_card(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
         )
 
 
+# 44 px touch targets for the checklists, the choices and the save button (a phone)
+TOUCH_CSS = """<style>
+[data-testid="stButtonGroup"] button, [data-testid="stFormSubmitButton"] button,
+.stButton button { min-height: 44px; }
+</style>"""
+
+
+def area_checklist(page: elders.ElderPage, area: str) -> Checklist:
+    """One content area: its items (multi-select, nothing ticked by default) and a note."""
+    key = lambda field: record_key("visit", f"{area}_{field}", page.id)  # noqa: E731
+    ticked = st.pills(
+        t(f"visits.area.{area}"),
+        AREAS[area],
+        selection_mode="multi",
+        format_func=lambda item: t(item_key(area, item)),
+        key=key("items"),
+    )
+    note_label = t(f"visits.area_note.{area}")
+    if area == "needs":  # what the visit raised: a follow-up task or referral starts here
+        note = st.text_area(note_label, key=key("note"), height=80)
+    else:
+        note = st.text_input(
+            note_label,
+            key=key("note"),
+            placeholder=t("visits.note_hint"),
+            label_visibility="collapsed",
+        )
+    return checklist(ticked, note)
+
+
+def referral_fields(page: elders.ElderPage) -> ReferralDraft | None:
+    """转介: the need to a named service, or one typed in, with a deadline. Inside a form
+    nothing reruns until 保存, so every field is there from the start; no service picked
+    (the default) means no referral."""
+    key = lambda field: record_key("visit", f"refer_{field}", page.id)  # noqa: E731
+    with st.expander(t("visits.refer"), icon=":material/forward:"):
+        service = st.selectbox(
+            t("visits.refer_to"),
+            ["", *REFERRAL_SERVICES, OTHER],
+            format_func=service_label,
+            key=key("service"),
+        )
+        typed = st.text_input(t("visits.refer_other_name"), key=key("other"), max_chars=40)
+        due_on = st.date_input(
+            t("visits.refer_due"),
+            value=now + timedelta(days=referrals.DEFAULT_DAYS),
+            min_value=now,
+            key=key("due"),
+        )
+        what = st.text_input(
+            t("visits.refer_need"), key=key("need"), placeholder=t("visits.refer_need_hint")
+        )
+    if not service:
+        return None
+    return ReferralDraft(service=typed if service == OTHER else service, due_on=due_on, need=what)
+
+
+def service_label(service: str) -> str:
+    if not service:
+        return t("visits.refer_none")
+    if service == OTHER:
+        return t("visits.refer_other")
+    return t(f"referrals.service.{service}")
+
+
 def visit_form(page: elders.ElderPage) -> None:
-    """After a save the form gives way to 再记录一次 until pressed: a second tap of 保存
-    that arrives after the form was emptied has no form to submit (one that arrives with
-    the same values is refused by the service as the same visit)."""
+    """One screen, top to bottom: date, mode, how they are, the five content areas (tap
+    what was found; nothing ticked means nothing found), what to follow up, and for staff
+    and grid workers a task and a referral. After a save the form gives way to 再记录一次
+    until pressed: a second tap of 保存 that arrives after the form was emptied has no
+    form to submit (one that arrives with the same values is refused by the service as
+    the same visit)."""
     key = lambda field: record_key("visit", field, page.id)  # noqa: E731
-    fields = ("needs", "follow", "hazards", "make_task", "task_title", "mode", "wellbeing")
+    fields = (
+        "follow",
+        "make_task",
+        "task_title",
+        "mode",
+        "wellbeing",
+        *(f"{area}_{part}" for area in AREAS for part in ("items", "note")),
+        *(f"refer_{part}" for part in ("service", "other", "due", "need")),
+    )
     if st.session_state.get(key("done")):
         if st.button(
             t("visits.record_another", name=plain(page.name)),
@@ -85,6 +165,7 @@ def visit_form(page: elders.ElderPage) -> None:
             del st.session_state[key("done")]
             st.rerun()
         return
+    st.html(TOUCH_CSS)
     with st.form(record_key("visit", "form", page.id)):
         visited_on = st.date_input(t("visits.date"), value=now, max_value=now, key=key("date"))
         mode = st.segmented_control(
@@ -103,16 +184,10 @@ def visit_form(page: elders.ElderPage) -> None:
             key=key("wellbeing"),
             width="stretch",
         )
-        hazards = st.pills(
-            t("visits.hazards"),
-            HAZARDS,
-            selection_mode="multi",
-            format_func=lambda h: t(f"visits.hazard.{h}"),
-            key=key("hazards"),
-        )
-        needs = st.text_area(t("visits.needs"), key=key("needs"), height=80)
+        areas = {area: area_checklist(page, area) for area in AREAS}
         follow = st.text_input(t("visits.follow_up"), key=key("follow"))
         make_task, task_title, task_day = False, "", now
+        referral = None
         if visits.can_make_task(actor):
             make_task = st.toggle(t("visits.make_task"), key=key("make_task"))
             task_title = st.text_input(
@@ -126,6 +201,8 @@ def visit_form(page: elders.ElderPage) -> None:
                 min_value=now,
                 key=key("task_day"),
             )
+        if referrals.can_refer(actor):
+            referral = referral_fields(page)
         saved = st.form_submit_button(t("visits.save"), type="primary", width="stretch")
     if saved and write(
         visits.visit_record,
@@ -135,10 +212,10 @@ def visit_form(page: elders.ElderPage) -> None:
         mode=mode or "",
         today=now,
         wellbeing=wellbeing or "",
-        hazards=list(hazards or []),
-        needs_raised=needs,
+        content=VisitContent(**areas),
         follow_up=follow,
         follow_up_task=visits.FollowUpTask(title=task_title, day=task_day) if make_task else None,
+        referral=referral,
         lang=lang(),
     ):
         # the form empties (a second press then has nothing new to save) and the message

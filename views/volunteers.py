@@ -1,5 +1,6 @@
-"""Volunteers (staff): search and filter, a profile with hours and star level, add,
-edit, deactivate (never delete).
+"""Volunteers (staff): search and filter, a profile with hours (签到 and 补录 apart), star
+level and no-shows per year, the service record as Excel, add, edit, deactivate (never
+delete); for the street admin, the star thresholds in their own tab.
 
 One function per section; a volunteer's actions (edit, sign-in account, deactivate,
 reactivate) take that volunteer's profile and key every widget by its id, and their
@@ -8,7 +9,8 @@ outcome shows at the top of the profile card."""
 import pandas as pd
 import streamlit as st
 
-from services import auth, teams, volunteers
+from services import auth, stars, teams, volunteers
+from services.exports import frame_excel
 from services.org import community_list, grid_list
 from ui.actions import PAGE, flash, read, show_flash, write
 from ui.empty import missing_organisation
@@ -185,13 +187,14 @@ def register_table(found: volunteers.VolunteerList) -> None:
             ],
             t("volunteers.approved_hours"): frame["hours"].round(1),
             t("volunteers.star_level"): ["★" * s for s in frame["stars"]],
+            t("volunteers.no_shows_year", year=today().year): frame["no_shows"],
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
 
 
 def register_tab() -> None:
-    found = read(volunteers.volunteer_list, actor=actor, **register_filters())
+    found = read(volunteers.volunteer_list, actor=actor, today=today(), **register_filters())
     register_table(found)
     frame = found.rows
     if frame.empty:
@@ -232,6 +235,7 @@ def profile_cards(profile: volunteers.VolunteerProfile) -> None:
         st.metric(
             t("volunteers.approved_hours"), t("volunteers.hours", n=f"{profile.approved_hours:g}")
         )
+        st.caption(hours_by_source(profile.approved_by_source))
         st.metric(
             t("volunteers.star_level"), "★" * profile.star.stars + "☆" * (5 - profile.star.stars)
         )
@@ -245,26 +249,72 @@ def profile_cards(profile: volunteers.VolunteerProfile) -> None:
             )
         if profile.pending_hours:
             st.caption(t("volunteers.pending_hours", n=f"{profile.pending_hours:g}"))
+        st.caption(
+            t(
+                "volunteers.no_shows_by_year",
+                years="、".join(
+                    t("volunteers.no_shows_in", year=y, n=n)
+                    for y, n in profile.no_shows_by_year.items()
+                )
+                or t("volunteers.no_shows_none"),
+            )
+        )
+
+
+def hours_by_source(by_source: volunteers.HoursBySource) -> str:
+    return (
+        f"{t('signups.source.check')} {t('volunteers.hours', n=f'{by_source.check:g}')} · "
+        f"{t('signups.source.staff')} {t('volunteers.hours', n=f'{by_source.staff:g}')}"
+    )
+
+
+def record_frame(lines: list[volunteers.SignupLine]) -> pd.DataFrame:
+    """A volunteer's sign-ups with where their hours came from, in the reader's language."""
+    return pd.DataFrame(
+        {
+            t("signups.col.task"): [s.title for s in lines],
+            t("signups.col.when"): [span(s.starts_at, s.ends_at) for s in lines],
+            t("signups.col.status"): [t(f"signups.status.{s.status}") for s in lines],
+            t("signups.col.hours"): [s.hours for s in lines],
+            t("signups.col.source"): [
+                t(f"signups.source.{s.hours_source}") if s.hours else "" for s in lines
+            ],
+            t("signups.col.entered_by"): [s.entered_by for s in lines],
+            t("signups.col.reason"): [s.reason for s in lines],
+            t("signups.col.hours_status"): [t(f"signups.hours.{s.hours_status}") for s in lines],
+        }
+    )
+
+
+def record_export(profile: volunteers.VolunteerProfile) -> None:
+    """The volunteer's service record (every sign-up, 签到 and 补录 hours apart) as Excel."""
+    record = read(volunteers.volunteer_record, actor=actor, volunteer_id=profile.id)
+    by_source = profile.approved_by_source
+    totals = pd.DataFrame(
+        {
+            t("volunteers.name"): [profile.name],
+            t("signups.source.check"): [by_source.check],
+            t("signups.source.staff"): [by_source.staff],
+            t("volunteers.approved_hours"): [by_source.total],
+        }
+    )
+    st.download_button(
+        t("volunteers.record_export"),
+        data=frame_excel(
+            {t("volunteers.record_totals"): totals, t("volunteers.record"): record_frame(record)}
+        ),
+        file_name=f"service-record-{profile.id}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=record_key("volunteers", "record_export", profile.id),
+        icon=":material/download:",
+    )
 
 
 def signup_table(profile: volunteers.VolunteerProfile) -> None:
     if not profile.signups:
         return
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("signups.col.task"): [s.title for s in profile.signups],
-                t("signups.col.when"): [span(s.starts_at, s.ends_at) for s in profile.signups],
-                t("signups.col.status"): [t(f"signups.status.{s.status}") for s in profile.signups],
-                t("signups.col.hours"): [s.hours for s in profile.signups],
-                t("signups.col.hours_status"): [
-                    t(f"signups.hours.{s.hours_status}") for s in profile.signups
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(record_frame(profile.signups), hide_index=True, width="stretch")
+    record_export(profile)
 
 
 def edit_form(profile: volunteers.VolunteerProfile) -> None:
@@ -429,12 +479,53 @@ def reactivation(profile: volunteers.VolunteerProfile) -> None:
         st.rerun()
 
 
+# --- the star thresholds (street admin) -----------------------------------------------------
+
+
+def stars_tab() -> None:
+    """The five star thresholds: shown to staff, edited by the street admin."""
+    current = read(stars.star_table, actor=actor)
+    st.caption(t("stars.intro"))
+    if not actor.is_street_admin:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("org.policy.star"): ["★" * (i + 1) for i in range(len(current))],
+                    t("org.policy.hours"): list(current),
+                }
+            ),
+            hide_index=True,
+        )
+        return
+    with st.form("volunteers_stars"):
+        show_flash("volunteers_stars")
+        cols = st.columns(len(current))
+        typed = [
+            col.number_input(
+                "★" * (i + 1),
+                min_value=0,
+                value=int(hours),
+                step=50,
+                key=f"volunteers_star_{i + 1}",
+            )
+            for i, (col, hours) in enumerate(zip(cols, current, strict=True))
+        ]
+        if st.form_submit_button(t("common.save"), type="primary") and write(
+            stars.star_thresholds_set, actor=actor, hours=typed
+        ):
+            flash(t("stars.saved"), anchor="volunteers_stars")
+            st.rerun()
+
+
 def main() -> None:
-    tab_list, tab_new = st.tabs([t("volunteers.tab.list"), t("volunteers.tab.new")])
+    names = [t("volunteers.tab.list"), t("volunteers.tab.new"), t("stars.tab")]
+    tab_list, tab_new, tab_stars = st.tabs(names)
     with tab_new:
         new_volunteer_form()
     with tab_list:
         register_tab()
+    with tab_stars:
+        stars_tab()
 
 
 main()

@@ -1,15 +1,29 @@
-"""Demo step: merchants (many small shops of the 大召 tourist area) and three years of
-proxy requests run for them by 红色代办员, with ratings."""
+"""Demo step: merchants (many small shops of the 大召 tourist area), three years of proxy
+requests run for them by 红色代办员 with the merchants' 好差评, the rectification of each
+差评 (most called back in time, a few late, the recent ones still open), and this year's
+filings staff marked as done."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+import random
+from datetime import UTC, date, datetime, time, timedelta
 
-from models.base import LOCAL_TZ
-from models.proxy import Merchant, ProxyRequest, ProxyRequestChange
+from models.base import LOCAL_TZ, local
+from models.proxy import (
+    CallBackOutcome,
+    FilingKind,
+    Merchant,
+    MerchantFiling,
+    ProxyRectification,
+    ProxyRequest,
+    ProxyRequestChange,
+)
 from services.demo import DemoContext
 from services.demo.names import Phones, person_name
+from services.filings import window
 from services.proxy import DUE_DAYS
+from services.rectifications import DEFAULT_DAYS, is_bad
+from services.working_days import add_working_days
 
 SHOPS = [
     ("老绥元烧卖馆", "餐饮"),
@@ -27,6 +41,7 @@ SHOPS = [
 ]
 KIND_WEIGHTS = {
     "annual_report": 3,
+    "tax_settlement": 1,
     "licence": 2,
     "utilities": 4,
     "parcels": 5,
@@ -36,6 +51,7 @@ KIND_WEIGHTS = {
 }
 DETAILS = {
     "annual_report": "帮助填报市场主体年报",
+    "tax_settlement": "帮助办理经营所得汇算清缴",
     "licence": "食品经营许可证延续",
     "utilities": "代缴本月水电费",
     "parcels": "店主外出进货，代收快递",
@@ -79,7 +95,6 @@ def seed(ctx: DemoContext) -> None:
                     "business_type": business,
                     "community_id": cid,
                     "licence_due": today + timedelta(days=rng.randrange(-30, 700)),
-                    "annual_report_due": today + timedelta(days=rng.randrange(0, 365)),
                     "notes": "",
                     "active": True,
                 }
@@ -116,7 +131,7 @@ def seed(ctx: DemoContext) -> None:
                     done_at = datetime.combine(
                         requested + timedelta(days=took), time(rng.randrange(9, 18)), LOCAL_TZ
                     ).astimezone(UTC)
-                    rating = rng.choices((5, 4, 3, 2, None), (60, 25, 6, 2, 7))[0]
+                    rating = rng.choices((5, 4, 3, 2, 1, None), (60, 25, 6, 2, 1, 7))[0]
                 else:
                     path, status = ["submitted", "accepted", "in_progress"], "in_progress"
         elif age > 1 and rng.random() < 0.6:
@@ -135,6 +150,7 @@ def seed(ctx: DemoContext) -> None:
                 "reject_reason": reason,
                 "done_at": done_at,
                 "satisfaction": rating,
+                "rated_at": done_at if rating is not None else None,
                 "feedback": "服务很周到" if rating == 5 else "",
                 "created_at": datetime.combine(requested, time(9), LOCAL_TZ).astimezone(UTC),
             }
@@ -159,3 +175,96 @@ def seed(ctx: DemoContext) -> None:
     ctx.ids["proxy_request_ids"] = [
         r["id"] for r in requests if r["status"] in ("accepted", "in_progress")
     ]
+    # the secretary of each community makes the call-backs and marks filings; these draw
+    # from their own random source, so the later steps' demo data stays as it was
+    callers = secretaries | {
+        communities.get(c): accounts[u]
+        for c, u in (("大召社区", "dazhao"), ("四千米社区", "shuji"))
+    }
+    follow_up = random.Random(f"proxy-follow-up-{today}")
+    ctx.bulk_insert(
+        ProxyRectification, _rectifications(follow_up, today, requests, callers), "rectifications"
+    )
+    ctx.bulk_insert(
+        MerchantFiling,
+        _filing_marks(follow_up, today, merchants, requests, callers),
+        "filing marks",
+    )
+
+
+NOTES = {
+    CallBackOutcome.resolved: "已电话回访，问题已解决，商户认可",
+    CallBackOutcome.explained: "已上门说明办理时限，商户表示理解",
+}
+
+
+def _rectifications(
+    rng: random.Random, today: date, requests: list[dict], callers: dict
+) -> list[dict]:
+    """One per 差评, due DEFAULT_DAYS working days after the rating; the secretary of the
+    community calls back: most by the deadline, some late, the recent ones not yet."""
+    rows: list[dict] = []
+    bad = sorted((r for r in requests if is_bad(r["satisfaction"])), key=lambda r: r["rated_at"])
+    waiting = {r["id"] for r in bad[-2:]}  # the two latest wait for their call-back
+    for r in bad:
+        opened_on = local(r["rated_at"]).date()
+        deadline = add_working_days(opened_on, DEFAULT_DAYS)
+        took = rng.choice((1, 2, 3, 4, 5, 6, 9)) if rng.random() < 0.9 else 12
+        call_day = opened_on + timedelta(days=took)
+        called = call_day < today and r["community_id"] in callers and r["id"] not in waiting
+        outcome = rng.choice(list(CallBackOutcome))
+        rows.append(
+            {
+                "id": len(rows) + 1,
+                "request_id": r["id"],
+                "community_id": r["community_id"],
+                "opened_on": opened_on,
+                "deadline": deadline,
+                "called_at": (
+                    datetime.combine(call_day, time(rng.randrange(9, 17)), LOCAL_TZ).astimezone(UTC)
+                    if called
+                    else None
+                ),
+                "called_by_account_id": callers[r["community_id"]] if called else None,
+                "outcome": outcome if called else None,
+                "note": NOTES[outcome] if called else "",
+            }
+        )
+    return rows
+
+
+def _filing_marks(
+    rng: random.Random, today: date, merchants: list[dict], requests: list[dict], callers: dict
+) -> list[dict]:
+    """This year's windows that have opened: about two in three of the merchants who did
+    not file through a request marked as having filed on their own, on a day within the
+    window and not after today."""
+    rows: list[dict] = []
+    for kind in FilingKind:
+        first, last = window(kind, today.year)
+        if today < first:
+            continue
+        through_request = {
+            r["merchant_id"]
+            for r in requests
+            if r["kind"] == kind.value
+            and r["done_at"] is not None
+            and first <= local(r["done_at"]).date() <= last
+        }
+        span = (min(last, today) - first).days
+        for m in merchants:
+            if m["id"] in through_request or rng.random() >= 0.65:
+                continue
+            filed_on = first + timedelta(days=rng.randrange(span + 1))
+            rows.append(
+                {
+                    "id": len(rows) + 1,
+                    "merchant_id": m["id"],
+                    "kind": kind,
+                    "year": today.year,
+                    "filed_on": filed_on,
+                    "recorded_by_account_id": callers.get(m["community_id"]),
+                    "recorded_at": datetime.combine(filed_on, time(17), LOCAL_TZ).astimezone(UTC),
+                }
+            )
+    return rows

@@ -41,6 +41,14 @@ TASK_TEMPLATES = {
 }
 KIND_WEIGHTS = {"elder_visit": 4, "proxy_errand": 2, "event_staff": 2, "patrol": 2, "other": 1}
 SLOTS = {0: time(9, 0), 1: time(14, 30), 2: time(19, 0)}  # morning, afternoon, evening
+# 补录: hours staff entered for a volunteer who could not check out, and why
+ENTERED_REASONS = (
+    "忘记签退，按服务队记录补录",
+    "手机没电，按纸质签到表补录",
+    "签到码故障，现场负责人确认",
+)
+ENTERED_EVERY = 17  # about one past attendance in 17 has entered hours (by sign-up id)
+CHECKED_IN = {"hours_source": "check", "hours_entered_by": None, "hours_reason": ""}
 
 
 def seed_people(ctx: DemoContext) -> None:
@@ -179,6 +187,7 @@ def seed_tasks(ctx: DemoContext) -> None:
                 "hours_status": "none",
                 "approved_by": None,
                 "approved_at": None,
+                **CHECKED_IN,
             }
             if taken >= capacity:
                 row["status"] = "cancelled" if past else "waitlisted"
@@ -197,6 +206,8 @@ def seed_tasks(ctx: DemoContext) -> None:
                         "hours_status": "pending" if recent else "approved",
                         "approved_at": None if recent else ends + timedelta(days=1),
                     }
+                    if signup_id % ENTERED_EVERY == 0:  # no check-out: staff entered them
+                        row |= _entered(signup_id, ctx.ids["account_ids"].get("admin"))
             else:
                 taken += 1
                 busy.add((vid, day, slot))
@@ -234,6 +245,16 @@ def seed_tasks(ctx: DemoContext) -> None:
         _history(ctx, tasks, signups, zhiyuan_cid, zhiyuan_vid)
     ctx.bulk_insert(Task, tasks, "tasks")
     ctx.bulk_insert(Signup, signups, "signups")
+
+
+def _entered(signup_id: int, staff_id: int | None) -> dict:
+    """The hours of a sign-up as entered by staff (补录), with who and why."""
+    return {
+        "check_out_at": None,
+        "hours_source": "staff",
+        "hours_entered_by": staff_id,
+        "hours_reason": ENTERED_REASONS[signup_id % len(ENTERED_REASONS)],
+    }
 
 
 def _history(ctx: DemoContext, tasks: list[dict], signups: list[dict], cid: int, vid: int) -> None:
@@ -277,5 +298,7 @@ def _history(ctx: DemoContext, tasks: list[dict], signups: list[dict], cid: int,
                 "hours_status": "approved",
                 "approved_by": None,
                 "approved_at": ends + timedelta(days=1),
+                **CHECKED_IN,
             }
+            | (_entered(signup_id, ctx.ids["account_ids"].get("shuji")) if n in (5, 12) else {})
         )

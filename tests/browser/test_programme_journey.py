@@ -153,6 +153,44 @@ def test_the_waitlist_place_is_kept_current_and_cancelling_by_code_refreshes_the
     context.close()
 
 
+def test_a_small_party_waiting_behind_a_large_one_moves_up_when_it_fits(
+    server, browser, output_dir
+):
+    """Capacity 4: two parties of 2 confirmed, a party of 3 waiting. A resident of 1 waits
+    second; when a party of 2 cancels, the 3 still does not fit and keeps its place, and
+    the resident moves up. The page states the rule."""
+    event_id, title, (_first, second_code, _big) = publish_event(
+        server.database_url,
+        capacity=4,
+        registrations=(("13904717101", 2), ("13904717102", 2), ("13904717103", 3)),
+    )
+    context = on_phone(browser)
+    page = context.new_page()
+    page.goto(f"{server}/programme?event={event_id}")
+    wait_idle(page)
+    page.get_by_text("候补规则：名额按报名先后分配", exact=False).first.wait_for(timeout=20000)
+    register(page, event_id, "一个人的居民", "13904717104", 1)
+    page.locator('[data-testid="stAlertContentSuccess"]', has_text="候补第 2 位").wait_for(
+        timeout=20000
+    )
+    if page.get_by_text("取消我的报名").count():
+        page.get_by_text("取消我的报名").click()
+    page.get_by_role("textbox", name="签到码").last.fill(second_code)
+    page.get_by_role("textbox", name="手机号").last.fill("13904717102")
+    page.get_by_role("button", name="取消报名").click()
+    page.get_by_text(f"已取消“{title}”的报名").wait_for(timeout=20000)
+    wait_idle(page)
+    page.screenshot(path=str(output_dir / "3-phone-moved-up.png"), full_page=True)
+    assert registrations(server.database_url, event_id) == {
+        "13904717101": "confirmed",
+        "13904717102": "cancelled",
+        "13904717103": "waitlisted",
+        "13904717104": "confirmed",
+    }
+    assert "是正式报名" in page.locator(f".st-key-programme_card_{event_id}").inner_text()
+    context.close()
+
+
 def test_a_link_to_an_event_that_cannot_be_shown_says_why_and_offers_the_list(
     server, browser, output_dir
 ):

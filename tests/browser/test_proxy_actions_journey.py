@@ -72,8 +72,8 @@ def test_agent_rejects_the_card_they_pressed_after_closing_another(server, brows
     sign_in(page, server, "daiban")
     page.goto(f"{server}/proxy_queue")
     wait_idle(page)
-    # Close the first request with five stars: "已办结" shows.
-    page.locator(f".st-key-queue_rating_{closing}").get_by_label("5 out of 5 stars").click()
+    # Close the first request, rated 非常满意: "已办结" shows.
+    page.locator(f".st-key-queue_rating_{closing}").get_by_text("非常满意", exact=True).click()
     page.locator(
         f"[data-testid='stForm']:has(.st-key-queue_rating_{closing}) button[kind='primaryFormSubmit']"
     ).click()

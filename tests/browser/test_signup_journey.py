@@ -1,5 +1,5 @@
 """zhiyuan signs up for a task from a phone and sees it in My tasks; shuji checks the
-volunteer in, enters the hours and approves them."""
+volunteer in, enters the hours (补录, with the reason) and approves them."""
 
 from datetime import timedelta
 
@@ -134,6 +134,7 @@ def test_volunteer_signs_up_on_a_phone_and_staff_approve_hours(server, browser, 
     page.locator(f".st-key-tasks_in_{sid} button").click()
     wait_idle(page)
     page.get_by_role("button", name="录入时长").click()
+    page.locator(f".st-key-tasks_hours_reason_{sid} input").fill("忘记签退")  # 补录 says why
     page.locator(f".st-key-tasks_hours_save_{sid} button").click()
     wait_idle(page)
     page.locator(f".st-key-tasks_approve_{sid} button").click()
@@ -145,6 +146,7 @@ def test_volunteer_signs_up_on_a_phone_and_staff_approve_hours(server, browser, 
     with Session(engine) as s:
         signup = s.exec(select(Signup).where(Signup.task_id == task_id)).one()
         assert (signup.status, signup.hours_status, signup.hours) == ("attended", "approved", 2.0)
+        assert (signup.hours_source, signup.hours_reason) == ("staff", "忘记签退")
     engine.dispose()
 
 

@@ -17,17 +17,18 @@ from services.access import PAGES
 from tests.conftest import app_test
 from tests.pages.test_access_sweep import DEMO_USER
 
-# ..._12, FormSubmitter:form_12-label, or a visit-policy row: <scope>_rule_save_<whose>_<rule>
-RECORD_KEY = re.compile(r"_\d+$|_\d+-[^-]+$|_rule_save_(street|\d+)_[^_]+$")
+# ..._12, FormSubmitter:form_12-label, or the new-tier form of one set of visit tiers:
+# FormSubmitter:<scope>_tier_<whose>_new-label (whose: street or a community id)
+RECORD_KEY = re.compile(r"_\d+$|_\d+-[^-]+$|_tier_(street|\d+)_new-[^-]+$")
 
 # Buttons that act on no single record, page by page ("x_*": the chart downloads x_...).
 PAGE_ACTIONS: dict[str, set[str]] = {
     "dashboard": {"dashboard_excel", "dashboard_meeting", "dashboard_pdf", "dashboard_png_*"},
     "meeting": {"meeting_exit", "meeting_next", "meeting_prev"},
     "tasks": {"FormSubmitter:tasks_new-发布任务"},
-    "volunteers": {"FormSubmitter:volunteers_new-创建"},
+    "volunteers": {"FormSubmitter:volunteers_new-创建", "FormSubmitter:volunteers_stars-保存"},
     "teams": {"FormSubmitter:teams_new-创建"},
-    "elders": {"FormSubmitter:elders_new-创建"},
+    "elders": {"FormSubmitter:elders_new-创建", "FormSubmitter:elders_campaign-发起"},
     "merchants": {"FormSubmitter:merchants_new-创建"},
     "events": {"FormSubmitter:events_new-创建活动"},
     "programme": {"FormSubmitter:programme_mine-取消报名", "FormSubmitter:programme_mine-查询"},

@@ -34,6 +34,37 @@ def test_secretary_sees_every_figure_for_the_month(demo_engine):
     assert len(at.get("vega_lite_chart")) == len(dashboard.CHARTS)
 
 
+def test_the_monthly_visit_rate_stands_next_to_the_on_time_rate_with_its_definition(
+    demo_engine,
+):
+    """月探访率 of 四千米社区 this month, recomputed here from the rows by its definition:
+    elders under care in the month with a visit that stands in it / elders under care."""
+    at = app_test(demo_engine, "shuji")
+    labels = [m.label for m in at.metric]
+    assert labels[labels.index("按时探访率") + 1] == "月探访率"
+    start, now = today().replace(day=1), today()
+    with Session(demo_engine) as s:
+        rows = s.exec(
+            select(Elder.id, Elder.registered_on, Elder.active, Elder.deactivated_on).where(
+                Elder.community_id == 1
+            )
+        ).all()
+        visited = set(
+            s.exec(
+                select(Visit.elder_id).where(
+                    Visit.visited_on >= start, Visit.visited_on <= now, ~Visit.voided
+                )
+            )
+        )
+    cared = [i for i, reg, active, gone in rows if reg <= now and (active or gone > start)]
+    rate = sum(1 for i in cared if i in visited) / len(cared)
+    shown = {m.label: m.value for m in at.metric}["月探访率"]
+    assert shown == f"{rate:.0%}"
+    captions = " ".join(c.value for c in at.caption)
+    assert "月探访率 = 当月在册老人中至少有一次有效探访" in captions
+    assert "按时探访率 = 按分级间隔按时完成的探访" in captions
+
+
 def test_street_admin_compares_communities(demo_engine):
     at = app_test(demo_engine, "admin", "views/dashboard.py")
     at.toggle(key="dashboard_compare").set_value(True).run()

@@ -2,16 +2,36 @@
 recording a visit."""
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
+import streamlit as st
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.accounts import Account
-from models.elders import Elder, ElderVisitor, Visit, VisitPolicy
-from services import elders
+from models.elders import (
+    Elder,
+    ElderChange,
+    ElderVisitor,
+    Referral,
+    Visit,
+    VisitCampaign,
+    VisitCampaignElder,
+    VisitTier,
+)
+from models.org import Grid
+from services import elders, visits
+from services.auth import actor_of
+from services.db import transaction
+from services.referrals import ReferralDraft
+from services.visit_content import AREAS, Checklist, VisitContent
 from tests.conftest import app_test
 from ui.filters import today
+
+# tests here write (a new elder takes the id the next test's demo gives another): each
+# starts with an empty read cache
+pytestmark = pytest.mark.usefixtures("fresh_read_cache")
 
 
 def test_secretary_sees_the_overdue_list_first(demo_engine):
@@ -29,7 +49,7 @@ def test_secretary_sees_the_overdue_list_first(demo_engine):
 def test_grid_worker_sees_full_numbers_only_of_assigned_elders(demo_engine):
     at = app_test(demo_engine, "wangge", "views/elders.py")
     assert not at.exception
-    assert len(at.tabs) == 4  # no registration or policy tabs
+    assert len(at.tabs) == 5  # no registration or policy tabs; the referrals of their grid
     registry = at.dataframe[2].value
     with Session(demo_engine) as s:
         wangge = s.exec(select(Account).where(Account.username == "wangge")).one()
@@ -102,7 +122,8 @@ def test_situations_and_visit_modes_are_shown_in_english(demo_engine):
     shown = "".join(registry["Living situation"])
     assert "Lives alone" in shown and "独居" not in shown and "空巢" not in shown
     timeline = " ".join(m.value for m in at.markdown)
-    assert "Home visit" in timeline and "上门" not in timeline
+    # the mode between dots (a note may say 上门 in the words someone typed)
+    assert "· Home visit ·" in timeline and "· 上门 ·" not in timeline
     record = app_test(demo_engine, "wangge", "views/visit_record.py", lang="en")
     elder_id = record.selectbox(key="visit_elder").value
     modes = record.button_group(key=f"visit_mode_{elder_id}")
@@ -110,18 +131,29 @@ def test_situations_and_visit_modes_are_shown_in_english(demo_engine):
     assert modes.value == "上门"  # the stored value stays the same
 
 
-def test_secretary_sets_a_community_interval(demo_engine):
+def test_secretary_keeps_own_tiers_and_the_registry_says_each_elders_tier(demo_engine):
     at = app_test(demo_engine, "shuji", "views/elders.py")
-    at.number_input(key="elders_rule_1_空巢").set_value(10)
-    at.button(key="elders_rule_save_1_空巢").click().run()
-    assert [m.value for m in at.success] == ["已保存规则：空巢"]
+    registry = at.dataframe[2].value
+    tiers = {shown.split("（")[0] for shown in registry["探访分级"]}
+    assert tiers == {"高风险", "重点", "一般"}
+    assert any("（80 岁及以上 且 独居/空巢/留守）" in shown for shown in registry["探访分级"])
+    assert any("高龄" in str(age) for age in registry["年龄"])
+    at.button(key="elders_tiers_own_1").click().run()
+    assert "已复制街道的分级，现在可以修改本社区的分级" in [m.value for m in at.success]
     with Session(demo_engine) as s:
-        rule = s.exec(
-            select(VisitPolicy).where(
-                VisitPolicy.situation == "空巢", VisitPolicy.community_id == 1
-            )
+        general = s.exec(
+            select(VisitTier).where(VisitTier.community_id == 1, VisitTier.name == "一般")
         ).one()
-        assert rule.interval_days == 10
+    at.number_input(key=f"elders_tier_days_1_{general.id}").set_value(60)
+    at.button(key=f"FormSubmitter:elders_tier_1_{general.id}-保存").click().run()
+    assert not at.error
+    assert "已保存分级：一般" in [m.value for m in at.success]
+    with Session(demo_engine) as s:
+        assert s.get(VisitTier, general.id).interval_days == 60
+        street = s.exec(
+            select(VisitTier).where(col(VisitTier.community_id).is_(None), VisitTier.name == "一般")
+        ).one()
+        assert street.interval_days == 90  # the street's tier is untouched
 
 
 def test_volunteer_records_a_visit_for_an_assigned_elder(demo_engine):
@@ -135,7 +167,7 @@ def test_volunteer_records_a_visit_for_an_assigned_elder(demo_engine):
     elder_id = at.selectbox(key="visit_elder").value
     assert elder_id in zhiyuan_elders
     before = Session(demo_engine).exec(select(func.count()).select_from(Visit)).one()
-    at.text_area(key=f"visit_needs_{elder_id}").input("想请人帮忙换灯泡")
+    at.text_area(key=f"visit_needs_note_{elder_id}").input("想请人帮忙换灯泡")
     at.button(key=f"FormSubmitter:visit_form_{elder_id}-保存探访记录").click().run()
     assert not at.error
     with Session(demo_engine) as s:
@@ -230,23 +262,22 @@ def test_deactivating_an_elder_asks_first_and_takes_them_off_the_overdue_list(de
     assert at.tabs[0].label == f"逾期未探访（{overdue - 1}）"
 
 
-def test_the_street_and_a_community_have_their_own_policy_boxes(demo_engine):
+def test_the_street_and_a_community_have_their_own_tier_forms(demo_engine):
     at = app_test(demo_engine, "admin", "views/elders.py")
-    assert at.number_input(key="elders_rule_street_空巢")
-    at.selectbox(key="elders_policy_for").set_value(1).run()
-    at.number_input(key="elders_rule_1_空巢").set_value(12)
-    at.button(key="elders_rule_save_1_空巢").click().run()
-    assert "已保存规则：空巢" in [m.value for m in at.success]
     with Session(demo_engine) as s:
-        rows = dict(
-            (c, d)
-            for c, d in s.exec(
-                select(VisitPolicy.community_id, VisitPolicy.interval_days).where(
-                    VisitPolicy.situation == "空巢"
-                )
-            )
-        )
-    assert rows[1] == 12 and rows.get(None) != 12  # the street rule is untouched
+        focus = s.exec(select(VisitTier).where(VisitTier.name == "重点")).one()
+    at.number_input(key=f"elders_tier_days_street_{focus.id}").set_value(21)
+    at.button(key=f"FormSubmitter:elders_tier_street_{focus.id}-保存").click().run()
+    assert "已保存分级：重点" in [m.value for m in at.success]
+    # a community on the street's tiers: read only, with the button to keep its own
+    at.selectbox(key="elders_policy_for").set_value(1).run()
+    assert at.button(key="elders_tiers_own_1")
+    assert not [n for n in at.number_input if n.key.startswith("elders_tier_days_1_")]
+    with Session(demo_engine) as s:
+        rows = s.exec(
+            select(VisitTier.community_id, VisitTier.interval_days).where(VisitTier.name == "重点")
+        ).all()
+    assert rows == [(None, 21)]
 
 
 def test_a_task_without_a_need_is_refused_and_a_saved_visit_shows_in_the_card(demo_engine):
@@ -258,7 +289,7 @@ def test_a_task_without_a_need_is_refused_and_a_saved_visit_shows_in_the_card(de
     at.button(key=submit).click().run()
     assert "请先填写老人提出的需求，再生成跟进任务" in [e.value for e in at.error]
     assert _count(demo_engine, Visit) == before
-    at.text_area(key=f"visit_needs_{elder_id}").input("需要助餐")
+    at.text_area(key=f"visit_needs_note_{elder_id}").input("需要助餐")
     at.button(key=submit).click().run()
     assert not at.error
     with Session(demo_engine) as s:
@@ -269,4 +300,244 @@ def test_a_task_without_a_need_is_refused_and_a_saved_visit_shows_in_the_card(de
     # the form gave way to 再记录一次: nothing to press twice
     assert not [b for b in at.button if b.key == submit]
     at.button(key=f"visit_again_{elder_id}").click().run()
-    assert at.text_area(key=f"visit_needs_{elder_id}").value == ""
+    assert at.text_area(key=f"visit_needs_note_{elder_id}").value == ""
+
+
+# --- issue 19: what a visit records, referrals --------------------------------------------
+
+
+def test_the_form_offers_the_five_areas_and_a_referral_to_staff_and_grid_workers(demo_engine):
+    for username in ("shuji", "wangge", "zhiyuan"):
+        at = app_test(demo_engine, username, "views/visit_record.py")
+        assert not at.exception
+        elder_id = at.selectbox(key="visit_elder").value
+        labels = [at.button_group(key=f"visit_{a}_items_{elder_id}").label for a in AREAS]
+        assert labels == ["健康", "经济", "赡养", "安全", "需求"]
+        # nothing ticked until something is found
+        assert [at.button_group(key=f"visit_{a}_items_{elder_id}").value for a in AREAS] == [[]] * 5
+        refer = [s for s in at.selectbox if s.key == f"visit_refer_service_{elder_id}"]
+        assert len(refer) == (0 if username == "zhiyuan" else 1), username  # a volunteer: no
+
+
+def test_a_grid_worker_records_the_areas_and_refers_a_need(demo_engine):
+    at = app_test(demo_engine, "wangge", "views/visit_record.py")
+    elder_id = at.selectbox(key="visit_elder").value
+    at.button_group(key=f"visit_health_items_{elder_id}").set_value(["doctor"])
+    at.button_group(key=f"visit_family_items_{elder_id}").set_value(["calls"])
+    at.button_group(key=f"visit_safety_items_{elder_id}").set_value(["heating", "gas"])
+    at.text_input(key=f"visit_safety_note_{elder_id}").input("暖气片不热")
+    at.button_group(key=f"visit_needs_items_{elder_id}").set_value(["adaptation"])
+    at.text_area(key=f"visit_needs_note_{elder_id}").input("卫生间需要扶手")
+    at.selectbox(key=f"visit_refer_service_{elder_id}").set_value("物业")
+    at.button(key=f"FormSubmitter:visit_form_{elder_id}-保存探访记录").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        visit = s.exec(select(Visit).order_by(Visit.id.desc())).first()
+        assert (visit.elder_id, visit.health, visit.family, visit.hazards) == (
+            elder_id,
+            "doctor",
+            "calls",
+            "gas,heating",
+        )
+        assert (visit.safety_note, visit.needs, visit.needs_raised) == (
+            "暖气片不热",
+            "adaptation",
+            "卫生间需要扶手",
+        )
+        referral = s.exec(select(Referral).where(Referral.visit_id == visit.id)).one()
+        assert (referral.service, referral.need, referral.state) == (
+            "物业",
+            "卫生间需要扶手",
+            "open",
+        )
+        assert (referral.due_on - referral.created_on).days == 7
+
+
+def test_a_referral_to_a_service_typed_in_without_a_name_is_refused(demo_engine):
+    at = app_test(demo_engine, "shuji", "views/visit_record.py")
+    elder_id = at.selectbox(key="visit_elder").value
+    before = _count(demo_engine, Visit)
+    at.text_area(key=f"visit_needs_note_{elder_id}").input("需要助餐")
+    at.selectbox(key=f"visit_refer_service_{elder_id}").set_value("other")
+    at.button(key=f"FormSubmitter:visit_form_{elder_id}-保存探访记录").click().run()
+    assert "请选择或填写转介给哪个服务方" in [e.value for e in at.error]
+    assert _count(demo_engine, Visit) == before
+    at.text_input(key=f"visit_refer_other_{elder_id}").input("老年食堂")
+    at.button(key=f"FormSubmitter:visit_form_{elder_id}-保存探访记录").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        assert s.exec(select(Referral.service).order_by(Referral.id.desc())).first() == "老年食堂"
+
+
+def _referral(
+    engine, username: str, due: date, grid_of: str | None = None, elder_id: int | None = None
+) -> int:
+    """A referral made by `username` for an active elder (`elder_id`, or the first in the
+    grid `grid_of` works, or the first of the community); returns the visit's id."""
+    with Session(engine) as s:
+        account = s.exec(select(Account).where(Account.username == username)).one()
+        stmt = select(Elder.id).where(Elder.community_id == account.community_id, Elder.active)
+        if grid_of is not None:
+            worker = s.exec(select(Account.id).where(Account.username == grid_of)).one()
+            stmt = stmt.where(
+                Elder.grid_id.in_(select(Grid.id).where(Grid.worker_account_id == worker))
+            )
+        elder_id = elder_id or s.exec(stmt.order_by(Elder.id)).first()
+        actor = actor_of(account)
+    with transaction() as session:
+        visit_id = visits.visit_record(
+            session=session,
+            actor=actor,
+            elder_id=elder_id,
+            visited_on=today() - timedelta(days=10),
+            mode="电话",
+            today=today() - timedelta(days=10),
+            content=VisitContent(needs=Checklist(("care",), f"需要照料 {due}")),
+            referral=ReferralDraft("民政助理", due),
+        )
+    st.cache_data.clear()  # as a write from a page does
+    return visit_id
+
+
+def _referral_tab(at) -> str:
+    return next(tab.label for tab in at.tabs if tab.label.startswith("转介"))
+
+
+def test_staff_see_open_referrals_with_the_overdue_flagged_and_close_one(demo_engine):
+    with Session(demo_engine) as s:  # the demo's own: open, and overdue among them
+        demo_open = s.exec(select(func.count()).where(Referral.state == "open")).one()
+        demo_late = s.exec(
+            select(func.count()).where(Referral.state == "open", Referral.due_on < today())
+        ).one()
+        shuji = s.exec(select(Account).where(Account.username == "shuji")).one()
+        in_community = s.exec(
+            select(func.count())
+            .select_from(Referral)
+            .join(Elder, Elder.id == Referral.elder_id)
+            .where(Referral.state == "open", Elder.community_id == shuji.community_id)
+        ).one()
+    assert demo_open > in_community  # other communities' referrals are not shown
+    late_visit = _referral(demo_engine, "shuji", today() - timedelta(days=3))
+    _referral(demo_engine, "shuji", today() + timedelta(days=2))
+    with Session(demo_engine) as s:
+        late = s.exec(select(Referral).where(Referral.visit_id == late_visit)).one()
+        late_here = s.exec(
+            select(func.count())
+            .select_from(Referral)
+            .join(Elder, Elder.id == Referral.elder_id)
+            .where(
+                Referral.state == "open",
+                Referral.due_on < today(),
+                Elder.community_id == shuji.community_id,
+            )
+        ).one()
+    assert late_here <= demo_late + 1
+    at = app_test(demo_engine, "shuji", "views/elders.py")
+    assert _referral_tab(at) == f"转介 ({in_community + 2}) · 逾期 {late_here}"
+    tab = next(tab for tab in at.tabs if tab.label.startswith("转介"))
+    assert any("逾期 3 天" in m.value for m in tab.markdown)
+    at.text_input(key=f"referrals_note_{late.id}").input("已申请护理补贴")
+    at.button(key=f"FormSubmitter:referrals_close_form_{late.id}-保存").click().run()
+    assert not at.error
+    assert "已关闭" in at.success[0].value
+    with Session(demo_engine) as s:
+        closed = s.get(Referral, late.id)
+        assert (closed.state, closed.closure_note, closed.closed_by_name) == (
+            "done",
+            "已申请护理补贴",
+            "王书记",
+        )
+    assert _referral_tab(at) == f"转介 ({in_community + 1}) · 逾期 {late_here - 1}"
+
+
+def test_a_grid_worker_sees_the_referrals_of_their_grid_and_a_volunteer_none(demo_engine):
+    with Session(demo_engine) as s:
+        others = s.exec(
+            select(Elder.id).where(
+                Elder.community_id == 1,
+                Elder.active,
+                Elder.grid_id.not_in(
+                    select(Grid.id).where(
+                        Grid.worker_account_id
+                        == select(Account.id).where(Account.username == "wangge").scalar_subquery()
+                    )
+                ),
+            )
+        ).all()
+    assert others  # the demo has elders of other grids, so the cut is checked
+    before = _referral_tab(app_test(demo_engine, "wangge", "views/elders.py"))
+    _referral(demo_engine, "shuji", today() + timedelta(days=1), grid_of="wangge")
+    _referral(demo_engine, "shuji", today() + timedelta(days=1), elder_id=others[0])
+    at = app_test(demo_engine, "wangge", "views/elders.py")
+    n = int(before.split("(")[1].split(")")[0])
+    assert _referral_tab(at).startswith(f"转介 ({n + 1})")
+    at = app_test(demo_engine, "zhiyuan", "views/elders.py")
+    assert not at.exception
+    assert not [tab.label for tab in at.tabs if tab.label.startswith("转介")]
+
+
+def test_the_history_shows_what_a_visit_found_and_referred(demo_engine):
+    _referral(demo_engine, "shuji", today() + timedelta(days=5))
+    with Session(demo_engine) as s:
+        elder_id = s.exec(select(Referral.elder_id)).first()
+    at = app_test(demo_engine, "shuji", "views/elders.py")
+    at.selectbox(key="elders_pick").set_value(elder_id).run()
+    shown = [m.value for m in at.markdown]
+    assert any(v.startswith("**需求** 生活照料 · 需要照料") for v in shown)
+    assert any(v.startswith("转介 民政助理 · 期限") and v.endswith("办理中") for v in shown)
+
+
+def test_a_secretary_voids_a_visit_with_a_reason_and_it_stays_marked(demo_engine):
+    at = app_test(demo_engine, "shuji", "views/elders.py")
+    elder_id = at.selectbox(key="elders_pick").value
+    with Session(demo_engine) as s:
+        latest = s.exec(
+            select(Visit)
+            .where(Visit.elder_id == elder_id)
+            .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        ).first()
+    at.button(key=f"elders_void_{latest.id}").click().run()
+    at.button(key=f"elders_void_yes_{latest.id}").click().run()  # no reason: refused here
+    assert "请填写原因" in [e.value for e in at.error]
+    with Session(demo_engine) as s:
+        assert not s.get(Visit, latest.id).voided
+    at.text_input(key=f"elders_void_reason_{latest.id}").input("这次没有去")
+    at.button(key=f"elders_void_yes_{latest.id}").click().run()
+    assert not at.exception
+    with Session(demo_engine) as s:
+        row = s.get(Visit, latest.id)
+        assert (row.voided, row.fix_reason) == (True, "这次没有去")
+    assert any("已作废：这次没有去" in c.value for c in at.caption)
+
+
+def test_a_grid_worker_records_a_major_change_and_the_elder_falls_due(demo_engine):
+    at = app_test(demo_engine, "wangge", "views/elders.py")
+    assert not [b for b in at.button if b.key and b.key.startswith("elders_void_")]  # staff only
+    assert "专项探访" not in [tab.label for tab in at.tabs]
+    elder_id = at.selectbox(key="elders_pick").value
+    at.selectbox(key=f"elders_change_kind_{elder_id}").set_value("fall")
+    at.button(key=f"FormSubmitter:elders_change_{elder_id}-保存").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        change = s.exec(select(ElderChange).where(ElderChange.elder_id == elder_id)).one()
+    assert (change.kind, change.occurred_on) == ("fall", today())
+    assert any("24 小时内" in w.value for w in at.warning)
+
+
+def test_a_secretary_starts_a_campaign_and_sees_its_progress(demo_engine):
+    at = app_test(demo_engine, "shuji", "views/elders.py")
+    at.text_input(key="elders_campaign_name").input("高温探访")
+    at.selectbox(key="elders_campaign_group").set_value(("tier", "高风险"))
+    at.number_input(key="elders_campaign_days").set_value(3)
+    at.button(key="FormSubmitter:elders_campaign-发起").click().run()
+    assert not at.error
+    assert "已发起专项探访：高温探访" in [m.value for m in at.success]
+    with Session(demo_engine) as s:
+        campaign = s.exec(select(VisitCampaign).where(VisitCampaign.name == "高温探访")).one()
+        asked = len(
+            s.exec(
+                select(VisitCampaignElder).where(VisitCampaignElder.campaign_id == campaign.id)
+            ).all()
+        )
+    assert asked > 0
+    assert any(f"已探访 0 / 应探访 {asked}" in p.proto.text for p in at.get("progress"))

@@ -518,3 +518,14 @@ def test_every_action_widget_carries_its_record_id(demo_engine):
     acting = [k for k in keys if k.startswith("events_") and k not in page_wide | new_form]
     assert len(acting) >= 6  # the event's buttons and each registration's
     assert [k for k in acting if not re.search(r"_\d+$", k)] == []
+
+
+WAITLIST_RULE_START = "候补规则：名额按报名先后分配。"
+
+
+def test_the_waitlist_rule_is_stated_on_the_programme_and_the_event_page(demo_engine):
+    public = _programme(demo_engine)
+    assert any(c.value.startswith(WAITLIST_RULE_START) for c in public.caption)
+    assert "减少名额不会取消已确认的报名" in _texts(public)
+    staff = app_test(demo_engine, "shuji", "views/events.py")
+    assert any(c.value.startswith(WAITLIST_RULE_START) for c in staff.caption)

@@ -1,10 +1,16 @@
 """The merchant register (商户名册): empty, refused and successful submissions, an edit
-that lands on the picked merchant, deactivation that asks and says what it leaves open."""
+that lands on the picked merchant, deactivation that asks and says what it leaves open;
+the filings calendar, the merchants to help as a deadline nears, a request in one tap
+and a filed mark."""
 
+from datetime import date
+
+import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models.proxy import Merchant, ProxyRequest
+from models.proxy import Merchant, MerchantFiling, ProxyRequest
+from services import filings
 from tests.conftest import app_test
 
 
@@ -94,3 +100,47 @@ def test_deactivating_a_merchant_asks_and_leaves_its_open_requests_open(demo_eng
     at.button(key=f"merchants_reactivate_{merchant_id}").click().run()
     with Session(demo_engine) as s:
         assert s.get(Merchant, merchant_id).active
+
+
+@pytest.mark.parametrize("username", ["dazhao", "admin"])
+def test_the_calendar_and_in_june_the_annual_reports_not_filed(demo_engine, monkeypatch, username):
+    """On 10 June 20 days remain of the annual report's window: every merchant who has
+    not filed is listed (30 with their buttons, the rest counted); one tap takes a
+    request due 20 June (the kind's 10 days, before 30 June); another is marked filed."""
+    june = date(2026, 6, 10)
+    monkeypatch.setattr("ui.filters.today", lambda: june)
+    at = app_test(demo_engine, username, "views/merchants.py")
+    assert not at.error
+    assert at.subheader[0].value == "申报日历（个体工商户）"
+    calendar = at.dataframe[0].value
+    assert calendar.iloc[:, 0].tolist() == ["年报/年检", "经营所得汇算清缴"]
+    assert calendar.iloc[:, 1].tolist() == ["2026-01-01 – 2026-06-30", "2026-01-01 – 2026-03-31"]
+    assert calendar.iloc[:, 2].tolist() == ["申报中", "未开放"]
+    assert at.subheader[1].value.startswith("临近截止、尚未办理")
+    take = [b.key for b in at.button if b.key.startswith("filings_take_annual_report_")]
+    assert len(take) >= 2
+    first, second = (int(k.rsplit("_", 1)[1]) for k in take[:2])
+    at.button(key=f"filings_take_annual_report_{first}").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        request = s.exec(
+            select(ProxyRequest)
+            .where(ProxyRequest.merchant_id == first, ProxyRequest.kind == "annual_report")
+            .order_by(ProxyRequest.id.desc())
+        ).first()
+    assert (request.due_on, request.detail) == (
+        date(2026, 6, 20),
+        "代办 2025 年度报告（截止 6 月 30 日）",
+    )
+    assert f"filings_take_annual_report_{first}" not in [b.key for b in at.button]
+    assert f"代办中：#{request.id}" in [c.value for c in at.caption]
+    at.date_input(key=f"filings_filed_on_annual_report_{second}").set_value(date(2026, 6, 8))
+    at.button(key=f"filings_mark_ok_annual_report_{second}").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        mark = s.exec(select(MerchantFiling).where(MerchantFiling.merchant_id == second)).one()
+    assert (mark.kind, mark.year, mark.filed_on) == ("annual_report", 2026, date(2026, 6, 8))
+    assert second in filings.filed_merchants(
+        Session(demo_engine), filings.FilingKind.annual_report, 2026
+    )
+    assert f"filings_take_annual_report_{second}" not in [b.key for b in at.button]

@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from models.accounts import Account, Role
-from models.elders import Elder
+from models.elders import Elder, VisitTier
 from models.org import Community, Grid, Street
-from services import org
+from services import org, visit_policy
 from services.i18n import translate
 from tests.conftest import ROOT, app_test, make_account, make_community, sign_in_token
 from ui.text import plain
@@ -185,20 +185,27 @@ def test_the_secretary_assigns_a_grid_worker(demo_engine):
         assert s.get(Grid, grid.id).worker_account_id == worker.id
 
 
-def test_the_policy_tab_shows_the_documented_defaults_and_saves_a_rule(engine):
+def test_the_policy_tab_shows_the_documented_default_tiers_and_saves_one(engine):
     with Session(engine) as s:
         make_account(s, "jiedao", Role.admin, None, "admin-pass-1")
         s.add(Street(name="街道", district="区", setup_step=len(org.SETUP_STEPS)))
+        visit_policy.ensure_defaults(s)  # as the street's first step does
         s.commit()
     at = _signed_in(engine, "jiedao", "admin-pass-1")
     at.switch_page("views/organisation.py").run()
-    assert at.number_input(key="org_rule_street_独居").value == 7
-    assert at.number_input(key="org_rule_street_default").value == 30
+    with Session(engine) as s:
+        tiers = {t.name: t.id for t in s.exec(select(VisitTier))}
+    assert {
+        name: at.number_input(key=f"org_tier_days_street_{tier_id}").value
+        for name, tier_id in tiers.items()
+    } == {"高风险": 7, "重点": 30, "一般": 90}
+    assert at.text_input(key=f"org_tier_name_street_{tiers['一般']}").value == "一般"
     [stars] = [d.value for d in at.dataframe if translate("org.policy.hours") in d.value]
     assert list(stars[translate("org.policy.hours")]) == [100, 300, 600, 1000, 1500]
-    at.number_input(key="org_rule_street_default").set_value(60).run()
-    at.button(key="org_rule_save_street_default").click().run()
-    assert at.number_input(key="org_rule_street_default").value == 60
+    at.number_input(key=f"org_tier_days_street_{tiers['一般']}").set_value(60)
+    at.button(key=f"FormSubmitter:org_tier_street_{tiers['一般']}-保存").click().run()
+    assert not at.error
+    assert at.number_input(key=f"org_tier_days_street_{tiers['一般']}").value == 60
 
 
 @pytest.mark.parametrize("username", ["wangge", "zhiyuan", "huiyi"])

@@ -1,4 +1,5 @@
-"""Proxy pages: intake by a secretary, the agent's queue on a phone, the merchant list."""
+"""Proxy pages: intake by a secretary, the agent's queue on a phone with the five-level
+rating, the 差评 rectifications and their call-backs, the charts."""
 
 import json
 
@@ -6,8 +7,8 @@ import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type st
 from sqlmodel import Session, col, select
 
 from models.accounts import Account, Role
-from models.org import Community
-from models.proxy import Merchant, ProxyRequest
+from models.org import Community, Street
+from models.proxy import Merchant, ProxyRectification, ProxyRequest
 from models.volunteers import Task
 from services import proxy_figures
 from services.periods import PeriodKind, period_containing, trend_window
@@ -105,10 +106,67 @@ def test_agent_works_the_queue_and_closes_with_a_rating(demo_engine):
     assert office.button(key=f"FormSubmitter:proxy_rate_{request_id}-保存评价")
 
 
-def test_merchant_page_lists_filings_due(demo_engine):
-    at = app_test(demo_engine, "dazhao", "views/merchants.py")
-    assert at.subheader[0].value.startswith("30 天内到期的证照和年报")
-    assert len(at.dataframe[1].value) > 0
+def test_agent_closes_with_a_bad_rating_and_the_office_calls_back(demo_engine, monkeypatch):
+    """The rating is one of the five words; 不满意 opens a rectification the secretary
+    sees (with its deadline) on the 差评整改 tab, and the call-back closes it."""
+    monkeypatch.setattr("ui.filters.today", lambda: DEMO_TODAY)
+    at = app_test(demo_engine, "daiban", "views/proxy_queue.py")
+    request_id = int(next(b.key for b in at.button if b.key.startswith("queue_")).rsplit("_", 1)[1])
+    for step in ("accepted", "in_progress"):
+        if f"queue_{step}_{request_id}" in [b.key for b in at.button]:
+            at.button(key=f"queue_{step}_{request_id}").click().run()
+    rating = at.button_group(key=f"queue_rating_{request_id}")
+    assert list(rating.options) == [
+        "非常满意",
+        "满意",
+        "基本满意",
+        "不满意",
+        "非常不满意",
+    ]
+    rating.set_value(2)
+    at.text_input(key=f"queue_feedback_{request_id}").input("办得太慢")
+    at.button(key=f"FormSubmitter:queue_done_{request_id}-办结").click().run()
+    assert not at.error
+    with Session(demo_engine) as s:
+        row = s.get(ProxyRequest, request_id)
+        rect = s.exec(
+            select(ProxyRectification).where(ProxyRectification.request_id == request_id)
+        ).one()
+    assert (row.status, row.satisfaction, row.feedback) == ("done", 2, "办得太慢")
+    assert rect.called_at is None and rect.deadline > rect.opened_on
+
+    office = _open_tab(app_test(demo_engine, "dazhao", "views/proxy_board.py"), "差评整改")
+    assert not office.error
+    assert [m.label for m in office.metric] == ["本月差评整改率", "本年差评整改率"]
+    assert any("回访办结的件数" in c.value for c in office.caption)
+    card = next(m.value for m in office.markdown if "办得太慢" in m.value or "不满意" in m.value)
+    assert "不满意" in card
+    office.button_group(key=f"rect_outcome_{rect.id}").set_value("resolved")
+    office.text_area(key=f"rect_note_{rect.id}").input("已道歉并说明办理时限")
+    office.button(key=f"FormSubmitter:rect_callback_{rect.id}-记录回访并办结").click().run()
+    assert not office.error
+    with Session(demo_engine) as s:
+        closed = s.get(ProxyRectification, rect.id)
+    assert (closed.outcome, closed.note, closed.called_by_account_id) == (
+        "resolved",
+        "已道歉并说明办理时限",
+        _account_id(demo_engine, "dazhao"),
+    )
+    assert f"rect_callback_{rect.id}" not in [f.key for f in office.get("form")]
+
+
+def test_only_the_street_admin_sets_the_working_days_to_rectify(demo_engine):
+    office = _open_tab(app_test(demo_engine, "dazhao", "views/proxy_board.py"), "差评整改")
+    assert "rect_days_value" not in [n.key for n in office.number_input]
+    admin = _open_tab(app_test(demo_engine, "admin", "views/proxy_board.py"), "差评整改")
+    assert admin.number_input(key="rect_days_value").value == 5
+    admin.number_input(key="rect_days_value").set_value(10)
+    admin.button(key="FormSubmitter:rect_days-保存").click().run()
+    assert not admin.error
+    with Session(demo_engine) as s:
+        assert s.exec(select(Street.rectification_days)).one() == 10
+    # the street admin sees every community's open rectifications, named
+    assert any(":gray[" in m.value for m in admin.markdown if "**" in m.value)
 
 
 def _ids(engine, stmt):

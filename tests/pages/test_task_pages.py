@@ -293,8 +293,18 @@ def test_roster_rules_before_the_start_and_hours_out_of_range(demo_engine):
     assert _signup(demo_engine, sid).hours == 0
     at.number_input(key=f"tasks_hours_{sid}").set_value(1.5)
     at.button(key=f"tasks_hours_save_{sid}").click().run()
+    assert [e.value for e in at.error] == ["请填写补录原因"]  # 补录 says why
+    assert _signup(demo_engine, sid).hours == 0
+    at.text_input(key=f"tasks_hours_reason_{sid}").input("忘记签退")
+    at.button(key=f"tasks_hours_save_{sid}").click().run()
     assert "已为 名单二 录入 1.5 小时，待确认" in _texts(at, "success")
-    assert (_signup(demo_engine, sid).hours, _signup(demo_engine, sid).status) == (1.5, "attended")
+    row = _signup(demo_engine, sid)
+    assert (row.hours, row.status, row.hours_source, row.hours_reason) == (
+        1.5,
+        "attended",
+        "staff",
+        "忘记签退",
+    )
 
 
 def test_staff_undo_a_check_out(demo_engine):
@@ -350,3 +360,9 @@ def test_cancelling_a_task_asks_first(demo_engine):
         assert s.get(Task, task_id).status == "cancelled"
         statuses = s.exec(select(Signup.status).where(Signup.task_id == task_id)).all()
         assert sorted(statuses) == ["cancelled", "cancelled"]
+
+
+def test_the_waitlist_rule_is_stated_for_volunteers_and_staff(demo_engine):
+    for user, page in (("zhiyuan", "views/open_tasks.py"), ("shuji", "views/tasks.py")):
+        at = app_test(demo_engine, user, page)
+        assert any(c.value.startswith("候补规则：名额按报名先后分配。") for c in at.caption), user

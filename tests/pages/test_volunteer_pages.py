@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from models.accounts import Account
 from models.base import aware_utc, utcnow
 from models.volunteers import Signup, Task, Team, TeamMember, Volunteer
-from services import db, signups, task_board, volunteers
+from services import db, signups, stars, task_board, volunteers
 from services.auth import actor_of
 from tests.conftest import app_test
 from ui.text import plain
@@ -44,6 +44,51 @@ def test_my_tasks_shows_hours_and_star(demo_engine):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["已确认时长"] == "120 小时"
     assert metrics["星级"] == "★☆☆☆☆"
+    # the demo's 40 visits of 3 h: two of them entered by staff (补录)
+    assert "签到时长 114 小时 · 补录时长 6 小时" in [c.value for c in at.caption]
+
+
+def test_a_star_reached_is_announced_until_the_volunteer_dismisses_it(demo_engine):
+    at = app_test(demo_engine, "zhiyuan", "views/my_tasks.py")
+    assert [s.value for s in at.success][:1] == ["恭喜！您已达到一星志愿者"]
+    vid = _zhiyuan(demo_engine).id
+    at.button(key=f"my_star_dismiss_{vid}").click().run()
+    assert not at.exception and "恭喜！您已达到一星志愿者" not in [s.value for s in at.success]
+    assert _zhiyuan(demo_engine).stars_announced == 1
+    again = app_test(demo_engine, "zhiyuan", "views/my_tasks.py")
+    assert "恭喜！您已达到一星志愿者" not in [s.value for s in again.success]
+
+
+def test_the_profile_shows_hours_by_source_and_no_shows_per_year(demo_engine):
+    at = app_test(demo_engine, "shuji", "views/volunteers.py")
+    assert "2026 年爽约" in at.dataframe[0].value.columns
+    at.selectbox(key="volunteers_pick").set_value(_zhiyuan(demo_engine).id).run()
+    captions = [c.value for c in at.caption]
+    assert "签到时长 114 小时 · 补录时长 6 小时" in captions
+    assert any(c.startswith("爽约次数：") for c in captions)
+    record = at.dataframe[1].value
+    entered = record[record["时长来源"] == "补录时长"]
+    assert len(entered) == 2
+    assert all(entered["录入人"]) and all(entered["补录原因"])
+
+
+def test_the_street_admin_sets_the_star_thresholds_and_a_secretary_sees_them(demo_engine):
+    at = app_test(demo_engine, "admin", "views/volunteers.py")
+    for level, hours in enumerate((100, 200, 500, 800, 1000), start=1):
+        at.number_input(key=f"volunteers_star_{level}").set_value(hours)
+    at.button(key="FormSubmitter:volunteers_stars-保存").click().run()
+    assert not at.error and "星级标准已保存" in [s.value for s in at.success]
+    with Session(demo_engine) as s:
+        assert stars.star_thresholds(s) == (100, 200, 500, 800, 1000)
+    at.number_input(key="volunteers_star_3").set_value(150)
+    at.button(key="FormSubmitter:volunteers_stars-保存").click().run()
+    assert [e.value for e in at.error] == ["3 星的时长须高于上一级的 200 小时"]
+    secretary = app_test(demo_engine, "shuji", "views/volunteers.py")
+    assert not [n for n in secretary.number_input if n.key.startswith("volunteers_star_")]
+    tables = [d.value for d in secretary.dataframe]
+    assert any(
+        list(t.get("累计服务时长（小时）", [])) == [100, 200, 500, 800, 1000] for t in tables
+    )
 
 
 def test_secretary_publishes_a_task(demo_engine):

@@ -6,12 +6,13 @@ import pytest
 from sqlmodel import Session, col, select
 
 from models.accounts import Account, Role
-from models.elders import Elder, ElderVisitor, Visit, VisitPolicy
+from models.elders import Elder, ElderVisitor, Visit, VisitTier
 from models.org import Community
 from models.volunteers import Task
 from services import elders, visit_plan, visit_policy, visits
 from services.auth import actor_of
 from services.errors import BoardError
+from services.visit_content import Checklist, VisitContent
 from tests import factories
 from tests.conftest import DEMO_TODAY, make_account
 
@@ -19,7 +20,7 @@ TODAY = date(2026, 11, 24)
 
 
 def elders_world(session):
-    """A community with its staff and the default interval rules."""
+    """A community with its staff and the default tiers (高风险 7, 重点 30, 一般 90)."""
     world = factories.world(session)
     visit_policy.ensure_defaults(session)
     session.commit()
@@ -36,7 +37,7 @@ def elder(
     w,
     name,
     *,
-    born=date(1950, 5, 1),
+    born=date(1940, 5, 1),  # 86 on TODAY: 独居, 空巢 or 留守 makes them 高风险 (weekly)
     situations="",
     registered=date(2026, 1, 1),
     active=True,
@@ -71,19 +72,56 @@ def interval(session, elder_id):
     return session.exec(select(expr).select_from(Elder).where(Elder.id == elder_id)).one()
 
 
-def test_most_frequent_applying_rule_wins(session, w):
-    alone = elder(session, w, "独居老人", situations="独居")
-    old = elder(session, w, "高龄老人", born=date(1940, 1, 1))
-    both = elder(session, w, "独居高龄", born=date(1940, 1, 1), situations="空巢,独居")
-    plain = elder(session, w, "普通老人")
-    assert [interval(session, e) for e in (alone, old, both, plain)] == [7, 14, 7, 30]
+def test_the_most_frequent_matching_tier_wins(session, w):
+    """The default tiers on 2026-11-24 (an elder born 1946-11-25 is 79, 1946-11-24: 80)."""
+    cases = {
+        ("独居 79", date(1946, 11, 25), "独居", 0): 90,  # not yet 80: 一般
+        ("独居 80", date(1946, 11, 24), "独居", 0): 7,  # 80 and alone: 高风险
+        ("留守 86", date(1940, 5, 1), "留守", 0): 7,
+        ("86 无", date(1940, 5, 1), "", 0): 90,  # old age alone is no condition set
+        ("失智 70", date(1956, 1, 1), "失智", 0): 7,
+        ("失能 70", date(1956, 1, 1), "失能", 0): 30,  # 重点
+        ("特困 空巢 70", date(1956, 1, 1), "空巢,特困", 0): 30,
+        ("失能 照护3", date(1956, 1, 1), "失能", 3): 7,  # both match: weekly wins
+        ("照护2", date(1956, 1, 1), "", 2): 90,
+        ("普通", date(1956, 1, 1), "", 0): 90,
+    }
+    ids = {
+        key: elder(session, w, key[0], born=born, situations=situations, care_level=care)
+        for key, (born, situations, care) in ((k, k[1:]) for k in cases)
+    }
+    assert {key: interval(session, ids[key]) for key in cases} == cases
+    # the page says which tier and why
+    placed = {
+        name: (tier, reason)
+        for name, tier, reason in zip(
+            *(
+                elders.elder_registry(session=session, actor=w.shuji, today=TODAY)[c]
+                for c in ("name", "tier", "reason")
+            ),
+            strict=True,
+        )
+    }
+    assert placed["独居 80"] == (
+        "高风险",
+        visit_policy.Conditions(age=80, situations=("独居", "空巢", "留守")),
+    )
+    assert placed["失能 照护3"] == ("高风险", visit_policy.Conditions(care=3))
+    assert placed["失能 70"] == (
+        "重点",
+        visit_policy.Conditions(situations=("失能", "重残", "计生特殊", "特困")),
+    )
+    assert placed["普通"] == ("一般", None)
 
 
 def _python_and_sql_intervals(session, day) -> tuple[dict[int, int], dict[int, int]]:
-    """Every elder's interval on `day`: by interval_of (one elder's page) and by
+    """Every elder's interval on `day`: by place (one elder's page, the registry) and by
     interval_expr (the lists, the overdue count, the on-time rate)."""
     policy = visit_policy.effective_policy(session)
-    python = {e.id: visit_plan.elder_interval(policy, e, day) for e in session.exec(select(Elder))}
+    python = {
+        e.id: visit_plan.elder_placement(policy, e, day).interval
+        for e in session.exec(select(Elder))
+    }
     sql = dict(session.exec(select(col(Elder.id), visit_policy.interval_expr(session, day))).all())
     return python, sql
 
@@ -98,21 +136,31 @@ def test_python_and_sql_intervals_agree_for_every_elder_of_the_demo(demo_engine)
         for day in (DEMO_TODAY, date(2028, 2, 29)):
             python, sql = _python_and_sql_intervals(session, day)
             assert python == sql
-            assert len(python) > 100 and set(python.values()) == {7, 14, 30}
+            assert len(python) > 100 and set(python.values()) == {7, 30, 90}
+        C = visit_policy.Conditions
         own = {
-            first: {"空巢": 10, "age80": 12, "care2": 9, "default": 20},
-            second: {"独居": 5, "care4": 3},
+            first: [
+                ("空巢高龄", 10, [C(age=85, situations=("空巢",))]),
+                ("照护", 9, [C(care=2), C(age=95)]),
+                ("一般", 20, []),
+            ],
+            second: [("独居", 5, [C(situations=("独居", "重残"))]), ("一般", 60, [])],
         }
-        for community_id, rules in own.items():
-            for rule, days in rules.items():
+        for community_id, tiers in own.items():
+            for name, days, condition_sets in tiers:
                 session.add(
-                    VisitPolicy(community_id=community_id, situation=rule, interval_days=days)
+                    VisitTier(
+                        community_id=community_id,
+                        name=name,
+                        interval_days=days,
+                        conditions=visit_policy.conditions_json(condition_sets),
+                    )
                 )
         session.flush()
         for day in (DEMO_TODAY, date(2028, 2, 29)):
             python, sql = _python_and_sql_intervals(session, day)
             assert python == sql
-            assert {5, 7, 9, 10, 12, 14, 20, 30} <= set(python.values())
+            assert {5, 7, 9, 10, 20, 30, 60, 90} <= set(python.values())
 
 
 def test_one_elders_plan_and_the_plan_lists_agree_on_the_demo(demo_engine):
@@ -136,17 +184,101 @@ def test_one_elders_plan_and_the_plan_lists_agree_on_the_demo(demo_engine):
             )
 
 
-def test_a_community_rule_replaces_the_street_rule(session, w):
+def test_a_community_keeps_tiers_of_its_own_and_goes_back(session, w):
     plain = elder(session, w, "普通老人")
-    visit_policy.policy_set(
-        session=session, actor=w.shuji, community_id=w.community_id, rule="default", days=20
-    )
-    assert interval(session, plain) == 20
-    with pytest.raises(BoardError) as err:
-        visit_policy.policy_set(
-            session=session, actor=w.shuji, community_id=None, rule="default", days=5
+    view = visit_policy.policy_view(session=session, actor=w.shuji, community_id=w.community_id)
+    assert (view.own, view.can_start_own, view.editable) == (False, True, False)
+    with pytest.raises(BoardError) as err:  # the street's tiers: the street admin's
+        visit_policy.tier_save(
+            session=session,
+            actor=w.shuji,
+            community_id=None,
+            tier_id=None,
+            name="一般",
+            interval_days=5,
+            condition_sets=[],
         )
     assert err.value.key == "access.denied"
+    visit_policy.own_tiers_start(session=session, actor=w.shuji, community_id=w.community_id)
+    view = visit_policy.policy_view(session=session, actor=w.shuji, community_id=w.community_id)
+    assert [(t.name, t.interval_days) for t in view.tiers] == [
+        ("高风险", 7),
+        ("重点", 30),
+        ("一般", 90),
+    ]
+    default = next(t for t in view.tiers if t.is_default)
+    visit_policy.tier_save(
+        session=session,
+        actor=w.shuji,
+        community_id=w.community_id,
+        tier_id=default.id,
+        name="一般",
+        interval_days=60,
+        condition_sets=[],
+    )
+    session.commit()
+    assert interval(session, plain) == 60
+    visit_policy.own_tiers_drop(session=session, actor=w.shuji, community_id=w.community_id)
+    session.commit()
+    assert interval(session, plain) == 90
+    # kept, inactive (audited, never deleted)
+    assert len(session.exec(select(VisitTier).where(~col(VisitTier.active))).all()) == 3
+
+
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [
+        ({"name": " "}, "elders.tier_name_required"),
+        ({"interval_days": 0}, "elders.interval_invalid"),
+        ({"interval_days": 367}, "elders.interval_invalid"),
+        ({"condition_sets": [visit_policy.Conditions(age=121)]}, "elders.tier_age_invalid"),
+        ({"condition_sets": [visit_policy.Conditions(care=5)]}, "elders.tier_care_invalid"),
+        (
+            {"condition_sets": [visit_policy.Conditions(situations=("高龄",))]},
+            "elders.situation_unknown",
+        ),
+        ({"name": "重点"}, "elders.tier_name_taken"),
+        ({"condition_sets": []}, "elders.default_exists"),  # a second default tier
+    ],
+)
+def test_a_bad_tier_is_refused_and_nothing_is_written(session, w, values, key):
+    tier = {
+        "name": "独居",
+        "interval_days": 14,
+        "condition_sets": [visit_policy.Conditions(situations=("独居",))],
+    } | values
+    with pytest.raises(BoardError) as err:
+        visit_policy.tier_save(
+            session=session, actor=w.admin, community_id=None, tier_id=None, **tier
+        )
+    assert err.value.key == key
+    session.rollback()
+    assert len(session.exec(select(VisitTier)).all()) == 3
+
+
+def test_the_default_tier_stays(session, w):
+    tiers = visit_policy.policy_view(session=session, actor=w.admin, community_id=None).tiers
+    default = next(t for t in tiers if t.is_default)
+    with pytest.raises(BoardError) as err:
+        visit_policy.tier_remove(session=session, actor=w.admin, tier_id=default.id)
+    assert err.value.key == "elders.default_required"
+    with pytest.raises(BoardError) as err:  # giving the only default tier conditions
+        visit_policy.tier_save(
+            session=session,
+            actor=w.admin,
+            community_id=None,
+            tier_id=default.id,
+            name="一般",
+            interval_days=90,
+            condition_sets=[visit_policy.Conditions(age=60)],
+        )
+    assert err.value.key == "elders.default_required"
+    session.rollback()
+    high = next(t for t in tiers if t.name == "高风险")
+    visit_policy.tier_remove(session=session, actor=w.admin, tier_id=high.id)
+    session.commit()
+    alone = elder(session, w, "独居老人", situations="独居")
+    assert interval(session, alone) == 90
 
 
 def test_overdue_and_due_this_week(session, w):
@@ -156,7 +288,7 @@ def test_overdue_and_due_this_week(session, w):
     visit(session, soon, date(2026, 11, 19))  # due 11-26
     fine = elder(session, w, "按时")
     visit(session, fine, date(2026, 11, 20))
-    elder(session, w, "从未探访", registered=date(2026, 9, 1))  # 84 days since registration
+    elder(session, w, "从未探访", situations="失能", registered=date(2026, 9, 1))  # 84 days
     overdue = visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY).rows
     assert overdue["name"].tolist() == ["从未探访", "逾期"]
     assert overdue["overdue_by"].tolist() == [54, 7]
@@ -215,8 +347,9 @@ def test_a_need_becomes_a_follow_up_task_in_one_step(session, w):
         visited_on=TODAY,
         mode="上门",
         today=TODAY,
-        hazards=["gas"],
-        needs_raised="燃气灶打火困难，需要维修",
+        content=VisitContent(
+            safety=Checklist(("gas",)), needs=Checklist(note="燃气灶打火困难，需要维修")
+        ),
         follow_up_task=visits.FollowUpTask(title="上门维修燃气灶", day=date(2026, 11, 26)),
     )
     session.commit()
@@ -264,8 +397,8 @@ def test_on_time_rate_counts_visits_within_the_interval_and_missed_due_dates(ses
     for day in (date(2026, 10, 27), date(2026, 11, 3), date(2026, 11, 20)):
         visit(session, a, day)
     # monthly, never visited: due 10-05 (October), 11-04 missed; 12-04 is outside
-    elder(session, w, "乙", registered=date(2026, 9, 5))
-    # care level 3: weekly by the care3 rule; every visit 10 days apart misses one due date
+    elder(session, w, "乙", situations="失能", registered=date(2026, 9, 5))
+    # care level 3: weekly (高风险); every visit 10 days apart misses one due date
     c = elder(session, w, "丙", care_level=3, registered=date(2026, 10, 1))
     for day in (date(2026, 11, 1), date(2026, 11, 11), date(2026, 11, 21)):
         visit(session, c, day)
@@ -313,6 +446,7 @@ def test_on_time_rate_by_community_is_scoped(session, w):
             birth_date=date(1950, 1, 1),
             address="前进社区1号楼",
             community_id=other.community_id,
+            situations="失能",
             registered_on=date(2026, 10, 25),
         )
     )
@@ -330,7 +464,7 @@ def test_on_time_rate_by_community_is_scoped(session, w):
 
 
 def test_overdue_trend_counts_as_of_the_given_day(session, w):
-    e = elder(session, w, "甲", registered=date(2026, 8, 1))  # monthly
+    e = elder(session, w, "甲", situations="失能", registered=date(2026, 8, 1))  # monthly
     visit(session, e, date(2026, 9, 10))
     window = {"start": date(2026, 9, 1), "end": date(2026, 12, 1)}
     trend = visits.overdue_trend(session=session, community_ids=None, **window, today=TODAY)
@@ -350,25 +484,26 @@ def test_overdue_trend_counts_as_of_the_given_day(session, w):
     ]
 
 
-def test_care_level_rules_are_policy_rows_the_secretary_edits(session, w):
+def test_a_tier_the_secretary_adds_puts_elders_in_it(session, w):
     cared = elder(session, w, "照护3级", care_level=3)
     light = elder(session, w, "照护2级", care_level=2)
-    assert [interval(session, e) for e in (cared, light)] == [7, 30]  # default: care3 weekly
-    rows = {
-        r.rule: r.days
-        for r in visit_policy.policy_table(
-            session=session, actor=w.shuji, community_id=w.community_id
-        )
-    }
-    assert (rows["care2"], rows["care3"], rows["care4"]) == (None, 7, None)
-    visit_policy.policy_set(
-        session=session, actor=w.shuji, community_id=w.community_id, rule="care2", days=14
+    assert [interval(session, e) for e in (cared, light)] == [7, 90]  # 高风险, 一般
+    visit_policy.own_tiers_start(session=session, actor=w.shuji, community_id=w.community_id)
+    visit_policy.tier_save(
+        session=session,
+        actor=w.shuji,
+        community_id=w.community_id,
+        tier_id=None,
+        name="照护",
+        interval_days=14,
+        condition_sets=[visit_policy.Conditions(care=2), visit_policy.Conditions()],
     )
     session.commit()
     assert [interval(session, e) for e in (cared, light)] == [7, 14]  # the most frequent wins
     plan = visit_plan.elder_plan(session=session, actor=w.shuji, elder_id=light, today=TODAY)
-    assert plan.interval == 14  # the elder's page computes the same interval in Python
-    visit(session, light, date(2026, 11, 5))  # 19 days ago: overdue by the care2 rule only
+    assert (plan.interval, plan.placement.tier.name) == (14, "照护")
+    assert plan.placement.reason == visit_policy.Conditions(care=2)  # the empty set dropped
+    visit(session, light, date(2026, 11, 5))  # 19 days ago: overdue by the new tier only
     overdue = visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY).rows
     assert overdue.set_index("name").loc["照护2级", "overdue_by"] == 5
 
@@ -444,7 +579,7 @@ def test_the_follow_up_task_gets_a_title_in_the_user_language(session, w):
         visited_on=TODAY,
         mode="电话",
         today=TODAY,
-        needs_raised="想办理高龄津贴",
+        content=VisitContent(needs=Checklist(note="想办理高龄津贴")),
         follow_up_task=visits.FollowUpTask(title="  ", day=date(2026, 11, 26)),
         lang="en",
     )
@@ -455,7 +590,7 @@ def test_the_follow_up_task_gets_a_title_in_the_user_language(session, w):
         visited_on=TODAY,
         mode="上门",
         today=TODAY,
-        needs_raised="灯泡坏了",
+        content=VisitContent(needs=Checklist(note="灯泡坏了")),
         follow_up_task=visits.FollowUpTask(title="", day=date(2026, 11, 26)),
     )
     session.commit()
@@ -464,12 +599,12 @@ def test_the_follow_up_task_gets_a_title_in_the_user_language(session, w):
 
 
 def test_situations_and_modes_have_labels_in_both_languages():
-    from models.elders import LIVING_SITUATIONS, VISIT_MODES
+    from models.elders import CHANGE_KINDS, LIVING_SITUATIONS, VISIT_MODES
     from services.i18n import LANGUAGES, catalog
 
     keys = [f"elders.situation.{s}" for s in LIVING_SITUATIONS]
     keys += [f"visits.mode.{m}" for m in VISIT_MODES]
-    keys += [f"elders.rule.{r}" for r in visit_policy.RULES]
+    keys += [f"elders.change.{k}" for k in CHANGE_KINDS]
     for lang in LANGUAGES:
         assert [k for k in keys if k not in catalog(lang)] == [], lang
     assert catalog("en")["visits.mode.上门"] == "Home visit"
@@ -561,24 +696,25 @@ def test_deactivation_keeps_the_visitors_and_is_refused_twice(session, w):
     assert visit_plan.overdue_elders(session=session, actor=w.shuji, today=TODAY).total == 1
 
 
-def _visit(session, w, e, **kw):
+def _visit(session, w, e, need="", **kw):
     values = {"visited_on": TODAY, "mode": "上门", "today": TODAY} | kw
+    values["content"] = VisitContent(needs=Checklist(note=need))
     return visits.visit_record(session=session, actor=w.shuji, elder_id=e, **values)
 
 
 def test_the_same_visit_is_recorded_once(session, w):
     e = elder(session, w, "老人")
-    _visit(session, w, e, needs_raised="换灯泡")
+    _visit(session, w, e, need="换灯泡")
     session.commit()
     with pytest.raises(BoardError) as err:
-        _visit(session, w, e, needs_raised=" 换灯泡 ")  # a double press
+        _visit(session, w, e, need=" 换灯泡 ")  # a double press
     assert (err.value.key, err.value.params) == ("visits.duplicate", {"name": "老人"})
     session.rollback()
     assert len(session.exec(select(Visit)).all()) == 1
     # another way, another need, another day, or another visitor: another visit
-    _visit(session, w, e, needs_raised="换灯泡", mode="电话")
-    _visit(session, w, e, needs_raised="修水管")
-    _visit(session, w, e, needs_raised="换灯泡", visited_on=date(2026, 11, 23))
+    _visit(session, w, e, need="换灯泡", mode="电话")
+    _visit(session, w, e, need="修水管")
+    _visit(session, w, e, need="换灯泡", visited_on=date(2026, 11, 23))
     worker = make_account(session, "wg2", Role.grid_worker, w.community_id)
     visits.visit_record(
         session=session,
@@ -587,7 +723,7 @@ def test_the_same_visit_is_recorded_once(session, w):
         visited_on=TODAY,
         mode="上门",
         today=TODAY,
-        needs_raised="换灯泡",
+        content=VisitContent(needs=Checklist(note="换灯泡")),
     )
     session.commit()
     assert len(session.exec(select(Visit)).all()) == 5

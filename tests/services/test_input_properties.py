@@ -54,6 +54,7 @@ from services import (
 from services import volunteers as volunteers_service
 from services.errors import BoardError, Label
 from services.i18n import catalog, translate
+from services.visit_content import Checklist, VisitContent
 from tests import factories
 from tests.conftest import make_account
 
@@ -429,7 +430,12 @@ def test_signup_set_hours(session, w, signed_up, hours):
     out = attempt(
         session,
         lambda: signups.signup_set_hours(
-            session=session, actor=w.shuji, signup_id=sid, hours=hours, now=task.starts_at
+            session=session,
+            actor=w.shuji,
+            signup_id=sid,
+            hours=hours,
+            reason="忘记签退",
+            now=task.starts_at,
         ),
         (Signup, sid),
     )
@@ -572,9 +578,11 @@ def test_visit_record(
             mode=mode,
             today=TODAY,
             wellbeing=wellbeing,
-            hazards=hazards,
+            content=VisitContent(
+                safety=Checklist(tuple(hazards)), needs=Checklist(note=text["needs_raised"])
+            ),
+            follow_up=text["follow_up"],
             follow_up_task=follow_up_task,
-            **text,
         ),
         (Elder, elder_id),
     )
@@ -598,15 +606,15 @@ MERCHANT_TEXT = texts("shop_name", "owner_name", "address", "business_type", "no
 DUE = st.one_of(st.none(), DAY)
 
 
-def _check_merchant(row: Merchant, text, phone, licence_due, annual_report_due) -> None:
+def _check_merchant(row: Merchant, text, phone, licence_due) -> None:
     same_texts(text, row)
     same_phone(phone, row.phone)
-    assert (row.licence_due, row.annual_report_due) == (licence_due, annual_report_due)
+    assert row.licence_due == licence_due
 
 
 @PROPERTY
-@given(text=MERCHANT_TEXT, phone=PHONE, licence_due=DUE, annual_report_due=DUE)
-def test_merchant_create(session, w, text, phone, licence_due, annual_report_due):
+@given(text=MERCHANT_TEXT, phone=PHONE, licence_due=DUE)
+def test_merchant_create(session, w, text, phone, licence_due):
     out = attempt(
         session,
         lambda: merchants.merchant_create(
@@ -615,13 +623,12 @@ def test_merchant_create(session, w, text, phone, licence_due, annual_report_due
             community_id=w.community_id,
             phone=phone,
             licence_due=licence_due,
-            annual_report_due=annual_report_due,
             **text,
         ),
     )
     if out.stored:
         row = session.get(Merchant, out.value)
-        _check_merchant(row, text, phone, licence_due, annual_report_due)
+        _check_merchant(row, text, phone, licence_due)
 
 
 def _merchant(session, w) -> int:
@@ -637,8 +644,8 @@ def _merchant(session, w) -> int:
 
 
 @PROPERTY
-@given(text=MERCHANT_TEXT, phone=PHONE, licence_due=DUE, annual_report_due=DUE)
-def test_merchant_update(session, w, text, phone, licence_due, annual_report_due):
+@given(text=MERCHANT_TEXT, phone=PHONE, licence_due=DUE)
+def test_merchant_update(session, w, text, phone, licence_due):
     mid = _merchant(session, w)
     out = attempt(
         session,
@@ -648,13 +655,12 @@ def test_merchant_update(session, w, text, phone, licence_due, annual_report_due
             merchant_id=mid,
             phone=phone,
             licence_due=licence_due,
-            annual_report_due=annual_report_due,
             **text,
         ),
         (Merchant, mid),
     )
     if out.stored:
-        _check_merchant(session.get(Merchant, mid), text, phone, licence_due, annual_report_due)
+        _check_merchant(session.get(Merchant, mid), text, phone, licence_due)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Merchants (商户): required fields, one shop name per community, filings falling due,
+"""Merchants (商户): required fields, one shop name per community, licences falling due,
 and what deactivating a merchant does to its open requests (nothing: they are finished
 one by one)."""
 
@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from models.proxy import Merchant, ProxyRequest
-from services import merchants, proxy
+from services import filings, merchants, proxy
 from services.errors import BoardError
 from tests import factories
 
@@ -65,7 +65,6 @@ def test_a_double_press_registers_one_merchant_and_an_edit_cannot_take_a_name(se
         "address": "小召前街1号",
         "business_type": "",
         "licence_due": None,
-        "annual_report_due": None,
         "notes": "",
     }
     with pytest.raises(BoardError) as err:
@@ -82,19 +81,14 @@ def test_a_double_press_registers_one_merchant_and_an_edit_cannot_take_a_name(se
     assert session.get(Merchant, first).active and session.get(Merchant, second).active
 
 
-def test_filings_due_within_30_days(session, w):
+def test_licences_due_within_30_days(session, w):
     _merchant(session, w)  # licence due in 20 days
     _merchant(session, w, shop_name="小召烧麦", licence_due=TODAY + timedelta(days=31))
-    _merchant(
-        session,
-        w,
-        shop_name="塞上老街茶馆",
-        licence_due=TODAY - timedelta(days=1),
-        annual_report_due=TODAY,
-    )
-    frame = merchants.merchants_due_soon(session=session, actor=w.shuji, today=TODAY)
+    _merchant(session, w, shop_name="塞上老街茶馆", licence_due=TODAY)
+    _merchant(session, w, shop_name="蒙古奶茶馆", licence_due=TODAY - timedelta(days=1))
+    frame = filings.filings_due(session=session, actor=w.shuji, today=TODAY)
     assert frame[["shop_name", "what", "days_left"]].values.tolist() == [
-        ["塞上老街茶馆", "annual_report", 0],
+        ["塞上老街茶馆", "licence", 0],
         ["老绥元烧卖馆", "licence", 20],
     ]
 
@@ -127,7 +121,7 @@ def test_deactivating_keeps_open_requests_and_refuses_new_ones(session, w):
     session.commit()
     assert session.get(ProxyRequest, still_open).status == "submitted"  # not closed
     assert merchants.merchant_list(session=session, actor=w.shuji).empty
-    assert merchants.merchants_due_soon(session=session, actor=w.shuji, today=TODAY).empty
+    assert filings.filings_due(session=session, actor=w.shuji, today=TODAY).empty
     assert merchants.merchant_list(session=session, actor=w.shuji, active=False)["id"].tolist() == [
         merchant
     ]

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from models.accounts import Account, Role
 from models.audit import AuditEntry
-from models.elders import Elder, VisitPolicy
+from models.elders import Elder, VisitTier
 from models.org import Community, Grid, Street
 from models.volunteers import Volunteer
 from services import auth, db, org
@@ -61,13 +61,11 @@ def test_the_first_steps_walk_through_street_communities_grids_accounts(session)
     org.street_set(session=session, actor=admin, name=" 大学西路街道 ", district="赛罕区")
     session.commit()
     assert org.street_get(session=session).setup_step == 1
-    # the documented default visit intervals are in place
-    assert {p.situation: p.interval_days for p in session.exec(select(VisitPolicy))} == {
-        "独居": 7,
-        "失能": 7,
-        "age80": 14,
-        "care3": 7,
-        "default": 30,
+    # the documented default visit tiers are in place
+    assert {t.name: t.interval_days for t in session.exec(select(VisitTier))} == {
+        "高风险": 7,
+        "重点": 30,
+        "一般": 90,
     }
     ids = org.communities_create(session=session, actor=admin, names="甲社区\n乙社区\n\n")
     session.commit()

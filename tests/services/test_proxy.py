@@ -249,7 +249,9 @@ def test_figures_with_median(session, w):
     )
     assert figures["requests"] == 3 and figures["done"] == 3
     assert figures["satisfaction"] == 4.0
-    assert figures["median_days_to_done"] == pytest.approx(2.1, abs=0.05)
+    # done at 02:00 UTC = 10:00 Beijing time, 1, 2 and 9 days after the request day:
+    # 1.42, 2.42 and 9.42 days from its local midnight
+    assert figures["median_days_to_done"] == pytest.approx(2.4, abs=0.05)
     assert figures["on_time_rate"] == pytest.approx(1 / 3)  # parcels are due next day
 
 

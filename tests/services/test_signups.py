@@ -144,6 +144,7 @@ def test_hours_are_capped_at_the_window_and_count_once_approved(session, w):
         actor=w.shuji,
         signup_id=signup.id,
         hours=2.5,
+        reason="签退时间有误",
         now=factories.at(task, 150),
     )
     signups.signup_approve_hours(session=session, actor=w.shuji, signup_id=signup.id)
@@ -167,6 +168,7 @@ def test_no_show_and_bad_hours(session, w):
             actor=w.shuji,
             signup_id=result.signup_id,
             hours=3,
+            reason="补录",
             now=factories.at(task, 5),
         )
     assert err.value.key == "signups.not_confirmed"  # a no-show checks in first
@@ -331,7 +333,7 @@ def test_no_show_only_from_the_start(session, w):
 )
 def test_hours_entered_by_staff_are_between_a_quarter_and_24(session, w, hours, ok):
     task, _actor, sid = _signed_up(session, w)
-    kw = {"session": session, "actor": w.shuji, "signup_id": sid, "hours": hours}
+    kw = {"session": session, "actor": w.shuji, "signup_id": sid, "hours": hours, "reason": "补录"}
     _refused(signups.signup_set_hours, "signups.hours_not_yet", now=task.starts_at - MINUTE, **kw)
     if ok:
         signups.signup_set_hours(now=task.starts_at, **kw)
@@ -520,3 +522,41 @@ def test_a_card_says_what_the_volunteer_can_do_with_their_own_entry(
         cancellable,
     )
     assert card.can_sign_up == can_sign_up
+
+
+# --- hours by source: 签到 (check-in and -out) apart from 补录 (staff) --------------------
+
+
+def test_hours_by_check_out_and_by_staff_are_kept_apart_with_who_and_why(session, w):
+    task, actor, sid = _signed_up(session, w)
+    signups.signup_check_in(session=session, actor=actor, signup_id=sid, now=task.starts_at)
+    signups.signup_check_out(
+        session=session, actor=actor, signup_id=sid, now=task.ends_at
+    )  # 2 h by check-out
+    row = session.get(Signup, sid)
+    assert (row.hours, row.hours_source, row.hours_entered_by, row.hours_reason) == (
+        2.0,
+        "check",
+        None,
+        "",
+    )
+    kw = {"session": session, "actor": w.shuji, "signup_id": sid, "hours": 3, "now": task.ends_at}
+    for blank in ("", "   ", None):
+        _refused(signups.signup_set_hours, "signups.hours_reason_required", reason=blank, **kw)
+        assert session.get(Signup, sid).hours == 2.0  # nothing written
+    signups.signup_set_hours(reason=" 签退时漏记了收尾的一小时 ", **kw)
+    row = session.get(Signup, sid)
+    assert (row.hours, row.hours_source, row.hours_entered_by, row.hours_reason) == (
+        3.0,
+        "staff",
+        w.shuji.id,
+        "签退时漏记了收尾的一小时",
+    )
+    signups.signup_undo_check_out(session=session, actor=w.shuji, signup_id=sid)
+    row = session.get(Signup, sid)
+    assert (row.hours, row.hours_source, row.hours_entered_by, row.hours_reason) == (
+        0.0,
+        "check",
+        None,
+        "",
+    )

@@ -4,9 +4,11 @@ any change that can move them, and kept through writes that cannot."""
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from models.audit import AuditEntry
-from services import elders, visit_plan, visits
+from models.elders import Visit
+from services import elders, visit_fixes, visit_plan, visits
 from tests.services.test_elders import elder, elders_world
 
 TODAY = date(2026, 11, 24)
@@ -81,3 +83,31 @@ def test_a_visit_today_keeps_past_month_ends_and_recomputes_today(session, w, mo
     assert visit_plan.overdue_count(session=session, community_ids=None, today=month_end) == 1
     assert overdue(session, w) == 0
     assert computed == [TODAY]  # the month-end came from memory
+
+
+def test_a_corrected_or_voided_visit_counts_at_once(session, w):
+    """Defect (issue 19): the aggregates assumed visits never change. A correction or a
+    void is an audited change of the visit: everything is computed afresh."""
+    alone = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
+    record(session, w, alone, TODAY)
+    month_end = date(2026, 10, 31)
+    count = lambda day: visit_plan.overdue_count(  # noqa: E731
+        session=session, community_ids=None, today=day
+    )
+    assert (count(TODAY), count(month_end)) == (0, 1)
+    visit_id = session.exec(select(Visit.id)).one()
+    # moved back to 10-30: 10-31 is covered, today is 25 days on (weekly: overdue)
+    visit_fixes.visit_correct(
+        session=session,
+        actor=w.shuji,
+        visit_id=visit_id,
+        visited_on=date(2026, 10, 30),
+        elder_id=alone,
+        reason="记错日期",
+        today=TODAY,
+    )
+    session.commit()
+    assert (count(TODAY), count(month_end)) == (1, 0)
+    visit_fixes.visit_void(session=session, actor=w.shuji, visit_id=visit_id, reason="没有探访")
+    session.commit()
+    assert (count(TODAY), count(month_end)) == (1, 1)

@@ -1,7 +1,7 @@
-"""Volunteers: star levels, the sign-in account linked to a record, the true list count,
+"""Volunteers: the sign-in account linked to a record, the true list count,
 required fields and what deactivating does."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func
@@ -15,29 +15,6 @@ from services import auth, db, signups, volunteers
 from services.errors import BoardError
 from tests import factories
 from tests.conftest import make_account
-
-
-@pytest.mark.parametrize(
-    ("hours", "stars", "to_next"),
-    [
-        (0, 0, 100),
-        (99.9, 0, 0.1),
-        (100, 1, 200),
-        (299, 1, 1),
-        (300, 2, 300),
-        (599.5, 2, 0.5),
-        (600, 3, 400),
-        (1000, 4, 500),
-        (1499.99, 4, 0.01),
-        (1500, 5, None),
-        (4000, 5, None),
-    ],
-)
-def test_star_thresholds_and_hours_to_next(hours, stars, to_next):
-    level = volunteers.star_level(hours)
-    assert level.stars == stars
-    assert level.hours_to_next == to_next
-    assert level.next_threshold == (None if to_next is None else (100, 300, 600, 1000, 1500)[stars])
 
 
 def test_staff_create_an_account_from_the_record_and_the_volunteer_can_sign_up(engine, session, w):
@@ -278,3 +255,79 @@ def test_skills_given_as_one_comma_separated_text_are_stored_as_skills(session, 
         skills="first_aid, errands",
     )
     assert session.get(Volunteer, vid).skills == "errands,first_aid"
+
+
+def _past_signup(session, w, vid, *, days_ago, status="attended", hours=0.0, source="check"):
+    task_id = factories.task(
+        session, w.community_id, starts_in=timedelta(days=-days_ago), title=f"任务{days_ago}"
+    )
+    session.add(
+        Signup(
+            task_id=task_id,
+            volunteer_id=vid,
+            status=status,
+            hours=hours,
+            hours_status="approved" if hours else "none",
+            hours_source=source,
+            hours_entered_by=w.shuji.id if source == "staff" else None,
+            hours_reason="手机没电，线下签到表" if source == "staff" else "",
+        )
+    )
+    session.commit()
+
+
+def test_the_profile_shows_checked_in_and_entered_hours_apart(session, w):
+    """2 h + 3 h by check-out and 1.5 h entered by staff: 签到 5, 补录 1.5, total 6.5."""
+    vid = factories.volunteer(session, w.community_id, "李小梅")
+    _past_signup(session, w, vid, days_ago=3, hours=2.0)
+    _past_signup(session, w, vid, days_ago=4, hours=3.0)
+    _past_signup(session, w, vid, days_ago=5, hours=1.5, source="staff")
+    profile = volunteers.volunteer_profile(session=session, actor=w.shuji, volunteer_id=vid)
+    by_source = profile.approved_by_source
+    assert (by_source.check, by_source.staff, profile.approved_hours) == (5.0, 1.5, 6.5)
+    record = volunteers.volunteer_record(session=session, actor=w.shuji, volunteer_id=vid)
+    assert [(r.hours, r.hours_source, r.entered_by, r.reason) for r in record] == [
+        (2.0, "check", "", ""),
+        (3.0, "check", "", ""),
+        (1.5, "staff", w.shuji.username, "手机没电，线下签到表"),
+    ]
+
+
+def test_no_shows_are_counted_per_volunteer_and_year(session, w):
+    """No-shows by the Beijing year of the task's start: 2026-01-01 07:00 in Beijing is
+    still 2025 in UTC and counts for 2026. 李小梅: 2 in 2026, 1 in 2025, one attended."""
+    vid = factories.volunteer(session, w.community_id, "李小梅")
+    other = factories.volunteer(session, w.community_id, "王大爷")
+    utc = UTC
+    for n, (starts, who, status) in enumerate(
+        [
+            (datetime(2026, 3, 1, 2, 0, tzinfo=utc), vid, "no_show"),
+            (datetime(2025, 12, 31, 23, 0, tzinfo=utc), vid, "no_show"),  # 2026 in Beijing
+            (datetime(2026, 4, 1, 2, 0, tzinfo=utc), vid, "attended"),
+            (datetime(2025, 6, 1, 2, 0, tzinfo=utc), vid, "no_show"),
+            (datetime(2026, 3, 1, 2, 0, tzinfo=utc), other, "attended"),
+        ]
+    ):
+        task = Task(
+            title=f"任务{n}",
+            kind="other",
+            community_id=w.community_id,
+            place="活动室",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            capacity=5,
+            status="done",
+        )
+        session.add(task)
+        session.flush()
+        session.add(Signup(task_id=task.id, volunteer_id=who, status=status))
+    session.commit()
+    listed = volunteers.volunteer_list(
+        session=session, actor=w.shuji, today=date(2026, 11, 24)
+    ).rows
+    assert dict(zip(listed["name"], listed["no_shows"], strict=True)) == {
+        "李小梅": 2,
+        "王大爷": 0,
+    }
+    profile = volunteers.volunteer_profile(session=session, actor=w.shuji, volunteer_id=vid)
+    assert profile.no_shows_by_year == {2026: 2, 2025: 1}

@@ -93,6 +93,7 @@ def visit_record(
             Visit.mode == mode,
             Visit.needs_raised == columns["needs_raised"],
             Visit.follow_up == follow_up.strip(),
+            ~col(Visit.voided),  # a visit voided in error may be entered again
         )
     ).first():
         # a second press of 保存 (or the same visit entered twice): one visit, one record

@@ -9,7 +9,7 @@ from models.accounts import Account, Role
 from models.elders import Elder, ElderVisitor, Visit, VisitTier
 from models.org import Community
 from models.volunteers import Task
-from services import elders, visit_plan, visit_policy, visits
+from services import elders, visit_fixes, visit_plan, visit_policy, visits
 from services.auth import actor_of
 from services.errors import BoardError
 from services.visit_content import Checklist, VisitContent
@@ -700,6 +700,21 @@ def _visit(session, w, e, need="", **kw):
     values = {"visited_on": TODAY, "mode": "上门", "today": TODAY} | kw
     values["content"] = VisitContent(needs=Checklist(note=need))
     return visits.visit_record(session=session, actor=w.shuji, elder_id=e, **values)
+
+
+def test_a_voided_visit_does_not_block_recording_it_again(session, w):
+    """Voided in error (say, under the wrong visitor's hand), the visit can be entered again
+    exactly as it was: only visits that stand count as the same visit."""
+    e = elder(session, w, "老人")
+    first = _visit(session, w, e, need="换灯泡")
+    session.commit()
+    visit_fixes.visit_void(session=session, actor=w.shuji, visit_id=first, reason="记错了")
+    session.commit()
+    second = _visit(session, w, e, need="换灯泡")
+    session.commit()
+    assert second != first
+    standing = session.exec(select(Visit).where(~col(Visit.voided))).all()
+    assert [v.id for v in standing] == [second]
 
 
 def test_the_same_visit_is_recorded_once(session, w):

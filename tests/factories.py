@@ -10,6 +10,7 @@ from sqlmodel import Session
 from models.accounts import Role
 from models.base import utcnow
 from models.volunteers import Task, TaskKind, TaskStatus, Volunteer
+from services import merchants
 from services.access import Actor
 from tests.conftest import make_account, make_community
 
@@ -28,6 +29,34 @@ def world(session: Session, name: str = "四千米社区") -> World:
         shuji=make_account(session, f"shuji{cid}", Role.secretary, cid),
         admin=make_account(session, f"admin{cid}", Role.admin, None),
     )
+
+
+@dataclass
+class ProxyWorld(World):
+    agent: Actor
+    merchant: int
+
+
+def proxy_world(session: Session, **merchant: object) -> ProxyWorld:
+    """大召社区 with an agent (daiban) and one merchant, for the proxy service tests."""
+    base = world(session, "大召社区")
+    agent = make_account(session, "daiban", Role.volunteer, base.community_id)
+    merchant_id = merchants.merchant_create(
+        session=session,
+        actor=base.shuji,
+        community_id=base.community_id,
+        **(
+            {
+                "shop_name": "老绥元烧卖馆",
+                "owner_name": "王老板",
+                "phone": "13847112345",
+                "address": "大召前街12号",
+            }
+            | merchant
+        ),
+    )
+    session.commit()
+    return ProxyWorld(base.community_id, base.shuji, base.admin, agent, merchant_id)
 
 
 _phone = iter(range(13800000000, 13900000000))

@@ -13,7 +13,7 @@ from models.accounts import Role
 from models.audit import AuditEntry
 from models.proxy import ProxyRequest, ProxyRequestChange, ProxyStatus
 from models.volunteers import Task
-from services import merchants, proxy, proxy_board, proxy_figures
+from services import proxy, proxy_board, proxy_figures
 from services.errors import BoardError
 from tests import factories
 from tests.conftest import make_account
@@ -23,21 +23,9 @@ TODAY = date(2026, 11, 24)
 
 @pytest.fixture
 def w(session):
-    world = factories.world(session, "大召社区")
-    world.agent = make_account(session, "daiban", Role.volunteer, world.community_id)
-    world.merchant = merchants.merchant_create(
-        session=session,
-        actor=world.shuji,
-        community_id=world.community_id,
-        shop_name="老绥元烧卖馆",
-        owner_name="王老板",
-        phone="13847112345",
-        address="大召前街12号",
-        business_type="餐饮",
-        licence_due=TODAY + timedelta(days=20),
+    return factories.proxy_world(
+        session, business_type="餐饮", licence_due=TODAY + timedelta(days=20)
     )
-    session.commit()
-    return world
 
 
 _serial = itertools.count(1)

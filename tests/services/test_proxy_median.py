@@ -8,12 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from models.accounts import Role
 from models.base import LOCAL_TZ
 from models.proxy import ProxyRequest, ProxyStatus
-from services import merchants, proxy, proxy_figures
+from services import proxy, proxy_figures
 from tests import factories
-from tests.conftest import make_account
 
 TODAY = date(2026, 11, 24)
 PERIOD = {"start": date(2026, 11, 1), "end": date(2027, 1, 1)}
@@ -21,19 +19,7 @@ PERIOD = {"start": date(2026, 11, 1), "end": date(2027, 1, 1)}
 
 @pytest.fixture
 def w(session):
-    world = factories.world(session, "大召社区")
-    world.agent = make_account(session, "daiban", Role.volunteer, world.community_id)
-    world.merchant = merchants.merchant_create(
-        session=session,
-        actor=world.shuji,
-        community_id=world.community_id,
-        shop_name="老绥元烧卖馆",
-        owner_name="王老板",
-        phone="13847112345",
-        address="大召前街12号",
-    )
-    session.commit()
-    return world
+    return factories.proxy_world(session)
 
 
 def done_after(session, w, n: int, done_local: datetime) -> None:

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlmodel import select
 
-from models.accounts import Role
 from models.audit import AuditEntry
 from models.base import LOCAL_TZ
 from models.org import Street
@@ -17,26 +16,13 @@ from models.proxy import ProxyRectification, ProxyRequest
 from services import merchants, proxy, proxy_figures, rectifications
 from services.errors import BoardError
 from tests import factories
-from tests.conftest import make_account
 
 TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
 def w(session):
-    world = factories.world(session, "大召社区")
-    world.agent = make_account(session, "daiban", Role.volunteer, world.community_id)
-    world.merchant = merchants.merchant_create(
-        session=session,
-        actor=world.shuji,
-        community_id=world.community_id,
-        shop_name="老绥元烧卖馆",
-        owner_name="王老板",
-        phone="13847112345",
-        address="大召前街12号",
-    )
-    session.commit()
-    return world
+    return factories.proxy_world(session)
 
 
 _n = iter(range(1, 10_000))

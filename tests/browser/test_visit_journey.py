@@ -53,6 +53,7 @@ def test_grid_worker_records_a_visit_from_a_phone(server, browser, output_dir):
     page.locator(f".st-key-visit_needs_items_{elder_id}").get_by_text("适老化改造").click()
     page.get_by_label(NEEDS).fill("燃气灶打火困难")
     page.get_by_text("转介（选填）").click()
+    wait_idle(page)  # the expander's fields arrive with the rerun
     page.locator(f".st-key-visit_refer_service_{elder_id}").click()
     page.get_by_role("option", name="物业").click()
     page.screenshot(path=str(output_dir / "1b-filled.png"), full_page=True)

@@ -34,9 +34,10 @@ test: setup system-deps lint test-fast
 test-fast: setup
 	$(VENV)/bin/pytest -m "not browser" -n 2 --dist worksteal --durations=10
 
-# The services, migrations, database constraints and demo loader against a throw-away PostgreSQL.
+# The services, migrations, database constraints and demo loader against a throw-away
+# PostgreSQL, a database per worker (tests/conftest.py).
 test-postgres: setup
-	scripts/with-postgres.sh $(VENV)/bin/pytest tests/services tests/test_migrations.py tests/test_constraints.py
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 --dist worksteal tests/services tests/test_migrations.py tests/test_constraints.py
 
 # ruff on everything; mypy on the rules (services/ and models/, see pyproject.toml).
 lint: setup

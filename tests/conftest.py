@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
 import models  # noqa: F401
@@ -24,7 +25,22 @@ from services.access import Actor
 os.environ.setdefault("BOARD_SECRET_KEY", "test-secret-key-not-for-production")
 DEMO_TODAY = date(2026, 11, 24)
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("BOARD_TEST_DATABASE_URL", "")
+
+
+def _worker_url(url: str) -> str:
+    """Under pytest-xdist each worker has a PostgreSQL database of its own (board_test_gw0,
+    ...), so the PostgreSQL run can use both cores; made on first use, by _pg_database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(
+        hide_password=False
+    )
+
+
+PG_BASE_URL = os.environ.get("BOARD_TEST_DATABASE_URL", "")
+PG_URL = _worker_url(PG_BASE_URL)
 
 
 def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> Engine:
@@ -34,6 +50,22 @@ def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> Engine:
     db.get_engine.cache_clear()
     visit_memory.forget()  # a fresh database at a URL used before (PostgreSQL) starts clean
     return db.get_engine()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pg_database() -> None:
+    """Makes this worker's PostgreSQL database when it is not the one the run was given."""
+    if not PG_URL or PG_URL == PG_BASE_URL:
+        return
+    name = make_url(PG_URL).database
+    admin = create_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.exec_driver_sql(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).first()
+        if not exists:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -108,13 +109,56 @@ def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield running
 
 
+# Counts the runs of the script the page has seen begin: Streamlit marks the app
+# "running" only once the server says so, some time after a press, so waiting for
+# "notRunning" right after a press can return before the run it started has begun.
+COUNT_RUNS = """
+window.__stRuns = 0;
+new MutationObserver(() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app && app.getAttribute("data-test-script-state");
+  if (state === "running" && window.__stLast !== "running") window.__stRuns += 1;
+  window.__stLast = state;
+}).observe(document, {attributes: true, subtree: true,
+                      attributeFilter: ["data-test-script-state"]});
+"""
+
+
+class Chromium:
+    """Debian's Chromium; every context it opens counts the runs of the script."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(COUNT_RUNS)
+        return context
+
+    def open_pages(self) -> list:
+        return [page for context in self._browser.contexts for page in context.pages]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed journey leaves a picture of every page still open: failed-<n>.png."""
+    report = yield
+    if report.when == "call" and report.failed and "browser" in item.funcargs:
+        out = ROOT / "test-output" / item.name
+        out.mkdir(parents=True, exist_ok=True)
+        for n, page in enumerate(item.funcargs["browser"].open_pages()):
+            with suppress(Exception):  # a page that has crashed has no picture to give
+                page.screenshot(path=str(out / f"failed-{n}.png"), full_page=True)
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
+        yield Chromium(b)
         b.close()
 
 
@@ -130,6 +174,65 @@ def wait_idle(page) -> None:
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=20000
     )
+
+
+@contextmanager
+def rerun(page) -> Iterator[None]:
+    """Waits, after the body, for the run of the script that a press in it started.
+
+    `with rerun(page): button.click()`. A run too quick to be seen, or a press that starts
+    none, costs the wait below (long: on a loaded machine a run may begin seconds late) and then the usual wait for an idle app."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = page.evaluate("window.__stRuns || 0")
+    yield
+    try:
+        page.wait_for_function("n => (window.__stRuns || 0) > n", arg=before, timeout=10000)
+    except PlaywrightTimeout:
+        warnings.warn("no run began after the press: a wasted wait of 10 s", stacklevel=3)
+    wait_idle(page)
+
+
+def press(page, button) -> None:
+    """Clicks `button` and waits for the run it starts; clicks once more if none began.
+
+    On a loaded machine a table drawn late above the button can move it between
+    Playwright's check that it stands still and the click, which then lands beside it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = page.evaluate("window.__stRuns || 0")
+    button.click()
+    try:
+        page.wait_for_function("n => (window.__stRuns || 0) > n", arg=before, timeout=10000)
+    except PlaywrightTimeout:
+        button.click()
+        page.wait_for_function("n => (window.__stRuns || 0) > n", arg=before, timeout=10000)
+    wait_idle(page)
+
+
+def choose(page, key: str, option, *, in_form: bool = False, attempts: int = 3) -> None:
+    """Picks `option` (a name or a compiled pattern) in the selectbox with key `key`, and
+    waits for the run the pick starts (none in a form: `in_form`).
+
+    A run that ends while the list is open redraws the box and closes the list; then the
+    list is opened again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        wait_idle(page)
+        page.locator(f".st-key-{key} input").click()
+        option_item = page.get_by_role("option", name=option).first
+        try:
+            if in_form:
+                option_item.click(timeout=5000)
+            else:
+                with rerun(page):
+                    option_item.click(timeout=5000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
 
 
 def sign_in(page, base: str, username: str, password: str = "demo1234") -> None:

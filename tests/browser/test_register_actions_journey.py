@@ -19,7 +19,7 @@ from models.volunteers import Signup, SignupStatus, TaskKind, Team, TeamMember, 
 from services import db, elders, signups, tasks, teams, volunteers
 from services.access import Actor
 from services.auth import actor_of
-from tests.browser.conftest import DESKTOP, PHONE, sign_in, wait_idle
+from tests.browser.conftest import DESKTOP, PHONE, choose, press, rerun, sign_in, wait_idle
 from ui.filters import today
 
 
@@ -43,17 +43,9 @@ def _row(server, model, row_id):
     return row
 
 
-def _settle(page) -> None:
-    """Waits for the run a press started (it may not have begun when the press returns)."""
-    page.wait_for_timeout(400)
-    wait_idle(page)
-
-
 def _pick(page, key: str, starts_with: str) -> None:
     """Chooses the option that starts with `starts_with` in the selectbox `key`."""
-    page.locator(f".st-key-{key} input").click()
-    page.get_by_role("option", name=re.compile("^" + re.escape(starts_with))).first.click()
-    _settle(page)
+    choose(page, key, re.compile("^" + re.escape(starts_with)))
     assert page.locator(f".st-key-{key} input").input_value().startswith(starts_with)
 
 
@@ -94,8 +86,8 @@ def test_an_elders_edit_form_holds_the_picked_elder_and_says_saved_beside_it(
     wait_idle(page)
     page.get_by_role("tab", name="老人名册").click()
     page.locator(".st-key-elders_search input").fill(f"测{tag}")
-    page.locator(".st-key-elders_search input").press("Enter")
-    _settle(page)
+    with rerun(page):
+        page.locator(".st-key-elders_search input").press("Enter")
     _pick(page, "elders_pick", f"测{tag}乙老人")
     editor = page.locator("[data-testid='stExpander']").filter(has_text="编辑档案")
     editor.get_by_text("编辑档案").click()
@@ -104,8 +96,7 @@ def test_an_elders_edit_form_holds_the_picked_elder_and_says_saved_beside_it(
     address = editor.get_by_role("textbox", name="住址", exact=True)
     assert address.input_value() == "测试路2号"
     address.fill("测试路2号3单元")
-    editor.get_by_role("button", name="保存").click()
-    _settle(page)
+    press(page, editor.get_by_role("button", name="保存"))
     slot = page.locator(f".st-key-flash_elders_edit_msg_{second}")
     slot.get_by_text("已保存").wait_for(timeout=45000)  # the elders page reruns whole
     page.screenshot(path=str(output_dir / "1-elder-saved-desktop.png"), full_page=True)
@@ -121,8 +112,8 @@ def test_an_elders_edit_form_holds_the_picked_elder_and_says_saved_beside_it(
     assert "逾期" in question.inner_text() and "探访记录和探访人保留" in question.inner_text()
     page.screenshot(path=str(output_dir / "2-elder-deactivate-asks.png"), full_page=True)
     assert _row(server, Elder, second).active  # nothing happened before the answer
-    page.locator(f".st-key-elders_deactivate_yes_{second} button").click()
-    _settle(page)
+    with rerun(page):
+        page.locator(f".st-key-elders_deactivate_yes_{second} button").click()
     page.locator(".st-key-flash_page").get_by_text(f"测{tag}乙老人").wait_for(timeout=20000)
     assert not _row(server, Elder, second).active
     assert _row(server, Elder, first).active
@@ -174,16 +165,15 @@ def test_a_renamed_volunteer_stays_picked_and_deactivation_says_what_it_cancels(
     page.goto(f"{server}/volunteers")
     wait_idle(page)
     page.locator(".st-key-volunteers_search input").fill(f"测{tag}")
-    page.locator(".st-key-volunteers_search input").press("Enter")
-    _settle(page)
+    with rerun(page):
+        page.locator(".st-key-volunteers_search input").press("Enter")
     _pick(page, "volunteers_pick", f"测{tag}志愿甲")
     editor = page.locator("[data-testid='stExpander']").filter(has_text="编辑档案")
     editor.get_by_text("编辑档案").click()
     editor.get_by_role("textbox", name="姓名", exact=True).fill(f"测{tag}志愿乙")
-    editor.get_by_role("button", name="保存").click()
-    _settle(page)
+    press(page, editor.get_by_role("button", name="保存"))
     page.get_by_text("已保存").first.wait_for(timeout=20000)
-    _settle(page)
+    wait_idle(page)
     page.screenshot(path=str(output_dir / "1-volunteer-renamed.png"), full_page=True)
     assert _row(server, Volunteer, renamed).name == f"测{tag}志愿乙"
     assert _row(server, Volunteer, before).name == f"测{tag}志愿丁"
@@ -194,8 +184,8 @@ def test_a_renamed_volunteer_stays_picked_and_deactivation_says_what_it_cancels(
     message_beside = beside.count() == 1 and "已保存" in beside.inner_text()
     # Seen: the next press (停用档案 under 乙's profile) deactivated 丁, the first of the
     # list: the browser sent the picker's old label, which no longer matched an option.
-    page.get_by_role("button", name="停用档案").click()
-    _settle(page)
+    with rerun(page):
+        page.get_by_role("button", name="停用档案").click()
     assert _row(server, Volunteer, before).active, "停用档案 acted on another volunteer"
     assert _row(server, Volunteer, renamed).active  # nothing happens before the answer
     assert picker_label.startswith(f"测{tag}志愿乙"), picker_label
@@ -204,8 +194,8 @@ def test_a_renamed_volunteer_stays_picked_and_deactivation_says_what_it_cancels(
     question.wait_for(timeout=20000)
     assert "1 个未开始的报名将被取消" in question.inner_text()
     page.screenshot(path=str(output_dir / "2-volunteer-deactivate-asks.png"), full_page=True)
-    page.locator(f".st-key-volunteers_deactivate_yes_{renamed} button").click()
-    _settle(page)
+    with rerun(page):
+        page.locator(f".st-key-volunteers_deactivate_yes_{renamed} button").click()
     page.locator(".st-key-flash_page").get_by_text(f"测{tag}志愿乙").wait_for(timeout=20000)
     assert not _row(server, Volunteer, renamed).active
     assert _row(server, Volunteer, before).active
@@ -254,8 +244,8 @@ def test_a_team_deactivated_on_a_phone_asks_first_and_stays_picked(server, brows
     page.get_by_role("button", name="确认移出").wait_for(timeout=20000)
     question = page.locator(f".st-key-teams_remove_box_{second}_{member}")
     assert "队长" in question.inner_text()
-    page.locator(f".st-key-teams_remove_yes_{second}_{member} button").click()
-    _settle(page)
+    with rerun(page):
+        page.locator(f".st-key-teams_remove_yes_{second}_{member} button").click()
     page.locator(f".st-key-flash_teams_members_msg_{second}").get_by_text(f"测{tag}队员").wait_for(
         timeout=20000
     )
@@ -270,8 +260,8 @@ def test_a_team_deactivated_on_a_phone_asks_first_and_stays_picked(server, brows
     question.wait_for(timeout=20000)
     page.screenshot(path=str(output_dir / "1-team-deactivate-asks-phone.png"), full_page=True)
     assert _row(server, Team, second).active
-    page.locator(f".st-key-teams_deactivate_yes_{second} button").click()
-    _settle(page)
+    with rerun(page):
+        page.locator(f".st-key-teams_deactivate_yes_{second} button").click()
     page.locator(f".st-key-flash_teams_state_msg_{second}").get_by_text("已停用").wait_for(
         timeout=20000
     )

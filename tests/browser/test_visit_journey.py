@@ -11,7 +11,7 @@ from models.accounts import Account
 from models.elders import Referral, Visit
 from services import db, elders, visit_plan
 from services.auth import actor_of
-from tests.browser.conftest import DESKTOP, PHONE, sign_in, wait_idle
+from tests.browser.conftest import DESKTOP, PHONE, choose, rerun, sign_in, wait_idle
 from ui.filters import today
 
 NEEDS = "需求说明（可转为跟进任务或转介）"
@@ -46,32 +46,27 @@ def test_grid_worker_records_a_visit_from_a_phone(server, browser, output_dir):
     wait_idle(page)
     assert page.locator(".st-key-visit_elder input").input_value().startswith(f"⚠ {name}")
     page.screenshot(path=str(output_dir / "1-form.png"), full_page=True)
+    # the form's taps stay in the browser until 保存
     page.locator(f".st-key-visit_mode_{elder_id}").get_by_text("电话").click()
     # the five content areas: tap what was found; a need is referred to 物业
-    page.locator(f".st-key-visit_health_items_{elder_id}").get_by_text("需要就医").click()
-    page.locator(f".st-key-visit_safety_items_{elder_id}").get_by_text("燃气").click()
-    page.locator(f".st-key-visit_needs_items_{elder_id}").get_by_text("适老化改造").click()
+    for area, item in (("health", "需要就医"), ("safety", "燃气"), ("needs", "适老化改造")):
+        page.locator(f".st-key-visit_{area}_items_{elder_id}").get_by_text(item).click()
     page.get_by_label(NEEDS).fill("燃气灶打火困难")
     page.get_by_text("转介（选填）").click()
-    wait_idle(page)  # the expander's fields arrive with the rerun
-    page.locator(f".st-key-visit_refer_service_{elder_id}").click()
-    page.get_by_role("option", name="物业").click()
+    choose(page, f"visit_refer_service_{elder_id}", "物业", in_form=True)
     page.screenshot(path=str(output_dir / "1b-filled.png"), full_page=True)
-    page.get_by_role("button", name="保存探访记录").dblclick()  # a double tap
-    page.wait_for_timeout(500)
-    wait_idle(page)
+    with rerun(page):
+        page.get_by_role("button", name="保存探访记录").dblclick()  # a double tap
     card = page.locator(f".st-key-visit_card_{elder_id}")
     card.get_by_text(f"已记录对 {name} 的探访").wait_for(timeout=20000)
-    page.wait_for_timeout(800)
     wait_idle(page)
     page.screenshot(path=str(output_dir / "2-saved.png"), full_page=True)
     assert _visits(server.database_url, elder_id) == visits_before + 1  # one visit, not two
     # the same elder stays picked, now labelled as not overdue, with the form emptied
     assert page.locator(".st-key-visit_elder input").input_value().startswith(name)
     # the form gives way to 再记录一次 (a late second tap has nothing to submit)
-    page.locator(f".st-key-visit_again_{elder_id} button").click()
-    page.wait_for_timeout(500)
-    wait_idle(page)
+    with rerun(page):
+        page.locator(f".st-key-visit_again_{elder_id} button").click()
     assert page.get_by_label(NEEDS).input_value() == ""
     assert _visits(server.database_url, elder_id) == visits_before + 1
     after = [n for _, n in _overdue(server.database_url)]
@@ -141,8 +136,8 @@ def test_secretary_sees_the_tier_and_why_and_voids_a_visit_recorded_in_error(
     sign_in(page, server, "shuji")
     page.goto(f"{server}/elders")
     wait_idle(page)
-    page.get_by_role("tab", name="老人名册").click()
-    wait_idle(page)
+    with rerun(page):
+        page.get_by_role("tab", name="老人名册").click()
     page.get_by_text("探访分级：").first.wait_for(timeout=20000)
     assert "因为：" in page.get_by_text("探访分级：").first.inner_text()
     engine = db.make_engine(server.database_url)
@@ -154,8 +149,8 @@ def test_secretary_sees_the_tier_and_why_and_voids_a_visit_recorded_in_error(
     assert not voided
     box = page.locator(f".st-key-elders_visit_{visit_id}")
     box.get_by_text("更正或作废这次探访").click()
-    box.locator(f".st-key-elders_void_{visit_id} button").click()
-    wait_idle(page)
+    with rerun(page):
+        box.locator(f".st-key-elders_void_{visit_id} button").click()
     page.locator(f".st-key-elders_void_reason_{visit_id} input").fill("记错了老人")
     page.locator(f".st-key-elders_void_yes_{visit_id} button").click()
     page.get_by_text("已作废：记错了老人").wait_for(timeout=20000)

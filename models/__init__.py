@@ -22,6 +22,7 @@ from models.proxy import (
     ProxyRequestChange,
     ProxyStatus,
 )
+from models.versions import DataVersion
 from models.volunteers import (
     HoursSource,
     HoursStatus,
@@ -38,6 +39,7 @@ from models.volunteers import (
 
 __all__ = [
     "Account",
+    "DataVersion",
     "AuditEntry",
     "AuthSession",
     "Community",

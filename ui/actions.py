@@ -1,8 +1,9 @@
 """The one way pages read and write.
 
 `read(fn, **kwargs)` runs a service query in a read session and caches the result;
-`write(fn, **kwargs)` runs a service operation in one transaction, shows a refusal in
-the user's language (nothing is written then), and clears the read cache on success.
+`write(fn, **kwargs)` runs a service operation in one transaction and shows a refusal in
+the user's language (nothing is written then); what it wrote makes stale only the cached
+reads of the same tables and communities (services/data_versions.py).
 
 A write's outcome is shown where the person pressed: `flash(message, anchor=...)` keeps
 the message for the rerun that follows the write, and `show_flash(anchor)` draws it in a
@@ -20,6 +21,8 @@ from typing import Any
 
 import streamlit as st
 
+from services import data_versions
+from services.access import Actor
 from services.db import read_session, transaction
 from services.errors import BoardError
 from ui.i18n import error_text
@@ -36,15 +39,49 @@ def _resolve(path: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
+# fn path -> the tables its queries named (learnt on its first run in this process)
+_tables_of: dict[str, frozenset[str]] = {}
+
+
 @st.cache_data(ttl=600, show_spinner=False, max_entries=2000)
-def _cached_read(fn_path: str, kwargs: dict[str, Any]) -> Any:
-    with read_session() as session:
-        return _resolve(fn_path)(session=session, **kwargs)
+def _cached_read(fn_path: str, kwargs: dict[str, Any], versions: tuple) -> Any:
+    """`versions` (the counters the read depends on, read before it ran) is part of the
+    key: a write that changes one of them makes the next read run again."""
+    with read_session() as session, data_versions.tables_read() as tables:
+        result = _resolve(fn_path)(session=session, **kwargs)
+    _tables_of[fn_path] = _tables_of.get(fn_path, frozenset()) | tables
+    return result
+
+
+def _communities(kwargs: dict[str, Any]) -> tuple[int, ...] | None:
+    """The communities a read is about: the actor's, or the ones asked for; None for the
+    whole street."""
+    if kwargs.get("community_ids") is not None:
+        return tuple(kwargs["community_ids"])
+    actor = kwargs.get("actor")
+    if isinstance(actor, Actor) and actor.community_id is not None:
+        return (actor.community_id,)
+    if kwargs.get("community_id") is not None:
+        return (kwargs["community_id"],)
+    return None
 
 
 def read(fn: Callable[..., Any], /, **kwargs: Any) -> Any:
-    """A cached service query. Results must be plain data (dataclasses, DataFrames)."""
-    return _cached_read(f"{fn.__module__}.{fn.__qualname__}", kwargs)
+    """A cached service query. Results must be plain data (dataclasses, DataFrames).
+
+    Served from the cache while no write has touched the tables it read, for its
+    communities (services/data_versions.py); a read never run in this process runs once
+    to learn its tables."""
+    path = f"{fn.__module__}.{fn.__qualname__}"
+    tables = _tables_of.get(path)
+    if tables is None:
+        _cached_read(path, kwargs, ("learning",))
+        tables = _tables_of[path]
+    with read_session() as session:
+        current = data_versions.versions(
+            session, data_versions.scopes(tables, _communities(kwargs))
+        )
+    return _cached_read(path, kwargs, current)
 
 
 def read_fresh(fn: Callable[..., Any], /, **kwargs: Any) -> Any:
@@ -87,7 +124,6 @@ def write(
     except BoardError as err:
         target.error(error_text(err), icon=":material/error:")
         return None
-    st.cache_data.clear()
     return Written(result)
 
 

@@ -78,7 +78,6 @@ def sign_out() -> None:
     with transaction() as session:
         auth.sign_out(session=session, token=token)
     st.session_state.pop(TOKEN_KEY, None)
-    st.cache_data.clear()
     redirect(LEAVE_PATH)
 
 

@@ -1,0 +1,16 @@
+"""How many times each table was written, per community: what cached reads are checked
+against (services/data_versions.py)."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+
+class DataVersion(SQLModel, table=True):
+    """One counter per scope: "<table>:<community id>", "<table>:?" (a write whose
+    community is not known) and "<table>:*" (every write to the table)."""
+
+    __tablename__ = "data_version"
+
+    scope: str = Field(primary_key=True, max_length=60)
+    version: int = 0

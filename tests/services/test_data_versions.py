@@ -1,0 +1,129 @@
+"""Cached reads go stale only when a write touched their tables and communities, and a
+write through another engine (a second app server) is seen at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import streamlit as st
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from models.elders import Elder
+from models.versions import DataVersion
+from services import data_versions, db, elders, visits
+from services.access import Actor
+from tests import factories
+from ui import actions
+
+TODAY = date(2026, 11, 24)
+calls: list[str] = []
+
+
+def elders_named(*, session: Session, actor: Actor) -> list[str]:
+    """A service read, counted (read() resolves it by its module path)."""
+    calls.append(actor.username)
+    rows = session.exec(
+        select(Elder.name).where(Elder.community_id == actor.community_id).order_by(Elder.id)
+    )
+    return list(rows)
+
+
+def counters(engine) -> dict[str, int]:
+    with db.read_session(engine) as s:
+        return dict(s.exec(select(DataVersion.scope, DataVersion.version)).all())
+
+
+@pytest.fixture
+def two(session):
+    a = factories.world(session, "四千米社区")
+    b = factories.world(session, "大召社区")
+    session.commit()
+    return a, b
+
+
+def add_elder(engine, actor: Actor, name: str) -> int:
+    with db.transaction(engine) as s:
+        return elders.elder_create(
+            session=s,
+            actor=actor,
+            name=name,
+            birth_date=date(1940, 1, 1),
+            address="测试路1号",
+            community_id=actor.community_id,
+            today=TODAY,
+        )
+
+
+def test_a_write_counts_for_its_tables_and_its_community(engine, session, two):
+    a, b = two
+    before = counters(engine)
+    elder = add_elder(engine, a.shuji, "张奶奶")
+    with db.transaction(engine) as s:
+        visits.visit_record(
+            session=s, actor=a.shuji, elder_id=elder, visited_on=TODAY, mode="上门", today=TODAY
+        )
+    after = counters(engine)
+    ca, cb = a.community_id, b.community_id
+    assert after[f"elder:{ca}"] == before.get(f"elder:{ca}", 0) + 1
+    assert after["elder:*"] == before.get("elder:*", 0) + 1
+    # a visit has no community of its own: it counts for its elder's
+    assert after[f"visit:{ca}"] == 1 and after["visit:*"] == 1
+    assert f"visit:{cb}" not in after and f"elder:{cb}" not in after
+    assert "visit:?" not in after
+
+
+def test_a_refused_write_counts_nothing(engine, session, two):
+    a, _ = two
+    before = counters(engine)
+    with pytest.raises(RuntimeError), db.transaction(engine) as s:
+        s.add(
+            Elder(
+                name="李爷爷",
+                birth_date=date(1940, 1, 1),
+                address="x",
+                community_id=a.community_id,
+                registered_on=TODAY,
+            )
+        )
+        s.flush()
+        raise RuntimeError("refused after the flush")
+    assert counters(engine) == before
+
+
+def test_a_bulk_update_counts_for_every_community(engine, session, two):
+    a, _ = two
+    add_elder(engine, a.shuji, "张奶奶")
+    with db.transaction(engine) as s:
+        s.exec(update(Elder).values(address="新地址"))  # type: ignore[call-overload]
+    assert counters(engine)["elder:?"] == 1
+
+
+def test_the_tables_a_read_names_are_collected(engine, two):
+    a, _ = two
+    with db.read_session(engine) as s, data_versions.tables_read() as tables:
+        s.exec(select(func.count()).select_from(Elder)).one()
+        elders.elder_registry(session=s, actor=a.shuji, today=TODAY)
+    assert {"elder"} <= tables and "volunteer" not in tables
+
+
+def test_a_cached_read_is_kept_until_its_community_changes(engine, two, tmp_path):
+    a, b = two
+    st.cache_data.clear()
+    calls.clear()
+    add_elder(engine, a.shuji, "张奶奶")
+    assert actions.read(elders_named, actor=a.shuji) == ["张奶奶"]
+    assert actions.read(elders_named, actor=a.shuji) == ["张奶奶"]
+    runs = len(calls)
+    # another community's write leaves it cached
+    add_elder(engine, b.shuji, "王爷爷")
+    assert actions.read(elders_named, actor=a.shuji) == ["张奶奶"]
+    assert len(calls) == runs
+    # a write through a second engine (another app server on the same database) is seen
+    other_server = db.make_engine(str(engine.url))
+    add_elder(other_server, a.shuji, "李奶奶")
+    other_server.dispose()
+    assert actions.read(elders_named, actor=a.shuji) == ["张奶奶", "李奶奶"]
+    assert len(calls) == runs + 1
+    st.cache_data.clear()

@@ -1,5 +1,5 @@
-"""How many times each table was written, per community: what cached reads are checked
-against (services/data_versions.py)."""
+"""A version of each table per community, new at every write: what cached reads are
+checked against (services/data_versions.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlmodel import Field, SQLModel
 
 
 class DataVersion(SQLModel, table=True):
-    """One counter per scope: "<table>:<community id>", "<table>:?" (a write whose
+    """One version per scope: "<table>:<community id>", "<table>:?" (a write whose
     community is not known) and "<table>:*" (every write to the table)."""
 
     __tablename__ = "data_version"

@@ -1,11 +1,12 @@
-"""What a cached read depends on, and what a write changed: counters in the database.
+"""What a cached read depends on, and what a write changed: versions in the database.
 
-Every write bumps, in its own transaction, a counter per table it changed and per
-community of the rows it changed (models/versions.py). A cached read remembers which
-tables its queries named; before it is served again, the counters of those tables for
-the reader's communities are read in one small query, and a changed counter means the
+Every write gives, in its own transaction, a new version (a random number: two copies of
+a database that were written differently never agree by chance, as counters would) to
+each table it changed, per community of the rows it changed (models/versions.py). A cached read remembers which
+tables its queries named; before it is served again, the versions of those tables for
+the reader's communities are read in one small query, and a changed version means the
 read runs again. So one volunteer's sign-up leaves the elders pages of every community
-cached, and another's dashboard; and since the counters live in the database, a write
+cached, and another's dashboard; and since the versions live in the database, a write
 through one app server is seen at once by the reads of every other server.
 
 Writes are seen in the ORM's flush (rows added, changed or deleted) and in bulk
@@ -17,6 +18,7 @@ services writes that way, and the demo loader and migrations run before any serv
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -40,7 +42,7 @@ _reading: ContextVar[set[str] | None] = ContextVar("board_tables_read", default=
 
 @cache
 def _tracked() -> dict[str, type[SQLModel]]:
-    """Every table of the models but the counters, by name, with its model."""
+    """Every table of the models but the versions, by name, with its model."""
     return {
         str(mapper.persist_selectable.description): mapper.class_
         for mapper in SQLModel._sa_registry.mappers
@@ -76,7 +78,7 @@ def _note_tables(_conn, _cursor, statement: str, _params, _context, _executemany
 
 
 def scopes(tables: Iterable[str], community_ids: Iterable[int] | None) -> list[str]:
-    """The counters a read of `tables` depends on: per community (and the writes whose
+    """The versions a read of `tables` depends on: per community (and the writes whose
     community is not known), or every write when the read spans the street (None)."""
     if community_ids is None:
         return sorted(f"{table}:{ALL}" for table in tables)
@@ -85,7 +87,7 @@ def scopes(tables: Iterable[str], community_ids: Iterable[int] | None) -> list[s
 
 
 def versions(session: Session, scope_names: list[str]) -> tuple[tuple[str, int], ...]:
-    """The counters of `scope_names` now (a scope never written counts 0)."""
+    """The versions of `scope_names` now (0 for a scope never written)."""
     if not scope_names:
         return ()
     found = dict(
@@ -143,7 +145,7 @@ def _note_bulk(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _bump(session: Session) -> None:
-    """Counts the transaction's writes, in the transaction itself."""
+    """New versions for what the transaction wrote, in the transaction itself."""
     if session.new or session.dirty or session.deleted:
         session.flush()
     touched = session.info.pop(_TOUCHED, set())
@@ -155,10 +157,12 @@ def _bump(session: Session) -> None:
     )
     bind = session.connection()
     insert = sqlite_insert if bind.dialect.name == "sqlite" else postgresql_insert
-    stmt = insert(DataVersion).values([{"scope": name, "version": 1} for name in names])
+    stmt = insert(DataVersion).values(
+        [{"scope": name, "version": secrets.randbits(62)} for name in names]
+    )
     bind.execute(
         stmt.on_conflict_do_update(
-            index_elements=["scope"], set_={"version": col(DataVersion.version) + 1}
+            index_elements=["scope"], set_={"version": stmt.excluded.version}
         )
     )
 

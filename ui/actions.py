@@ -45,7 +45,7 @@ _tables_of: dict[str, frozenset[str]] = {}
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=2000)
 def _cached_read(fn_path: str, kwargs: dict[str, Any], versions: tuple) -> Any:
-    """`versions` (the counters the read depends on, read before it ran) is part of the
+    """`versions` (the versions of the data the read depends on, read before it ran) is part of the
     key: a write that changes one of them makes the next read run again."""
     with read_session() as session, data_versions.tables_read() as tables:
         result = _resolve(fn_path)(session=session, **kwargs)

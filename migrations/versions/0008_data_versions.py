@@ -1,6 +1,6 @@
-"""data versions: a counter of writes per table and community
+"""data versions: a version per table and community, new at every write
 
-Cached reads on every app server check these counters (one small query) instead of
+Cached reads on every app server check these versions (one small query) instead of
 every write clearing every cache: a write makes stale only the reads of the tables and
 the community it changed, on this server and on any other server of the same database.
 

@@ -30,7 +30,7 @@ def elders_named(*, session: Session, actor: Actor) -> list[str]:
     return list(rows)
 
 
-def counters(engine) -> dict[str, int]:
+def versions(engine) -> dict[str, int]:
     with db.read_session(engine) as s:
         return dict(s.exec(select(DataVersion.scope, DataVersion.version)).all())
 
@@ -56,27 +56,27 @@ def add_elder(engine, actor: Actor, name: str) -> int:
         )
 
 
-def test_a_write_counts_for_its_tables_and_its_community(engine, session, two):
+def test_a_write_gives_its_tables_and_community_new_versions(engine, session, two):
     a, b = two
-    before = counters(engine)
+    before = versions(engine)
     elder = add_elder(engine, a.shuji, "张奶奶")
     with db.transaction(engine) as s:
         visits.visit_record(
             session=s, actor=a.shuji, elder_id=elder, visited_on=TODAY, mode="上门", today=TODAY
         )
-    after = counters(engine)
+    after = versions(engine)
     ca, cb = a.community_id, b.community_id
-    assert after[f"elder:{ca}"] == before.get(f"elder:{ca}", 0) + 1
-    assert after["elder:*"] == before.get("elder:*", 0) + 1
+    assert after[f"elder:{ca}"] != before.get(f"elder:{ca}", 0)
+    assert after["elder:*"] != before.get("elder:*", 0)
     # a visit has no community of its own: it counts for its elder's
-    assert after[f"visit:{ca}"] == 1 and after["visit:*"] == 1
+    assert f"visit:{ca}" in after and "visit:*" in after
     assert f"visit:{cb}" not in after and f"elder:{cb}" not in after
     assert "visit:?" not in after
 
 
-def test_a_refused_write_counts_nothing(engine, session, two):
+def test_a_refused_write_changes_no_version(engine, session, two):
     a, _ = two
-    before = counters(engine)
+    before = versions(engine)
     with pytest.raises(RuntimeError), db.transaction(engine) as s:
         s.add(
             Elder(
@@ -89,15 +89,15 @@ def test_a_refused_write_counts_nothing(engine, session, two):
         )
         s.flush()
         raise RuntimeError("refused after the flush")
-    assert counters(engine) == before
+    assert versions(engine) == before
 
 
-def test_a_bulk_update_counts_for_every_community(engine, session, two):
+def test_a_bulk_update_changes_the_version_of_every_community(engine, session, two):
     a, _ = two
     add_elder(engine, a.shuji, "张奶奶")
     with db.transaction(engine) as s:
         s.exec(update(Elder).values(address="新地址"))  # type: ignore[call-overload]
-    assert counters(engine)["elder:?"] == 1
+    assert "elder:?" in versions(engine)
 
 
 def test_the_tables_a_read_names_are_collected(engine, two):

@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Subquery, func
+from sqlalchemy import CTE, ColumnElement, func
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from models.elders import Elder, ElderChange, Visit
 from models.org import Community, Grid
@@ -54,31 +55,44 @@ from services.visit_policy import (
 DUE_SOON_DAYS = 7
 
 
+def _overdue(overdue_by: ColumnElement[int]) -> ColumnElement[bool]:
+    return overdue_by > 0
+
+
+def _due_soon(overdue_by: ColumnElement[int]) -> ColumnElement[bool]:
+    return (overdue_by <= 0) & (overdue_by > -DUE_SOON_DAYS)
+
+
 @dataclass(frozen=True)
 class _PlanTerms:
-    """SQL for every elder's plan on one day; join `last_visits` on elder_id (outer)."""
+    """SQL for the plan of the elders in question on one day; join `last_visits` on
+    elder_id. Each elder's latest visit is looked up once, in the (elder, day) index, so
+    a list or a count reads the visits of the elders it shows, never the whole history
+    (a GROUP BY over every visit grew with the years)."""
 
-    last_visits: Subquery  # elder_id, last_visit: the latest visit on or before the day
+    last_visits: CTE  # elder_id, last_visit: the latest visit on or before the day
     interval: ColumnElement[int]
     overdue_by: ColumnElement[int]  # days past the due day (negative: days left)
 
-    def overdue(self) -> ColumnElement[bool]:
-        return self.overdue_by > 0
 
-    def due_soon(self) -> ColumnElement[bool]:
-        return (self.overdue_by <= 0) & (self.overdue_by > -DUE_SOON_DAYS)
-
-
-def _plan_terms(session: Session, today: date) -> _PlanTerms:
-    last_visits = (
-        select(col(Visit.elder_id), func.max(Visit.visited_on).label("last_visit"))
-        .where(col(Visit.visited_on) <= today, ~col(Visit.voided))
-        .group_by(col(Visit.elder_id))
-        .subquery()
+def _plan_terms(session: Session, today: date, elders: SelectOfScalar[Any]) -> _PlanTerms:
+    """`elders`: a select of the ids of the elders in question (Elder.id, filtered)."""
+    latest = (
+        select(func.max(Visit.visited_on))
+        .where(col(Visit.elder_id) == Elder.id, col(Visit.visited_on) <= today, ~col(Visit.voided))
+        .correlate(Elder)
+        .scalar_subquery()
     )
+    # MATERIALIZED: computed once per elder, not again wherever the terms below use it
+    last_visits = (
+        elders.add_columns(latest.label("last_visit"))
+        .cte("last_visits")
+        .prefix_with("MATERIALIZED")
+    )
+    last_visit = last_visits.c.last_visit
     interval = interval_expr(session, today)
-    since = days_since(session, today, func.coalesce(last_visits.c.last_visit, Elder.registered_on))
-    since_change = days_since(session, today, pending_change_day(today, last_visits.c.last_visit))
+    since = days_since(session, today, func.coalesce(last_visit, Elder.registered_on))
+    since_change = days_since(session, today, pending_change_day(today, last_visit))
     days_left = smallest(
         session, interval - since, func.coalesce(CHANGE_DUE_DAYS - since_change, NEVER)
     )
@@ -101,15 +115,32 @@ def _plan_list(
     actor: Actor,
     today: date,
     community_id: int | None,
-    condition: Callable[[_PlanTerms], ColumnElement[bool]],
+    condition: Callable[[ColumnElement[int]], ColumnElement[bool]],
     limit: int,
 ) -> PlanList:
+    """The elders in the actor's scope whose days overdue meet `condition`: each elder's
+    plan computed once (a MATERIALIZED CTE), the rows and their total in one statement."""
     actor.require(VISITING)
-    terms = _plan_terms(session, today)
+    in_care: SelectOfScalar[Any] = in_scope(
+        select(col(Elder.id).label("elder_id")), actor, community_id
+    ).where(Elder.active)
+    terms = _plan_terms(session, today, in_care)
     last = terms.last_visits
+    plan = (
+        select(
+            last.c.elder_id,
+            last.c.last_visit,
+            terms.interval.label("interval"),
+            terms.overdue_by.label("overdue_by"),
+        )
+        .join_from(last, Elder, last.c.elder_id == Elder.id)
+        .cte("plan")
+        .prefix_with("MATERIALIZED")
+    )
     # more columns than sqlmodel's select() types: the Select type names them
-    plan_select = Select[int, str, str, str, str, date, str, str | None, date | None, int, int]
-    stmt = in_scope(
+    plan_select = Select[int, str, str, str, str, date, str, str | None, date | None, int, int, int]
+    limit = max(1, min(limit, LIST_LIMIT))
+    rows = session.exec(
         plan_select(
             col(Elder.id),
             col(Elder.name),
@@ -119,36 +150,35 @@ def _plan_list(
             col(Elder.birth_date),
             col(Community.name).label("community"),
             col(Grid.name).label("grid"),
-            last.c.last_visit,
-            terms.interval.label("interval"),
-            terms.overdue_by.label("overdue_by"),
+            plan.c.last_visit,
+            plan.c.interval,
+            plan.c.overdue_by,
+            func.count().over().label("total"),
         )
+        .join_from(plan, Elder, plan.c.elder_id == Elder.id)
         .join(Community, col(Community.id) == Elder.community_id)
         .join(Grid, col(Grid.id) == Elder.grid_id, isouter=True)
-        .join(last, last.c.elder_id == Elder.id, isouter=True)
-        .where(Elder.active, condition(terms)),
-        actor,
-        community_id,
-    )
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    limit = max(1, min(limit, LIST_LIMIT))
-    rows = session.exec(stmt.order_by(terms.overdue_by.desc(), col(Elder.id)).limit(limit)).all()
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "id",
-            "name",
-            "phone",
-            "address",
-            "situations",
-            "birth_date",
-            "community",
-            "grid",
-            "last_visit",
-            "interval",
-            "overdue_by",
-        ],
-    )
+        .where(condition(plan.c.overdue_by))
+        .order_by(plan.c.overdue_by.desc(), col(Elder.id))
+        .limit(limit)
+    ).all()
+    columns = [
+        "id",
+        "name",
+        "phone",
+        "address",
+        "situations",
+        "birth_date",
+        "community",
+        "grid",
+        "last_visit",
+        "interval",
+        "overdue_by",
+        "total",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
+    frame = frame.drop(columns="total")
     frame["due_in"] = -frame["overdue_by"]
     return PlanList(total=total, rows=as_listed(session, actor, frame, today))
 
@@ -166,9 +196,8 @@ def overdue_elders(
     `total` counts them all; `rows` holds the first `limit` (at most LIST_LIMIT), with
     name, age, community, grid, last_visit, interval, overdue_by (days), due_in (days,
     -overdue_by), visitors and unassigned, phone and address masked per role. A
-    dashboard shows the top few with limit=5: one grouped pass over the visits in SQL
-    (street size: well under 300 ms)."""
-    return _plan_list(session, actor, today, community_id, _PlanTerms.overdue, limit)
+    dashboard shows the top few with limit=5."""
+    return _plan_list(session, actor, today, community_id, _overdue, limit)
 
 
 def due_this_week(
@@ -181,7 +210,7 @@ def due_this_week(
 ) -> PlanList:
     """Active elders not yet overdue who fall due within the next DUE_SOON_DAYS days;
     the rows as overdue_elders."""
-    return _plan_list(session, actor, today, community_id, _PlanTerms.due_soon, limit)
+    return _plan_list(session, actor, today, community_id, _due_soon, limit)
 
 
 # --- the overdue count -------------------------------------------------------------------
@@ -200,20 +229,20 @@ def overdue_count(*, session: Session, community_ids: list[int] | None, today: d
 
 
 def _overdue_count(session: Session, community_ids: list[int] | None, today: date) -> int:
-    terms = _plan_terms(session, today)
+    in_care: SelectOfScalar[Any] = select(col(Elder.id).label("elder_id")).where(
+        Elder.registered_on <= today,
+        col(Elder.active) | (col(Elder.deactivated_on) > today),
+    )
+    if community_ids is not None:
+        in_care = in_care.where(col(Elder.community_id).in_(community_ids))
+    terms = _plan_terms(session, today, in_care)
     last = terms.last_visits
     stmt = (
         select(func.count())
         .select_from(Elder)
-        .join(last, last.c.elder_id == Elder.id, isouter=True)
-        .where(
-            Elder.registered_on <= today,
-            terms.overdue(),
-            col(Elder.active) | (col(Elder.deactivated_on) > today),
-        )
+        .join(last, last.c.elder_id == Elder.id)
+        .where(_overdue(terms.overdue_by))
     )
-    if community_ids is not None:
-        stmt = stmt.where(col(Elder.community_id).in_(community_ids))
     return session.exec(stmt).one()
 
 

@@ -10,6 +10,7 @@ from models.elders import (
     Visit,
     VisitCampaign,
     VisitCampaignElder,
+    VisitMonth,
     VisitTier,
 )
 from models.events import Event, EventStatus, Registration, RegistrationStatus
@@ -39,10 +40,10 @@ from models.volunteers import (
 
 __all__ = [
     "Account",
-    "DataVersion",
     "AuditEntry",
     "AuthSession",
     "Community",
+    "DataVersion",
     "Elder",
     "ElderChange",
     "ElderVisitor",
@@ -73,6 +74,7 @@ __all__ = [
     "Visit",
     "VisitCampaign",
     "VisitCampaignElder",
+    "VisitMonth",
     "VisitTier",
     "Volunteer",
 ]

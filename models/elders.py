@@ -137,6 +137,7 @@ class Visit(SQLModel, table=True):
     __table_args__ = (
         Index("ix_visit_elder_day", "elder_id", "visited_on"),  # last visit per elder
         Index("ix_visit_day_mode", "visited_on", "mode"),  # visits per month and mode
+        Index("ix_visit_created", "created_at"),  # the visits new since a look (visit_memory)
     )
 
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
@@ -164,6 +165,19 @@ class Visit(SQLModel, table=True):
     # nowhere), with the reason of the latest fix: services/visit_fixes.py
     voided: bool = False
     fix_reason: str = Field(default="", max_length=200)
+
+
+class VisitMonth(SQLModel, table=True):
+    """Visits that stand, per community, month and mode: kept at every write of a visit,
+    in its transaction (services/visit_months.py), so the monthly charts read a few rows
+    a month instead of a year of visits."""
+
+    __tablename__ = "visit_month"
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    mode: str = Field(primary_key=True, max_length=10)
+    visits: int = 0
 
 
 class Referral(SQLModel, table=True):

@@ -3,6 +3,7 @@ checked against (services/data_versions.py)."""
 
 from __future__ import annotations
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 
@@ -13,4 +14,4 @@ class DataVersion(SQLModel, table=True):
     __tablename__ = "data_version"
 
     scope: str = Field(primary_key=True, max_length=60)
-    version: int = 0
+    version: int = Field(default=0, sa_type=BigInteger)  # 62 random bits: 64-bit column

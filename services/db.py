@@ -18,7 +18,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from models.base import LOCAL_TZ
-from services import validation  # also registers the check of every row on flush
+
+# Listeners of every session: the check of every row (validation), each write's new data
+# versions for the cached reads (data_versions), the monthly visit counts (visit_months).
+from services import data_versions, validation, visit_months  # noqa: F401
 from services.settings import DATA_DIR, get_settings
 
 _IMMEDIATE = "board_begin_immediate"

@@ -10,33 +10,34 @@ a write can change them:
 - a corrected or voided visit, a new or changed elder, tier or major change can change
   anything: everything is forgotten.
 
-Visits are never deleted; a visit changed after it was recorded (services/visit_fixes.py)
-is audited: the newest visit id tells which visits are new, and the newest audited
-change of a visit (other than its creation) that one was corrected or voided.
+Whether anything changed is told by the tables' versions (services/data_versions.py),
+which every app server of the database sees. Visits are never deleted; a visit changed
+after it was recorded (services/visit_fixes.py) is audited: the visits created, and the
+audited changes of visits, since shortly before the last look tell which case it is.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.audit import AuditEntry
+from models.base import utcnow
 from models.elders import Elder, ElderChange, Visit, VisitTier
+from services import data_versions
 
-# Audited changes that can move any aggregate (an elder deactivated, a tier edited, a
-# major change recorded, a visit corrected or voided; the creation of a visit is
-# followed by the visit ids).
-_CHANGES = (
-    Elder.__tablename__,
-    VisitTier.__tablename__,
-    ElderChange.__tablename__,
-    Visit.__tablename__,
-)
+# The tables the aggregates read: a write to any of them but a new visit can move any
+# aggregate (an elder deactivated, a tier edited, a major change recorded, a visit
+# corrected or voided).
+_TABLES = tuple(str(m.__table__.name) for m in (Visit, Elder, VisitTier, ElderChange))  # type: ignore[union-attr]
+# Visits created this long before the last look may have committed after it: longer
+# than any write transaction, plus the clocks of two app servers disagreeing.
+_RECENT = timedelta(minutes=5)
 _MAX_ENTRIES = 5000
 Value = TypeVar("Value")
 
@@ -45,46 +46,44 @@ class _Memory:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.values: dict[tuple, tuple[date, Any]] = {}  # key -> (reads up to, value)
-        self.versions: dict[str, tuple] = {}  # database url -> data version last seen
+        # database url -> (data version last seen, when it was looked at)
+        self.versions: dict[str, tuple[tuple, datetime]] = {}
 
 
 _MEMORY = _Memory()
 
 
 def _data_version(session: Session) -> tuple:
-    """(newest visit id, newest elder id, newest tier id, newest audited change of an
-    elder, a tier, a major change or a visit): one cheap query on primary keys and
-    indexes."""
-    return tuple(
-        session.exec(
-            select(
-                select(func.max(Visit.id)).scalar_subquery(),
-                select(func.max(Elder.id)).scalar_subquery(),
-                select(func.max(VisitTier.id)).scalar_subquery(),
-                select(func.max(AuditEntry.id))
-                .where(
-                    col(AuditEntry.table_name).in_(_CHANGES),
-                    (col(AuditEntry.table_name) != Visit.__tablename__)
-                    | (col(AuditEntry.action) != "create"),
-                )
-                .scalar_subquery(),
-            )
-        ).one()
-    )
+    """The versions (services/data_versions.py) of visits, elders, tiers and major changes:
+    new at every committed write, whatever order transactions commit in (the newest id
+    was not: on PostgreSQL a visit with a lower id can commit after a higher one)."""
+    return data_versions.versions(session, data_versions.scopes(_TABLES, None))
 
 
 def _catch_up(session: Session, url: str) -> None:
     """Forgets what the writes since the last look can have changed."""
     version = _data_version(session)
     seen = _MEMORY.versions.get(url)
-    if seen == version:
+    if seen is not None and seen[0] == version:
         return
+    looked_at = utcnow()
     earliest = None
-    if seen is not None and seen[1:] == version[1:] and (version[0] or 0) > (seen[0] or 0):
-        earliest = session.exec(
-            select(func.min(Visit.visited_on)).where(Visit.id > (seen[0] or 0))
+    if seen is not None and _only_visits_changed(seen[0], version):
+        since = seen[1] - _RECENT
+        changed = session.exec(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                col(AuditEntry.at) >= since,
+                AuditEntry.table_name == _TABLES[0],
+                AuditEntry.action != "create",
+            )
         ).one()
-    if earliest is not None:  # only new visits: what reads from their earliest day on
+        if not changed:  # new visits only: what reads from their earliest day on
+            earliest = session.exec(
+                select(func.min(Visit.visited_on)).where(col(Visit.created_at) >= since)
+            ).one()
+    if earliest is not None:
         stale = [
             k for k, (reads_to, _) in _MEMORY.values.items() if k[0] == url and reads_to >= earliest
         ]
@@ -92,7 +91,12 @@ def _catch_up(session: Session, url: str) -> None:
         stale = [k for k in _MEMORY.values if k[0] == url]
     for key in stale:
         del _MEMORY.values[key]
-    _MEMORY.versions[url] = version
+    _MEMORY.versions[url] = (version, looked_at)
+
+
+def _only_visits_changed(seen: tuple, now: tuple) -> bool:
+    visit = f"{_TABLES[0]}:{data_versions.ALL}"
+    return all(a == b for a, b in zip(seen, now, strict=True) if a[0] != visit)
 
 
 def remember(

@@ -20,7 +20,7 @@ from models.base import LOCAL_TZ, local_today
 from models.elders import HAZARDS, VISIT_MODES, WELLBEING, Elder, Visit
 from models.org import Community
 from models.volunteers import TaskKind
-from services import audit, referrals, tasks, visit_content
+from services import audit, referrals, tasks, visit_content, visit_months
 from services.access import FIELD, Actor
 from services.db import days_since, month_of_date
 from services.elders import visible_elder
@@ -389,7 +389,10 @@ def _on_time_by_community(
 def visits_by_month(
     *, session: Session, community_ids: list[int] | None, start: date, end: date
 ) -> pd.DataFrame:
-    """Visits per month and mode."""
+    """Visits per month and mode: from the monthly counts (services/visit_months.py)
+    for whole months, as the trend charts ask; counted from the visits otherwise."""
+    if visit_months.is_whole_months(start, end):
+        return visit_months.visits_by_month(session, community_ids, start, end)
     month = month_of_date(session, Visit.visited_on)
     rows = session.exec(
         _visits_in_scope(
@@ -399,7 +402,7 @@ def visits_by_month(
             community_ids,
         )
         .group_by(month, col(Visit.mode))
-        .order_by(month)
+        .order_by(month, col(Visit.mode))
     ).all()
     return pd.DataFrame(rows, columns=["month", "mode", "visits"])
 

@@ -26,7 +26,7 @@ def upgrade() -> None:
     op.create_table(
         "data_version",
         sa.Column("scope", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("scope"),
     )
 

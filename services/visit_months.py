@@ -1,0 +1,119 @@
+"""Visits per community, month and mode, kept up to date at every write of a visit.
+
+The monthly charts asked the database to count a year of visits (street size: about
+50,000) at every dashboard run after a visit was recorded. Instead each flush of a
+visit (recorded, corrected to another elder or day, voided) moves its count in
+`visit_month`, in the same transaction, so the charts read a few rows per month; the
+count never disagrees with the visits (tests/services/test_visit_months.py recounts).
+
+Bulk inserts (the demo loader) bypass the flush: they call rebuild() afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import delete, event, func, insert, inspect
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from models.elders import Elder, Visit, VisitMonth
+
+Key = tuple[int, str, str]  # community, YYYY-MM, mode
+
+
+def _key(session: Session, elder_id: int, visited_on: date, mode: str) -> Key:
+    with session.no_autoflush:
+        elder = session.get(Elder, elder_id)
+    assert elder is not None  # a visit's elder exists (foreign key)
+    return (elder.community_id, visited_on.strftime("%Y-%m"), mode)
+
+
+def _before(visit: Visit, name: str):
+    """The value an attribute had when the visit was loaded (before this flush)."""
+    history = inspect(visit).attrs[name].history
+    if history.deleted:
+        return history.deleted[0]
+    return getattr(visit, name)
+
+
+@event.listens_for(Session, "before_flush")
+def _count_visits(session: Session, _context, _instances) -> None:
+    moves: Counter[Key] = Counter()
+    for row in session.new:
+        if isinstance(row, Visit) and not row.voided:
+            moves[_key(session, row.elder_id, row.visited_on, row.mode)] += 1
+    for row in session.dirty:
+        if not isinstance(row, Visit) or not session.is_modified(row):
+            continue
+        if not _before(row, "voided"):
+            before = (_before(row, "elder_id"), _before(row, "visited_on"), _before(row, "mode"))
+            moves[_key(session, *before)] -= 1
+        if not row.voided:
+            moves[_key(session, row.elder_id, row.visited_on, row.mode)] += 1
+    for row in session.deleted:
+        if isinstance(row, Visit) and not _before(row, "voided"):
+            before = (_before(row, "elder_id"), _before(row, "visited_on"), _before(row, "mode"))
+            moves[_key(session, *before)] -= 1
+    changed = {key: n for key, n in moves.items() if n}
+    if not changed:
+        return
+    connection = session.connection()
+    upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+    for (community_id, month, mode), n in sorted(changed.items()):
+        stmt = upsert(VisitMonth).values(
+            community_id=community_id, month=month, mode=mode, visits=n
+        )
+        connection.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["community_id", "month", "mode"],
+                set_={"visits": col(VisitMonth.visits) + n},
+            )
+        )
+
+
+def rebuild(session: Session) -> None:
+    """Counts every visit afresh (after a bulk insert that bypassed the flush)."""
+    from services.db import month_of_date  # services.db registers this module's listener
+
+    month = month_of_date(session, Visit.visited_on)
+    counted = (
+        select(col(Elder.community_id), month, col(Visit.mode), func.count())
+        .join(Elder, col(Elder.id) == Visit.elder_id)
+        .where(~col(Visit.voided))
+        .group_by(col(Elder.community_id), month, col(Visit.mode))
+    )
+    session.execute(delete(VisitMonth))
+    session.execute(
+        insert(VisitMonth).from_select(["community_id", "month", "mode", "visits"], counted)
+    )
+
+
+def is_whole_months(start: date, end: date) -> bool:
+    return start.day == 1 and end.day == 1
+
+
+def visits_by_month(
+    session: Session, community_ids: list[int] | None, start: date, end: date
+) -> pd.DataFrame:
+    """Visits per month and mode in [start, end), whole months (see is_whole_months)."""
+    assert is_whole_months(start, end)
+    stmt = (
+        select(col(VisitMonth.month), col(VisitMonth.mode), func.sum(VisitMonth.visits))
+        .where(
+            col(VisitMonth.month) >= start.strftime("%Y-%m"),
+            col(VisitMonth.month) < end.strftime("%Y-%m"),
+        )
+        .group_by(col(VisitMonth.month), col(VisitMonth.mode))
+        .having(func.sum(VisitMonth.visits) > 0)
+        .order_by(col(VisitMonth.month), col(VisitMonth.mode))
+    )
+    if community_ids is not None:
+        stmt = stmt.where(col(VisitMonth.community_id).in_(community_ids))
+    rows = session.exec(stmt).all()
+    return pd.DataFrame(
+        [(m, mode, int(n)) for m, mode, n in rows], columns=["month", "mode", "visits"]
+    )

@@ -7,7 +7,7 @@ PORT    ?= 8501
 SIZE    ?= community
 SEED    ?= 42
 
-.PHONY: setup system-deps run test test-fast test-postgres lint fmt bench seed migrate migration schema clean
+.PHONY: setup system-deps run test test-fast test-postgres lint fmt bench bench-browser seed migrate migration schema clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -35,9 +35,11 @@ test-fast: setup
 	$(VENV)/bin/pytest -m "not browser" -n 2 --dist worksteal --durations=10
 
 # The services, migrations, database constraints and demo loader against a throw-away
-# PostgreSQL, a database per worker (tests/conftest.py).
-test-postgres: setup
-	scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 --dist worksteal tests/services tests/test_migrations.py tests/test_constraints.py
+# PostgreSQL, a database per worker (tests/conftest.py); and two app servers on one
+# PostgreSQL in Chromium (tests/browser/test_two_servers.py: no -m filter here, so its
+# browser mark does not leave it out; without PostgreSQL it skips).
+test-postgres: setup system-deps
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n 2 --dist worksteal tests/services tests/test_migrations.py tests/test_constraints.py tests/browser/test_two_servers.py
 
 # ruff on everything; mypy on the rules (services/ and models/, see pyproject.toml).
 lint: setup
@@ -65,8 +67,14 @@ migration: setup
 seed: setup
 	$(PY) manage.py seed --size $(SIZE) --seed $(SEED)
 
+# Server times on the street demo (BENCH_SIZE=district: five times larger; DATABASE_URL:
+# on PostgreSQL), then the figures into the README; exits 1 when a figure is over target.
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py; status=$$?; $(PY) bench/report.py && exit $$status
+
+# Chromium on the community demo (a server of its own), then the README's figures.
+bench-browser: setup system-deps
+	$(PY) bench/run.py browser; status=$$?; $(PY) bench/report.py && exit $$status
 
 clean:
 	rm -rf $(VENV) data/board.db data/board.db-* test-output

@@ -1,30 +1,41 @@
-"""The performance targets of the board, on the street-sized demo (seed 7):
+"""The performance targets of the board (issue 16; demo seed 7, street size by default):
 
-- issue 3: signing up, the open-task list and a volunteer's profile: < 300 ms server time
-- issue 4: the overdue list: < 300 ms, computed in SQL
-- issue 5: the secretary's proxy board and the proxy charts: < 300 ms
-- issue 6: the public programme and the staff events page (no target set; printed)
-- issue 7: the dashboard with every figure: < 500 ms; no chart sends more than 5,000 rows
-- issue 2: loading the street-sized demo: < 2 minutes (printed by bench/run.py when built)
+- pages (server time of one AppTest run, issues 3-7): within 10x the floor measured in
+  the same run, the dashboard pages within 15x, right after a write too; on the district
+  size no page slower than 2x its street time (bench/run.py compares the two)
+- services: a sign-up and a volunteer's profile (issue 3), the overdue list in SQL
+  (issue 4), the proxy board and its charts (issue 5): < 300 ms
+- issue 7: no chart sends more than 5,000 rows
+- issue 2: loading the street-sized demo: < 2 minutes (printed when built)
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
-from bench.common import page_runner, timed
+from bench.common import DASHBOARD_RATIO, page_runner, timed, timed_page
+from bench.database import Database, demo_database
 from services.errors import BoardError
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
-def run() -> None:
-    from sqlmodel import select
+
+def run(size: str) -> Database:
+    database = demo_database(size)
+    from sqlmodel import col, select
 
     from models.accounts import Account
     from models.elders import Elder
+    from models.proxy import Merchant
     from models.volunteers import Task, TaskStatus, Volunteer
     from services import (
         auth,
         dashboard,
+        proxy,
         proxy_board,
         proxy_figures,
         signups,
@@ -39,25 +50,36 @@ def run() -> None:
 
     engine = get_engine()
     with read_session(engine) as s:
-        zhiyuan = auth.actor_of(s.exec(select(Account).where(Account.username == "zhiyuan")).one())
-        shuji = auth.actor_of(s.exec(select(Account).where(Account.username == "shuji")).one())
+        actors = {
+            a.username: auth.actor_of(a)
+            for a in s.exec(
+                select(Account).where(col(Account.username).in_(["zhiyuan", "shuji", "dazhao"]))
+            )
+        }
+        zhiyuan, shuji, dazhao = actors["zhiyuan"], actors["shuji"], actors["dazhao"]
         volunteer_id = s.exec(select(Volunteer.id).where(Volunteer.account_id == zhiyuan.id)).one()
         open_ids = s.exec(
             select(Task.id)
             .where(Task.community_id == zhiyuan.community_id, Task.status == TaskStatus.open)
-            .limit(40)
+            .order_by(Task.id)
         ).all()
         pool = s.exec(
             select(Volunteer.id).where(
                 Volunteer.community_id == zhiyuan.community_id, Volunteer.active
             )
         ).all()
+        elder_ids = s.exec(
+            select(Elder.id).where(Elder.community_id == shuji.community_id, Elder.active)
+        ).all()
+        merchant_id = s.exec(
+            select(Merchant.id).where(Merchant.community_id == dazhao.community_id, Merchant.active)
+        ).first()
     now_day = today()
 
     # issue 3 -------------------------------------------------------------------------
     attempt = iter(range(10_000))
 
-    def sign_up() -> None:
+    def staff_sign_up() -> None:
         """A staff sign-up of a different volunteer each time (rolled back: data unchanged)."""
         n = next(attempt)
         with transaction(engine) as s:
@@ -65,27 +87,26 @@ def run() -> None:
                 signups.signup_create(
                     session=s,
                     actor=shuji,
-                    task_id=open_ids[n % len(open_ids)],
+                    task_id=open_ids[n % min(40, len(open_ids))],
                     volunteer_id=pool[n % len(pool)],
                 )
             s.rollback()
 
-    timed("signup_create (service, one transaction)", sign_up, target_ms=300)
-    timed("open tasks page (zhiyuan)", page_runner("views/open_tasks.py", "zhiyuan"), target_ms=300)
+    timed("signup_create (service, one transaction)", staff_sign_up, target_ms=300)
+    timed_page("open tasks page (zhiyuan)", page_runner("views/open_tasks.py", "zhiyuan"))
     timed(
         "volunteer profile (service)",
         lambda: _read(volunteers.volunteer_profile, actor=shuji, volunteer_id=volunteer_id),
         target_ms=300,
     )
-    timed(
+    timed_page(
         "my tasks page: own profile, hours, stars (zhiyuan)",
         page_runner("views/my_tasks.py", "zhiyuan"),
-        target_ms=300,
     )
 
     # issue 4 -------------------------------------------------------------------------
     timed(
-        "overdue list (service, 6,000 elders / 150,000 visits, street admin)",
+        "overdue list (service, street admin)",
         lambda: _read(visit_plan.overdue_elders, actor=_admin(), today=now_day),
         target_ms=300,
     )
@@ -94,15 +115,29 @@ def run() -> None:
         lambda: _read(visit_plan.overdue_elders, actor=shuji, today=now_day),
         target_ms=300,
     )
-    timed(
-        "elders page with the overdue list (shuji)",
-        page_runner("views/elders.py", "shuji"),
-        target_ms=300,
-    )
+    elders_page = page_runner("views/elders.py", "shuji")
+    timed_page("elders page with the overdue list (shuji)", elders_page)
+    visited = iter(elder_ids)
+
+    def record_visit() -> None:
+        """shuji records a visit (committed: the database keeps a few more visits)."""
+        _first_accepted(
+            lambda s, elder_id: visits.visit_record(
+                session=s,
+                actor=shuji,
+                elder_id=elder_id,
+                visited_on=now_day,
+                mode="上门",
+                today=now_day,
+            ),
+            visited,
+        )
+
+    timed_page("elders page, right after a visit (shuji)", elders_page, before=record_visit)
 
     # issue 5 -------------------------------------------------------------------------
     timed(
-        "proxy board (service, street admin, 30,000 requests)",
+        "proxy board (service, street admin)",
         lambda: _read(proxy_board.request_board, actor=_admin(), today=now_day),
         target_ms=300,
     )
@@ -122,53 +157,82 @@ def run() -> None:
         )
 
     timed("proxy charts data (services, whole street, 12 months)", proxy_charts, target_ms=300)
-    timed("proxy board page (dazhao)", page_runner("views/proxy_board.py", "dazhao"), target_ms=300)
+    proxy_page = page_runner("views/proxy_board.py", "dazhao")
+    timed_page("proxy board page (dazhao)", proxy_page)
+
+    def take_request() -> None:
+        """dazhao takes in a request for a merchant of his community (committed)."""
+        with transaction(engine) as s:
+            proxy.request_create(
+                session=s,
+                actor=dazhao,
+                merchant_id=merchant_id,
+                kind=proxy.KINDS[0],
+                detail=f"基准测试 {time.time_ns()}",  # a new request, never a duplicate
+                today=now_day,
+            )
+
+    timed_page("proxy board page, right after a request (dazhao)", proxy_page, before=take_request)
 
     # issue 6 -------------------------------------------------------------------------
-    timed("public programme page", page_runner("views/programme.py", "zhiyuan"), target_ms=None)
-    timed("events page (shuji)", page_runner("views/events.py", "shuji"), target_ms=None)
+    timed_page("public programme page", page_runner("views/programme.py", "zhiyuan"))
+    timed_page("events page (shuji)", page_runner("views/events.py", "shuji"))
 
     # issue 7 -------------------------------------------------------------------------
     admin_dashboard = page_runner("views/dashboard.py", "admin")
+    shuji_dashboard = page_runner("views/dashboard.py", "shuji")
+    tasks_to_try = iter(open_ids)
 
-    with read_session(engine) as s:
-        elder_ids = s.exec(
-            select(Elder.id).where(Elder.community_id == shuji.community_id, Elder.active)
-        ).all()
-    visited = iter(elder_ids)
+    def volunteer_signs_up() -> None:
+        """zhiyuan signs up for an open task of his community (committed)."""
+        _first_accepted(
+            lambda s, task_id: signups.signup_create(session=s, actor=zhiyuan, task_id=task_id),
+            tasks_to_try,
+        )
 
-    def visit_then_dashboard() -> None:
-        """The everyday case: a visit is recorded (committed: the street database keeps
-        a few more visits each run), then the dashboard is opened."""
-        with transaction(engine) as s:
-            visits.visit_record(
-                session=s,
-                actor=shuji,
-                elder_id=next(visited),
-                visited_on=now_day,
-                mode="上门",
-                today=now_day,
-            )
-        admin_dashboard()
-
-    def cold_dashboard() -> None:
-        visit_memory.forget()  # as after a change to an elder or a rule: all afresh
-        admin_dashboard()
-
-    timed("record a visit, then the dashboard (admin, street)", visit_then_dashboard, target_ms=500)
-    timed("dashboard page, after an elder or rule changed (admin)", cold_dashboard)
-    timed("dashboard page, every figure and chart (admin, street)", admin_dashboard, target_ms=500)
-    timed(
-        "dashboard page (shuji, one community)",
-        page_runner("views/dashboard.py", "shuji"),
-        target_ms=500,
+    timed_page("dashboard page (shuji, one community)", shuji_dashboard, max_ratio=DASHBOARD_RATIO)
+    timed_page(
+        "dashboard page, right after a volunteer's sign-up (shuji)",
+        shuji_dashboard,
+        max_ratio=DASHBOARD_RATIO,
+        before=volunteer_signs_up,
+    )
+    timed_page(
+        "dashboard page, every figure and chart (street admin)",
+        admin_dashboard,
+        max_ratio=DASHBOARD_RATIO,
+    )
+    timed_page(
+        "dashboard page, right after a visit (street admin)",
+        admin_dashboard,
+        max_ratio=DASHBOARD_RATIO,
+        before=record_visit,
+    )
+    timed_page(
+        "dashboard page, after an elder or rule changed (street admin)",
+        admin_dashboard,
+        max_ratio=DASHBOARD_RATIO,
+        before=visit_memory.forget,  # as after such a change: every visit figure afresh
     )
     period = period_containing(PeriodKind.month, now_day)
     frames = _read(dashboard.chart_frames, community_ids=None, period=period)
     largest = max(len(f) for f in frames.values())
-    print(
-        f"{'largest chart frame (rows sent to the browser)':<52} {largest:>8} rows   (limit 5000) {'ok' if largest <= 5000 else 'OVER'}"
-    )
+    label = "largest chart frame (rows sent to the browser)"
+    verdict = "ok" if largest <= 5000 else "OVER"
+    print(f"{label:<62} {largest:>8} rows  (limit 5000) {verdict}")
+    return database
+
+
+def _first_accepted(write: Callable[[Session, int], object], candidates: Iterator[int]) -> None:
+    """Makes `write` with the first candidate it is not refused for (an elder visited today
+    by an earlier run, a task that overlaps one signed up for), in a transaction each."""
+    from services.db import transaction
+
+    for candidate in candidates:
+        with suppress(BoardError), transaction() as session:
+            write(session, candidate)
+            return
+    raise RuntimeError("every candidate of a write was refused: rebuild the bench database")
 
 
 def _read(fn, **kwargs):

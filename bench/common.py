@@ -1,8 +1,10 @@
-"""Shared benchmark harness: the street-sized demo database and a timer that prints.
+"""Shared benchmark harness: timers that print and record figures, and page runs.
 
-Each bench/bench_<area>.py defines `run(ctx: BenchContext)`; bench/run.py runs them all.
+Each bench/bench_<area>.py defines `run(size) -> Database`; bench/run.py runs them.
 Server time of a page = one AppTest run of that page (the script's work on the server),
-measured after a warm-up run, median of several.
+measured after a warm-up run, median of several. A page's target is a multiple of the
+floor: the same kind of run of a trivial page (bench/floor_page.py) in the same process,
+so the ratio says how much heavier the page is, whatever the machine's speed and load.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUTPUT = ROOT / "bench" / "output"
-STREET_DB = OUTPUT / "street.db"
-SEED = 7
+# Timed runs after the warm-up one; `run.py --repeat 3` for a quick check.
+REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
+PAGE_RATIO = 10  # every page: within 10x the floor
+DASHBOARD_RATIO = 15  # the dashboard pages, also right after a write
+GROWTH_RATIO = 2  # a page on the district demo against the same page on the street demo
 
 
 def quiet_streamlit() -> None:
@@ -35,60 +41,131 @@ def quiet_streamlit() -> None:
         logger.addFilter(lambda record: record.levelno >= logging.ERROR)
 
 
-def street_database() -> str:
-    """The street-sized demo (20 communities, 150,000 visits, ...), built once and reused."""
-    from services import demo, migrate
-    from services.db import make_engine
-
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{STREET_DB}"
-    if not STREET_DB.exists():
-        print(f"Building the street-sized demo into {STREET_DB} …", flush=True)
-        started = time.perf_counter()
-        partial = STREET_DB.with_suffix(".partial.db")
-        partial.unlink(missing_ok=True)
-        partial_url = f"sqlite:///{partial}"
-        migrate.upgrade(partial_url)
-        engine = make_engine(partial_url)
-        demo.load_demo(engine, size="street", seed=SEED)
-        engine.dispose()
-        partial.rename(STREET_DB)
-        print(f"  built in {time.perf_counter() - started:.1f}s", flush=True)
-    os.environ["DATABASE_URL"] = url
-    quiet_streamlit()
-    return url
-
-
 @dataclass
 class Result:
+    """One figure. A page's target is `max_ratio` times the floor, a service's `target_ms`;
+    `growth` (district / street median) is set by bench/run.py when both were run."""
+
     label: str
     median_ms: float
     worst_ms: float
-    target_ms: float | None
+    runs: int  # timed runs the median is of
+    target_ms: float | None = None
+    floor_ms: float | None = None
+    max_ratio: float | None = None
+    growth: float | None = None
+
+    @property
+    def is_page(self) -> bool:
+        return self.floor_ms is not None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median_ms / self.floor_ms if self.floor_ms else None
+
+    @property
+    def target(self) -> str:
+        if self.max_ratio is not None:
+            return f"{self.max_ratio:g}x floor"
+        return f"{self.target_ms:,.0f} ms" if self.target_ms is not None else ""
+
+    @property
+    def over(self) -> list[str]:
+        """The targets this figure misses (empty when none)."""
+        missed = []
+        if self.max_ratio is not None and self.ratio is not None and self.ratio > self.max_ratio:
+            missed.append(self.target)
+        if self.target_ms is not None and self.median_ms > self.target_ms:
+            missed.append(self.target)
+        if self.is_page and self.growth is not None and self.growth > GROWTH_RATIO:
+            missed.append(f"growth {GROWTH_RATIO}x")
+        return missed
+
+    @property
+    def verdict(self) -> str:
+        if self.over:
+            return "over " + ", ".join(self.over)
+        return "ok" if self.target or (self.is_page and self.growth is not None) else ""
 
     def line(self) -> str:
-        verdict = ""
-        if self.target_ms is not None:
-            verdict = "ok" if self.median_ms <= self.target_ms else "OVER TARGET"
-            verdict = f"(target {self.target_ms:.0f} ms) {verdict}"
-        return f"{self.label:<52} median {self.median_ms:8.1f} ms  worst {self.worst_ms:8.1f} ms  {verdict}"
+        ratio = f"{self.ratio:5.1f}x" if self.ratio is not None else " " * 6
+        growth = f"  growth {self.growth:.1f}x" if self.growth is not None else ""
+        target = f"(target {self.target})" if self.target else ""
+        return (
+            f"{self.label:<62} median {self.median_ms:8.1f} ms  worst {self.worst_ms:8.1f} ms"
+            f"  {ratio}  {target} {self.verdict}{growth}"
+        )
+
+    def as_json(self) -> dict:
+        return {
+            **asdict(self),
+            "ratio": self.ratio,
+            "target": self.target,
+            "verdict": self.verdict,
+        }
 
 
 RESULTS: list[Result] = []
 
 
-def timed(
-    label: str, fn: Callable[[], object], *, repeat: int = 7, target_ms: float | None = None
-) -> Result:
-    """Runs fn once to warm up, then `repeat` times; prints and records the figures."""
-    fn()
+def measure(
+    fn: Callable[[], object], *, before: Callable[[], object] | None = None
+) -> tuple[float, float, int]:
+    """Median and worst milliseconds of fn over REPEAT runs after a warm-up run; `before`
+    runs ahead of each run, untimed (a write the page is then opened after)."""
     samples = []
-    for _ in range(repeat):
+    for n in range(REPEAT + 1):
+        if before is not None:
+            before()
         started = time.perf_counter()
         fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    result = Result(label, statistics.median(samples), max(samples), target_ms)
+        if n:
+            samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), max(samples), len(samples)
+
+
+def timed(
+    label: str,
+    fn: Callable[[], object],
+    *,
+    target_ms: float | None = None,
+    before: Callable[[], object] | None = None,
+) -> Result:
+    """A service figure: prints and records fn's time."""
+    return _record(Result(label, *measure(fn, before=before), target_ms=target_ms))
+
+
+def timed_page(
+    label: str,
+    fn: Callable[[], object],
+    *,
+    max_ratio: float = PAGE_RATIO,
+    before: Callable[[], object] | None = None,
+) -> Result:
+    """A page figure: prints and records fn's time with its ratio to the floor."""
+    floor = floor_result()
+    result = Result(
+        label, *measure(fn, before=before), floor_ms=floor.median_ms, max_ratio=max_ratio
+    )
+    return _record(result)
+
+
+def _record(result: Result) -> Result:
     RESULTS.append(result)
+    print(result.line(), flush=True)
+    return result
+
+
+@cache
+def floor_result() -> Result:
+    """The floor, measured once per run on first use: AppTest runs of bench/floor_page.py."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "bench" / "floor_page.py"), default_timeout=60)
+    figures = measure(at.run)
+    if at.exception:
+        raise RuntimeError(f"the floor page failed: {at.exception}")
+    result = Result("floor: a title, a 10-row table, one Altair chart", *figures)
     print(result.line(), flush=True)
     return result
 
@@ -99,7 +176,8 @@ def page_runner(
     """A function that renders `page` for `username` once, as the server would (AppTest).
 
     Reads are not served from Streamlit's cache between runs: each run clears it, so the
-    figure is the cold server time of the page.
+    figure is the cold server time of the page. A page with tabs runs its first tab
+    unless `session_state` opens another.
     """
     import streamlit as st
     from streamlit.testing.v1 import AppTest

@@ -34,9 +34,7 @@ def _worker_url(url: str) -> str:
     if not url or not worker:
         return url
     parsed = make_url(url)
-    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(
-        hide_password=False
-    )
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
 
 
 PG_BASE_URL = os.environ.get("BOARD_TEST_DATABASE_URL", "")

@@ -7,7 +7,6 @@ carries the referral's id.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -18,6 +17,7 @@ from ui.actions import PAGE, flash, read, write
 from ui.fmt import day
 from ui.i18n import t
 from ui.records import record_key
+from ui.tabs import Section
 from ui.text import plain
 
 
@@ -28,22 +28,27 @@ def service_name(card: referrals.ReferralCard) -> str:
     return plain(card.service)
 
 
-def referral_sections(actor: Actor, today: date) -> list[tuple[str, Callable[[], None]]]:
+def referral_sections(actor: Actor, today: date) -> list[Section]:
     """The elders page's 转介 tab (label and drawing function), for who may see it."""
     if not referrals.can_refer(actor):
         return []
-    cards = read(referrals.referral_list, actor=actor, today=today)
-    overdue = sum(card.overdue for card in cards)
-    label = t("referrals.tab", n=len(cards)) + (
-        t("referrals.tab_overdue", n=overdue) if overdue else ""
-    )
-    return [(label, lambda: referrals_tab(actor, today))]
+    return [(t("referrals.tab"), lambda: referrals_tab(actor, today))]
 
 
 def referrals_tab(actor: Actor, today: date) -> None:
+    open_cards = read(referrals.referral_list, actor=actor, today=today)
+    overdue = sum(card.overdue for card in open_cards)
+    st.subheader(
+        t("referrals.count", n=len(open_cards))
+        + (t("referrals.tab_overdue", n=overdue) if overdue else "")
+    )
     st.caption(t("referrals.intro"))
     everything = st.toggle(t("referrals.show_closed"), key="referrals_show_closed")
-    cards = read(referrals.referral_list, actor=actor, today=today, open_only=not everything)
+    cards = (
+        read(referrals.referral_list, actor=actor, today=today, open_only=False)
+        if everything
+        else open_cards
+    )
     if not cards:
         st.info(t("referrals.none"))
     for card in cards:

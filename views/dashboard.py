@@ -1,6 +1,7 @@
 """The staff dashboard: key figures against the previous period, the charts, the
 comparison between communities, and the exports (PNG, PDF, Excel)."""
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +12,7 @@ from ui.figures import delta_color, format_delta, format_value
 from ui.filters import scope_filters, today
 from ui.i18n import t
 from ui.session import page_guard
+from ui.tabs import lazy_tabs
 from ui.visit_plan import plan_table
 
 actor = page_guard("dashboard")
@@ -66,13 +68,17 @@ for row_start in range(0, len(figures), 3):
             if actor.role in spec.roles:
                 st.page_link(spec.path, label=t(spec.title_key), icon=":material/arrow_forward:")
 
-frames = read(dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period)
-charts = {spec.key: spec.build(frames[spec.key], t, False) for spec in dashboard.CHARTS}
 
-tab_charts, tab_compare, tab_export = st.tabs(
-    [t("dashboard.tab.charts"), t("dashboard.tab.compare"), t("dashboard.tab.export")]
-)
-with tab_charts:
+def chart_frames() -> dict[str, pd.DataFrame]:
+    return read(dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period)
+
+
+def built_charts(frames: dict[str, pd.DataFrame]) -> dict[str, alt.Chart]:
+    return {spec.key: spec.build(frames[spec.key], t, False) for spec in dashboard.CHARTS}
+
+
+def charts_tab() -> None:
+    charts = built_charts(chart_frames())
     keys = list(charts)
     for pair_start in range(0, len(keys), 2):
         cols = st.columns(2)
@@ -88,42 +94,48 @@ with tab_charts:
                     key=f"dashboard_png_{key}",
                 )
 
-with tab_compare:
+
+def compare_tab() -> None:
     if len(scope.communities) < 2:
         st.info(t("dashboard.compare_needs_two"))
-    elif st.toggle(t("dashboard.compare_show"), key="dashboard_compare"):
-        table = read(
-            dashboard.community_comparison,
-            communities=[(c.id, c.name) for c in scope.communities],
-            period=scope.period,
-            today=today(),
-        )
-        readable = table.assign(
-            **{
-                s.key: [format_value(None if pd.isna(v) else v, s.fmt) for v in table[s.key]]
-                for s in dashboard.FIGURES
-            }
-        )
-        shown = readable.rename(
-            columns={"community": t("dashboard.community")}
-            | {s.key: t(f"dashboard.fig.{s.key}") for s in dashboard.FIGURES}
-        )
-        figure_key = st.selectbox(
-            t("dashboard.compare_figure"),
-            [s.key for s in dashboard.FIGURES],
-            format_func=lambda key: t(f"dashboard.fig.{key}"),
-            key="dashboard_compare_figure",
-        )
-        st.altair_chart(dashboard.comparison_chart(table, figure_key, t), width="stretch")
-        st.dataframe(shown, hide_index=True, width="stretch")
-        st.download_button(
-            t("common.download_excel"),
-            data=lambda: exports.frame_excel({t("dashboard.tab.compare"): shown}),
-            file_name=f"comparison-{scope.period.label()}.xlsx",
-            key="dashboard_compare_excel",
-        )
+        return
+    if not st.toggle(t("dashboard.compare_show"), key="dashboard_compare"):
+        return
+    table = read(
+        dashboard.community_comparison,
+        communities=[(c.id, c.name) for c in scope.communities],
+        period=scope.period,
+        today=today(),
+    )
+    readable = table.assign(
+        **{
+            s.key: [format_value(None if pd.isna(v) else v, s.fmt) for v in table[s.key]]
+            for s in dashboard.FIGURES
+        }
+    )
+    shown = readable.rename(
+        columns={"community": t("dashboard.community")}
+        | {s.key: t(f"dashboard.fig.{s.key}") for s in dashboard.FIGURES}
+    )
+    figure_key = st.selectbox(
+        t("dashboard.compare_figure"),
+        [s.key for s in dashboard.FIGURES],
+        format_func=lambda key: t(f"dashboard.fig.{key}"),
+        key="dashboard_compare_figure",
+    )
+    st.altair_chart(dashboard.comparison_chart(table, figure_key, t), width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(
+        t("common.download_excel"),
+        data=lambda: exports.frame_excel({t("dashboard.tab.compare"): shown}),
+        file_name=f"comparison-{scope.period.label()}.xlsx",
+        key="dashboard_compare_excel",
+    )
 
-with tab_export:
+
+def export_tab() -> None:
+    """The frames are read here; the charts are built only when the PDF is asked for."""
+    frames = chart_frames()
     st.write(t("dashboard.export_intro"))
     summary = pd.DataFrame(
         {
@@ -145,7 +157,7 @@ with tab_export:
                 )
                 for f in figures
             ],
-            charts=list(charts.values()),
+            charts=list(built_charts(frames).values()),
         ),
         file_name=f"dashboard-{scope.period.label()}.pdf",
         mime="application/pdf",
@@ -163,3 +175,14 @@ with tab_export:
         icon=":material/table:",
         key="dashboard_excel",
     )
+
+
+# Lazy tabs (ui/tabs.py): the charts are read and built only when a tab shows them.
+lazy_tabs(
+    "dashboard_tab",
+    [
+        (t("dashboard.tab.charts"), charts_tab),
+        (t("dashboard.tab.compare"), compare_tab),
+        (t("dashboard.tab.export"), export_tab),
+    ],
+)

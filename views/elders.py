@@ -32,6 +32,7 @@ from ui.policy_editor import conditions_text, policy_editor, situation_label
 from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.referrals import referral_sections
 from ui.session import page_guard
+from ui.tabs import lazy_tabs
 from ui.text import plain
 from ui.visit_content import content_lines
 from ui.visit_plan import plan_table, visitors_text
@@ -631,17 +632,24 @@ def campaigns_tab() -> None:
                 )
 
 
-def overdue_tab(overdue: visit_plan.PlanList) -> None:
+def overdue_tab() -> None:
+    overdue = read(visit_plan.overdue_elders, actor=actor, today=now)
+    st.subheader(t("elders.overdue_count", n=overdue.total))
     plan_table(overdue, due=False)
     st.page_link("views/visit_record.py", label=t("nav.visit_record"), icon=":material/edit_note:")
 
 
-def main() -> None:
-    overdue = read(visit_plan.overdue_elders, actor=actor, today=now)
+def week_tab() -> None:
     week = read(visit_plan.due_this_week, actor=actor, today=now)
+    st.subheader(t("elders.week_count", n=week.total))
+    plan_table(week, due=True)
+
+
+def main() -> None:
+    # Lazy tabs (ui/tabs.py): only the open one reads and draws; the labels hold no counts.
     sections = [
-        (t("elders.tab.overdue", n=overdue.total), lambda: overdue_tab(overdue)),
-        (t("elders.tab.week", n=week.total), lambda: plan_table(week, due=True)),
+        (t("elders.tab.overdue"), overdue_tab),
+        (t("elders.tab.week"), week_tab),
         (t("elders.tab.registry"), registry_tab),
         (t("elders.tab.charts"), charts_tab),
     ]
@@ -652,10 +660,7 @@ def main() -> None:
         sections.append((t("elders.tab.campaigns"), campaigns_tab))
     if visit_policy.can_edit_policy(actor):
         sections.append((t("elders.tab.policy"), policy_tab))
-    tabs = st.tabs([label for label, _ in sections])
-    for tab, (_, draw) in zip(tabs, sections, strict=True):
-        with tab:
-            draw()
+    lazy_tabs("elders_tab", sections)
 
 
 main()

@@ -25,6 +25,7 @@ from ui.fmt import span, when
 from ui.i18n import lang, t
 from ui.records import action_button, confirm_action, record_key
 from ui.session import page_guard
+from ui.tabs import lazy_tabs
 from ui.text import plain
 
 actor = page_guard("events")
@@ -553,12 +554,11 @@ def charts_tab() -> None:
     )
 
 
-tab_list, tab_new, tab_charts = st.tabs(
-    [t("events.tab.list"), t("events.tab.new"), t("events.tab.charts")]
+lazy_tabs(
+    "events_tab",
+    [
+        (t("events.tab.list"), event_list),
+        (t("events.tab.new"), new_event_form),
+        (t("events.tab.charts"), charts_tab),
+    ],
 )
-with tab_new:
-    new_event_form()
-with tab_list:
-    event_list()
-with tab_charts:
-    charts_tab()

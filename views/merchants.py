@@ -17,6 +17,7 @@ from ui.fmt import day
 from ui.i18n import lang, t
 from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.session import page_guard
+from ui.tabs import lazy_tabs
 from ui.text import plain
 
 actor = page_guard("merchants")
@@ -300,11 +301,13 @@ def reactivation(merchant_id: int, shop: str) -> None:
 def main() -> None:
     calendar()
     due_soon()
-    tab_list, tab_new = st.tabs([t("proxy.tab.merchants"), t("proxy.tab.new_merchant")])
-    with tab_new:
-        new_merchant_form()
-    with tab_list:
-        registry_tab()
+    lazy_tabs(
+        "merchants_tab",
+        [
+            (t("proxy.tab.merchants"), registry_tab),
+            (t("proxy.tab.new_merchant"), new_merchant_form),
+        ],
+    )
 
 
 main()

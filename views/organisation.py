@@ -12,6 +12,7 @@ from ui.i18n import t
 from ui.policy_editor import policy_editor
 from ui.session import page_guard
 from ui.street_form import street_form
+from ui.tabs import lazy_tabs
 from ui.text import plain
 
 NOBODY = 0  # not None: a selectbox shows None as "nothing chosen"
@@ -290,8 +291,4 @@ def policy_tab() -> None:
     )
 
 
-tab_structure, tab_policy = st.tabs([t("org.tab.structure"), t("org.tab.policy")])
-with tab_structure:
-    structure_tab()
-with tab_policy:
-    policy_tab()
+lazy_tabs("org_tab", [(t("org.tab.structure"), structure_tab), (t("org.tab.policy"), policy_tab)])

@@ -19,6 +19,7 @@ from ui.i18n import t
 from ui.proxy_actions import TOUCH_CSS, close_form, rating_control, reject_action
 from ui.records import action_button, record_key
 from ui.session import page_guard
+from ui.tabs import lazy_tabs
 from ui.text import plain
 
 SCOPE = "proxy"
@@ -291,7 +292,8 @@ def pick_request(by_id: dict[int, proxy_board.RequestCard]) -> proxy_board.Reque
     return by_id[picked]
 
 
-def board_tab(board: proxy_board.Board) -> None:
+def board_tab() -> None:
+    board = read(proxy_board.request_board, actor=actor, today=now)
     st.caption(t("proxy.open_count", n=board.open_total))
     columns(board)
     by_id = {c.id: c for c in board.cards()}
@@ -460,29 +462,13 @@ def charts_tab() -> None:
             col.altair_chart(chart(quality, t, by=by), width="stretch")
 
 
-board = read(proxy_board.request_board, actor=actor, today=now)
-# Tab labels never change with the data: a tab is known by its label, and a count in it
-# would send the person back to the first tab after every write.
-tab_board, tab_new, tab_rectify, tab_charts = st.tabs(
+# Lazy tabs (ui/tabs.py): only the open one runs.
+lazy_tabs(
+    "proxy_tab",
     [
-        t("proxy.tab.board"),
-        t("proxy.tab.intake"),
-        t("proxy.tab.rectifications"),
-        t("proxy.tab.charts"),
+        (t("proxy.tab.board"), board_tab),
+        (t("proxy.tab.intake"), intake),
+        (t("proxy.tab.rectifications"), rectifications_tab),
+        (t("proxy.tab.charts"), charts_tab),
     ],
-    key="proxy_tab",
-    on_change="rerun",
 )
-# Lazy tabs: only the open one runs.
-if tab_board.open:
-    with tab_board:
-        board_tab(board)
-if tab_new.open:
-    with tab_new:
-        intake()
-if tab_rectify.open:
-    with tab_rectify:
-        rectifications_tab()
-if tab_charts.open:
-    with tab_charts:
-        charts_tab()

@@ -30,6 +30,7 @@ from ui.fmt import span, when
 from ui.i18n import t
 from ui.records import action_button, confirm_action, record_key
 from ui.session import page_guard
+from ui.tabs import lazy_tabs
 from ui.text import plain
 
 SCOPE = "tasks"
@@ -353,7 +354,7 @@ def roster_row(entry: RosterEntry, now: datetime) -> None:
         a.markdown(f"**{name}**  \n{plain(entry.phone)}")
         with b:
             st.write(_detail(entry))
-            show_flash(record_key(SCOPE, "msg", sid))
+            show_flash(record_key(SCOPE, "signup_msg", sid))
         presence, absence, hours, approve = st.columns(4)
         with presence:
             roster_check_in_out(sid, name, entry.state, acts)
@@ -392,7 +393,7 @@ def roster_row(entry: RosterEntry, now: datetime) -> None:
 
 
 def _done(message: str, sid: int, keys: tuple[str, ...] = ()) -> None:
-    flash(message, anchor=record_key(SCOPE, "msg", sid), clear=keys)
+    flash(message, anchor=record_key(SCOPE, "signup_msg", sid), clear=keys)
     st.rerun()
 
 
@@ -508,8 +509,4 @@ show_flash(PAGE)
 if missing_organisation(actor):
     st.stop()
 
-tab_list, tab_new = st.tabs([t("tasks.tab.list"), t("tasks.tab.new")])
-with tab_new:
-    new_task_form()
-with tab_list:
-    task_list_tab()
+lazy_tabs("tasks_tab", [(t("tasks.tab.list"), task_list_tab), (t("tasks.tab.new"), new_task_form)])

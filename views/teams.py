@@ -15,6 +15,7 @@ from ui.filters import today
 from ui.i18n import t
 from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.session import page_guard
+from ui.tabs import lazy_tabs
 from ui.text import plain
 
 actor = page_guard("teams")
@@ -250,11 +251,10 @@ def reactivation(team: teams.TeamRow) -> None:
 def main() -> None:
     rows = read(teams.team_list, actor=actor, today=today())
     overview(rows)
-    tab_edit, tab_new = st.tabs([t("teams.tab.manage"), t("teams.tab.new")])
-    with tab_new:
-        new_team_form()
-    with tab_edit:
-        manage_tab(rows)
+    lazy_tabs(
+        "teams_tab",
+        [(t("teams.tab.manage"), lambda: manage_tab(rows)), (t("teams.tab.new"), new_team_form)],
+    )
 
 
 main()

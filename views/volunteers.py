@@ -19,6 +19,7 @@ from ui.fmt import day, span
 from ui.i18n import t
 from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.session import page_guard
+from ui.tabs import lazy_tabs
 from ui.text import plain
 
 actor = page_guard("volunteers")
@@ -518,14 +519,14 @@ def stars_tab() -> None:
 
 
 def main() -> None:
-    names = [t("volunteers.tab.list"), t("volunteers.tab.new"), t("stars.tab")]
-    tab_list, tab_new, tab_stars = st.tabs(names)
-    with tab_new:
-        new_volunteer_form()
-    with tab_list:
-        register_tab()
-    with tab_stars:
-        stars_tab()
+    lazy_tabs(
+        "volunteers_tab",
+        [
+            (t("volunteers.tab.list"), register_tab),
+            (t("volunteers.tab.new"), new_volunteer_form),
+            (t("stars.tab"), stars_tab),
+        ],
+    )
 
 
 main()

@@ -54,14 +54,25 @@ class Server(str):
 
 
 @contextmanager
-def serve(db_path: Path, **env_vars: str) -> Iterator[Server]:
-    """The board served on 127.0.0.1 from the SQLite file db_path, with env_vars set."""
+def serve(
+    database: Path | str, *, log_path: Path | None = None, **env_vars: str
+) -> Iterator[Server]:
+    """The board served on 127.0.0.1, with env_vars set, from `database`: a SQLite file
+    (a Path; its log beside it) or a database URL (a str, e.g. PostgreSQL; give
+    `log_path`). Servers started on the same database URL and BOARD_SECRET_KEY share
+    their data and sign-ins."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs it (scripts/system-deps.sh)")
     port = _free_port()
-    url = f"sqlite:///{db_path}"
+    if isinstance(database, Path):
+        url = f"sqlite:///{database}"
+        log_path = log_path or database.with_suffix(".log")
+    else:
+        url = database
+        if log_path is None:
+            raise ValueError("serve(url) needs log_path: where the server writes its log")
     env = {**os.environ, "DATABASE_URL": url, "BOARD_SECRET_KEY": "browser-test-key", **env_vars}
-    log = open(db_path.with_suffix(".log"), "w")  # noqa: SIM115 (closed below)
+    log = open(log_path, "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -89,7 +100,9 @@ def serve(db_path: Path, **env_vars: str) -> Iterator[Server]:
             time.sleep(0.3)
     else:
         proc.terminate()
-        pytest.fail(f"server did not start: {db_path.with_suffix('.log').read_text()}")
+        proc.wait(timeout=10)
+        log.close()
+        pytest.fail(f"server did not start: {log_path.read_text()}")
     running = Server(base)
     running.database_url = url
     try:

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from models.proxy import ProxyRectification, ProxyRequest
 from services import db
-from tests.browser.conftest import DESKTOP, PHONE, sign_in, wait_idle
+from tests.browser.conftest import DESKTOP, PHONE, rerun, sign_in, wait_idle
 from tests.browser.test_proxy_actions_journey import pick_merchant
 
 
@@ -16,7 +16,8 @@ def test_intake_completion_and_rating(server, browser, output_dir):
     sign_in(page, server, "dazhao")
     page.goto(f"{server}/proxy_board")
     wait_idle(page)
-    page.get_by_role("tab", name="受理新代办").click()
+    with rerun(page):  # a tab click starts a run: only the open tab is drawn
+        page.get_by_role("tab", name="受理新代办").click()
     pick_merchant(page)
     page.get_by_label("具体内容").fill("浏览器测试：店主外出，代收三件快递")
     page.screenshot(path=str(output_dir / "0-intake-form.png"), full_page=True)
@@ -71,7 +72,8 @@ def test_intake_completion_and_rating(server, browser, output_dir):
     sign_in(page, server, "dazhao")
     page.goto(f"{server}/proxy_board")
     wait_idle(page)
-    page.get_by_role("tab", name="差评整改").click()
+    with rerun(page):  # a tab click starts a run: only the open tab is drawn
+        page.get_by_role("tab", name="差评整改").click()
     card = page.locator(f".st-key-rect_card_{rect.id}")
     card.wait_for(timeout=20000)
     assert "快递放错了门口" in card.inner_text()

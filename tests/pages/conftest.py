@@ -1,5 +1,7 @@
 """Fixtures every page test shares."""
 
+from collections.abc import Iterator
+
 import pytest
 import streamlit as st
 
@@ -14,3 +16,29 @@ def fresh_read_cache():
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+def open_tab(at, key: str, label: str):
+    """Pages draw only the open tab (ui/tabs.py): opens the tab `label` of the tabs under
+    `key`, as a click on it does, and runs the page."""
+    at.session_state[key] = label
+    return at.run()
+
+
+def each_tab(at) -> Iterator:
+    """The page `at` has run, once per tab: `at` as it is, then with each other tab open in
+    turn. A sweep that looks at every element of a page looks at every tab this way."""
+    yield at
+    labels = [tab.label for tab in at.tabs]
+    keys = [
+        k
+        for k in at.session_state
+        if isinstance(k, str) and k.endswith("_tab") and at.session_state[k] in labels
+    ]
+    if not keys:
+        return
+    (key,) = keys
+    first = at.session_state[key]
+    for label in labels:
+        if label != first:
+            yield open_tab(at, key, label)

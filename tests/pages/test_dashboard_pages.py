@@ -1,6 +1,7 @@
 """The staff dashboard per role: figures with real numbers, the comparison for the street
 admin, and charts that send only aggregates."""
 
+import functools
 import json
 
 import pyarrow as pa
@@ -14,6 +15,7 @@ from services import dashboard
 from services.access import Actor
 from services.visits import visit_record
 from tests.conftest import DEMO_TODAY, app_test
+from tests.pages.conftest import open_tab
 from ui.filters import today
 
 
@@ -66,7 +68,7 @@ def test_the_monthly_visit_rate_stands_next_to_the_on_time_rate_with_its_definit
 
 
 def test_street_admin_compares_communities(demo_engine):
-    at = app_test(demo_engine, "admin", "views/dashboard.py")
+    at = open_tab(app_test(demo_engine, "admin", "views/dashboard.py"), "dashboard_tab", "社区对比")
     at.toggle(key="dashboard_compare").set_value(True).run()
     table = at.dataframe[-1].value  # the comparison comes after the overdue alert
     assert table["社区"].tolist()[:5] == [
@@ -149,3 +151,30 @@ def test_street_admin_sees_the_five_longest_waiting_of_every_overdue_elder(demo_
     waiting = at.dataframe[0].value["逾期天数"].tolist()
     assert len(waiting) == 5 and waiting == sorted(waiting, reverse=True)
     assert f"共 {total} 位" in " ".join(c.value for c in at.caption)
+
+
+def test_the_charts_are_read_and_built_only_when_a_tab_shows_them(demo_engine, monkeypatch):
+    """Lazy tabs: the comparison tab open, no chart frame is read; the export tab reads the
+    frames for its workbook and builds the charts only when the PDF is asked for."""
+    reads: list[str] = []
+    real = dashboard.chart_frames
+
+    @functools.wraps(real)  # read() finds a query by its module and name
+    def counted(**kwargs):
+        reads.append("frames")
+        return real(**kwargs)
+
+    monkeypatch.setattr(dashboard, "chart_frames", counted)
+    st.cache_data.clear()
+    at = open_tab(app_test(demo_engine, "admin", "views/dashboard.py"), "dashboard_tab", "社区对比")
+    assert not at.get("vega_lite_chart") and not at.get("download_button")
+    st.cache_data.clear()
+    reads.clear()
+    open_tab(at, "dashboard_tab", "社区对比")
+    assert reads == []
+    open_tab(at, "dashboard_tab", "导出")
+    assert reads == ["frames"]
+    assert {b.key for b in at.get("download_button")} == {"dashboard_pdf", "dashboard_excel"}
+    assert not at.get("vega_lite_chart")
+    open_tab(at, "dashboard_tab", "图表")
+    assert len(at.get("vega_lite_chart")) == len(dashboard.CHARTS)

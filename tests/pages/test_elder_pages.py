@@ -27,6 +27,7 @@ from services.db import transaction
 from services.referrals import ReferralDraft
 from services.visit_content import AREAS, Checklist, VisitContent
 from tests.conftest import app_test
+from tests.pages.conftest import open_tab
 from ui.filters import today
 
 # tests here write (a new elder takes the id the next test's demo gives another): each
@@ -34,10 +35,20 @@ from ui.filters import today
 pytestmark = pytest.mark.usefixtures("fresh_read_cache")
 
 
+def _overdue(at) -> int:
+    """The count at the top of the open overdue tab ("逾期未探访 12 人")."""
+    (heading,) = [h.value for h in at.subheader if h.value.startswith("逾期未探访 ")]
+    return int(heading.split()[1])
+
+
+def _registry(at):
+    return open_tab(at, "elders_tab", "老人名册")
+
+
 def test_secretary_sees_the_overdue_list_first(demo_engine):
     at = app_test(demo_engine, "shuji", "views/elders.py")
-    assert at.tabs[0].label.startswith("逾期未探访（")
-    n = int(at.tabs[0].label.split("（")[1].rstrip("）"))
+    assert at.tabs[0].label == "逾期未探访"
+    n = _overdue(at)
     assert n > 0
     table = at.dataframe[0].value
     assert len(table) == min(n, elders.LIST_LIMIT)
@@ -50,7 +61,7 @@ def test_grid_worker_sees_full_numbers_only_of_assigned_elders(demo_engine):
     at = app_test(demo_engine, "wangge", "views/elders.py")
     assert not at.exception
     assert len(at.tabs) == 5  # no registration or policy tabs; the referrals of their grid
-    registry = at.dataframe[2].value
+    registry = _registry(at).dataframe[0].value
     with Session(demo_engine) as s:
         wangge = s.exec(select(Account).where(Account.username == "wangge")).one()
         mine = set(
@@ -79,13 +90,13 @@ def test_registry_flags_unassigned_elders_and_filters_them(demo_engine):
             )
         ).all()
     assert unassigned, "the demo leaves some elders without a visitor"
-    at = app_test(demo_engine, "shuji", "views/elders.py")
+    at = _registry(app_test(demo_engine, "shuji", "views/elders.py"))
     assert f"有 {len(unassigned)} 位老人还没有分配探访人" in at.warning[0].value
-    registry = at.dataframe[2].value
+    registry = at.dataframe[0].value
     flagged = registry.loc[registry["探访人"].str.startswith("⚠"), "姓名"]
     assert sorted(flagged) == sorted(unassigned)
     at.toggle(key="elders_unassigned_only").set_value(True).run()
-    only = at.dataframe[2].value
+    only = at.dataframe[0].value
     assert sorted(only["姓名"]) == sorted(unassigned)
     assert (only["探访人"] == "⚠ 未分配探访人").all()
 
@@ -96,7 +107,7 @@ def test_secretary_registers_an_elder_with_care_level_and_visitors(demo_engine):
             s.exec(select(Account.id).where(Account.username == u)).one()
             for u in ("wangge", "zhiyuan")
         )
-    at = app_test(demo_engine, "shuji", "views/elders.py")
+    at = open_tab(app_test(demo_engine, "shuji", "views/elders.py"), "elders_tab", "登记老人")
     at.text_input(key="elders_name").input("乌云其其格")
     at.text_input(key="elders_address").input("学府康都5号楼1单元302")
     at.date_input(key="elders_birth").set_value(date(1940, 2, 3))
@@ -117,8 +128,9 @@ def test_situations_and_visit_modes_are_shown_in_english(demo_engine):
     at = app_test(demo_engine, "shuji")
     at.session_state["ui_lang"] = "en"  # switched after landing (see the report on lang="en")
     at.switch_page("views/elders.py").run()
+    open_tab(at, "elders_tab", "Registry")
     assert not at.exception
-    registry = at.dataframe[2].value
+    registry = at.dataframe[0].value
     shown = "".join(registry["Living situation"])
     assert "Lives alone" in shown and "独居" not in shown and "空巢" not in shown
     timeline = " ".join(m.value for m in at.markdown)
@@ -132,12 +144,13 @@ def test_situations_and_visit_modes_are_shown_in_english(demo_engine):
 
 
 def test_secretary_keeps_own_tiers_and_the_registry_says_each_elders_tier(demo_engine):
-    at = app_test(demo_engine, "shuji", "views/elders.py")
-    registry = at.dataframe[2].value
+    at = _registry(app_test(demo_engine, "shuji", "views/elders.py"))
+    registry = at.dataframe[0].value
     tiers = {shown.split("（")[0] for shown in registry["探访分级"]}
     assert tiers == {"高风险", "重点", "一般"}
     assert any("（80 岁及以上 且 独居/空巢/留守）" in shown for shown in registry["探访分级"])
     assert any("高龄" in str(age) for age in registry["年龄"])
+    open_tab(at, "elders_tab", "探访规则")
     at.button(key="elders_tiers_own_1").click().run()
     assert "已复制街道的分级，现在可以修改本社区的分级" in [m.value for m in at.success]
     with Session(demo_engine) as s:
@@ -190,7 +203,7 @@ def _count(engine, model) -> int:
 
 def test_an_empty_registration_is_refused_and_a_second_press_registers_nothing(demo_engine):
     before = _count(demo_engine, Elder)
-    at = app_test(demo_engine, "shuji", "views/elders.py")
+    at = open_tab(app_test(demo_engine, "shuji", "views/elders.py"), "elders_tab", "登记老人")
     submit = "FormSubmitter:elders_new-创建"
     at.button(key=submit).click().run()
     assert "请填写姓名、出生日期和住址" in [e.value for e in at.error]
@@ -213,7 +226,7 @@ def test_an_empty_registration_is_refused_and_a_second_press_registers_nothing(d
 
 
 def test_the_edit_form_holds_the_elder_picked_and_saves_only_them(demo_engine):
-    at = app_test(demo_engine, "shuji", "views/elders.py")
+    at = _registry(app_test(demo_engine, "shuji", "views/elders.py"))
     first = at.selectbox(key="elders_pick").value
     with Session(demo_engine) as s:
         other = s.exec(
@@ -243,8 +256,9 @@ def test_the_edit_form_holds_the_elder_picked_and_saves_only_them(demo_engine):
 
 def test_deactivating_an_elder_asks_first_and_takes_them_off_the_overdue_list(demo_engine):
     at = app_test(demo_engine, "shuji", "views/elders.py")
-    overdue = int(at.tabs[0].label.split("（")[1].rstrip("）"))
+    overdue = _overdue(at)
     most_overdue = at.dataframe[0].value["姓名"].iloc[0]
+    _registry(at)
     with Session(demo_engine) as s:
         elder = s.exec(select(Elder).where(Elder.name == most_overdue, Elder.active)).first()
     at.selectbox(key="elders_pick").set_value(elder.id).run()
@@ -259,11 +273,12 @@ def test_deactivating_an_elder_asks_first_and_takes_them_off_the_overdue_list(de
     with Session(demo_engine) as s:
         row = s.get(Elder, elder.id)
         assert (row.active, row.deactivated_reason) == (False, "搬离本社区")
-    assert at.tabs[0].label == f"逾期未探访（{overdue - 1}）"
+    assert at.session_state["elders_tab"] == "老人名册"  # the write keeps the registry open
+    assert _overdue(open_tab(at, "elders_tab", "逾期未探访")) == overdue - 1
 
 
 def test_the_street_and_a_community_have_their_own_tier_forms(demo_engine):
-    at = app_test(demo_engine, "admin", "views/elders.py")
+    at = open_tab(app_test(demo_engine, "admin", "views/elders.py"), "elders_tab", "探访规则")
     with Session(demo_engine) as s:
         focus = s.exec(select(VisitTier).where(VisitTier.name == "重点")).one()
     at.number_input(key=f"elders_tier_days_street_{focus.id}").set_value(21)
@@ -399,8 +414,10 @@ def _referral(
     return visit_id
 
 
-def _referral_tab(at) -> str:
-    return next(tab.label for tab in at.tabs if tab.label.startswith("转介"))
+def _referral_count(at) -> str:
+    """The count at the top of the referrals tab, opened (its label holds no count)."""
+    open_tab(at, "elders_tab", "转介")
+    return next(h.value for h in at.subheader if h.value.startswith("未办结的转介"))
 
 
 def test_staff_see_open_referrals_with_the_overdue_flagged_and_close_one(demo_engine):
@@ -433,8 +450,8 @@ def test_staff_see_open_referrals_with_the_overdue_flagged_and_close_one(demo_en
         ).one()
     assert late_here <= demo_late + 1
     at = app_test(demo_engine, "shuji", "views/elders.py")
-    assert _referral_tab(at) == f"转介 ({in_community + 2}) · 逾期 {late_here}"
-    tab = next(tab for tab in at.tabs if tab.label.startswith("转介"))
+    assert _referral_count(at) == f"未办结的转介 {in_community + 2} 件 · 逾期 {late_here}"
+    (tab,) = [tab for tab in at.tabs if tab.label == "转介"]
     assert any("逾期 3 天" in m.value for m in tab.markdown)
     at.text_input(key=f"referrals_note_{late.id}").input("已申请护理补贴")
     at.button(key=f"FormSubmitter:referrals_close_form_{late.id}-保存").click().run()
@@ -447,7 +464,8 @@ def test_staff_see_open_referrals_with_the_overdue_flagged_and_close_one(demo_en
             "已申请护理补贴",
             "王书记",
         )
-    assert _referral_tab(at) == f"转介 ({in_community + 1}) · 逾期 {late_here - 1}"
+    assert at.session_state["elders_tab"] == "转介"  # the count changed, the tab stays open
+    assert _referral_count(at) == f"未办结的转介 {in_community + 1} 件 · 逾期 {late_here - 1}"
 
 
 def test_a_grid_worker_sees_the_referrals_of_their_grid_and_a_volunteer_none(demo_engine):
@@ -465,12 +483,12 @@ def test_a_grid_worker_sees_the_referrals_of_their_grid_and_a_volunteer_none(dem
             )
         ).all()
     assert others  # the demo has elders of other grids, so the cut is checked
-    before = _referral_tab(app_test(demo_engine, "wangge", "views/elders.py"))
+    before = _referral_count(app_test(demo_engine, "wangge", "views/elders.py"))
     _referral(demo_engine, "shuji", today() + timedelta(days=1), grid_of="wangge")
     _referral(demo_engine, "shuji", today() + timedelta(days=1), elder_id=others[0])
     at = app_test(demo_engine, "wangge", "views/elders.py")
-    n = int(before.split("(")[1].split(")")[0])
-    assert _referral_tab(at).startswith(f"转介 ({n + 1})")
+    n = int(before.split()[1])
+    assert _referral_count(at).startswith(f"未办结的转介 {n + 1} 件")
     at = app_test(demo_engine, "zhiyuan", "views/elders.py")
     assert not at.exception
     assert not [tab.label for tab in at.tabs if tab.label.startswith("转介")]
@@ -480,7 +498,7 @@ def test_the_history_shows_what_a_visit_found_and_referred(demo_engine):
     _referral(demo_engine, "shuji", today() + timedelta(days=5))
     with Session(demo_engine) as s:
         elder_id = s.exec(select(Referral.elder_id)).first()
-    at = app_test(demo_engine, "shuji", "views/elders.py")
+    at = _registry(app_test(demo_engine, "shuji", "views/elders.py"))
     at.selectbox(key="elders_pick").set_value(elder_id).run()
     shown = [m.value for m in at.markdown]
     assert any(v.startswith("**需求** 生活照料 · 需要照料") for v in shown)
@@ -488,7 +506,7 @@ def test_the_history_shows_what_a_visit_found_and_referred(demo_engine):
 
 
 def test_a_secretary_voids_a_visit_with_a_reason_and_it_stays_marked(demo_engine):
-    at = app_test(demo_engine, "shuji", "views/elders.py")
+    at = _registry(app_test(demo_engine, "shuji", "views/elders.py"))
     elder_id = at.selectbox(key="elders_pick").value
     with Session(demo_engine) as s:
         latest = s.exec(
@@ -511,7 +529,7 @@ def test_a_secretary_voids_a_visit_with_a_reason_and_it_stays_marked(demo_engine
 
 
 def test_a_grid_worker_records_a_major_change_and_the_elder_falls_due(demo_engine):
-    at = app_test(demo_engine, "wangge", "views/elders.py")
+    at = _registry(app_test(demo_engine, "wangge", "views/elders.py"))
     assert not [b for b in at.button if b.key and b.key.startswith("elders_void_")]  # staff only
     assert "专项探访" not in [tab.label for tab in at.tabs]
     elder_id = at.selectbox(key="elders_pick").value
@@ -525,7 +543,7 @@ def test_a_grid_worker_records_a_major_change_and_the_elder_falls_due(demo_engin
 
 
 def test_a_secretary_starts_a_campaign_and_sees_its_progress(demo_engine):
-    at = app_test(demo_engine, "shuji", "views/elders.py")
+    at = open_tab(app_test(demo_engine, "shuji", "views/elders.py"), "elders_tab", "专项探访")
     at.text_input(key="elders_campaign_name").input("高温探访")
     at.selectbox(key="elders_campaign_group").set_value(("tier", "高风险"))
     at.number_input(key="elders_campaign_days").set_value(3)
@@ -541,3 +559,30 @@ def test_a_secretary_starts_a_campaign_and_sees_its_progress(demo_engine):
         )
     assert asked > 0
     assert any(f"已探访 0 / 应探访 {asked}" in p.proto.text for p in at.get("progress"))
+
+
+def test_only_the_open_tab_is_drawn_and_it_stays_open_after_a_write(demo_engine):
+    """Lazy tabs: the registry's widgets are not in the page until its tab is opened, and
+    a write that changes a count (the overdue list's) leaves the person on their tab."""
+    at = app_test(demo_engine, "shuji", "views/elders.py")
+    assert at.session_state["elders_tab"] == "逾期未探访"
+    keys = {w.key for w in at.text_input} | {w.key for w in at.selectbox}
+    assert not {"elders_search", "elders_pick", "elders_name"} & keys
+    assert len(at.dataframe) == 1  # the overdue list only, not the week's nor the registry
+    overdue = _overdue(at)
+    most_overdue = at.dataframe[0].value["姓名"].iloc[0]
+    _registry(at)
+    assert at.text_input(key="elders_search") and at.selectbox(key="elders_pick")
+    assert not [h for h in at.subheader if h.value.startswith("逾期未探访 ")]
+    with Session(demo_engine) as s:
+        elder = s.exec(select(Elder).where(Elder.name == most_overdue, Elder.active)).first()
+    at.selectbox(key="elders_pick").set_value(elder.id).run()
+    labels = [tab.label for tab in at.tabs]
+    at.button(key=f"elders_deactivate_{elder.id}").click().run()
+    at.selectbox(key=f"elders_deactivate_why_{elder.id}").set_value("moved")
+    at.button(key=f"elders_deactivate_yes_{elder.id}").click().run()
+    assert not at.error
+    assert [tab.label for tab in at.tabs] == labels  # no label moved with the count
+    assert at.session_state["elders_tab"] == "老人名册"
+    assert at.selectbox(key="elders_pick")
+    assert _overdue(open_tab(at, "elders_tab", "逾期未探访")) == overdue - 1

@@ -20,6 +20,7 @@ from services import db, events
 from services.auth import actor_of
 from services.registrations import registration_cancel, registration_create
 from tests.conftest import app_test
+from tests.pages.conftest import open_tab
 
 pytestmark = pytest.mark.usefixtures("fresh_read_cache")
 
@@ -310,7 +311,7 @@ def _on_event(engine, event_id: int, username: str = "shuji"):
 
 
 def test_secretary_creates_publishes_and_the_door_opens_in_its_window(demo_engine):
-    at = app_test(demo_engine, "shuji", "views/events.py")
+    at = open_tab(app_test(demo_engine, "shuji", "views/events.py"), "events_tab", "新建活动")
     at.button(key="FormSubmitter:events_new-创建活动").click().run()  # empty
     assert [e.value for e in at.error] == ["请填写活动名称和地点"]
     at.text_input(key="events_title").input("驼绒编织体验课")
@@ -324,6 +325,7 @@ def test_secretary_creates_publishes_and_the_door_opens_in_its_window(demo_engin
     with Session(demo_engine) as s:
         event = s.exec(select(Event).where(Event.title == "驼绒编织体验课")).one()
     assert event.status == "draft"
+    open_tab(at, "events_tab", "活动")  # where the message says to publish it: picked there
     assert at.selectbox(key="events_pick").value == event.id
     # a draft has no door: said before anyone presses
     assert at.button(key=f"events_checkin_{event.id}").disabled

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from models.proxy import Merchant, MerchantFiling, ProxyRequest
 from services import filings
 from tests.conftest import app_test
+from tests.pages.conftest import open_tab
 
 
 def _merchants(engine) -> int:
@@ -21,7 +22,7 @@ def _merchants(engine) -> int:
 
 def test_an_empty_merchant_is_refused_and_a_second_press_registers_nothing(demo_engine):
     before = _merchants(demo_engine)
-    at = app_test(demo_engine, "shuji", "views/merchants.py")
+    at = open_tab(app_test(demo_engine, "shuji", "views/merchants.py"), "merchants_tab", "登记商户")
     submit = "FormSubmitter:merchants_new-创建"
     at.button(key=submit).click().run()
     assert "请填写店名、店主和地址" in [e.value for e in at.error]

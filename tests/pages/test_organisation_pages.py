@@ -13,6 +13,7 @@ from models.org import Community, Grid, Street
 from services import org, visit_policy
 from services.i18n import translate
 from tests.conftest import ROOT, app_test, make_account, make_community, sign_in_token
+from tests.pages.conftest import open_tab
 from ui.text import plain
 
 pytestmark = pytest.mark.usefixtures("fresh_read_cache")
@@ -193,6 +194,7 @@ def test_the_policy_tab_shows_the_documented_default_tiers_and_saves_one(engine)
         s.commit()
     at = _signed_in(engine, "jiedao", "admin-pass-1")
     at.switch_page("views/organisation.py").run()
+    open_tab(at, "org_tab", "政策标准")
     with Session(engine) as s:
         tiers = {t.name: t.id for t in s.exec(select(VisitTier))}
     assert {

@@ -14,6 +14,7 @@ from models.volunteers import Signup, Task, TaskKind, TaskStatus, Volunteer
 from services import db, signups, tasks
 from services.auth import actor_of
 from tests.conftest import app_test, make_account
+from tests.pages.conftest import open_tab
 from ui.text import plain
 
 pytestmark = pytest.mark.usefixtures("fresh_read_cache")
@@ -122,8 +123,10 @@ def test_open_tasks_refused_when_the_task_closed_meanwhile(demo_engine):
     at.query_params["task"] = str(task_id)
     at.run()
     _set_task(demo_engine, task_id, status=TaskStatus.closed)
+    # the press runs the page on data read afresh (the write changed the task's version):
+    # the task now says it is closed, and offers no sign-up
     at.button(key=f"open_signup_{task_id}").click().run()
-    assert [e.value for e in at.error] == ["任务已截止报名"]
+    assert [w.value for w in at.warning] == ["这个任务已截止报名"]
     with Session(demo_engine) as s:
         assert (
             s.exec(select(func.count()).select_from(Signup).where(Signup.task_id == task_id)).one()
@@ -185,8 +188,11 @@ def test_my_tasks_check_in_refused_when_the_task_was_cancelled_meanwhile(demo_en
     at = app_test(demo_engine, "quxiao2", "views/my_tasks.py")
     assert not at.button(key=f"my_in_{sid}").disabled
     _set_task(demo_engine, task_id, status=TaskStatus.cancelled)
+    # the press runs the page on data read afresh: the card says the task was cancelled,
+    # with no check-in left to press
     at.button(key=f"my_in_{sid}").click().run()
-    assert [e.value for e in at.error] == ["任务已取消，不能签到或签退"]
+    assert [e.value for e in at.error] == ["这个任务已取消，不用前往了。您的报名已一并取消。"]
+    assert f"my_in_{sid}" not in [b.key for b in at.button]
     assert _signup(demo_engine, sid).status == "confirmed"
 
 
@@ -249,7 +255,7 @@ def _count_titled(engine, title):
 
 
 def test_publishing_refuses_empty_fields_and_a_double_press_makes_one_task(demo_engine):
-    at = app_test(demo_engine, "shuji", "views/tasks.py")
+    at = open_tab(app_test(demo_engine, "shuji", "views/tasks.py"), "tasks_tab", "发布新任务")
     submit = "FormSubmitter:tasks_new-发布任务"
     at.button(key=submit).click().run()
     assert [e.value for e in at.error] == ["请填写任务名称"]
@@ -366,3 +372,39 @@ def test_the_waitlist_rule_is_stated_for_volunteers_and_staff(demo_engine):
     for user, page in (("zhiyuan", "views/open_tasks.py"), ("shuji", "views/tasks.py")):
         at = app_test(demo_engine, user, page)
         assert any(c.value.startswith("候补规则：名额按报名先后分配。") for c in at.caption), user
+
+
+def test_a_task_and_a_sign_up_with_the_same_id_each_keep_their_message_slot(engine):
+    """Seen in the browser: the tasks page crashed (StreamlitDuplicateElementKey) when the
+    picked task and a sign-up in its roster had the same id: their message slots shared
+    one key."""
+    from tests import factories
+
+    with Session(engine) as s:
+        w = factories.world(s)
+        secretary = make_account(s, "tonghao", Role.secretary, w.community_id, "demo1234")
+        volunteer = factories.volunteer(s, w.community_id, "同号志愿者")
+        s.commit()
+    starts = utcnow() + timedelta(days=3)
+    with db.transaction(engine) as s:
+        task_id = tasks.task_create(
+            session=s,
+            actor=w.shuji,
+            title="同号任务",
+            kind=TaskKind.other,
+            community_id=w.community_id,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            capacity=2,
+            place="社区党群服务中心",
+        )
+        signup_id = signups.signup_create(
+            session=s, actor=w.shuji, task_id=task_id, volunteer_id=volunteer
+        ).signup_id
+    assert task_id == signup_id == 1
+    at = app_test(engine, secretary.username, "views/tasks.py")
+    assert not at.exception
+    # the board's own error page ("请把编号 … 告诉管理员") is not shown either
+    assert not [m.value for m in at.markdown if "告诉管理员" in m.value]
+    assert not at.error
+    assert any("同号志愿者" in m.value for m in at.markdown)

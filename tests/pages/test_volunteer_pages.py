@@ -12,6 +12,7 @@ from models.volunteers import Signup, Task, Team, TeamMember, Volunteer
 from services import db, signups, stars, task_board, volunteers
 from services.auth import actor_of
 from tests.conftest import app_test
+from tests.pages.conftest import open_tab
 from ui.text import plain
 
 
@@ -73,7 +74,9 @@ def test_the_profile_shows_hours_by_source_and_no_shows_per_year(demo_engine):
 
 
 def test_the_street_admin_sets_the_star_thresholds_and_a_secretary_sees_them(demo_engine):
-    at = app_test(demo_engine, "admin", "views/volunteers.py")
+    at = open_tab(
+        app_test(demo_engine, "admin", "views/volunteers.py"), "volunteers_tab", "星级标准"
+    )
     for level, hours in enumerate((100, 200, 500, 800, 1000), start=1):
         at.number_input(key=f"volunteers_star_{level}").set_value(hours)
     at.button(key="FormSubmitter:volunteers_stars-保存").click().run()
@@ -84,6 +87,7 @@ def test_the_street_admin_sets_the_star_thresholds_and_a_secretary_sees_them(dem
     at.button(key="FormSubmitter:volunteers_stars-保存").click().run()
     assert [e.value for e in at.error] == ["3 星的时长须高于上一级的 200 小时"]
     secretary = app_test(demo_engine, "shuji", "views/volunteers.py")
+    open_tab(secretary, "volunteers_tab", "星级标准")
     assert not [n for n in secretary.number_input if n.key.startswith("volunteers_star_")]
     tables = [d.value for d in secretary.dataframe]
     assert any(
@@ -92,7 +96,7 @@ def test_the_street_admin_sets_the_star_thresholds_and_a_secretary_sees_them(dem
 
 
 def test_secretary_publishes_a_task(demo_engine):
-    at = app_test(demo_engine, "shuji", "views/tasks.py")
+    at = open_tab(app_test(demo_engine, "shuji", "views/tasks.py"), "tasks_tab", "发布新任务")
     at.text_input(key="tasks_title").input("重阳节敬老活动服务")
     at.text_input(key="tasks_place").input("社区党群服务中心")
     at.number_input(key="tasks_capacity").set_value(8)
@@ -101,6 +105,7 @@ def test_secretary_publishes_a_task(demo_engine):
     with Session(demo_engine) as s:
         task = s.exec(select(Task).where(Task.title == "重阳节敬老活动服务")).one()
         assert (task.capacity, task.status, task.place) == (8, "open", "社区党群服务中心")
+    open_tab(at, "tasks_tab", "任务列表")  # the new task is the one picked there
     assert at.session_state["tasks_pick"] == task.id
     assert any("open_tasks?task=" in c.value for c in at.code)
 
@@ -127,7 +132,9 @@ def test_secretary_approves_pending_hours(demo_engine):
 
 
 def test_secretary_registers_a_volunteer_and_a_bad_phone_is_refused(demo_engine):
-    at = app_test(demo_engine, "shuji", "views/volunteers.py")
+    at = open_tab(
+        app_test(demo_engine, "shuji", "views/volunteers.py"), "volunteers_tab", "登记志愿者"
+    )
     at.text_input(key="volunteers_name").input("李秀英")
     at.text_input(key="volunteers_phone").input("12345")
     at.button(key="FormSubmitter:volunteers_new-创建").click().run()
@@ -158,6 +165,7 @@ def test_volunteer_list_masks_nothing_for_staff_and_deactivates(demo_engine):
 def test_secretary_creates_a_team(demo_engine):
     at = app_test(demo_engine, "shuji", "views/teams.py")
     assert "爱心阿姨服务队" in at.dataframe[0].value["服务队名称"].tolist()
+    open_tab(at, "teams_tab", "新建服务队")
     at.text_input(key="teams_name").input("巾帼志愿服务队")
     at.button(key="FormSubmitter:teams_new-创建").click().run()
     with Session(demo_engine) as s:
@@ -415,7 +423,9 @@ def _volunteers(engine) -> int:
 
 def test_an_empty_volunteer_is_refused_and_a_second_press_adds_nobody(demo_engine):
     before = _volunteers(demo_engine)
-    at = app_test(demo_engine, "shuji", "views/volunteers.py")
+    at = open_tab(
+        app_test(demo_engine, "shuji", "views/volunteers.py"), "volunteers_tab", "登记志愿者"
+    )
     submit = "FormSubmitter:volunteers_new-创建"
     at.button(key=submit).click().run()
     assert [e.value for e in at.error] == ["请填写姓名"]
@@ -476,13 +486,14 @@ def test_deactivating_a_volunteer_says_and_cancels_their_upcoming_sign_ups(demo_
 
 
 def test_a_team_needs_a_name_and_a_member_is_removed_after_asking(demo_engine):
-    at = app_test(demo_engine, "shuji", "views/teams.py")
+    at = open_tab(app_test(demo_engine, "shuji", "views/teams.py"), "teams_tab", "新建服务队")
     with Session(demo_engine) as s:
         teams_before = s.exec(select(func.count()).select_from(Team)).one()
     at.button(key="FormSubmitter:teams_new-创建").click().run()
     assert "请填写服务队名称" in [e.value for e in at.error]
     with Session(demo_engine) as s:
         assert s.exec(select(func.count()).select_from(Team)).one() == teams_before
+    open_tab(at, "teams_tab", "管理服务队")
     team_id = at.selectbox(key="teams_pick").value
     add = at.selectbox(key=f"teams_add_pick_{team_id}")
     vid = add.value

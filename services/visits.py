@@ -33,6 +33,7 @@ from services.visit_plan import overdue_count
 from services.visit_policy import interval_expr
 
 SelectT = TypeVar("SelectT", bound=CoreSelect)
+DUPLICATE = "visits.duplicate"  # the same visit again: same elder, day, mode and content
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def visit_record(
         )
     ).first():
         # a second press of 保存 (or the same visit entered twice): one visit, one record
-        raise BoardError("visits.duplicate", name=elder.name)
+        raise BoardError(DUPLICATE, name=elder.name)
     visit = Visit(
         elder_id=elder_id,
         visitor_account_id=actor.id,

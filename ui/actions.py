@@ -30,6 +30,7 @@ from ui.i18n import error_text
 log = logging.getLogger("board")
 
 PAGE = "page"  # the anchor of a page's own message slot, under its title
+LAST_REFUSAL = "ui_last_refusal"  # the BoardError of the latest refused write
 _FLASH = "ui_flash"  # {anchor: message}
 _CLEAR = "ui_clear"  # widget keys to empty on the next run
 
@@ -123,6 +124,7 @@ def write(
             result = fn(session=session, **kwargs)
     except BoardError as err:
         target.error(error_text(err), icon=":material/error:")
+        st.session_state[LAST_REFUSAL] = err
         return None
     return Written(result)
 

@@ -12,12 +12,13 @@ import streamlit as st
 
 from models.elders import REFERRAL_SERVICES, VISIT_MODES, WELLBEING
 from services import elders, referrals, visit_plan, visits
+from services.errors import BoardError
 from services.referrals import ReferralDraft
 from services.visit_content import AREAS, Checklist, VisitContent, checklist, item_key
-from ui.actions import flash, read, show_flash, write
+from ui.actions import LAST_REFUSAL, flash, read, show_flash, write
 from ui.filters import today
 from ui.fmt import day
-from ui.i18n import lang, t
+from ui.i18n import error_text, lang, t
 from ui.records import record_key, record_picker
 from ui.session import page_guard
 from ui.text import plain
@@ -227,6 +228,20 @@ def visit_form(page: elders.ElderPage) -> None:
         )
         st.session_state[key("done")] = True
         st.rerun()
+    elif saved and _is_duplicate(st.session_state.get(LAST_REFUSAL)):
+        # A double tap whose second press beat the emptied form: the visit stands once,
+        # and the form gives way to 再记录一次 as after the first press.
+        flash(
+            error_text(st.session_state.pop(LAST_REFUSAL)),
+            anchor=record_key("visit", "msg", page.id),
+            clear=tuple(key(f) for f in fields),
+        )
+        st.session_state[key("done")] = True
+        st.rerun()
+
+
+def _is_duplicate(refusal: BoardError | None) -> bool:
+    return refusal is not None and refusal.key == visits.DUPLICATE
 
 
 def main() -> None:

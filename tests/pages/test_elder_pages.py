@@ -318,6 +318,33 @@ def test_a_task_without_a_need_is_refused_and_a_saved_visit_shows_in_the_card(de
     assert at.text_area(key=f"visit_needs_note_{elder_id}").value == ""
 
 
+def test_a_second_press_that_beats_the_emptied_form_says_the_visit_stands_once(demo_engine):
+    """Seen in the browser: on a double tap the second press reached the server with the
+    form's values before the form was emptied; the service refused it as the same visit,
+    but the form stayed filled with a red error, as if nothing had been saved."""
+    at = app_test(demo_engine, "wangge", "views/visit_record.py")
+    elder_id = at.selectbox(key="visit_elder").value
+    before = _count(demo_engine, Visit)
+    submit = f"FormSubmitter:visit_form_{elder_id}-保存探访记录"
+    at.text_area(key=f"visit_needs_note_{elder_id}").input("需要助餐")
+    at.button(key=submit).click().run()
+    assert _count(demo_engine, Visit) == before + 1
+    # the second press, as it arrives in that race: the same values, the form still there
+    del at.session_state[f"visit_done_{elder_id}"]
+    at.run()
+    at.text_area(key=f"visit_needs_note_{elder_id}").input("需要助餐")
+    at.button(key=submit).click().run()
+    with Session(demo_engine) as s:
+        name = s.get(Elder, elder_id).name
+    assert _count(demo_engine, Visit) == before + 1
+    assert f"这次对 {name} 的探访已经记录过了（同一天、同一方式、内容相同），没有重复保存" in [
+        m.value for m in at.success
+    ]
+    assert not at.error
+    assert not [b for b in at.button if b.key == submit]  # 再记录一次, as after the first
+    assert at.button(key=f"visit_again_{elder_id}")
+
+
 # --- issue 19: what a visit records, referrals --------------------------------------------
 
 

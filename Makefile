@@ -26,10 +26,10 @@ run: setup
 	$(PY) manage.py prepare
 	$(VENV)/bin/streamlit run server.py --server.address $(HOST) --server.port $(PORT)
 
-# The fast suite spreads single tests over two workers; the browser journeys go file by
-# file (each file starts its own server). Each run prints its ten slowest tests.
+# Both suites spread single tests over two workers (a browser worker serves the demo from
+# a server of its own: tests/browser/conftest.py). Each run prints its ten slowest tests.
 test: setup system-deps lint test-fast
-	$(VENV)/bin/pytest -m browser -n 2 --dist loadfile --durations=10
+	$(VENV)/bin/pytest -m browser -n 2 --dist worksteal --durations=10
 
 test-fast: setup
 	$(VENV)/bin/pytest -m "not browser" -n 2 --dist worksteal --durations=10

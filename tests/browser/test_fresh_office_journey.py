@@ -6,6 +6,7 @@ visit; the dashboard counts them. Screenshots (phone and desktop) go to test-out
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -175,9 +176,11 @@ def test_a_fresh_office_starts_from_nothing(empty_server, browser, output_dir):
     page.wait_for_selector("h1:has-text('工作看板')", timeout=20000)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=20000)
     wait_idle(page)
-    figures = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    # the visit counts (探访老人次数 1) once the run has drawn every figure
+    metrics = page.locator('[data-testid="stMetricValue"]')
+    metrics.filter(has_text=re.compile(r"^\s*1")).first.wait_for(timeout=20000)
     _shots(page, output_dir, "9-dashboard")
-    assert any(f.strip().startswith("1") for f in figures), figures
+    assert any(f.strip().startswith("1") for f in metrics.all_inner_texts())
     context.close()
 
 

@@ -40,6 +40,13 @@ def _before(visit: Visit, name: str):
     return getattr(visit, name)
 
 
+def _key_before(session: Session, visit: Visit) -> Key:
+    """Where the visit was counted before this flush."""
+    return _key(
+        session, _before(visit, "elder_id"), _before(visit, "visited_on"), _before(visit, "mode")
+    )
+
+
 @event.listens_for(Session, "before_flush")
 def _count_visits(session: Session, _context, _instances) -> None:
     moves: Counter[Key] = Counter()
@@ -50,14 +57,12 @@ def _count_visits(session: Session, _context, _instances) -> None:
         if not isinstance(row, Visit) or not session.is_modified(row):
             continue
         if not _before(row, "voided"):
-            before = (_before(row, "elder_id"), _before(row, "visited_on"), _before(row, "mode"))
-            moves[_key(session, *before)] -= 1
+            moves[_key_before(session, row)] -= 1
         if not row.voided:
             moves[_key(session, row.elder_id, row.visited_on, row.mode)] += 1
     for row in session.deleted:
         if isinstance(row, Visit) and not _before(row, "voided"):
-            before = (_before(row, "elder_id"), _before(row, "visited_on"), _before(row, "mode"))
-            moves[_key(session, *before)] -= 1
+            moves[_key_before(session, row)] -= 1
     changed = {key: n for key, n in moves.items() if n}
     if not changed:
         return

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-import altair as alt
 import pandas as pd
 from sqlmodel import Session
 
@@ -145,7 +144,7 @@ def community_comparison(
 
 def comparison_chart(
     table: pd.DataFrame, figure_key: str, t: Callable[..., str], large: bool = False
-) -> alt.Chart:
+) -> charts.VegaLite:
     """One key figure side by side for each community of the comparison table."""
     spec = next(s for s in FIGURES if s.key == figure_key)
     frame = table[["community", figure_key]].dropna()
@@ -169,7 +168,7 @@ def comparison_chart(
 class ChartSpec:
     key: str  # message key suffix for the plain-words title: dashboard.chart.<key>
     data: FrameProvider
-    build: Callable[[pd.DataFrame, Callable[[str], str], bool], alt.Chart]
+    build: Callable[[pd.DataFrame, Callable[[str], str], bool], charts.VegaLite]
     trend: bool = True  # monthly trend: drawn over the 12 months up to the period's end
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import altair as alt
 import pandas as pd
 import vl_convert as vlc
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from PIL import Image, ImageDraw, ImageFont
+
+from services.charts import VegaLite
 
 # What a spreadsheet reads as the start of a formula (or of a cell it splits on).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,7 +39,7 @@ FONT_FILES = (
 )
 
 
-def chart_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes:
+def chart_png(chart: VegaLite, *, scale: float = 2.0) -> bytes:
     """The chart as a PNG image."""
     return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
 
@@ -88,7 +89,7 @@ def dashboard_pdf(
     title: str,
     subtitle: str,
     figures: Sequence[tuple[str, str, str]],
-    charts: Sequence[alt.TopLevelMixin],
+    charts: Sequence[VegaLite],
 ) -> bytes:
     """The dashboard as a printable PDF: a cover page of key figures, then a chart a page."""
     pages = [_cover_page(title, subtitle, figures)]

@@ -1,16 +1,15 @@
 """The staff dashboard: key figures against the previous period, the charts, the
 comparison between communities, and the exports (PNG, PDF, Excel)."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from services import dashboard, exports, visit_plan
+from services import charts, dashboard, exports, visit_plan
 from services.access import page_spec
 from ui.actions import read
 from ui.figures import delta_color, format_delta, format_value
 from ui.filters import scope_filters, today
-from ui.i18n import lang, t
+from ui.i18n import t
 from ui.session import page_guard
 from ui.tabs import lazy_tabs
 from ui.visit_plan import plan_table
@@ -73,33 +72,21 @@ def chart_frames() -> dict[str, pd.DataFrame]:
     return read(dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period)
 
 
-def built_charts(frames: dict[str, pd.DataFrame]) -> dict[str, alt.Chart]:
+def built_charts(frames: dict[str, pd.DataFrame]) -> dict[str, charts.VegaLite]:
     return {spec.key: spec.build(frames[spec.key], t, False) for spec in dashboard.CHARTS}
 
 
-@st.cache_data(show_spinner=False, max_entries=500)
-def chart_spec(key: str, frame: pd.DataFrame, language: str) -> dict:
-    """One chart's Vega-Lite spec. Building and validating an Altair chart costs ~30 ms a
-    chart, at every run of the page; the spec changes only with its data and language."""
-    return _CHARTS[key].build(frame, t, False).to_dict()
-
-
-_CHARTS = {spec.key: spec for spec in dashboard.CHARTS}
-
-
 def charts_tab() -> None:
-    frames = chart_frames()
-    keys = list(_CHARTS)
+    built = built_charts(chart_frames())
+    keys = list(built)
     for pair_start in range(0, len(keys), 2):
         cols = st.columns(2)
         for col, key in zip(cols, keys[pair_start : pair_start + 2], strict=False):
             with col.container(border=True):
-                st.vega_lite_chart(chart_spec(key, frames[key], lang()), width="stretch")
+                st.vega_lite_chart(built[key].to_dict(), width="stretch")
                 col.download_button(
                     t("dashboard.download_png"),
-                    data=lambda key=key: exports.chart_png(
-                        _CHARTS[key].build(frames[key], t, False)
-                    ),
+                    data=lambda chart=built[key]: exports.chart_png(chart),
                     file_name=f"{key}-{scope.period.label()}.png",
                     mime="image/png",
                     icon=":material/image:",
@@ -135,7 +122,7 @@ def compare_tab() -> None:
         format_func=lambda key: t(f"dashboard.fig.{key}"),
         key="dashboard_compare_figure",
     )
-    st.altair_chart(dashboard.comparison_chart(table, figure_key, t), width="stretch")
+    st.vega_lite_chart(dashboard.comparison_chart(table, figure_key, t).to_dict(), width="stretch")
     st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button(
         t("common.download_excel"),

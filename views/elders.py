@@ -465,9 +465,9 @@ def charts_tab() -> None:
     trend = read(
         visits.overdue_trend, community_ids=ids, start=window.start, end=window.end, today=now
     )
-    st.altair_chart(charts.visits_by_month_chart(by_month, t), width="stretch")
+    st.vega_lite_chart(charts.visits_by_month_chart(by_month, t).to_dict(), width="stretch")
     c1, c2 = st.columns(2)
-    c1.altair_chart(charts.on_time_chart(on_time, t), width="stretch")
+    c1.vega_lite_chart(charts.on_time_chart(on_time, t).to_dict(), width="stretch")
     c1.caption(
         t(
             "elders.on_time_caption",
@@ -475,7 +475,7 @@ def charts_tab() -> None:
             end=day(min(now, window.end - timedelta(days=1))),
         )
     )
-    c2.altair_chart(charts.overdue_trend_chart(trend, t), width="stretch")
+    c2.vega_lite_chart(charts.overdue_trend_chart(trend, t).to_dict(), width="stretch")
     hazards = read(visits.hazards_found, community_ids=ids, start=window.start, end=window.end)
     st.caption(
         t(

@@ -528,30 +528,12 @@ def summary_form(card: event_reads.EventCard) -> None:
 def charts_tab() -> None:
     window = trend_window(period_containing(PeriodKind.month, now))
     ids = actor.community_ids()
-    st.altair_chart(
-        charts.events_by_month_chart(
-            read(
-                event_figures.events_by_month,
-                community_ids=ids,
-                start=window.start,
-                end=window.end,
-            ),
-            t,
-        ),
-        width="stretch",
-    )
-    st.altair_chart(
-        charts.event_rates_chart(
-            read(
-                event_figures.event_rates_by_month,
-                community_ids=ids,
-                start=window.start,
-                end=window.end,
-            ),
-            t,
-        ),
-        width="stretch",
-    )
+    for frame_of, chart_of in (
+        (event_figures.events_by_month, charts.events_by_month_chart),
+        (event_figures.event_rates_by_month, charts.event_rates_chart),
+    ):
+        frame = read(frame_of, community_ids=ids, start=window.start, end=window.end)
+        st.vega_lite_chart(chart_of(frame, t).to_dict(), width="stretch")
 
 
 lazy_tabs(

@@ -94,7 +94,7 @@ def screen() -> None:
             dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period
         )
         st.caption(subtitle)
-        st.altair_chart(spec.build(frames[key], t, True), width="stretch", theme=None)
+        st.vega_lite_chart(spec.build(frames[key], t, True).to_dict(), width="stretch", theme=None)
 
     prev_col, where, next_col = st.columns([1, 3, 1], vertical_alignment="center")
     prev_col.button(

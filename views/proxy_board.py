@@ -421,7 +421,7 @@ def charts_tab() -> None:
     requests = read(
         proxy_figures.requests_by_month, community_ids=ids, start=window.start, end=window.end
     )
-    st.altair_chart(charts.requests_by_month_chart(requests, t), width="stretch")
+    st.vega_lite_chart(charts.requests_by_month_chart(requests, t).to_dict(), width="stretch")
     for by in ("community", "agent"):
         quality = read(
             proxy_figures.service_quality,
@@ -459,7 +459,7 @@ def charts_tab() -> None:
             ),
             strict=True,
         ):
-            col.altair_chart(chart(quality, t, by=by), width="stretch")
+            col.vega_lite_chart(chart(quality, t, by=by).to_dict(), width="stretch")
 
 
 # Lazy tabs (ui/tabs.py): only the open one runs.

@@ -77,6 +77,14 @@ def _note_tables(_conn, _cursor, statement: str, _params, _context, _executemany
         tables.update(_names_pattern().findall(statement))
 
 
+def depends_on(tables: Iterable[str]) -> None:
+    """Notes, for the read running, tables it depends on without naming them in a query:
+    figures kept elsewhere (in memory, in a table of figures) that stand for them."""
+    reading = _reading.get()
+    if reading is not None:
+        reading.update(tables)
+
+
 def scopes(tables: Iterable[str], community_ids: Iterable[int] | None) -> list[str]:
     """The versions a read of `tables` depends on: per community (and the writes whose
     community is not known), or every write when the read spans the street (None)."""

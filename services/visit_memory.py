@@ -104,6 +104,7 @@ def remember(
 ) -> Value:
     """The value of `compute()`, kept until a write can change it. `reads_to` is the last
     day whose visits the value depends on."""
+    data_versions.depends_on(_TABLES)  # a remembered value runs no query naming them
     url = str(session.get_bind().engine.url)
     key = (url, name, repr(args))
     with _MEMORY.lock:

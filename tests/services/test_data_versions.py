@@ -43,7 +43,7 @@ def two(session):
     return a, b
 
 
-def add_elder(engine, actor: Actor, name: str) -> int:
+def add_elder(engine, actor: Actor, name: str, today: date = TODAY) -> int:
     with db.transaction(engine) as s:
         return elders.elder_create(
             session=s,
@@ -52,7 +52,7 @@ def add_elder(engine, actor: Actor, name: str) -> int:
             birth_date=date(1940, 1, 1),
             address="测试路1号",
             community_id=actor.community_id,
-            today=TODAY,
+            today=today,
         )
 
 
@@ -126,4 +126,33 @@ def test_a_cached_read_is_kept_until_its_community_changes(engine, two, tmp_path
     other_server.dispose()
     assert actions.read(elders_named, actor=a.shuji) == ["张奶奶", "李奶奶"]
     assert len(calls) == runs + 1
+    st.cache_data.clear()
+
+
+def record_visit(engine, actor: Actor, elder_id: int, day: date) -> None:
+    with db.transaction(engine) as s:
+        visits.visit_record(
+            session=s, actor=actor, elder_id=elder_id, visited_on=day, mode="上门", today=TODAY
+        )
+
+
+@pytest.mark.parametrize("chart", [visits.visits_by_month, visits.overdue_trend])
+def test_a_cached_chart_of_kept_figures_sees_the_next_visit(engine, two, chart):
+    """The monthly visit counts and the overdue trend are read from figures kept at write
+    time or in memory: no query of the chart names the visits, yet a visit is seen."""
+    a, _ = two
+    st.cache_data.clear()
+    elder_id = add_elder(engine, a.shuji, "张奶奶", today=date(2026, 6, 1))
+    window = {
+        "community_ids": [a.community_id],
+        "start": date(2026, 1, 1),
+        "end": date(2026, 12, 1),
+    }
+    if chart is visits.overdue_trend:
+        window["today"] = TODAY
+    before = actions.read(chart, **window)
+    assert actions.read(chart, **window).equals(before)  # served again while nothing changed
+    record_visit(engine, a.shuji, elder_id, TODAY)
+    after = actions.read(chart, **window)
+    assert not after.equals(before)
     st.cache_data.clear()

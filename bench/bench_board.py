@@ -35,11 +35,11 @@ def run(size: str) -> Database:
     from services import (
         auth,
         dashboard,
+        elders,
         proxy,
         proxy_board,
         proxy_figures,
         signups,
-        visit_memory,
         visit_plan,
         visits,
         volunteers,
@@ -208,11 +208,42 @@ def run(size: str) -> Database:
         max_ratio=DASHBOARD_RATIO,
         before=record_visit,
     )
+    phones = iter(range(10_000))
+
+    def edit_elder() -> None:
+        """shuji corrects an elder's phone (committed): every visit figure of the
+        community is computed afresh."""
+        with transaction(engine) as s:
+            row = s.get(Elder, elder_ids[0])
+            elders.elder_update(
+                session=s,
+                actor=shuji,
+                elder_id=row.id,
+                name=row.name,
+                birth_date=row.birth_date,
+                address=row.address,
+                today=now_day,
+                grid_id=row.grid_id,
+                phone=f"139{next(phones):08d}",
+                situations=elders.situations_of(row),
+                care_level=row.care_level,
+                health_notes=row.health_notes,
+                guardian_name=row.guardian_name,
+                guardian_phone=row.guardian_phone,
+                visitor_ids=elders.visible_elder(s, shuji, row.id).visitor_ids,
+            )
+
     timed_page(
-        "dashboard page, after an elder or rule changed (street admin)",
+        "dashboard page, after an elder changed (street admin)",
         admin_dashboard,
         max_ratio=DASHBOARD_RATIO,
-        before=visit_memory.forget,  # as after such a change: every visit figure afresh
+        before=edit_elder,
+    )
+    timed_page(
+        "dashboard page, after the street's visit tiers changed (street admin)",
+        admin_dashboard,
+        max_ratio=DASHBOARD_RATIO,
+        before=lambda: _toggle_a_tier(engine),
     )
     period = period_containing(PeriodKind.month, now_day)
     frames = _read(dashboard.chart_frames, community_ids=None, period=period)
@@ -221,6 +252,31 @@ def run(size: str) -> Database:
     verdict = "ok" if largest <= 5000 else "OVER"
     print(f"{label:<62} {largest:>8} rows  (limit 5000) {verdict}")
     return database
+
+
+def _toggle_a_tier(engine) -> None:
+    """The admin moves the street's default tier's interval one day up or down (every
+    visit figure of the street afresh; two runs leave the tiers as they were)."""
+    from services import visit_policy
+    from services.db import transaction
+
+    with transaction(engine) as s:
+        admin = _admin()
+        tier = next(
+            t
+            for t in visit_policy.policy_view(session=s, actor=admin, community_id=None).tiers
+            if t.is_default
+        )
+        step = 1 if tier.interval_days % 2 == 0 else -1
+        visit_policy.tier_save(
+            session=s,
+            actor=admin,
+            community_id=None,
+            tier_id=tier.id,
+            name=tier.name,
+            interval_days=tier.interval_days + step,
+            condition_sets=list(tier.condition_sets),
+        )
 
 
 def _first_accepted(write: Callable[[Session, int], object], candidates: Iterator[int]) -> None:

@@ -5,12 +5,14 @@ from models.audit import AuditEntry
 from models.elders import (
     Elder,
     ElderChange,
+    ElderDue,
     ElderVisitor,
     Referral,
     Visit,
     VisitCampaign,
     VisitCampaignElder,
     VisitMonth,
+    VisitMonthEnd,
     VisitTier,
 )
 from models.events import Event, EventStatus, Registration, RegistrationStatus
@@ -46,6 +48,7 @@ __all__ = [
     "DataVersion",
     "Elder",
     "ElderChange",
+    "ElderDue",
     "ElderVisitor",
     "Event",
     "EventStatus",
@@ -75,6 +78,7 @@ __all__ = [
     "VisitCampaign",
     "VisitCampaignElder",
     "VisitMonth",
+    "VisitMonthEnd",
     "VisitTier",
     "Volunteer",
 ]

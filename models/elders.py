@@ -180,6 +180,40 @@ class VisitMonth(SQLModel, table=True):
     visits: int = 0
 
 
+class VisitMonthEnd(SQLModel, table=True):
+    """A community's visit figures of a month that is over: elders overdue on its last
+    day, elders under care in it and those of them visited (services/visit_month_ends.py).
+    Computed when first asked for and kept; a write that can change them removes them,
+    in its transaction, so they are computed afresh from what the data says then."""
+
+    __tablename__ = "visit_month_end"
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    overdue: int = 0
+    under_care: int = 0
+    visited: int = 0
+
+
+class ElderDue(SQLModel, table=True):
+    """An active elder's visit plan as worked out on `computed_on`: their last visit,
+    interval and the day they fall due (services/visit_dues.py). It holds for every day
+    from `computed_on` until `valid_until` (the next birthday, when the age and so the
+    tier can change; or a visit or change dated later), and is worked out again by every
+    write about the elder, their visits, changes or tiers, in its transaction."""
+
+    __tablename__ = "elder_due"
+    __table_args__ = (Index("ix_elder_due_day", "due_on"),)  # the overdue, the due soon
+
+    elder_id: int = Field(foreign_key="elder.id", primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    last_visit: date | None = None
+    interval: int
+    due_on: date  # overdue from the day after
+    computed_on: date
+    valid_until: date
+
+
 class Referral(SQLModel, table=True):
     """A need found on a visit, referred (转介) to a named service with a deadline, and
     later closed: done or not possible, with a note, the day and who closed it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.base import dt_field, enum_field, one_of
@@ -24,6 +24,11 @@ class Event(SQLModel, table=True):
         CheckConstraint("taken >= 0 AND taken <= capacity", name="ck_event_taken"),
         CheckConstraint("volunteers_needed >= 0", name="ck_event_volunteers_needed"),
         one_of("event", "status", EventStatus),
+        # the period's events of a status (figures of the month under way, the programme),
+        # a community's events in time order (the events page), the upcoming ones
+        Index("ix_event_status_starts_at", "status", "starts_at"),
+        Index("ix_event_community_starts_at", "community_id", "starts_at"),
+        Index("ix_event_ends_at", "ends_at"),
     )
 
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
@@ -70,3 +75,20 @@ class Registration(SQLModel, table=True):
     attended: bool = False
     checked_in_at: datetime | None = dt_field(nullable=True)
     created_at: datetime = dt_field(default_now=True)
+
+
+class EventMonth(SQLModel, table=True):
+    """Published and done events per community, month of their start (Asia/Shanghai) and
+    category, with their places and people (confirmed, attended): kept at every write of
+    an event or a registration, in its transaction (services/event_months.py), so the
+    figures and monthly charts read a few rows a month instead of every registration."""
+
+    __tablename__ = "event_month"
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    category: str = Field(primary_key=True, max_length=20)
+    events: int = 0
+    capacity: int = 0  # places offered
+    confirmed: int = 0  # people of confirmed registrations
+    attended: int = 0  # people checked in

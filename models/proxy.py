@@ -53,6 +53,17 @@ class ProxyRequest(SQLModel, table=True):
         ),
         CheckConstraint("due_on >= requested_on", name="ck_proxyrequest_due_on"),
         one_of("proxyrequest", "status", ProxyStatus),
+        # done in a period (figures, medians), the board's recently done and rejected
+        Index("ix_proxyrequest_status_done_at", "status", "done_at"),
+        Index("ix_proxyrequest_status_requested_on", "status", "requested_on"),
+        # the board's call-back group: done, waiting for a rating, newest first
+        Index(
+            "ix_proxyrequest_call_back",
+            "done_at",
+            sqlite_where=text("status = 'done' AND satisfaction IS NULL"),
+            postgresql_where=text("status = 'done' AND satisfaction IS NULL"),
+        ),
+        Index("ix_proxyrequest_rated_at", "rated_at"),  # 差评 rated in a period
     )
 
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
@@ -74,6 +85,34 @@ class ProxyRequest(SQLModel, table=True):
     rated_at: datetime | None = dt_field(nullable=True)
     feedback: str = Field(default="", max_length=1000)
     created_at: datetime = dt_field(default_now=True)
+
+
+class ProxyIntakeMonth(SQLModel, table=True):
+    """Requests taken in per community, month (of requested_on) and kind: kept at every
+    write of a request, in its transaction (services/proxy_months.py)."""
+
+    __tablename__ = "proxy_intake_month"
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    kind: str = Field(primary_key=True, max_length=20)
+    requests: int = 0
+
+
+class ProxyDoneMonth(SQLModel, table=True):
+    """Requests done per community, local month of done_at and agent (0: none): how many,
+    how many by the end of their due day, and the sum and count of their ratings. Kept at
+    every write of a request, in its transaction (services/proxy_months.py)."""
+
+    __tablename__ = "proxy_done_month"
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM, Asia/Shanghai
+    agent_id: int = Field(primary_key=True)  # the agent's account id, 0 when unassigned
+    done: int = 0
+    on_time: int = 0
+    rated: int = 0
+    rating_sum: int = 0
 
 
 class ProxyRequestChange(SQLModel, table=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.base import dt_field, enum_field, one_of
@@ -84,6 +84,10 @@ class Task(SQLModel, table=True):
         CheckConstraint("taken >= 0 AND taken <= capacity", name="ck_task_taken"),
         one_of("task", "status", TaskStatus),
         one_of("task", "kind", TaskKind),
+        # the open tasks soonest first (a community's, or the street's), an event's staffing
+        Index("ix_task_community_starts_at", "community_id", "starts_at"),
+        Index("ix_task_status_starts_at", "status", "starts_at"),
+        Index("ix_task_event_id", "event_id"),
     )
 
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
@@ -151,3 +155,16 @@ class Signup(SQLModel, table=True):
     hours_reason: str = Field(default="", max_length=200)  # why staff entered or changed them
     approved_by: int | None = Field(default=None, foreign_key="account.id")
     approved_at: datetime | None = dt_field(nullable=True)
+
+
+class HoursMonth(SQLModel, table=True):
+    """Approved hours per community and month of the task's start (Asia/Shanghai): kept at
+    every write of a task or a sign-up, in its transaction (services/hours_months.py), so
+    the monthly hours chart reads a few rows a month instead of a year of sign-ups."""
+
+    __tablename__ = "hours_month"
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    signups: int = 0  # approved sign-ups (a month of approved zero hours still shows)
+    hours: float = 0.0

@@ -27,7 +27,7 @@ from functools import cache
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, SQLModel, col, select
 
@@ -106,6 +106,29 @@ def versions(session: Session, scope_names: list[str]) -> tuple[tuple[str, int],
         ).all()
     )
     return tuple((name, found.get(name, 0)) for name in scope_names)
+
+
+def unchanged(connection: Connection, scope_names: list[str], before: tuple) -> bool:
+    """Whether the versions of `scope_names` are still `before` (read before computing
+    something from the data), checked in a write transaction under the versions' row
+    locks, so that a writer cannot commit new versions until it ends: what is stored in
+    it is then either seen by that writer or known to predate it. A scope never written
+    gets a row (version 0, as when missing) to lock."""
+    upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+    connection.execute(
+        upsert(DataVersion)
+        .values([{"scope": s, "version": 0} for s in scope_names])
+        .on_conflict_do_nothing(index_elements=["scope"])
+    )
+    locked = (
+        select(DataVersion.scope, DataVersion.version)
+        .where(col(DataVersion.scope).in_(scope_names))
+        .order_by(col(DataVersion.scope))  # the order writers lock them in
+    )
+    if connection.dialect.name != "sqlite":  # SQLite: the transaction holds the write lock
+        locked = locked.with_for_update()
+    now = dict(connection.execute(locked).all())
+    return tuple((name, now.get(name, 0)) for name in scope_names) == before
 
 
 # --- writes -----------------------------------------------------------------------------

@@ -20,11 +20,25 @@ from sqlmodel import Session, create_engine
 from models.base import LOCAL_TZ
 
 # Listeners of every session: the check of every row (validation), each write's new data
-# versions for the cached reads (data_versions), the monthly visit counts (visit_months).
-from services import data_versions, validation, visit_months  # noqa: F401
+# versions for the cached reads (data_versions), and what the database keeps up to date at
+# every write: the monthly visit, event, hours and proxy counts, the elders' plans, and
+# what a write removes of the kept month-end figures (visit_month_ends).
+from services import (  # noqa: F401
+    data_versions,
+    event_months,
+    hours_months,
+    proxy_months,
+    validation,
+    visit_dues,
+    visit_month_ends,
+    visit_months,
+)
 from services.settings import DATA_DIR, get_settings
 
 _IMMEDIATE = "board_begin_immediate"
+# session.info: a session of read_session, that writes nothing (figures it computes from
+# committed data may be kept, services/visit_month_ends.py)
+READ_ONLY = "board_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -69,7 +83,7 @@ def is_sqlite(engine: Engine) -> bool:
 def read_session(engine: Engine | None = None) -> Iterator[Session]:
     """A session for queries; objects stay readable after it closes."""
     engine = engine or get_engine()
-    with Session(engine, expire_on_commit=False) as session:
+    with Session(engine, expire_on_commit=False, info={READ_ONLY: True}) as session:
         yield session
 
 

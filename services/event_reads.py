@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, ScalarSelect, func
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from models.base import aware_utc, local_span, utcnow
@@ -24,7 +25,7 @@ from services.access import STAFF, Actor, get_scoped, mask_phone
 from services.event_door import Door, door
 from services.events import EDITABLE, EVENT_STATUS_NEXT, staffing_refused
 from services.i18n import DEFAULT_LANG, translate
-from services.registrations import LIVE, people_per_event
+from services.registrations import LIVE
 
 
 @dataclass(frozen=True)
@@ -95,18 +96,33 @@ class EventCard:
         return self.places_left > 0 or self.waitlist
 
 
+def _people_of_event(condition: ColumnElement[bool] | Mapped[bool]) -> ScalarSelect[Any]:
+    """People (party sizes) of the listed event's registrations that meet `condition`:
+    read per event shown, from the registrations' event index (not a count of every
+    registration of all history joined afterwards)."""
+    return (
+        select(func.sum(Registration.party_size))
+        .where(Registration.event_id == Event.id, condition)
+        .scalar_subquery()
+    )
+
+
 def event_cards(
     session: Session, conditions: list[ColumnElement[bool]], order: Any, limit: int
 ) -> list[EventCard]:
     """The cards of the events that meet `conditions`, in `order` (an ORDER BY term)."""
-    counts = people_per_event()
+    # the events shown first (from the events' indexes alone), then their cards and people
+    shown = select(col(Event.id)).where(*conditions).order_by(order, col(Event.id)).limit(limit)
     stmt = (
-        select(Event, Community.name, counts.c.waiting, counts.c.attended)
+        select(
+            Event,
+            Community.name,
+            _people_of_event(col(Registration.status) == RegistrationStatus.waitlisted),
+            _people_of_event(col(Registration.attended)),
+        )
         .join(Community, col(Community.id) == Event.community_id)
-        .join(counts, counts.c.event_id == Event.id, isouter=True)
-        .where(*conditions)
-        .order_by(order)
-        .limit(limit)
+        .where(col(Event.id).in_(shown.scalar_subquery()))
+        .order_by(order, col(Event.id))  # ties (same start) in the order they were made
     )
     return [
         EventCard(

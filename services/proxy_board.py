@@ -18,7 +18,13 @@ from sqlmodel.sql.expression import Select
 
 from models.accounts import Account
 from models.org import Community
-from models.proxy import Merchant, ProxyRequest, ProxyRequestChange, ProxyStatus
+from models.proxy import (
+    Merchant,
+    ProxyDoneMonth,
+    ProxyRequest,
+    ProxyRequestChange,
+    ProxyStatus,
+)
 from models.volunteers import Task
 from services.access import STAFF, Actor, mask_address, mask_phone
 from services.db import local_bounds
@@ -195,84 +201,81 @@ def request_board(
     open_limit: int = 40,
     closed_limit: int = 20,
 ) -> Board:
-    """The secretary's board, in one query: every open request counted and (up to
-    `open_limit` per status, overdue first, then by due date) shown; done requests without
-    a rating as their own call-back group, and those done or rejected in the last
-    `recent_days`, newest first, `closed_limit` each."""
+    """The secretary's board: every open request counted and (up to `open_limit` per
+    status, overdue first, then by due date) shown; done requests without a rating as
+    their own call-back group, and those done or rejected in the last `recent_days`,
+    newest first, `closed_limit` each.
+
+    Each group is its own query, limited in SQL and served by an index (the open
+    statuses, done in a period, waiting for a call-back, rejected recently), so the board
+    never reads the requests closed long ago."""
     actor.require(STAFF)
     since = today - timedelta(days=recent_days)
     begin, _ = local_bounds(since, today)
-    status, done_at = col(ProxyRequest.status), col(ProxyRequest.done_at)
-    satisfaction, due_on = col(ProxyRequest.satisfaction), col(ProxyRequest.due_on)
-    is_open = status.in_(OPEN)
-    done = status == ProxyStatus.done
-    recent_rejected = and_(status == ProxyStatus.rejected, col(ProxyRequest.requested_on) >= since)
+    r = ProxyRequest
+    status, done_at = col(r.status), col(r.done_at)
+    requested_on = col(r.requested_on)
 
-    def word(text: str) -> ColumnElement[str]:
-        return literal_column(f"'{text}'", String)
+    def status_is(value: ProxyStatus) -> ColumnElement[bool]:
+        # a constant, not a bound parameter: SQLite uses a partial index only then
+        return status == literal_column(f"'{value.value}'", String)
 
-    group = case(
-        (is_open, type_coerce(status, String)),
-        (and_(done, satisfaction.is_(None)), word(CALL_BACK)),
-        (and_(done, done_at >= begin), word(ProxyStatus.done.value)),
-        (recent_rejected, word(ProxyStatus.rejected.value)),
-    )
-    # One ordering serves every group: open ones by due date (so overdue first), the
-    # closed ones newest first (by done_at, or by the request date for rejected ones).
-    order = (
-        case((is_open, due_on)).asc(),
-        done_at.desc(),
-        col(ProxyRequest.requested_on).desc(),
-        col(ProxyRequest.id),
-    )
-    late = case((and_(is_open, due_on < today), 1), else_=0)
-    ranked = (
-        select(
-            col(ProxyRequest.id).label("rid"),
-            group.label("grp"),
-            func.row_number().over(partition_by=group, order_by=order).label("rn"),
-            func.count().over(partition_by=group).label("total"),
-        )
-        .add_columns(func.sum(late).over().label("late_total"))
-        .where(
-            or_(
-                is_open,
-                and_(done, or_(done_at >= begin, satisfaction.is_(None))),
-                recent_rejected,
-            )
-        )
+    done = status_is(ProxyStatus.done)
+    newest = (done_at.desc(), requested_on.desc(), col(r.id))
+    wheres: dict[str, ColumnElement[bool]] = {st.value: status_is(st) for st in OPEN}
+    wheres[CALL_BACK] = and_(done, col(r.satisfaction).is_(None))
+    wheres[ProxyStatus.done.value] = and_(done, col(r.satisfaction).is_not(None), done_at >= begin)
+    wheres[ProxyStatus.rejected.value] = and_(
+        status_is(ProxyStatus.rejected), requested_on >= since
     )
     ids = actor.community_ids()
-    if ids is not None:
-        ranked = ranked.where(col(ProxyRequest.community_id).in_(ids))
-    shown = ranked.subquery()
-    limit = case((shown.c.grp.in_([s.value for s in OPEN]), open_limit), else_=closed_limit)
-    # sqlmodel's select() types at most four columns; here the card's four and the
-    # group, its total and the overdue count are named by the Select type itself
-    board_select = Select[ProxyRequest, Merchant, str | None, str, str, int, int | None]
-    stmt = (
-        _joined(
-            board_select(
-                ProxyRequest,
-                Merchant,
-                col(Account.display_name),
-                col(Community.name),
-                shown.c.grp,
-                shown.c.total,
-                shown.c.late_total,
-            )
-        )
-        .join(shown, shown.c.rid == ProxyRequest.id)
-        .where(shown.c.rn <= limit)
-        .order_by(shown.c.grp, shown.c.rn)
-    )
-    groups: dict[str, list[RequestCard]] = {g: [] for g in BOARD_GROUPS}
+
+    def scoped(where: ColumnElement[bool]) -> ColumnElement[bool]:
+        # `+ 0`: the community's requests of all time are not the way in (SQLite, without
+        # statistics, would take that index); the status and date indexes are
+        return where if ids is None else and_(where, (col(r.community_id) + 0).in_(ids))
+
+    is_open = or_(*(wheres[st.value] for st in OPEN))
+    late = func.sum(case((col(r.due_on) < today, 1), else_=0))
     totals = dict.fromkeys(BOARD_GROUPS, 0)
-    late_total = 0
-    for request, merchant, agent, community, grp, total, late_n in session.exec(stmt):
-        groups[grp].append(_card(actor, today, request, merchant, agent, community))
-        totals[grp], late_total = total, late_n or 0
-    return Board(groups=groups, totals=totals, overdue=late_total)
+    overdue = 0
+    for grp, n, late_n in session.exec(
+        select(type_coerce(status, String), func.count(), late)
+        .where(scoped(is_open))
+        .group_by(status)
+    ):
+        totals[str(grp)], overdue = n, overdue + (late_n or 0)
+    closed = (CALL_BACK, ProxyStatus.done.value, ProxyStatus.rejected.value)
+    recent = (ProxyStatus.done.value, ProxyStatus.rejected.value)
+    # done and not rated, of all time: every done request is counted in proxy_done_month
+    # (kept at every write), so the call-back group holds the done less the rated ones
+    m = ProxyDoneMonth
+    waiting = select(func.coalesce(func.sum(col(m.done) - col(m.rated)), 0))
+    if ids is not None:
+        waiting = waiting.where(col(m.community_id).in_(ids))
+    counted = session.exec(
+        select(
+            waiting.scalar_subquery(),
+            *(
+                select(func.count()).select_from(r).where(scoped(wheres[g])).scalar_subquery()
+                for g in recent
+            ),
+        )
+    ).one()
+    totals.update((g, int(n)) for g, n in zip(closed, counted, strict=True))
+    groups: dict[str, list[RequestCard]] = {}
+    for grp in BOARD_GROUPS:
+        is_closed = grp in closed
+        stmt = _joined(select(ProxyRequest, Merchant, Account.display_name, Community.name))
+        stmt = (
+            stmt.where(scoped(wheres[grp]))
+            .order_by(*newest if is_closed else (col(r.due_on), requested_on.desc(), col(r.id)))
+            .limit(closed_limit if is_closed else open_limit)
+        )
+        groups[grp] = (
+            [_card(actor, today, *row) for row in session.exec(stmt)] if totals[grp] else []
+        )
+    return Board(groups=groups, totals=totals, overdue=overdue)
 
 
 def request_history(*, session: Session, actor: Actor, request_id: int) -> pd.DataFrame:

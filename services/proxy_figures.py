@@ -8,16 +8,35 @@ check here: callers pass the communities the reader may see.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, func, literal, or_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    true,
+    union_all,
+)
 from sqlmodel import Session, col, select
 
 from models.accounts import Account
 from models.org import Community
-from models.proxy import ProxyRectification, ProxyRequest, ProxyStatus
+from models.proxy import (
+    ProxyDoneMonth,
+    ProxyIntakeMonth,
+    ProxyRectification,
+    ProxyRequest,
+    ProxyStatus,
+)
+from services import data_versions
 from services.db import days_from_date_to_ts, local_bounds, month_of_date
 from services.rectifications import BAD_RATING
 
@@ -42,6 +61,129 @@ def _done_in(start: date, end: date) -> ColumnElement[bool]:
     return and_(col(ProxyRequest.status) == ProxyStatus.done, done_at >= begin, done_at < finish)
 
 
+def _whole_months(start: date, end: date) -> tuple[date, date] | None:
+    """The whole months inside [start, end), as [first day, first day after), if any."""
+    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    last = end.replace(day=1)
+    return (first, last) if first < last else None
+
+
+def _pieces(start: date, end: date) -> tuple[tuple[str, str] | None, list[tuple[date, date]]]:
+    """[start, end) as the whole months the summaries hold ('YYYY-MM' from, to excluded)
+    and the days before and after them, read from the requests themselves."""
+    months = _whole_months(start, end)
+    if months is None:
+        return None, [(start, end)] if start < end else []
+    first, last = months
+    edges = [(a, b) for a, b in ((start, first), (last, end)) if a < b]
+    return (first.strftime("%Y-%m"), last.strftime("%Y-%m")), edges
+
+
+def _in(column: Any, community_ids: list[int] | None) -> ColumnElement[bool]:
+    return true() if community_ids is None else col(column).in_(community_ids)
+
+
+def _depends_on_requests() -> None:
+    """The monthly counts are written in the requests' transactions, beside the ORM: a
+    cached read of them stands for the requests (services/data_versions.py)."""
+    data_versions.depends_on([str(ProxyRequest.__table__.name)])  # type: ignore[attr-defined]
+
+
+def _intake(session: Session, community_ids: list[int] | None, start: date, end: date):
+    """Requests taken in [start, end) per community, month and kind: whole months from
+    proxy_intake_month, the days around them counted from the requests (indexed)."""
+    _depends_on_requests()
+    months, edges = _pieces(start, end)
+    parts: list[Select[Any]] = []
+    if months is not None:
+        m = ProxyIntakeMonth
+        parts.append(
+            select(
+                col(m.community_id).label("community_id"),
+                col(m.month).label("month"),
+                col(m.kind).label("kind"),
+                col(m.requests).label("requests"),
+            ).where(
+                col(m.month) >= months[0],
+                col(m.month) < months[1],
+                _in(m.community_id, community_ids),
+            )
+        )
+    month = month_of_date(session, ProxyRequest.requested_on)
+    for a, b in edges:
+        parts.append(
+            select(
+                col(ProxyRequest.community_id).label("community_id"),
+                month.label("month"),
+                col(ProxyRequest.kind).label("kind"),
+                func.count().label("requests"),
+            )
+            .where(
+                ProxyRequest.requested_on >= a,
+                ProxyRequest.requested_on < b,
+                _in(ProxyRequest.community_id, community_ids),
+            )
+            .group_by(col(ProxyRequest.community_id), month, col(ProxyRequest.kind))
+        )
+    if not parts:  # an empty period
+        parts.append(
+            select(
+                literal(0).label("community_id"),
+                literal("").label("month"),
+                literal("").label("kind"),
+                literal(0).label("requests"),
+            ).where(false())
+        )
+    return union_all(*parts).subquery()
+
+
+def _done(session: Session, community_ids: list[int] | None, start: date, end: date):
+    """Requests done in [start, end) per community and agent (0: none): done, on time,
+    rated and the sum of the ratings; whole months from proxy_done_month, the days
+    around them counted from the requests (indexed by status and done_at)."""
+    _depends_on_requests()
+    months, edges = _pieces(start, end)
+    parts: list[Select[Any]] = []
+    if months is not None:
+        m = ProxyDoneMonth
+        parts.append(
+            select(
+                col(m.community_id).label("community_id"),
+                col(m.agent_id).label("agent_id"),
+                col(m.done).label("done"),
+                col(m.on_time).label("on_time"),
+                col(m.rated).label("rated"),
+                col(m.rating_sum).label("rating_sum"),
+            ).where(
+                col(m.month) >= months[0],
+                col(m.month) < months[1],
+                _in(m.community_id, community_ids),
+            )
+        )
+    agent = func.coalesce(ProxyRequest.agent_account_id, 0)
+    for a, b in edges:
+        parts.append(
+            select(
+                col(ProxyRequest.community_id).label("community_id"),
+                agent.label("agent_id"),
+                func.count().label("done"),
+                func.sum(_on_time(session)).label("on_time"),
+                func.count(ProxyRequest.satisfaction).label("rated"),
+                func.coalesce(func.sum(ProxyRequest.satisfaction), 0).label("rating_sum"),
+            )
+            .where(_done_in(a, b), _in(ProxyRequest.community_id, community_ids))
+            .group_by(col(ProxyRequest.community_id), agent)
+        )
+    if not parts:  # an empty period
+        names = ("community_id", "agent_id", "done", "on_time", "rated", "rating_sum")
+        parts.append(select(*(literal(0).label(n) for n in names)).where(false()))
+    return union_all(*parts).subquery()
+
+
+def _average(rating_sum: Any, rated: Any) -> float | None:
+    return int(rating_sum) / int(rated) if rated else None
+
+
 def proxy_figures(
     *,
     session: Session,
@@ -52,31 +194,28 @@ def proxy_figures(
 ) -> dict[str, Any]:
     """Requests taken in, done (with average rating, on-time rate and median days) in
     [start, end). Sums over the period: `today` (the dashboard's common signature) changes
-    nothing."""
-    requested = session.exec(
-        _scoped(
-            select(func.count())
-            .select_from(ProxyRequest)
-            .where(ProxyRequest.requested_on >= start, ProxyRequest.requested_on < end),
-            community_ids,
+    nothing. The sums come from the monthly summaries (services/proxy_months.py), the
+    median from the requests done in the period."""
+    intake = _intake(session, community_ids, start, end)
+    requested = session.exec(select(func.coalesce(func.sum(intake.c.requests), 0))).one()
+    done_rows = _done(session, community_ids, start, end)
+    done, in_time, rated, rating_sum = session.exec(
+        select(
+            func.coalesce(func.sum(done_rows.c.done), 0),
+            func.coalesce(func.sum(done_rows.c.on_time), 0),
+            func.coalesce(func.sum(done_rows.c.rated), 0),
+            func.coalesce(func.sum(done_rows.c.rating_sum), 0),
         )
     ).one()
-    done, rating, in_time = session.exec(
-        _scoped(
-            select(
-                func.count(), func.avg(ProxyRequest.satisfaction), func.sum(_on_time(session))
-            ).where(_done_in(start, end)),
-            community_ids,
-        )
-    ).one()
+    done, rating = int(done), _average(rating_sum, rated)
     medians = median_days_to_done(
         session=session, community_ids=community_ids, start=start, end=end, by="all"
     )
     return {
-        "requests": requested,
+        "requests": int(requested),
         "done": done,
-        "satisfaction": round(float(rating), 2) if rating is not None else None,
-        "on_time_rate": (in_time or 0) / done if done else None,
+        "satisfaction": round(rating, 2) if rating is not None else None,
+        "on_time_rate": int(in_time) / done if done else None,
         "median_days_to_done": float(medians["median_days"].iloc[0]) if len(medians) else None,
     }
 
@@ -131,18 +270,16 @@ def median_days_to_done(
 def requests_by_month(
     *, session: Session, community_ids: list[int] | None, start: date, end: date
 ) -> pd.DataFrame:
-    """Requests taken in per month and kind (kind codes)."""
-    month = month_of_date(session, ProxyRequest.requested_on)
+    """Requests taken in per month and kind (kind codes), from the monthly summary."""
+    intake = _intake(session, community_ids, start, end)
+    total = func.sum(intake.c.requests)
     rows = session.exec(
-        _scoped(
-            select(month, ProxyRequest.kind, func.count())
-            .where(ProxyRequest.requested_on >= start, ProxyRequest.requested_on < end)
-            .group_by(month, col(ProxyRequest.kind))
-            .order_by(month),
-            community_ids,
-        )
+        select(intake.c.month, intake.c.kind, total)
+        .group_by(intake.c.month, intake.c.kind)
+        .having(total > 0)
+        .order_by(intake.c.month, intake.c.kind)
     ).all()
-    return pd.DataFrame(rows, columns=["month", "kind", "requests"])
+    return pd.DataFrame([(m, k, int(n)) for m, k, n in rows], columns=["month", "kind", "requests"])
 
 
 def service_quality(
@@ -155,25 +292,30 @@ def service_quality(
 ) -> pd.DataFrame:
     """Per community (or per agent, for staff pages only): done, on-time rate (rounded to
     3 places), average rating and median days to done."""
+    done_rows = _done(session, community_ids, start, end)
     group: SQLColumnExpression[str] = (
         col(Community.name) if by == "community" else func.coalesce(Account.display_name, "")
     )
-    rows = session.exec(
-        _scoped(
-            select(
-                group,
-                func.count(),
-                func.sum(_on_time(session)),
-                func.avg(ProxyRequest.satisfaction),
-            )
-            .join(Community, col(Community.id) == col(ProxyRequest.community_id))
-            .join(Account, col(Account.id) == col(ProxyRequest.agent_account_id), isouter=True)
-            .where(_done_in(start, end))
-            .group_by(group)
-            .order_by(group),
-            community_ids,
+    done = func.sum(done_rows.c.done)
+    counted = session.exec(
+        select(
+            group,
+            done,
+            func.sum(done_rows.c.on_time),
+            func.sum(done_rows.c.rated),
+            func.sum(done_rows.c.rating_sum),
         )
+        .select_from(done_rows)
+        .join(Community, col(Community.id) == done_rows.c.community_id)
+        .join(Account, col(Account.id) == done_rows.c.agent_id, isouter=True)
+        .group_by(group)
+        .having(done > 0)
+        .order_by(group)
     ).all()
+    rows = [
+        (name, int(n), int(in_time), _average(rating_sum, rated))
+        for name, n, in_time, rated, rating_sum in counted
+    ]
     frame = pd.DataFrame(rows, columns=[by, "done", "on_time", "satisfaction"])
     frame["on_time_rate"] = (frame["on_time"] / frame["done"]).round(3)
     frame["satisfaction"] = frame["satisfaction"].astype(float).round(2)

@@ -9,10 +9,11 @@ confirmed only if it fits in what is left after that (promote_waitlist). Lowerin
 capacity never removes a confirmed party (services/events.py refuses it below the people
 confirmed).
 
-Also here: when an event takes registrations at all (registration_closed) and the
-people per event by registration status (people_per_event), which the read models and
-figures count with. The event itself (create, edit, status, staffing) is
-services/events.py; the door window is services/event_door.py.
+Also here: when an event takes registrations at all (registration_closed). The people
+per event are counted by the read models for the events they show
+(services/event_reads.py) and kept per month for the figures (services/event_months.py).
+The event itself (create, edit, status, staffing) is services/events.py; the door
+window is services/event_door.py.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Subquery, case, func
-from sqlalchemy.orm import Mapped
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.base import aware_utc, utcnow
@@ -379,22 +379,3 @@ def registration_check_in(
         values={"attended": True, "checked_in_at": now or utcnow()},
     )
     return registration.name
-
-
-def people_per_event() -> Subquery:
-    """Per event: people confirmed, waitlisted and attended (party sizes summed), as a
-    subquery to join on its event_id."""
-
-    def people(condition: ColumnElement[bool] | Mapped[bool]) -> ColumnElement[int]:
-        return func.sum(case((condition, Registration.party_size), else_=0))
-
-    return (
-        select(
-            Registration.event_id,
-            people(col(Registration.status) == RegistrationStatus.confirmed).label("confirmed"),
-            people(col(Registration.status) == RegistrationStatus.waitlisted).label("waiting"),
-            people(col(Registration.attended)).label("attended"),
-        )
-        .group_by(col(Registration.event_id))
-        .subquery()
-    )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Subquery, func, or_
+from sqlalchemy import ScalarSelect, func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -113,21 +113,19 @@ class TaskCard:
         return self.status == TaskStatus.open
 
 
-def _waitlist_counts() -> Subquery:
+def _waitlist_count() -> ScalarSelect[int]:
+    """The listed task's waiting sign-ups, read per task shown (the sign-ups' task index),
+    not a count of every waiting sign-up of all history joined afterwards."""
     return (
-        select(col(Signup.task_id), func.count().label("waiting"))
-        .where(Signup.status == SignupStatus.waitlisted)
-        .group_by(col(Signup.task_id))
-        .subquery()
+        select(func.count())
+        .where(Signup.task_id == Task.id, Signup.status == SignupStatus.waitlisted)
+        .scalar_subquery()
     )
 
 
 def _task_stmt() -> Select[Task, str, Any]:
-    waiting = _waitlist_counts()
-    return (
-        select(Task, Community.name, waiting.c.waiting)
-        .join(Community, col(Community.id) == Task.community_id)
-        .join(waiting, waiting.c.task_id == Task.id, isouter=True)
+    return select(Task, Community.name, _waitlist_count()).join(
+        Community, col(Community.id) == Task.community_id
     )
 
 

@@ -4,9 +4,11 @@ The dashboard's overdue trend asks for the overdue count at twelve month-ends an
 figures for two periods; each is a pass over every visit. Computed once, they stay until
 a write can change them:
 
-- new visits change only what reads on or after the earliest day they record: a visit
-  made today leaves every past month-end as it was, a visit entered late (back-dated)
-  reaches back to its own day;
+- new visits change only what reads on or after the earliest day they record, of their
+  communities: a visit made today leaves every past month-end as it was and every other
+  community's figures, a visit entered late (back-dated) reaches back to its own day;
+  so figures for several communities are kept per community (remember_each), and a
+  visit recomputes only its own community's;
 - a corrected or voided visit, a new or changed elder, tier or major change can change
   anything: everything is forgotten.
 
@@ -45,7 +47,8 @@ Value = TypeVar("Value")
 class _Memory:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.values: dict[tuple, tuple[date, Any]] = {}  # key -> (reads up to, value)
+        # key -> (reads up to, the community it is about or None for several, value)
+        self.values: dict[tuple, tuple[date, int | None, Any]] = {}
         # database url -> (data version last seen, when it was looked at)
         self.versions: dict[str, tuple[tuple, datetime]] = {}
 
@@ -67,7 +70,7 @@ def _catch_up(session: Session, url: str) -> None:
     if seen is not None and seen[0] == version:
         return
     looked_at = utcnow()
-    earliest = None
+    new_visits = None  # community -> the earliest day new visits record
     if seen is not None and _only_visits_changed(seen[0], version):
         since = seen[1] - _RECENT
         changed = session.exec(
@@ -80,12 +83,22 @@ def _catch_up(session: Session, url: str) -> None:
             )
         ).one()
         if not changed:  # new visits only: what reads from their earliest day on
-            earliest = session.exec(
-                select(func.min(Visit.visited_on)).where(col(Visit.created_at) >= since)
-            ).one()
-    if earliest is not None:
+            # The few new visits through the index on created_at (asked for a min() of
+            # the day, SQLite walks the index on the day instead: every visit).
+            new_visits = {}
+            for community, day in session.exec(
+                select(Elder.community_id, Visit.visited_on)
+                .join(Elder, col(Elder.id) == Visit.elder_id)
+                .where(col(Visit.created_at) >= since)
+            ):
+                new_visits[community] = min(day, new_visits.get(community, day))
+    if new_visits is not None:
+        earliest = min(new_visits.values(), default=date.max)
         stale = [
-            k for k, (reads_to, _) in _MEMORY.values.items() if k[0] == url and reads_to >= earliest
+            key
+            for key, (reads_to, community, _) in _MEMORY.values.items()
+            if key[0] == url
+            and reads_to >= (earliest if community is None else new_visits.get(community, date.max))
         ]
     else:
         stale = [k for k in _MEMORY.values if k[0] == url]
@@ -110,16 +123,47 @@ def remember(
     with _MEMORY.lock:
         _catch_up(session, url)
         if key in _MEMORY.values:
-            return _MEMORY.values[key][1]
+            return _MEMORY.values[key][2]
         version = _MEMORY.versions[url]
     value = compute()
+    _keep(url, version, {key: (reads_to, None, value)})
+    return value
+
+
+def remember_each(
+    session: Session,
+    name: str,
+    communities: list[int],
+    args: tuple,
+    compute: Callable[[list[int]], dict[int, Value]],
+    *,
+    reads_to: date,
+) -> dict[int, Value]:
+    """Per community, the value `compute(communities)` gives it, each kept until a write
+    about that community can change it; those not kept computed in one call (a
+    community `compute` leaves out is not kept)."""
+    data_versions.depends_on(_TABLES)
+    url = str(session.get_bind().engine.url)
+    keys = {c: (url, name, repr((c, *args))) for c in communities}
+    with _MEMORY.lock:
+        _catch_up(session, url)
+        found = {c: _MEMORY.values[k][2] for c, k in keys.items() if k in _MEMORY.values}
+        version = _MEMORY.versions[url]
+    missing = [c for c in communities if c not in found]
+    if missing:
+        computed = compute(missing)
+        _keep(url, version, {keys[c]: (reads_to, c, v) for c, v in computed.items()})
+        found.update(computed)
+    return found
+
+
+def _keep(url: str, version: tuple, entries: dict[tuple, tuple[date, int | None, Any]]) -> None:
     with _MEMORY.lock:
         # Kept only if no write was caught up with meanwhile: the value may predate it.
         if _MEMORY.versions.get(url) == version:
-            if len(_MEMORY.values) >= _MAX_ENTRIES:
+            if len(_MEMORY.values) + len(entries) > _MAX_ENTRIES:
                 _MEMORY.values.clear()
-            _MEMORY.values[key] = (reads_to, value)
-    return value
+            _MEMORY.values.update(entries)
 
 
 def forget() -> None:

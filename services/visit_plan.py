@@ -17,18 +17,18 @@ records and the charts about visiting (services/visits.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import CTE, ColumnElement, func
+from sqlalchemy import CTE, ColumnElement, func, union_all
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
 
-from models.elders import Elder, ElderChange, Visit
+from models.elders import Elder, ElderChange, ElderDue, Visit
 from models.org import Community, Grid
+from services import visit_dues
 from services.access import Actor
 from services.db import days_since, smallest
 from services.elders import (
@@ -41,7 +41,7 @@ from services.elders import (
     visible_elder,
 )
 from services.major_changes import CHANGE_DUE_DAYS, pending_change_day
-from services.visit_memory import remember
+from services.visit_memory import remember_each
 from services.visit_policy import (
     NEVER,
     Placement,
@@ -75,7 +75,7 @@ class _PlanTerms:
     overdue_by: ColumnElement[int]  # days past the due day (negative: days left)
 
 
-def _plan_terms(session: Session, today: date, elders: SelectOfScalar[Any]) -> _PlanTerms:
+def plan_terms(session: Session, today: date, elders: SelectOfScalar[Any]) -> _PlanTerms:
     """`elders`: a select of the ids of the elders in question (Elder.id, filtered)."""
     latest = (
         select(func.max(Visit.visited_on))
@@ -99,6 +99,37 @@ def _plan_terms(session: Session, today: date, elders: SelectOfScalar[Any]) -> _
     return _PlanTerms(last_visits=last_visits, interval=interval, overdue_by=-days_left)
 
 
+def _plan_rows(session: Session, today: date, elders: SelectOfScalar[Any], due_before: date) -> CTE:
+    """elder_id, last_visit, interval and overdue_by on `today` of `elders` (a select
+    of Elder ids labelled elder_id), at least of those due before `due_before` (the
+    others may be left out): the plans kept at the last write about each elder
+    (services/visit_dues.py) where they hold for `today`, read through the index on the
+    due day; worked out here for the others (a birthday since, a day in the past, a
+    database from before the kept plans)."""
+    visit_dues.keep_missing(session, elders, today)
+    kept = ElderDue
+    stored = select(
+        col(kept.elder_id),
+        col(kept.last_visit),
+        col(kept.interval),
+        days_since(session, today, kept.due_on).label("overdue_by"),
+    ).where(
+        col(kept.due_on) < due_before,
+        col(kept.elder_id).in_(elders.with_only_columns(col(Elder.id))),
+        visit_dues.holds(today),
+    )
+    not_kept = elders.where(
+        ~select(kept.elder_id).where(kept.elder_id == Elder.id, visit_dues.holds(today)).exists()
+    )
+    terms = plan_terms(session, today, not_kept)
+    last = terms.last_visits
+    worked_out = select(
+        last.c.elder_id, last.c.last_visit, terms.interval, terms.overdue_by
+    ).join_from(last, Elder, last.c.elder_id == Elder.id)
+    # MATERIALIZED: each elder's plan once, wherever the statement reads it
+    return union_all(stored, worked_out).cte("plan").prefix_with("MATERIALIZED")
+
+
 # --- the lists ---------------------------------------------------------------------------
 
 
@@ -110,35 +141,65 @@ class PlanList:
     rows: pd.DataFrame  # at most LIST_LIMIT rows, most overdue first
 
 
-def _plan_list(
+@dataclass(frozen=True)
+class PlanLists:
+    """Both lists of the plan, from one pass over the elders."""
+
+    overdue: PlanList
+    due_this_week: PlanList
+
+
+_COLUMNS = [
+    "id",
+    "name",
+    "phone",
+    "address",
+    "situations",
+    "birth_date",
+    "community",
+    "grid",
+    "last_visit",
+    "interval",
+    "overdue_by",
+]
+
+
+def _plan_lists(
     session: Session,
     actor: Actor,
     today: date,
     community_id: int | None,
-    condition: Callable[[ColumnElement[int]], ColumnElement[bool]],
     limit: int,
-) -> PlanList:
-    """The elders in the actor's scope whose days overdue meet `condition`: each elder's
-    plan computed once (a MATERIALIZED CTE), the rows and their total in one statement."""
+    wanted: tuple[bool, ...] = (True, False),
+) -> PlanLists:
+    """The overdue elders in the actor's scope and those due this week: each elder's
+    plan computed once (a MATERIALIZED CTE), the first `limit` rows of each list and the
+    lists' totals in one statement."""
     actor.require(VISITING)
     in_care: SelectOfScalar[Any] = in_scope(
         select(col(Elder.id).label("elder_id")), actor, community_id
     ).where(Elder.active)
-    terms = _plan_terms(session, today, in_care)
-    last = terms.last_visits
-    plan = (
+    plan = _plan_rows(session, today, in_care, due_before=today + timedelta(DUE_SOON_DAYS))
+    overdue = _overdue(plan.c.overdue_by)
+    listed = (
         select(
-            last.c.elder_id,
-            last.c.last_visit,
-            terms.interval.label("interval"),
-            terms.overdue_by.label("overdue_by"),
+            plan.c.elder_id,
+            plan.c.last_visit,
+            plan.c.interval,
+            plan.c.overdue_by,
+            overdue.label("is_overdue"),
+            func.row_number()
+            .over(partition_by=overdue, order_by=(plan.c.overdue_by.desc(), plan.c.elder_id))
+            .label("place"),
+            func.count().over(partition_by=overdue).label("total"),
         )
-        .join_from(last, Elder, last.c.elder_id == Elder.id)
-        .cte("plan")
-        .prefix_with("MATERIALIZED")
+        .where(overdue | _due_soon(plan.c.overdue_by))
+        .subquery()
     )
     # more columns than sqlmodel's select() types: the Select type names them
-    plan_select = Select[int, str, str, str, str, date, str, str | None, date | None, int, int, int]
+    plan_select = Select[
+        int, str, str, str, str, date, str, str | None, date | None, int, int, bool, int
+    ]
     limit = max(1, min(limit, LIST_LIMIT))
     rows = session.exec(
         plan_select(
@@ -150,37 +211,43 @@ def _plan_list(
             col(Elder.birth_date),
             col(Community.name).label("community"),
             col(Grid.name).label("grid"),
-            plan.c.last_visit,
-            plan.c.interval,
-            plan.c.overdue_by,
-            func.count().over().label("total"),
+            listed.c.last_visit,
+            listed.c.interval,
+            listed.c.overdue_by,
+            listed.c.is_overdue,
+            listed.c.total,
         )
-        .join_from(plan, Elder, plan.c.elder_id == Elder.id)
+        .join_from(listed, Elder, listed.c.elder_id == Elder.id)
         .join(Community, col(Community.id) == Elder.community_id)
         .join(Grid, col(Grid.id) == Elder.grid_id, isouter=True)
-        .where(condition(plan.c.overdue_by))
-        .order_by(plan.c.overdue_by.desc(), col(Elder.id))
-        .limit(limit)
+        .where(listed.c.place <= limit)
+        .order_by(listed.c.overdue_by.desc(), col(Elder.id))
     ).all()
-    columns = [
-        "id",
-        "name",
-        "phone",
-        "address",
-        "situations",
-        "birth_date",
-        "community",
-        "grid",
-        "last_visit",
-        "interval",
-        "overdue_by",
-        "total",
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    total = int(frame["total"].iloc[0]) if len(frame) else 0
-    frame = frame.drop(columns="total")
+    frame = pd.DataFrame(rows, columns=[*_COLUMNS, "is_overdue", "total"])
+    frame["is_overdue"] = frame["is_overdue"].astype(bool)
     frame["due_in"] = -frame["overdue_by"]
-    return PlanList(total=total, rows=as_listed(session, actor, frame, today))
+    lists = []
+    for is_overdue in (True, False):
+        part = frame[frame["is_overdue"] == is_overdue].reset_index(drop=True)
+        total = int(part["total"].iloc[0]) if len(part) else 0
+        shown = part.drop(columns=["is_overdue", "total"])
+        if is_overdue in wanted:  # names of visitors, masked contacts: only if shown
+            shown = as_listed(session, actor, shown, today)
+        lists.append(PlanList(total=total, rows=shown))
+    return PlanLists(overdue=lists[0], due_this_week=lists[1])
+
+
+def plan_lists(
+    *,
+    session: Session,
+    actor: Actor,
+    today: date,
+    community_id: int | None = None,
+    limit: int = LIST_LIMIT,
+) -> PlanLists:
+    """The overdue list and the due-this-week list (see overdue_elders, due_this_week),
+    the first `limit` rows of each, from one pass over the elders."""
+    return _plan_lists(session, actor, today, community_id, limit)
 
 
 def overdue_elders(
@@ -197,7 +264,7 @@ def overdue_elders(
     name, age, community, grid, last_visit, interval, overdue_by (days), due_in (days,
     -overdue_by), visitors and unassigned, phone and address masked per role. A
     dashboard shows the top few with limit=5."""
-    return _plan_list(session, actor, today, community_id, _overdue, limit)
+    return _plan_lists(session, actor, today, community_id, limit, (True,)).overdue
 
 
 def due_this_week(
@@ -210,7 +277,7 @@ def due_this_week(
 ) -> PlanList:
     """Active elders not yet overdue who fall due within the next DUE_SOON_DAYS days;
     the rows as overdue_elders."""
-    return _plan_list(session, actor, today, community_id, _due_soon, limit)
+    return _plan_lists(session, actor, today, community_id, limit, (False,)).due_this_week
 
 
 # --- the overdue count -------------------------------------------------------------------
@@ -219,31 +286,48 @@ def due_this_week(
 def overdue_count(*, session: Session, community_ids: list[int] | None, today: date) -> int:
     """How many elders were overdue on `today` (for the dashboard and its trend): those
     registered by then and in care on that day, whatever their state now."""
-    return remember(
+    communities = community_ids if community_ids is not None else every_community(session)
+    counts = remember_each(
         session,
         "overdue_count",
-        (community_ids, today),
-        lambda: _overdue_count(session, community_ids, today),
+        communities,
+        (today,),
+        lambda missing: _overdue_count(session, missing, today),
         reads_to=today,
     )
+    return sum(counts.values())
 
 
-def _overdue_count(session: Session, community_ids: list[int] | None, today: date) -> int:
+def _overdue_count(session: Session, community_ids: list[int], today: date) -> dict[int, int]:
+    counted = overdue_per_community(session, community_ids, today)
+    return {community: counted.get(community, 0) for community in community_ids}
+
+
+def every_community(session: Session) -> list[int]:
+    """The ids of the street's communities (what a figure of the whole street sums)."""
+    return list(session.exec(select(Community.id).order_by(col(Community.id))).all())
+
+
+def overdue_per_community(
+    session: Session, community_ids: list[int] | None, today: date
+) -> dict[int, int]:
+    """Per community, how many elders were overdue on `today` (see overdue_count);
+    communities with none are left out."""
     in_care: SelectOfScalar[Any] = select(col(Elder.id).label("elder_id")).where(
         Elder.registered_on <= today,
         col(Elder.active) | (col(Elder.deactivated_on) > today),
     )
     if community_ids is not None:
         in_care = in_care.where(col(Elder.community_id).in_(community_ids))
-    terms = _plan_terms(session, today, in_care)
-    last = terms.last_visits
+    plan = _plan_rows(session, today, in_care, due_before=today)
     stmt = (
-        select(func.count())
+        select(col(Elder.community_id), func.count())
         .select_from(Elder)
-        .join(last, last.c.elder_id == Elder.id)
-        .where(_overdue(terms.overdue_by))
+        .join(plan, plan.c.elder_id == Elder.id)
+        .where(_overdue(plan.c.overdue_by))
+        .group_by(col(Elder.community_id))
     )
-    return session.exec(stmt).one()
+    return {community: int(n) for community, n in session.exec(stmt).all()}
 
 
 # --- one elder -----------------------------------------------------------------------------

@@ -28,8 +28,15 @@ from services.errors import BoardError
 from services.i18n import DEFAULT_LANG, translate
 from services.referrals import ReferralDraft
 from services.visit_content import VisitContent
-from services.visit_memory import remember
-from services.visit_plan import overdue_count
+from services.visit_memory import remember, remember_each
+from services.visit_month_ends import (
+    care_per_community,
+    is_over,
+    month_ends,
+    month_start,
+    next_month,
+)
+from services.visit_plan import every_community, overdue_count
 from services.visit_policy import interval_expr
 
 SelectT = TypeVar("SelectT", bound=CoreSelect)
@@ -184,12 +191,20 @@ def visit_figures(
         "visit_rate": monthly_visit_rate(
             session=session, community_ids=community_ids, start=start, end=end, today=today
         ),
-        "overdue_elders": overdue_count(
-            session=session,
-            community_ids=community_ids,
-            today=min(today, end - timedelta(days=1)),
-        ),
+        "overdue_elders": _overdue_at_end(session, community_ids, end, today),
     }
+
+
+def _overdue_at_end(
+    session: Session, community_ids: list[int] | None, end: date, today: date
+) -> int:
+    """Elders overdue on the period's last day (or today, if earlier): a month-end that
+    is over is read from its kept figures."""
+    last_day = min(today, end - timedelta(days=1))
+    month = month_start(last_day)
+    if end.day == 1 and end <= today:  # the period ended with a month that is over
+        return month_ends(session, community_ids, [month], today)[month].overdue
+    return overdue_count(session=session, community_ids=community_ids, today=last_day)
 
 
 def _on_time_rate(
@@ -229,35 +244,42 @@ def monthly_visit_rate(
 def _monthly_visit_rate(
     session: Session, community_ids: list[int] | None, start: date, end: date, today: date
 ) -> float | None:
+    kept: list[date] = []  # whole months that are over: their figures are kept
     under_care = visited = 0
-    month = date(start.year, start.month, 1)
+    month = month_start(start)
     while month < end and month <= today:
-        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        following = next_month(month)
         first, stop = max(month, start), min(following, end, today + timedelta(days=1))
-        seen = (
-            select(Visit.id)
-            .where(
-                Visit.elder_id == Elder.id,
-                col(Visit.visited_on) >= first,
-                col(Visit.visited_on) < stop,
-                ~col(Visit.voided),
-            )
-            .exists()
-        )
-        cared, with_visit = session.exec(
-            _scoped(
-                select(func.count(), func.coalesce(func.sum(case((seen, 1), else_=0)), 0))
-                .select_from(Elder)
-                .where(
-                    col(Elder.registered_on) < stop,
-                    col(Elder.active) | (col(Elder.deactivated_on) > first),
-                ),
-                community_ids,
-            )
-        ).one()
-        under_care, visited = under_care + cared, visited + with_visit
+        if first == month and stop == following and is_over(month, today):
+            kept.append(month)
+        else:
+            care = _care(session, community_ids, first, stop, today).values()
+            under_care += sum(n for n, _ in care)
+            visited += sum(v for _, v in care)
         month = following
+    for figures in month_ends(session, community_ids, kept, today).values():
+        under_care, visited = under_care + figures.under_care, visited + figures.visited
     return visited / under_care if under_care else None
+
+
+def _care(
+    session: Session, community_ids: list[int] | None, first: date, stop: date, today: date
+) -> dict[int, tuple[int, int]]:
+    """care_per_community, kept per community: a visit recomputes only its own's."""
+    communities = community_ids if community_ids is not None else every_community(session)
+
+    def counted(missing: list[int]) -> dict[int, tuple[int, int]]:
+        care = care_per_community(session, missing, first, stop)
+        return {c: care.get(c, (0, 0)) for c in missing}
+
+    return remember_each(
+        session,
+        "care",
+        communities,
+        (first, stop),
+        counted,
+        reads_to=min(today, stop - timedelta(days=1)),
+    )
 
 
 def on_time_by_community(
@@ -286,13 +308,19 @@ def on_time_by_community(
     in SQL: the window function LEAD over the period's visits (SQLite and PostgreSQL).
     """
     today = today or local_today()
-    return remember(
+    communities = community_ids if community_ids is not None else every_community(session)
+    frames = remember_each(
         session,
         "on_time",
-        (community_ids, start, end, today),
-        lambda: _on_time_by_community(session, community_ids, start, end, today),
-        reads_to=today,
-    ).copy()
+        communities,
+        (start, end, today),
+        lambda missing: _on_time_by_community(session, missing, start, end, today),
+        # the period's visits only (up to today): a visit made after a period that is
+        # over changes nothing of it
+        reads_to=min(today, end - timedelta(days=1)),
+    )
+    shown = [frames[c] for c in sorted(communities) if len(frames[c])]
+    return pd.concat(shown, ignore_index=True) if shown else _ON_TIME_EMPTY.copy()
 
 
 def _largest(session: Session, *values: Any) -> ColumnElement[Any]:
@@ -302,9 +330,15 @@ def _largest(session: Session, *values: Any) -> ColumnElement[Any]:
     return func.greatest(*values)
 
 
+_ON_TIME_EMPTY = pd.DataFrame(
+    {"community": pd.Series(dtype=object), "due": 0, "on_time": 0, "rate": 0.0}
+).iloc[0:0]
+
+
 def _on_time_by_community(
-    session: Session, community_ids: list[int] | None, start: date, end: date, today: date
-) -> pd.DataFrame:
+    session: Session, community_ids: list[int], start: date, end: date, today: date
+) -> dict[int, pd.DataFrame]:
+    """Each community's row (an empty frame for a community with no visit due)."""
     visits_before = min(end, today + timedelta(days=1))  # visits up to today
     as_of = min(end, today)  # due dates before this have passed; today's may still be met
 
@@ -372,19 +406,22 @@ def _on_time_by_community(
     )
     rows = session.exec(
         select(
+            col(Community.id),
             col(Community.name),
             func.sum(per_link.c.on_time + per_link.c.missed),
             func.sum(per_link.c.on_time),
         )
         .join(per_link, per_link.c.community_id == Community.id)
         .group_by(col(Community.id), col(Community.name))
-        .order_by(col(Community.id))
     ).all()
-    frame = pd.DataFrame(rows, columns=["community", "due", "on_time"]).astype(
-        {"due": int, "on_time": int}
-    )
-    frame["rate"] = (frame["on_time"] / frame["due"].where(frame["due"] > 0)).round(3)
-    return frame
+    frames = dict.fromkeys(community_ids, _ON_TIME_EMPTY)
+    for community_id, name, due, on_time in rows:
+        due, on_time = int(due), int(on_time)
+        rate = round(on_time / due, 3) if due > 0 else float("nan")
+        frames[community_id] = pd.DataFrame(
+            [{"community": name, "due": due, "on_time": on_time, "rate": rate}]
+        )
+    return frames
 
 
 def visits_by_month(
@@ -417,20 +454,26 @@ def overdue_trend(
     today: date | None = None,
 ) -> pd.DataFrame:
     """Elders overdue at the end of each month of the window; a month not over yet counts
-    as of `today` (default: today in Asia/Shanghai), and months after today are left out."""
+    as of `today` (default: today in Asia/Shanghai), and months after today are left out.
+    Months that are over are read from their kept figures (services/visit_month_ends.py)."""
     today = today or local_today()
-    points, month = [], date(start.year, start.month, 1)
+    points: dict[date, int] = {}
+    kept: list[date] = []
+    month = month_start(start)
     while month < end and month <= today:
-        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        as_of = min(min(following, end) - timedelta(days=1), today)
-        points.append(
-            {
-                "month": f"{month:%Y-%m}",
-                "overdue": overdue_count(session=session, community_ids=community_ids, today=as_of),
-            }
-        )
+        following = next_month(month)
+        if following <= end and is_over(month, today):
+            kept.append(month)
+        else:
+            as_of = min(min(following, end) - timedelta(days=1), today)
+            points[month] = overdue_count(session=session, community_ids=community_ids, today=as_of)
         month = following
-    return pd.DataFrame(points, columns=["month", "overdue"])
+    for month, figures in month_ends(session, community_ids, kept, today).items():
+        points[month] = figures.overdue
+    return pd.DataFrame(
+        [{"month": f"{m:%Y-%m}", "overdue": points[m]} for m in sorted(points)],
+        columns=["month", "overdue"],
+    )
 
 
 def hazards_found(

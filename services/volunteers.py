@@ -17,6 +17,7 @@ from models.accounts import Account, Role
 from models.base import local_today, utcnow
 from models.org import Community, Grid
 from models.volunteers import (
+    HoursMonth,
     HoursSource,
     HoursStatus,
     Signup,
@@ -27,7 +28,7 @@ from models.volunteers import (
     TeamMember,
     Volunteer,
 )
-from services import audit, auth, signups
+from services import audit, auth, data_versions, event_months, signups
 from services.access import FIELD, STAFF, Actor, get_scoped, mask_phone
 from services.checks import valid_phone
 from services.db import local_bounds, month_of
@@ -556,23 +557,46 @@ def volunteer_figures(
 def hours_by_month(
     *, session: Session, community_ids: list[int] | None, start: date, end: date
 ) -> pd.DataFrame:
-    """Approved hours per month and community (month as "2026-11", Asia/Shanghai)."""
-    begin, finish = local_bounds(start, end)
-    month = month_of(session, Task.starts_at)
-    stmt = (
-        select(month.label("month"), col(Community.name), func.sum(Signup.hours))
-        .join(Task, col(Task.id) == Signup.task_id)
-        .join(Community, col(Community.id) == Task.community_id)
-        .where(
-            Signup.hours_status == HoursStatus.approved,
-            col(Task.starts_at) >= begin,
-            col(Task.starts_at) < finish,
+    """Approved hours per month and community (month as "2026-11", Asia/Shanghai): whole
+    months from the counts kept at every write (services/hours_months.py), the days of a
+    month cut by the period from the sign-ups of those days."""
+    whole, rest = event_months.split(start, end)
+    pieces: list[tuple[date, list]] = []  # per part of the period: its rows, in order
+    if whole is not None:
+        data_versions.depends_on(("signup", "task"))  # the counts stand for them
+        stmt = (
+            select(col(HoursMonth.month), col(Community.name), func.sum(HoursMonth.hours))
+            .join(Community, col(Community.id) == HoursMonth.community_id)
+            .where(
+                col(HoursMonth.month) >= whole[0].strftime("%Y-%m"),
+                col(HoursMonth.month) < whole[1].strftime("%Y-%m"),
+            )
+            .group_by(col(HoursMonth.month), col(Community.name))
+            .having(func.sum(HoursMonth.signups) > 0)
+            .order_by(col(HoursMonth.month), col(Community.name))
         )
-        .group_by(month, col(Community.name))
-        .order_by(month, col(Community.name))
-    )
-    if community_ids is not None:
-        stmt = stmt.where(col(Task.community_id).in_(community_ids))
-    frame = pd.DataFrame(session.exec(stmt).all(), columns=["month", "community", "hours"])
+        if community_ids is not None:
+            stmt = stmt.where(col(HoursMonth.community_id).in_(community_ids))
+        pieces.append((whole[0], list(session.exec(stmt).all())))
+    for a, b in rest:
+        begin, finish = local_bounds(a, b)
+        month = month_of(session, Task.starts_at)
+        stmt = (
+            select(month.label("month"), col(Community.name), func.sum(Signup.hours))
+            .join(Task, col(Task.id) == Signup.task_id)
+            .join(Community, col(Community.id) == Task.community_id)
+            .where(
+                Signup.hours_status == HoursStatus.approved,
+                col(Task.starts_at) >= begin,
+                col(Task.starts_at) < finish,
+            )
+            .group_by(month, col(Community.name))
+            .order_by(month, col(Community.name))
+        )
+        if community_ids is not None:
+            stmt = stmt.where(col(Task.community_id).in_(community_ids))
+        pieces.append((a, list(session.exec(stmt).all())))
+    rows = [row for _, part in sorted(pieces, key=lambda p: p[0]) for row in part]
+    frame = pd.DataFrame(rows, columns=["month", "community", "hours"])
     frame["hours"] = frame["hours"].astype(float).round(1)
     return frame

@@ -25,8 +25,8 @@ if switch.button(t("dashboard.meeting_mode"), icon=":material/slideshow:", key="
 def visit_alerts() -> None:
     """The overdue list comes first: who has waited longest for a visit, today, whatever
     period the figures below cover."""
-    overdue = read(visit_plan.overdue_elders, actor=actor, today=today(), limit=5)
-    week = read(visit_plan.due_this_week, actor=actor, today=today(), limit=1)  # its count
+    plan = read(visit_plan.plan_lists, actor=actor, today=today(), limit=5)
+    overdue, week = plan.overdue, plan.due_this_week  # the week's list: only its count
     with st.container(border=True):
         if overdue.total == 0:
             st.success(t("dashboard.alerts_none", week=week.total), icon=":material/task_alt:")

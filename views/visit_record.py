@@ -33,8 +33,8 @@ OTHER = "other"  # the referral goes to a service typed in
 
 def elder_labels() -> dict[int, str]:
     """Overdue first (most overdue on top), due this week next, then everyone else."""
-    overdue = read(visit_plan.overdue_elders, actor=actor, today=now).rows
-    week = read(visit_plan.due_this_week, actor=actor, today=now).rows
+    plan = read(visit_plan.plan_lists, actor=actor, today=now)
+    overdue, week = plan.overdue.rows, plan.due_this_week.rows
     registry = read(elders.elder_registry, actor=actor, today=now)
     labels: dict[int, str] = {}
     for row in overdue.itertuples():

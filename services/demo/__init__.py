@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from models.org import Community
-from services import visit_months
+from services import event_months, hours_months, proxy_months, visit_months
 from services.settings import DATA_DIR
 
 DEMO_PASSWORD = "demo1234"
@@ -150,6 +150,9 @@ def load_demo(
         for _name, step in _steps():
             step(ctx)
         visit_months.rebuild(session)  # the visits went in by bulk insert
+        event_months.rebuild(session)  # the events and registrations too
+        hours_months.rebuild(session)  # and the tasks and sign-ups
+        proxy_months.rebuild(session)  # and the proxy requests
         _advance_sequences(session)
         session.commit()
     return ctx.ids

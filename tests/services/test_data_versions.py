@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from models.elders import Elder
 from models.versions import DataVersion
-from services import data_versions, db, elders, visits
+from services import data_versions, db, elders, proxy, proxy_figures, visits
 from services.access import Actor
 from tests import factories
 from ui import actions
@@ -155,4 +155,24 @@ def test_a_cached_chart_of_kept_figures_sees_the_next_visit(engine, two, chart):
     record_visit(engine, a.shuji, elder_id, TODAY)
     after = actions.read(chart, **window)
     assert not after.equals(before)
+    st.cache_data.clear()
+
+
+def test_a_cached_proxy_chart_of_monthly_counts_sees_the_next_request(engine, session):
+    """The requests per month are read from counts kept in the requests' transactions."""
+    w = factories.proxy_world(session)
+    st.cache_data.clear()
+    window = {"community_ids": [w.community_id], "start": date(2026, 1, 1), "end": date(2027, 1, 1)}
+    before = actions.read(proxy_figures.requests_by_month, **window)
+    with db.transaction(engine) as s:
+        proxy.request_create(
+            session=s,
+            actor=w.shuji,
+            merchant_id=w.merchant,
+            kind=proxy.KINDS[0],
+            detail="代缴电费",
+            today=TODAY,
+        )
+    after = actions.read(proxy_figures.requests_by_month, **window)
+    assert int(after["requests"].sum()) == int(before["requests"].sum()) + 1
     st.cache_data.clear()

@@ -128,3 +128,59 @@ def test_a_visit_committed_after_one_with_a_higher_id_is_counted(session, w):
     session.add(Visit(id=500, elder_id=second, visited_on=TODAY, mode="上门"))
     session.commit()
     assert overdue(session, w) == 0
+
+
+def test_a_visit_today_keeps_the_on_time_rate_of_a_period_that_is_over(session, w, monkeypatch):
+    """The on-time rate of October reads October's visits only: a visit today leaves
+    it as it was (it was computed afresh at every visit: ~70 ms for the street)."""
+    alone = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
+    october = {"community_ids": None, "start": date(2026, 10, 1), "end": date(2026, 11, 1)}
+    this_month = {"community_ids": None, "start": date(2026, 11, 1), "end": date(2026, 12, 1)}
+    rate = lambda period: visits.on_time_by_community(  # noqa: E731
+        session=session, today=TODAY, **period
+    )
+    october_before = rate(october)
+    rate(this_month)
+    computed = []
+    real = visits._on_time_by_community
+    monkeypatch.setattr(
+        visits,
+        "_on_time_by_community",
+        lambda s, ids, a, b, day: computed.append(a) or real(s, ids, a, b, day),
+    )
+    record(session, w, alone, TODAY)
+    assert rate(october).equals(october_before)
+    rate(this_month)
+    assert computed == [date(2026, 11, 1)]  # November afresh, October from memory
+
+
+def test_a_visit_recomputes_only_its_own_communitys_figures(session, w, monkeypatch):
+    """The street's figures are kept per community: a visit in one community leaves the
+    others' on-time rates and overdue counts as they were."""
+    from tests import factories
+
+    other = factories.world(session, "大召社区")
+    session.commit()
+    here = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
+    elder(session, other, "空巢老人", situations="空巢", registered=date(2026, 9, 1))
+    month = {"community_ids": None, "start": date(2026, 11, 1), "end": date(2026, 12, 1)}
+    before = visits.on_time_by_community(session=session, today=TODAY, **month)
+    assert overdue(session, w) == 1
+    assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 2
+    computed = []
+    real_on_time, real_overdue = visits._on_time_by_community, visit_plan._overdue_count
+    monkeypatch.setattr(
+        visits,
+        "_on_time_by_community",
+        lambda s, ids, *args: computed.append(("on_time", ids)) or real_on_time(s, ids, *args),
+    )
+    monkeypatch.setattr(
+        visit_plan,
+        "_overdue_count",
+        lambda s, ids, day: computed.append(("overdue", ids)) or real_overdue(s, ids, day),
+    )
+    record(session, w, here, TODAY)
+    after = visits.on_time_by_community(session=session, today=TODAY, **month)
+    assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 1
+    assert computed == [("on_time", [w.community_id]), ("overdue", [w.community_id])]
+    assert after.iloc[1].equals(before.iloc[1])  # 大召社区's row, from memory

@@ -1,0 +1,297 @@
+"""The visit figures of months that are over, per community, kept in the database.
+
+The dashboard's overdue trend asks for the elders overdue at twelve month-ends, and its
+figures for the month before for that month's overdue count and visit rate: each a pass
+over every elder of the street and their latest visits. A month that is over changes
+only when data about it is written late, so each community's figures of a month are
+computed once, when first asked for, and kept (`visit_month_end`); the month in
+progress is always counted live.
+
+A write that can change kept figures removes them in its own transaction (before it
+commits), and the next reader computes them afresh:
+
+- a visit recorded, corrected or voided: its community's months from the visit's
+  month on (a visit made today removes nothing: today's month is not kept);
+- a major change: its community's months from the change's month on;
+- an elder registered, edited, moved or deactivated: every month of their community
+  (of both communities, when moved);
+- a tier changed: every month of its community, or of the whole street for the street's
+  tiers; a bulk statement on any of these tables: everything.
+
+Only a read session (services/db.py read_session) keeps what it computed: a session
+that writes may see rows it never commits. A write may commit while a reader computes:
+figures
+are stored only if the data versions (services/data_versions.py) of what they were
+computed from are still the ones read before computing, checked under the versions'
+row locks. A writer takes those locks (its new versions) before it removes kept
+figures, so either the reader stores first and the writer then removes what it stored,
+or the reader sees the new versions and stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case, delete, event, func, inspect
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import ORMExecuteState
+from sqlmodel import Session, col, select
+
+from models.elders import Elder, ElderChange, Visit, VisitMonthEnd, VisitTier
+from models.org import Community
+
+# data_versions registers its before_commit listener (the new versions) on import, so
+# before this module's: a writer takes the versions' locks before it removes figures.
+from services import data_versions
+
+# What the figures are computed from.
+_TABLES = tuple(str(m.__table__.name) for m in (Visit, Elder, VisitTier, ElderChange))  # type: ignore[union-attr]
+_STALE = "board_month_ends_stale"  # session.info: {community id or None (all): first month}
+_ALL = None
+
+
+@dataclass(frozen=True)
+class MonthEnd:
+    """One month's figures (summed over the communities asked for)."""
+
+    overdue: int = 0  # elders overdue on the month's last day
+    under_care: int = 0  # elders under care in the month
+    visited: int = 0  # of those, visited in it
+
+
+def month_start(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def is_over(month: date, today: date) -> bool:
+    """Whether the month (its first day) ended before `today`."""
+    return next_month(month) <= today
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def month_ends(
+    session: Session, community_ids: list[int] | None, months: list[date], today: date
+) -> dict[date, MonthEnd]:
+    """The figures of `months` (first days of months that are over before `today`), each
+    summed over the communities (None: the whole street): kept ones read, missing ones
+    computed and kept."""
+    assert all(is_over(m, today) for m in months), "only months that are over are kept"
+    if not months:
+        return {}
+    data_versions.depends_on(_TABLES)  # kept figures stand for these tables
+    communities = community_ids
+    if communities is None:
+        communities = list(session.exec(select(Community.id)).all())
+    if not communities:
+        return {m: MonthEnd() for m in months}
+    labels = {f"{m:%Y-%m}": m for m in months}
+    kept = session.exec(
+        select(VisitMonthEnd).where(
+            col(VisitMonthEnd.community_id).in_(communities),
+            col(VisitMonthEnd.month).in_(labels),
+        )
+    ).all()
+    found = {(row.community_id, row.month): row for row in kept}
+    missing = [(c, label) for c in communities for label in labels if (c, label) not in found]
+    if missing:
+        computed = _compute(session, missing, labels)
+        found.update(computed)
+    totals: dict[date, MonthEnd] = {}
+    for label, month in labels.items():
+        rows = [found[(c, label)] for c in communities]
+        totals[month] = MonthEnd(
+            overdue=sum(r.overdue for r in rows),
+            under_care=sum(r.under_care for r in rows),
+            visited=sum(r.visited for r in rows),
+        )
+    return totals
+
+
+def _compute(
+    session: Session, missing: list[tuple[int, str]], labels: dict[str, date]
+) -> dict[tuple[int, str], VisitMonthEnd]:
+    """Computes the missing (community, month) figures, and keeps them if nothing they
+    were computed from was written meanwhile."""
+    # services.db (and visit_plan, which imports it) import this module (its listeners)
+    from services.db import READ_ONLY
+    from services.visit_plan import overdue_per_community
+
+    communities = sorted({c for c, _ in missing})
+    scopes = data_versions.scopes(_TABLES, communities)
+    before = data_versions.versions(session, scopes)
+    by_month: dict[str, list[int]] = defaultdict(list)
+    for community, label in missing:
+        by_month[label].append(community)
+    rows: dict[tuple[int, str], VisitMonthEnd] = {}
+    for label, ids in by_month.items():
+        first = labels[label]
+        last_day = next_month(first) - timedelta(days=1)
+        overdue = overdue_per_community(session, ids, last_day)
+        care = care_per_community(session, ids, first, next_month(first))
+        for community in ids:
+            under_care, visited = care.get(community, (0, 0))
+            rows[(community, label)] = VisitMonthEnd(
+                community_id=community,
+                month=label,
+                overdue=overdue.get(community, 0),
+                under_care=under_care,
+                visited=visited,
+            )
+    if session.info.get(READ_ONLY):  # a writing session may see what it never commits
+        _keep(session, scopes, before, list(rows.values()))
+    return rows
+
+
+def _keep(session: Session, scopes: list[str], before: tuple, rows: list[VisitMonthEnd]) -> None:
+    """Stores `rows` in a transaction of their own, under the versions' row locks, if the
+    versions are still `before`. Written on the connection: storing figures computed from
+    the data changes no data version."""
+    from services.db import transaction  # services.db imports this module
+
+    engine = session.get_bind().engine
+    with transaction(engine) as writer:
+        connection = writer.connection()
+        if not data_versions.unchanged(connection, scopes, before):
+            return
+        upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+        connection.execute(
+            upsert(VisitMonthEnd)
+            .values(
+                [
+                    {
+                        "community_id": r.community_id,
+                        "month": r.month,
+                        "overdue": r.overdue,
+                        "under_care": r.under_care,
+                        "visited": r.visited,
+                    }
+                    for r in rows
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["community_id", "month"])
+        )
+
+
+def care_per_community(
+    session: Session, community_ids: list[int] | None, first: date, stop: date
+) -> dict[int, tuple[int, int]]:
+    """Per community: elders under care in [first, stop) (registered before `stop`, and
+    not deactivated on or before `first`), and how many of them were visited in it (a
+    visit that stands). The monthly visit rate (services/visits.py) is built of these."""
+    seen = (
+        select(Visit.id)
+        .where(
+            Visit.elder_id == Elder.id,
+            col(Visit.visited_on) >= first,
+            col(Visit.visited_on) < stop,
+            ~col(Visit.voided),
+        )
+        .exists()
+    )
+    stmt = (
+        select(
+            col(Elder.community_id),
+            func.count(),
+            func.coalesce(func.sum(case((seen, 1), else_=0)), 0),
+        )
+        .where(
+            col(Elder.registered_on) < stop,
+            col(Elder.active) | (col(Elder.deactivated_on) > first),
+        )
+        .group_by(col(Elder.community_id))
+    )
+    if community_ids is not None:
+        stmt = stmt.where(col(Elder.community_id).in_(community_ids))
+    return {c: (int(n), int(v)) for c, n, v in session.exec(stmt).all()}
+
+
+# --- writes remove what they can change ---------------------------------------------
+
+
+def _stale(session: Session, community: int | None, first_day: date) -> None:
+    stale: dict[int | None, date] = session.info.setdefault(_STALE, {})
+    month = month_start(first_day)
+    stale[community] = min(stale.get(community, month), month)
+
+
+def _before(row: object, name: str):
+    history = inspect(row).attrs[name].history
+    return history.deleted[0] if history.deleted else getattr(row, name)
+
+
+def _community(session: Session, elder_id: int | None) -> int | None:
+    if elder_id is None:
+        return None
+    with session.no_autoflush:
+        elder = session.get(Elder, elder_id)
+    return elder.community_id if elder is not None else None
+
+
+@event.listens_for(Session, "before_flush")
+def _note_writes(session: Session, _context, _instances) -> None:
+    for row in (*session.new, *session.dirty, *session.deleted):
+        if row in session.dirty and not session.is_modified(row):
+            continue
+        if isinstance(row, Elder):
+            for community in {_before(row, "community_id"), row.community_id}:
+                _stale(session, community, date.min)
+        elif isinstance(row, Visit):
+            for elder_id, day in (
+                (_before(row, "elder_id"), _before(row, "visited_on")),
+                (row.elder_id, row.visited_on),
+            ):
+                community = _community(session, elder_id)
+                if community is not None:
+                    _stale(session, community, day)
+        elif isinstance(row, ElderChange):
+            for elder_id, day in (
+                (_before(row, "elder_id"), _before(row, "occurred_on")),
+                (row.elder_id, row.occurred_on),
+            ):
+                community = _community(session, elder_id)
+                if community is not None:
+                    _stale(session, community, day)
+        elif isinstance(row, VisitTier):
+            for community in {_before(row, "community_id"), row.community_id}:
+                _stale(session, community, date.min)  # None: the street's tiers, all
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if table in _TABLES:
+        _stale(state.session, _ALL, date.min)
+
+
+@event.listens_for(Session, "before_commit")
+def _remove_stale(session: Session) -> None:
+    """Runs after data_versions' listener: the new versions are written (and locked)."""
+    stale = session.info.pop(_STALE, None)
+    if not stale:
+        return
+    if _ALL in stale:
+        stale = {_ALL: min(stale.values())}
+    connection = session.connection()
+    for community, month in sorted(stale.items(), key=lambda item: item[0] or 0):
+        stmt = delete(VisitMonthEnd)
+        if month != date.min:
+            stmt = stmt.where(col(VisitMonthEnd.month) >= f"{month:%Y-%m}")
+        if community is not _ALL:
+            stmt = stmt.where(VisitMonthEnd.community_id == community)
+        connection.execute(stmt)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_STALE, None)

@@ -28,6 +28,19 @@ DASHBOARD_RATIO = 15  # the dashboard pages, also right after a write
 GROWTH_RATIO = 2  # a page on the district demo against the same page on the street demo
 
 
+def server_script_cache() -> None:
+    """One compiled copy of each script for every run, as a server keeps (its Runtime's
+    ScriptCache). AppTest makes a new cache for each run, so each run would compile
+    app.py and the page again, through Streamlit's "magic" rewrite of the syntax tree:
+    ~35 ms for the dashboard, next to nothing for the floor's few lines, a cost no
+    server pays after its first run."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+
+
 def quiet_streamlit() -> None:
     """Rendering pages outside `streamlit run` makes Streamlit warn on every run ("No
     runtime found", "missing ScriptRunContext"); the figures are what this prints."""

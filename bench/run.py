@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import record
-from bench.common import RESULTS, Result, floor_result, quiet_streamlit
+from bench.common import RESULTS, Result, floor_result, quiet_streamlit, server_script_cache
 from bench.database import SIZES, Database
 
 # Run only when named: it starts a server and Chromium on the community demo (minutes).
@@ -52,6 +52,7 @@ def main(argv: list[str]) -> int:
     if unknown:
         parser.error(f"no benchmark named {', '.join(sorted(unknown))} (have: {available})")
     quiet_streamlit()
+    server_script_cache()
     for name in names:
         module = importlib.import_module(f"bench.bench_{name}")
         for size in getattr(module, "SIZES", args.size):  # a benchmark may fix its size

@@ -89,7 +89,8 @@ def _axis(y_format: str | None) -> alt.Axis:
 def _chart(frame: pd.DataFrame, build: Any, **options: Any) -> VegaLite:
     """`frame`'s rows in the layout `build(**options)` gives (kept per options)."""
     _check(frame)
-    return VegaLite(_layout(build, tuple(sorted(options.items()))), to_values(frame)["values"])
+    rows: list[dict[str, Any]] = to_values(frame)["values"]  # type: ignore[assignment]
+    return VegaLite(_layout(build, tuple(sorted(options.items()))), rows)
 
 
 @lru_cache(maxsize=2048)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from models.accounts import Account
@@ -94,11 +95,11 @@ def _intake(session: Session, community_ids: list[int] | None, start: date, end:
     proxy_intake_month, the days around them counted from the requests (indexed)."""
     _depends_on_requests()
     months, edges = _pieces(start, end)
-    parts: list[Select[Any]] = []
+    parts: list[Select[*tuple[Any, ...]]] = []
     if months is not None:
         m = ProxyIntakeMonth
         parts.append(
-            select(
+            core_select(
                 col(m.community_id).label("community_id"),
                 col(m.month).label("month"),
                 col(m.kind).label("kind"),
@@ -112,22 +113,22 @@ def _intake(session: Session, community_ids: list[int] | None, start: date, end:
     month = month_of_date(session, ProxyRequest.requested_on)
     for a, b in edges:
         parts.append(
-            select(
+            core_select(
                 col(ProxyRequest.community_id).label("community_id"),
                 month.label("month"),
                 col(ProxyRequest.kind).label("kind"),
                 func.count().label("requests"),
             )
             .where(
-                ProxyRequest.requested_on >= a,
-                ProxyRequest.requested_on < b,
+                col(ProxyRequest.requested_on) >= a,
+                col(ProxyRequest.requested_on) < b,
                 _in(ProxyRequest.community_id, community_ids),
             )
             .group_by(col(ProxyRequest.community_id), month, col(ProxyRequest.kind))
         )
     if not parts:  # an empty period
         parts.append(
-            select(
+            core_select(
                 literal(0).label("community_id"),
                 literal("").label("month"),
                 literal("").label("kind"),
@@ -143,11 +144,11 @@ def _done(session: Session, community_ids: list[int] | None, start: date, end: d
     around them counted from the requests (indexed by status and done_at)."""
     _depends_on_requests()
     months, edges = _pieces(start, end)
-    parts: list[Select[Any]] = []
+    parts: list[Select[*tuple[Any, ...]]] = []
     if months is not None:
         m = ProxyDoneMonth
         parts.append(
-            select(
+            core_select(
                 col(m.community_id).label("community_id"),
                 col(m.agent_id).label("agent_id"),
                 col(m.done).label("done"),
@@ -163,12 +164,12 @@ def _done(session: Session, community_ids: list[int] | None, start: date, end: d
     agent = func.coalesce(ProxyRequest.agent_account_id, 0)
     for a, b in edges:
         parts.append(
-            select(
+            core_select(
                 col(ProxyRequest.community_id).label("community_id"),
                 agent.label("agent_id"),
                 func.count().label("done"),
                 func.sum(_on_time(session)).label("on_time"),
-                func.count(ProxyRequest.satisfaction).label("rated"),
+                func.count(col(ProxyRequest.satisfaction)).label("rated"),
                 func.coalesce(func.sum(ProxyRequest.satisfaction), 0).label("rating_sum"),
             )
             .where(_done_in(a, b), _in(ProxyRequest.community_id, community_ids))
@@ -176,7 +177,7 @@ def _done(session: Session, community_ids: list[int] | None, start: date, end: d
         )
     if not parts:  # an empty period
         names = ("community_id", "agent_id", "done", "on_time", "rated", "rating_sum")
-        parts.append(select(*(literal(0).label(n) for n in names)).where(false()))
+        parts.append(core_select(*(literal(0).label(n) for n in names)).where(false()))
     return union_all(*parts).subquery()
 
 
@@ -297,8 +298,8 @@ def service_quality(
         col(Community.name) if by == "community" else func.coalesce(Account.display_name, "")
     )
     done = func.sum(done_rows.c.done)
-    counted = session.exec(
-        select(
+    counted = session.execute(
+        core_select(
             group,
             done,
             func.sum(done_rows.c.on_time),

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, delete, event, func, insert, inspect
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -152,13 +153,13 @@ def rebuild(session: Session) -> None:
     session.execute(
         insert(ProxyDoneMonth).from_select(
             ["community_id", "month", "agent_id", *DONE_FIELDS],
-            select(
+            core_select(
                 col(r.community_id),
                 done_month,
                 agent,
                 func.count(),
                 func.sum(case((late_by < 1, 1), else_=0)),
-                func.count(r.satisfaction),
+                func.count(col(r.satisfaction)),
                 func.coalesce(func.sum(r.satisfaction), 0),
             )
             .where(col(r.status) == ProxyStatus.done, col(r.done_at).is_not(None))

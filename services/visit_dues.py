@@ -28,10 +28,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, event, exists, func, inspect, or_
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from models.base import local_today
@@ -41,7 +43,7 @@ from services import data_versions
 _TOUCHED = "board_dues_touched"  # session.info: {"elders": set, "communities": set | None}
 _FAR = date(9999, 12, 31)
 _MODELS = (Elder, Visit, ElderChange, VisitTier)  # what a plan is worked out from
-_TABLES = tuple(str(m.__table__.name) for m in _MODELS)  # type: ignore[attr-defined]
+_TABLES = tuple(str(m.__table__.name) for m in _MODELS)  # type: ignore[union-attr]
 
 
 def next_birthday(birth: date | None, day: date) -> date:
@@ -83,7 +85,7 @@ def _worked_out(session: Session, elders: Any, today: date) -> list[dict[str, An
         .scalar_subquery()
     )
     rows = session.connection().execute(
-        select(
+        core_select(
             last.c.elder_id,
             col(Elder.community_id),
             col(Elder.birth_date),
@@ -152,7 +154,7 @@ def keep_missing(session: Session, elders: Any, today: date) -> None:
     if not session.info.get(READ_ONLY) or today != local_today():
         return
     missing = elders.where(
-        col(Elder.active), ~exists().where(ElderDue.elder_id == Elder.id, holds(today))
+        col(Elder.active), ~exists().where(col(ElderDue.elder_id) == col(Elder.id), holds(today))
     )
     communities = sorted(
         set(session.exec(missing.with_only_columns(col(Elder.community_id))).all())
@@ -171,7 +173,7 @@ def keep_missing(session: Session, elders: Any, today: date) -> None:
 # --- writes ---------------------------------------------------------------------------
 
 
-def _touched(session: Session) -> dict[str, Any]:
+def _touched(session: OrmSession) -> dict[str, Any]:
     return session.info.setdefault(_TOUCHED, {"elders": set(), "communities": set()})
 
 
@@ -238,7 +240,7 @@ def _keep_plans(session: Session) -> None:
             .execute(select(col(Elder.community_id)).where(col(Elder.id).in_(elders)))
             .scalars()
         )
-        stale = ~exists().where(ElderDue.elder_id == Elder.id, holds(today))
+        stale = ~exists().where(col(ElderDue.elder_id) == col(Elder.id), holds(today))
         _work_out(
             session,
             select(col(Elder.id).label("elder_id")).where(

@@ -9,8 +9,10 @@ a write can change them:
   community's figures, a visit entered late (back-dated) reaches back to its own day;
   so figures for several communities are kept per community (remember_each), and a
   visit recomputes only its own community's;
-- a corrected or voided visit, a new or changed elder, tier or major change can change
-  anything: everything is forgotten.
+- a corrected or voided visit, a new or changed elder, or a major change can change
+  anything of its community: all of that community's values are forgotten (and every
+  value about several communities); a change of the street's tiers, or a write whose
+  community is not known, forgets everything.
 
 Whether anything changed is told by the tables' versions (services/data_versions.py),
 which every app server of the database sees. Visits are never deleted; a visit changed
@@ -31,6 +33,7 @@ from sqlmodel import Session, col, select
 from models.audit import AuditEntry
 from models.base import utcnow
 from models.elders import Elder, ElderChange, Visit, VisitTier
+from models.org import Community
 from services import data_versions
 
 # The tables the aggregates read: a write to any of them but a new visit can move any
@@ -57,23 +60,44 @@ _MEMORY = _Memory()
 
 
 def _data_version(session: Session) -> tuple:
-    """The versions (services/data_versions.py) of visits, elders, tiers and major changes:
-    new at every committed write, whatever order transactions commit in (the newest id
-    was not: on PostgreSQL a visit with a lower id can commit after a higher one)."""
-    return data_versions.versions(session, data_versions.scopes(_TABLES, None))
+    """The versions (services/data_versions.py) of visits, elders, tiers and major changes
+    of each community: new at every committed write, whatever order transactions commit
+    in (the newest id was not: on PostgreSQL a visit with a lower id can commit after a
+    higher one)."""
+    communities = session.exec(select(Community.id).order_by(col(Community.id))).all()
+    return data_versions.versions(session, data_versions.scopes(_TABLES, communities))
+
+
+def _changes(seen: tuple, now: tuple) -> dict[str, set[str]] | None:
+    """Per community (its id as text), the tables written since `seen`; None when every
+    community may have changed (a write whose community is not known, a new community)."""
+    if [name for name, _ in seen] != [name for name, _ in now]:
+        return None
+    changes: dict[str, set[str]] = {}
+    for (name, before), (_, after) in zip(seen, now, strict=True):
+        if before != after:
+            table, _, community = name.rpartition(":")
+            if community == data_versions.UNKNOWN:
+                return None
+            changes.setdefault(community, set()).add(table)
+    return changes
 
 
 def _catch_up(session: Session, url: str) -> None:
-    """Forgets what the writes since the last look can have changed."""
+    """Forgets what the writes since the last look can have changed: of the communities
+    written, everything when an elder, tier or major change was written or a visit
+    corrected, else what reads from the earliest day of their new visits on; and the
+    values about several communities, likewise."""
     version = _data_version(session)
     seen = _MEMORY.versions.get(url)
     if seen is not None and seen[0] == version:
         return
     looked_at = utcnow()
-    new_visits = None  # community -> the earliest day new visits record
-    if seen is not None and _only_visits_changed(seen[0], version):
-        since = seen[1] - _RECENT
-        changed = session.exec(
+    changes = _changes(seen[0], version) if seen is not None else None
+    since = seen[1] - _RECENT if seen is not None else looked_at
+    from_day: dict[int, date] = {}  # community -> forget what reads from this day on
+    if changes is not None:
+        corrected = session.exec(
             select(func.count())
             .select_from(AuditEntry)
             .where(
@@ -82,34 +106,33 @@ def _catch_up(session: Session, url: str) -> None:
                 AuditEntry.action != "create",
             )
         ).one()
-        if not changed:  # new visits only: what reads from their earliest day on
-            # The few new visits through the index on created_at (asked for a min() of
-            # the day, SQLite walks the index on the day instead: every visit).
-            new_visits = {}
-            for community, day in session.exec(
-                select(Elder.community_id, Visit.visited_on)
-                .join(Elder, col(Elder.id) == Visit.elder_id)
-                .where(col(Visit.created_at) >= since)
-            ):
-                new_visits[community] = min(day, new_visits.get(community, day))
-    if new_visits is not None:
-        earliest = min(new_visits.values(), default=date.max)
+        for community, tables in changes.items():
+            if tables != {_TABLES[0]} or corrected:
+                from_day[int(community)] = date.min
+        # The few new visits through the index on created_at (asked for a min() of the
+        # day, SQLite walks the index on the day instead: every visit).
+        for elders_community, day in session.exec(
+            select(col(Elder.community_id), col(Visit.visited_on))
+            .join(Elder, col(Elder.id) == Visit.elder_id)
+            .where(col(Visit.created_at) >= since)
+        ):
+            if str(elders_community) in changes:
+                earlier = from_day.get(elders_community, day)
+                from_day[elders_community] = min(day, earlier)
+        for community in changes:  # written, but no new visit found: to be safe
+            from_day.setdefault(int(community), date.min)
+        earliest = min(from_day.values(), default=date.max)
         stale = [
             key
             for key, (reads_to, community, _) in _MEMORY.values.items()
             if key[0] == url
-            and reads_to >= (earliest if community is None else new_visits.get(community, date.max))
+            and reads_to >= (earliest if community is None else from_day.get(community, date.max))
         ]
     else:
         stale = [k for k in _MEMORY.values if k[0] == url]
     for key in stale:
         del _MEMORY.values[key]
     _MEMORY.versions[url] = (version, looked_at)
-
-
-def _only_visits_changed(seen: tuple, now: tuple) -> bool:
-    visit = f"{_TABLES[0]}:{data_versions.ALL}"
-    return all(a == b for a, b in zip(seen, now, strict=True) if a[0] != visit)
 
 
 def remember(

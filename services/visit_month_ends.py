@@ -38,6 +38,7 @@ from sqlalchemy import case, delete, event, func, inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from models.elders import Elder, ElderChange, Visit, VisitMonthEnd, VisitTier
@@ -217,7 +218,7 @@ def care_per_community(
 # --- writes remove what they can change ---------------------------------------------
 
 
-def _stale(session: Session, community: int | None, first_day: date) -> None:
+def _stale(session: OrmSession, community: int | None, first_day: date) -> None:
     stale: dict[int | None, date] = session.info.setdefault(_STALE, {})
     month = month_start(first_day)
     stale[community] = min(stale.get(community, month), month)

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import CTE, ColumnElement, func, union_all
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
 
@@ -182,7 +183,7 @@ def _plan_lists(
     plan = _plan_rows(session, today, in_care, due_before=today + timedelta(DUE_SOON_DAYS))
     overdue = _overdue(plan.c.overdue_by)
     listed = (
-        select(
+        core_select(  # more columns than sqlmodel's select() types
             plan.c.elder_id,
             plan.c.last_visit,
             plan.c.interval,

@@ -177,14 +177,11 @@ def visit_figures(
     monthly visit rate (see monthly_visit_rate), and elders overdue as of `today` (or the
     period's last day, if earlier)."""
     today = today or local_today()
-    made = session.exec(
-        _visits_in_scope(
-            select(func.count())
-            .select_from(Visit)
-            .where(col(Visit.visited_on) >= start, col(Visit.visited_on) < end),
-            community_ids,
-        )
-    ).one()
+    made = int(
+        visits_by_month(session=session, community_ids=community_ids, start=start, end=end)[
+            "visits"
+        ].sum()
+    )
     return {
         "visits": made,
         "on_time_rate": _on_time_rate(session, community_ids, start, end, today),
@@ -415,11 +412,11 @@ def _on_time_by_community(
         .group_by(col(Community.id), col(Community.name))
     ).all()
     frames = dict.fromkeys(community_ids, _ON_TIME_EMPTY)
-    for community_id, name, due, on_time in rows:
-        due, on_time = int(due), int(on_time)
-        rate = round(on_time / due, 3) if due > 0 else float("nan")
+    for community_id, name, due_sum, on_time_sum in rows:
+        due_n, on_time_n = int(due_sum), int(on_time_sum)
+        rate = round(on_time_n / due_n, 3) if due_n > 0 else float("nan")
         frames[community_id] = pd.DataFrame(
-            [{"community": name, "due": due, "on_time": on_time, "rate": rate}]
+            [{"community": name, "due": due_n, "on_time": on_time_n, "rate": rate}]
         )
     return frames
 

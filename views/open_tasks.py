@@ -19,6 +19,8 @@ from ui.session import page_guard
 from ui.text import plain
 
 SCOPE = "open"
+PAGE_SIZE = 20  # cards shown at first, and added by each press of "show more"
+SHOWN = "open_shown"  # how many cards the list shows now
 
 
 def linked_task_id() -> int | None:
@@ -110,7 +112,12 @@ st.title(t("nav.open_tasks"))
 st.caption(t("signups.waitlist_rule"))
 show_flash(PAGE)
 
-cards = read(task_board.open_tasks, actor=actor)
+# The soonest tasks first, a page at a time: a phone scrolls past a few dozen cards, and
+# the page's time grows with every card it draws.
+shown = st.session_state.setdefault(SHOWN, PAGE_SIZE)
+cards = read(task_board.open_tasks, actor=actor, limit=shown + 1)
+more = len(cards) > shown
+cards = cards[:shown]
 linked = linked_task_id()
 if linked is not None:
     link: TaskLink = read_fresh(task_board.task_link, actor=actor, task_id=linked)
@@ -118,9 +125,14 @@ if linked is not None:
         link_notice(link.reason, mine=link.mine)
         st.subheader(t("signups.open_list"))
     elif link.card is not None:
-        # the linked task first (even beyond the list's first hundred)
+        # the linked task first (even beyond the cards shown)
         cards = [link.card, *(c for c in cards if c.id != linked)]
 if not cards:
     st.info(t("signups.no_open_tasks"), icon=":material/event_busy:")
 for card in cards:
     task_card(card)
+if more and st.button(
+    t("signups.show_more"), key="open_more", icon=":material/expand_more:", width="stretch"
+):
+    st.session_state[SHOWN] = shown + PAGE_SIZE
+    st.rerun()

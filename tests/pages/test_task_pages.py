@@ -408,3 +408,15 @@ def test_a_task_and_a_sign_up_with_the_same_id_each_keep_their_message_slot(engi
     assert not [m.value for m in at.markdown if "告诉管理员" in m.value]
     assert not at.error
     assert any("同号志愿者" in m.value for m in at.markdown)
+
+
+def test_open_tasks_shows_the_soonest_twenty_then_more_on_request(demo_engine):
+    """A phone gets the soonest 20 cards; "显示更多任务" adds the next ones."""
+    for n in range(25):
+        _task(demo_engine, title=f"分页测试任务{n:02}", starts_in=timedelta(hours=2, minutes=n))
+    at = app_test(demo_engine, "zhiyuan")
+    titles = [h.value for h in at.subheader if h.value.startswith("分页测试任务")]
+    assert titles == [f"分页测试任务{n:02}" for n in range(20)]
+    at.button(key="open_more").click().run()
+    titles = [h.value for h in at.subheader if h.value.startswith("分页测试任务")]
+    assert titles == [f"分页测试任务{n:02}" for n in range(25)]

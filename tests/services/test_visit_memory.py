@@ -184,3 +184,24 @@ def test_a_visit_recomputes_only_its_own_communitys_figures(session, w, monkeypa
     assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 1
     assert computed == [("on_time", [w.community_id]), ("overdue", [w.community_id])]
     assert after.iloc[1].equals(before.iloc[1])  # 大召社区's row, from memory
+
+
+def test_a_changed_elder_recomputes_only_their_communitys_figures(session, w, monkeypatch):
+    from tests import factories
+
+    other = factories.world(session, "大召社区")
+    session.commit()
+    here = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
+    elder(session, other, "空巢老人", situations="空巢", registered=date(2026, 9, 1))
+    assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 2
+    computed = []
+    real = visit_plan._overdue_count
+    monkeypatch.setattr(
+        visit_plan, "_overdue_count", lambda s, ids, day: computed.append(ids) or real(s, ids, day)
+    )
+    row = session.get(Elder, here)
+    row.situations = ""  # no longer 独居: 一般, visited every 90 days
+    session.add(row)
+    session.commit()
+    assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 1
+    assert computed == [[w.community_id]]

@@ -19,7 +19,7 @@ work out the others as before; the rule itself is written once, in visit_plan's 
 which this module runs for the elders in question. A bulk statement on these tables
 (the demo loader's inserts) works every plan out when its transaction commits; what no
 write kept (a birthday passed, a database from before this table) the first read for
-today works out and keeps (keep_missing).
+today works out and keeps (all_kept).
 """
 
 from __future__ import annotations
@@ -114,8 +114,8 @@ def _worked_out(session: Session, elders: Any, today: date) -> list[dict[str, An
 
 
 def _store(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Upserts: a writer and a reader (keep_missing) may both store an elder's plan;
-    the later one wins, and the reader stores only what no writer changed since."""
+    """Upserts: a writer and a reader (all_kept) may both store an elder's plan;
+    the later one wins, and the reader stores only what no writer changed since (all_kept)."""
     if not rows:
         return
     upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
@@ -143,31 +143,35 @@ def rebuild(session: Session, today: date | None = None) -> None:
     _work_out(session, select(col(Elder.id).label("elder_id")), today or local_today())
 
 
-def keep_missing(session: Session, elders: Any, today: date) -> None:
-    """A reader's part: works out and keeps the plans of `elders` not kept for today
-    (a birthday passed, a database from before the kept plans, a community with no
-    write since), when it reads for today. Only a read session (services/db.py) keeps
-    them, in a transaction of its own, and only if no write about elders, visits,
-    changes or tiers of their communities committed while it worked them out."""
+def all_kept(session: Session, elders: Any, today: date) -> bool:
+    """Whether, as this session sees, every one of `elders` has a kept plan that holds on
+    `today` (then a reader needs no other). When some have none (a birthday passed, a
+    database from before the kept plans, a community with no write since) and a read
+    session reads for today, it works theirs out and keeps them, for the next readers:
+    in a transaction of its own, and only if no write about elders, visits, changes or
+    tiers of their communities committed while it worked them out."""
     from services.db import READ_ONLY, transaction  # services.db imports this module
 
-    if not session.info.get(READ_ONLY) or today != local_today():
-        return
-    missing = elders.where(
-        col(Elder.active), ~exists().where(col(ElderDue.elder_id) == col(Elder.id), holds(today))
-    )
+    # The plans are written beside the ORM, in the transactions of these tables' writes: a
+    # cached read of them stands for these tables (services/data_versions.py).
+    data_versions.depends_on(_TABLES)
+    if today != local_today():  # plans are kept for today only
+        return False
+    missing = elders.where(~exists().where(col(ElderDue.elder_id) == col(Elder.id), holds(today)))
     communities = sorted(
         set(session.exec(missing.with_only_columns(col(Elder.community_id))).all())
     )
     if not communities:
-        return
-    scopes = data_versions.scopes(_TABLES, communities)
-    before = data_versions.versions(session, scopes)
-    rows = _worked_out(session, missing, today)
-    with transaction(session.get_bind().engine) as writer:
-        connection = writer.connection()
-        if data_versions.unchanged(connection, scopes, before):
-            _store(connection, rows)
+        return True
+    if session.info.get(READ_ONLY):
+        scopes = data_versions.scopes(_TABLES, communities)
+        before = data_versions.versions(session, scopes)
+        rows = _worked_out(session, missing, today)
+        with transaction(session.get_bind().engine) as writer:
+            connection = writer.connection()
+            if data_versions.unchanged(connection, scopes, before):
+                _store(connection, rows)
+    return False
 
 
 # --- writes ---------------------------------------------------------------------------

@@ -107,7 +107,6 @@ def _plan_rows(session: Session, today: date, elders: SelectOfScalar[Any], due_b
     (services/visit_dues.py) where they hold for `today`, read through the index on the
     due day; worked out here for the others (a birthday since, a day in the past, a
     database from before the kept plans)."""
-    visit_dues.keep_missing(session, elders, today)
     kept = ElderDue
     stored = select(
         col(kept.elder_id),
@@ -119,6 +118,8 @@ def _plan_rows(session: Session, today: date, elders: SelectOfScalar[Any], due_b
         col(kept.elder_id).in_(elders.with_only_columns(col(Elder.id))),
         visit_dues.holds(today),
     )
+    if visit_dues.all_kept(session, elders, today):
+        return stored.cte("plan")
     not_kept = elders.where(
         ~select(kept.elder_id).where(kept.elder_id == Elder.id, visit_dues.holds(today)).exists()
     )

@@ -222,3 +222,24 @@ def test_a_reader_keeps_nothing_when_a_write_committed_while_it_worked(
         kept = s.exec(select(ElderDue)).one()  # the writer's, not the reader's
     assert kept.last_visit == TODAY
     same_as_afresh(engine, w.admin, TODAY, monkeypatch)
+
+
+def test_a_cached_plan_list_read_from_kept_plans_sees_the_next_visit(engine, session, kept_on):
+    """Defect (seen in the browser): the lists read only the kept plans, written beside
+    the ORM, so the cached list never learnt that a visit changes it: the elder just
+    visited stayed overdue on the page."""
+    import streamlit as st
+
+    from ui import actions
+
+    w = elders_world(session)
+    alone = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
+    st.cache_data.clear()
+    first = actions.read(visit_plan.plan_lists, actor=w.shuji, today=TODAY)
+    assert first.overdue.total == 1
+    with db.transaction(engine) as s:
+        visits.visit_record(
+            session=s, actor=w.shuji, elder_id=alone, visited_on=TODAY, mode="上门", today=TODAY
+        )
+    assert actions.read(visit_plan.plan_lists, actor=w.shuji, today=TODAY).overdue.total == 0
+    st.cache_data.clear()

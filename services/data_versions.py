@@ -9,6 +9,10 @@ read runs again. So one volunteer's sign-up leaves the elders pages of every com
 cached, and another's dashboard; and since the versions live in the database, a write
 through one app server is seen at once by the reads of every other server.
 
+Tables the database keeps up to date from others (monthly counts, the elders' plans) are
+written beside the ORM, in the transactions that write their sources: each declares
+them (kept_from), and a read naming it depends on the versions of its sources.
+
 Writes are seen in the ORM's flush (rows added, changed or deleted) and in bulk
 statements run through a session (insert/update/delete: their community is not known,
 so they count for every community). Raw SQL strings are not seen: nothing in the
@@ -38,6 +42,9 @@ UNKNOWN = "?"  # a write whose community is not known counts for every community
 _TOUCHED = "board_tables_written"  # session.info: {(table, community or UNKNOWN)}
 
 _reading: ContextVar[set[str] | None] = ContextVar("board_tables_read", default=None)
+# A table kept from others in their writes' transactions, beside the ORM (its own version
+# never changes) -> the tables it is kept from: a read naming it depends on those.
+_kept_from: dict[str, frozenset[str]] = {}
 
 
 @cache
@@ -74,7 +81,16 @@ def tables_read() -> Iterator[set[str]]:
 def _note_tables(_conn, _cursor, statement: str, _params, _context, _executemany) -> None:
     tables = _reading.get()
     if tables is not None:
-        tables.update(_names_pattern().findall(statement))
+        for name in _names_pattern().findall(statement):
+            tables.add(name)
+            tables.update(_kept_from.get(name, ()))
+
+
+def kept_from(table: str, sources: Iterable[str]) -> None:
+    """Declares `table` (monthly counts, kept plans) as kept up to date in the
+    transactions that write `sources`, beside the ORM: any read whose queries name it
+    depends on the versions of `sources`."""
+    _kept_from[table] = frozenset(sources)
 
 
 def depends_on(tables: Iterable[str]) -> None:

@@ -20,12 +20,8 @@ from sqlmodel import Session, col, select
 
 from models.base import local, utcnow
 from models.events import Event, EventMonth, EventStatus, Registration, RegistrationStatus
-from services import data_versions
 from services.db import local_bounds, month_of
 from services.event_months import split
-
-# the counts stand for these tables (the cached reads' versions: services/data_versions.py)
-_TABLES = ("event", "registration")
 
 
 def _in_period(
@@ -91,7 +87,6 @@ def event_figures(
     whole, rest = split(start, end, upto=_this_month())
     events = capacity_sum = confirmed = attended = 0
     if whole is not None:
-        data_versions.depends_on(_TABLES)
         row = session.exec(
             select(
                 func.sum(EventMonth.events),
@@ -134,7 +129,6 @@ def events_by_month(
     whole, rest = split(start, end)
     pieces: list[tuple[date, list]] = []  # per part of the period: its rows, in order
     if whole is not None:
-        data_versions.depends_on(_TABLES)
         total = func.sum(EventMonth.events)
         pieces.append(
             (
@@ -170,7 +164,6 @@ def event_rates_by_month(
     whole, rest = split(start, end, upto=_this_month())
     rows: list[tuple[str, Any, Any, Any]] = []  # one per month: sorted below
     if whole is not None:
-        data_versions.depends_on(_TABLES)
         rows += session.exec(
             select(
                 col(EventMonth.month),

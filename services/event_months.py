@@ -28,6 +28,11 @@ from sqlmodel import Session, col, select
 
 from models.base import local
 from models.events import Event, EventMonth, EventStatus, Registration, RegistrationStatus
+from services import data_versions
+
+# Written in the transactions of these tables' writes, beside the ORM: a read of the
+# counts depends on their versions (services/data_versions.py).
+data_versions.kept_from("event_month", ("event", "registration"))
 
 COUNTED = (EventStatus.published, EventStatus.done)
 FIELDS = ("events", "capacity", "confirmed", "attended")

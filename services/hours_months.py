@@ -20,7 +20,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from models.volunteers import HoursMonth, HoursStatus, Signup, Task
+from services import data_versions
 from services.event_months import _before, _changed, month_key
+
+# Written in the transactions of these tables' writes, beside the ORM: a read of the
+# counts depends on their versions (services/data_versions.py).
+data_versions.kept_from("hours_month", ("signup", "task"))
 
 Key = tuple[int, str]  # community, YYYY-MM
 

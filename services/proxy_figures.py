@@ -37,7 +37,6 @@ from models.proxy import (
     ProxyRequest,
     ProxyStatus,
 )
-from services import data_versions
 from services.db import days_from_date_to_ts, local_bounds, month_of_date
 from services.rectifications import BAD_RATING
 
@@ -84,16 +83,9 @@ def _in(column: Any, community_ids: list[int] | None) -> ColumnElement[bool]:
     return true() if community_ids is None else col(column).in_(community_ids)
 
 
-def _depends_on_requests() -> None:
-    """The monthly counts are written in the requests' transactions, beside the ORM: a
-    cached read of them stands for the requests (services/data_versions.py)."""
-    data_versions.depends_on([str(ProxyRequest.__table__.name)])  # type: ignore[attr-defined]
-
-
 def _intake(session: Session, community_ids: list[int] | None, start: date, end: date):
     """Requests taken in [start, end) per community, month and kind: whole months from
     proxy_intake_month, the days around them counted from the requests (indexed)."""
-    _depends_on_requests()
     months, edges = _pieces(start, end)
     parts: list[Select[*tuple[Any, ...]]] = []
     if months is not None:
@@ -142,7 +134,6 @@ def _done(session: Session, community_ids: list[int] | None, start: date, end: d
     """Requests done in [start, end) per community and agent (0: none): done, on time,
     rated and the sum of the ratings; whole months from proxy_done_month, the days
     around them counted from the requests (indexed by status and done_at)."""
-    _depends_on_requests()
     months, edges = _pieces(start, end)
     parts: list[Select[*tuple[Any, ...]]] = []
     if months is not None:

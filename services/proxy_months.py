@@ -30,6 +30,12 @@ from sqlmodel import Session, col, select
 
 from models.base import LOCAL_TZ, local
 from models.proxy import ProxyDoneMonth, ProxyIntakeMonth, ProxyRequest, ProxyStatus
+from services import data_versions
+
+# Written in the transactions of these tables' writes, beside the ORM: a read of the
+# counts depends on their versions (services/data_versions.py).
+for _kept in ("proxy_intake_month", "proxy_done_month"):
+    data_versions.kept_from(_kept, ("proxyrequest",))
 
 IntakeKey = tuple[int, str, str]  # community, YYYY-MM, kind
 DoneKey = tuple[int, str, int]  # community, YYYY-MM (Asia/Shanghai), agent (0: none)

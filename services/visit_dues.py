@@ -44,6 +44,7 @@ _TOUCHED = "board_dues_touched"  # session.info: {"elders": set, "communities": 
 _FAR = date(9999, 12, 31)
 _MODELS = (Elder, Visit, ElderChange, VisitTier)  # what a plan is worked out from
 _TABLES = tuple(str(m.__table__.name) for m in _MODELS)  # type: ignore[union-attr]
+data_versions.kept_from(str(ElderDue.__table__.name), _TABLES)  # type: ignore[attr-defined]
 
 
 def next_birthday(birth: date | None, day: date) -> date:
@@ -152,9 +153,6 @@ def all_kept(session: Session, elders: Any, today: date) -> bool:
     tiers of their communities committed while it worked them out."""
     from services.db import READ_ONLY, transaction  # services.db imports this module
 
-    # The plans are written beside the ORM, in the transactions of these tables' writes: a
-    # cached read of them stands for these tables (services/data_versions.py).
-    data_versions.depends_on(_TABLES)
     if today != local_today():  # plans are kept for today only
         return False
     missing = elders.where(~exists().where(col(ElderDue.elder_id) == col(Elder.id), holds(today)))

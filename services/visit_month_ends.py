@@ -50,6 +50,7 @@ from services import data_versions
 
 # What the figures are computed from.
 _TABLES = tuple(str(m.__table__.name) for m in (Visit, Elder, VisitTier, ElderChange))  # type: ignore[union-attr]
+data_versions.kept_from(str(VisitMonthEnd.__table__.name), _TABLES)  # type: ignore[attr-defined]
 _STALE = "board_month_ends_stale"  # session.info: {community id or None (all): first month}
 _ALL = None
 
@@ -88,7 +89,6 @@ def month_ends(
     assert all(is_over(m, today) for m in months), "only months that are over are kept"
     if not months:
         return {}
-    data_versions.depends_on(_TABLES)  # kept figures stand for these tables
     communities = community_ids
     if communities is None:
         communities = list(session.exec(select(Community.id)).all())

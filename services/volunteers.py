@@ -28,7 +28,7 @@ from models.volunteers import (
     TeamMember,
     Volunteer,
 )
-from services import audit, auth, data_versions, event_months, signups
+from services import audit, auth, event_months, signups
 from services.access import FIELD, STAFF, Actor, get_scoped, mask_phone
 from services.checks import valid_phone
 from services.db import local_bounds, month_of
@@ -563,7 +563,6 @@ def hours_by_month(
     whole, rest = event_months.split(start, end)
     pieces: list[tuple[date, list]] = []  # per part of the period: its rows, in order
     if whole is not None:
-        data_versions.depends_on(("signup", "task"))  # the counts stand for them
         stmt = (
             select(col(HoursMonth.month), col(Community.name), func.sum(HoursMonth.hours))
             .join(Community, col(Community.id) == HoursMonth.community_id)

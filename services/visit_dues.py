@@ -175,6 +175,27 @@ def all_kept(session: Session, elders: Any, today: date) -> bool:
 # --- writes ---------------------------------------------------------------------------
 
 
+# What the plans and the visit figures read of an elder: a change to anything else (a
+# phone, an address, a guardian, a note) moves no plan and no figure.
+PLAN_FIELDS = (
+    "community_id",
+    "birth_date",
+    "situations",
+    "care_level",
+    "registered_on",
+    "active",
+    "deactivated_on",
+)
+
+
+def moves_plans(session: OrmSession, elder: Elder) -> bool:
+    """Whether this flush of `elder` (new, deleted or changed) can move plans or figures."""
+    if elder in session.new or elder in session.deleted:
+        return True
+    state = inspect(elder)
+    return any(state.attrs[name].history.has_changes() for name in PLAN_FIELDS)
+
+
 def _touched(session: OrmSession) -> dict[str, Any]:
     return session.info.setdefault(_TOUCHED, {"elders": set(), "communities": set()})
 
@@ -192,6 +213,8 @@ def _note_writes(session: Session, _context, _instances) -> None:
         if row in session.dirty and not session.is_modified(row):
             continue
         if isinstance(row, Elder):
+            if not moves_plans(session, row):
+                continue
             if row.id is not None:
                 elders.add(row.id)
             if communities is not None:

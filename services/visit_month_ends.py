@@ -13,8 +13,9 @@ commits), and the next reader computes them afresh:
 - a visit recorded, corrected or voided: its community's months from the visit's
   month on (a visit made today removes nothing: today's month is not kept);
 - a major change: its community's months from the change's month on;
-- an elder registered, edited, moved or deactivated: every month of their community
-  (of both communities, when moved);
+- an elder registered, moved, deactivated or edited in what the figures read (birth
+  date, situations, care level, registration: visit_dues.PLAN_FIELDS): every month of
+  their community (of both communities, when moved); a new phone number, none;
 - a tier changed: every month of its community, or of the whole street for the street's
   tiers; a bulk statement on any of these tables: everything.
 
@@ -46,7 +47,7 @@ from models.org import Community
 
 # data_versions registers its before_commit listener (the new versions) on import, so
 # before this module's: a writer takes the versions' locks before it removes figures.
-from services import data_versions
+from services import data_versions, visit_dues
 
 # What the figures are computed from.
 _TABLES = tuple(str(m.__table__.name) for m in (Visit, Elder, VisitTier, ElderChange))  # type: ignore[union-attr]
@@ -243,6 +244,8 @@ def _note_writes(session: Session, _context, _instances) -> None:
         if row in session.dirty and not session.is_modified(row):
             continue
         if isinstance(row, Elder):
+            if not visit_dues.moves_plans(session, row):
+                continue
             for community in {_before(row, "community_id"), row.community_id}:
                 _stale(session, community, date.min)
         elif isinstance(row, Visit):

@@ -178,3 +178,21 @@ def test_a_writing_session_keeps_nothing(engine, session, two):
     elder(session, here, "独居老人", situations="独居", registered=date(2026, 2, 1))
     assert month_ends(session, None, MONTHS, TODAY) == fresh(session, None)
     assert kept_rows(engine) == 0
+
+
+def test_a_new_phone_number_keeps_the_kept_figures_and_plans(engine, session, two):
+    here, _ = two
+    alone = elder(session, here, "独居老人", situations="独居", registered=date(2026, 2, 1))
+    check(engine, None)
+    kept = kept_rows(engine)
+    with db.transaction(engine) as s:
+        row = s.get(Elder, alone)
+        row.phone = "13800000000"  # what no figure reads
+        s.add(row)
+    assert kept_rows(engine) == kept
+    with db.transaction(engine) as s:
+        row = s.get(Elder, alone)
+        row.care_level = 3  # what the tiers read
+        s.add(row)
+    assert kept_rows(engine) == kept - len(MONTHS)  # every month of its community
+    check(engine, None)

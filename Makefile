@@ -7,7 +7,7 @@ PORT    ?= 8501
 SIZE    ?= community
 SEED    ?= 42
 
-.PHONY: setup system-deps run test test-fast test-postgres lint fmt bench bench-browser seed migrate migration schema clean
+.PHONY: setup system-deps run test test-fast test-browser test-postgres lint fmt bench bench-browser seed migrate migration schema clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -26,10 +26,14 @@ run: setup
 	$(PY) manage.py prepare
 	$(VENV)/bin/streamlit run server.py --server.address $(HOST) --server.port $(PORT)
 
-# Both suites spread single tests over two workers (a browser worker serves the demo from
-# a server of its own: tests/browser/conftest.py). Each run prints its ten slowest tests.
-test: setup system-deps lint test-fast
-	$(VENV)/bin/pytest -m browser -n 2 --dist worksteal --durations=10
+# Both suites spread single tests over workers, each run printing its ten slowest tests:
+# the fast suite over two (it keeps both cores busy), the browser journeys over three (a
+# browser worker serves the demo from a server of its own, tests/browser/conftest.py, and
+# mostly waits for it and Chromium: two workers kept the two cores less than half busy).
+test: setup system-deps lint test-fast test-browser
+
+test-browser: setup system-deps
+	$(VENV)/bin/pytest -m browser -n 3 --dist worksteal --durations=10
 
 test-fast: setup
 	$(VENV)/bin/pytest -m "not browser" -n 2 --dist worksteal --durations=10

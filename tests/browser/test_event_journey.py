@@ -135,8 +135,8 @@ def test_cancelling_an_event_asks_first_and_says_what_else_it_changes(server, br
     wait_idle(page)
     page.locator(f".st-key-events_cancel_event_{event_id} button").click()
     question = page.locator(f".st-key-events_cancel_event_box_{event_id}")
-    question.wait_for(timeout=20000)
-    assert "2 条报名（共 4 人）" in question.inner_text()
+    # the box can be on the page before what it says (a loaded machine): wait for the words
+    question.get_by_text("2 条报名（共 4 人）").wait_for(timeout=20000)
     assert "志愿者任务" in question.inner_text()
     page.screenshot(path=str(output_dir / "1-cancel-asked.png"), full_page=True)
     with Session(engine) as s:

@@ -22,13 +22,11 @@ from typing import Any
 
 from sqlalchemy import Select, case, delete, event, func, insert, inspect
 from sqlalchemy import select as sql_select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from models.base import local
 from models.events import Event, EventMonth, EventStatus, Registration, RegistrationStatus
-from services import data_versions
+from services import data_versions, kept_counts
 
 # Written in the transactions of these tables' writes, beside the ORM: a read of the
 # counts depends on their versions (services/data_versions.py).
@@ -175,19 +173,16 @@ def _count_events(session: Session, _context, _instances) -> None:
     changed = moves.changed()
     if not changed:
         return
-    connection = session.connection()
-    upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
-    for (community_id, month, category), counts in sorted(changed.items()):
-        values = dict(zip(FIELDS, counts, strict=True))
-        stmt = upsert(EventMonth).values(
-            community_id=community_id, month=month, category=category, **values
-        )
-        connection.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["community_id", "month", "category"],
-                set_={name: getattr(EventMonth, name) + n for name, n in values.items()},
-            )
-        )
+    kept_counts.add(
+        session.connection(),
+        EventMonth,
+        ("community_id", "month", "category"),
+        [
+            {"community_id": c, "month": month, "category": category}
+            | dict(zip(FIELDS, counts, strict=True))
+            for (c, month, category), counts in changed.items()
+        ],
+    )
 
 
 def recount(session: Session) -> Select[Any]:

@@ -15,12 +15,10 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import delete, event, func, insert
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from models.volunteers import HoursMonth, HoursStatus, Signup, Task
-from services import data_versions
+from services import data_versions, kept_counts
 from services.event_months import _before, _changed, month_key
 
 # Written in the transactions of these tables' writes, beside the ORM: a read of the
@@ -106,21 +104,15 @@ def _count_hours(session: Session, _context, _instances) -> None:
     changed = {key: v for key, v in moves.items() if v[0] or v[1]}
     if not changed:
         return
-    connection = session.connection()
-    upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
-    for (community_id, month), (count, hours) in sorted(changed.items()):
-        stmt = upsert(HoursMonth).values(
-            community_id=community_id, month=month, signups=count, hours=hours
-        )
-        connection.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["community_id", "month"],
-                set_={
-                    "signups": col(HoursMonth.signups) + count,
-                    "hours": col(HoursMonth.hours) + hours,
-                },
-            )
-        )
+    kept_counts.add(
+        session.connection(),
+        HoursMonth,
+        ("community_id", "month"),
+        [
+            {"community_id": c, "month": month, "signups": count, "hours": hours}
+            for (c, month), (count, hours) in changed.items()
+        ],
+    )
 
 
 def recount(session: Session) -> Any:

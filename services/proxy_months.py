@@ -24,13 +24,11 @@ from typing import Any
 
 from sqlalchemy import case, delete, event, func, insert, inspect
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from models.base import LOCAL_TZ, local
 from models.proxy import ProxyDoneMonth, ProxyIntakeMonth, ProxyRequest, ProxyStatus
-from services import data_versions
+from services import data_versions, kept_counts
 
 # Written in the transactions of these tables' writes, beside the ORM: a read of the
 # counts depends on their versions (services/data_versions.py).
@@ -112,28 +110,24 @@ def _count_requests(session: Session, _context, _instances) -> None:
     if not intake_moves and not done_moves:
         return
     connection = session.connection()
-    upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
-    for (community_id, month, kind), n in sorted(intake_moves.items()):
-        stmt = upsert(ProxyIntakeMonth).values(
-            community_id=community_id, month=month, kind=kind, requests=n
-        )
-        connection.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["community_id", "month", "kind"],
-                set_={"requests": col(ProxyIntakeMonth.requests) + n},
-            )
-        )
-    for (community_id, month, agent_id), m in sorted(done_moves.items()):
-        values = {f: m[f] for f in DONE_FIELDS}
-        stmt = upsert(ProxyDoneMonth).values(
-            community_id=community_id, month=month, agent_id=agent_id, **values
-        )
-        connection.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["community_id", "month", "agent_id"],
-                set_={f: getattr(ProxyDoneMonth, f) + n for f, n in values.items()},
-            )
-        )
+    kept_counts.add(
+        connection,
+        ProxyIntakeMonth,
+        ("community_id", "month", "kind"),
+        [
+            {"community_id": c, "month": month, "kind": kind, "requests": n}
+            for (c, month, kind), n in intake_moves.items()
+        ],
+    )
+    kept_counts.add(
+        connection,
+        ProxyDoneMonth,
+        ("community_id", "month", "agent_id"),
+        [
+            {"community_id": c, "month": month, "agent_id": agent, **{f: m[f] for f in DONE_FIELDS}}
+            for (c, month, agent), m in done_moves.items()
+        ],
+    )
 
 
 def rebuild(session: Session) -> None:

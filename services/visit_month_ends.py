@@ -238,6 +238,9 @@ def _community(session: Session, elder_id: int | None) -> int | None:
     return elder.community_id if elder is not None else None
 
 
+_DAY_OF = {Visit: "visited_on", ElderChange: "occurred_on"}
+
+
 @event.listens_for(Session, "before_flush")
 def _note_writes(session: Session, _context, _instances) -> None:
     for row in (*session.new, *session.dirty, *session.deleted):
@@ -248,22 +251,15 @@ def _note_writes(session: Session, _context, _instances) -> None:
                 continue
             for community in {_before(row, "community_id"), row.community_id}:
                 _stale(session, community, date.min)
-        elif isinstance(row, Visit):
-            for elder_id, day in (
-                (_before(row, "elder_id"), _before(row, "visited_on")),
-                (row.elder_id, row.visited_on),
+        elif isinstance(row, (Visit, ElderChange)):
+            day = _DAY_OF[type(row)]  # what it reaches back to: its day, before and now
+            for elder_id, first_day in (
+                (_before(row, "elder_id"), _before(row, day)),
+                (row.elder_id, getattr(row, day)),
             ):
                 community = _community(session, elder_id)
                 if community is not None:
-                    _stale(session, community, day)
-        elif isinstance(row, ElderChange):
-            for elder_id, day in (
-                (_before(row, "elder_id"), _before(row, "occurred_on")),
-                (row.elder_id, row.occurred_on),
-            ):
-                community = _community(session, elder_id)
-                if community is not None:
-                    _stale(session, community, day)
+                    _stale(session, community, first_day)
         elif isinstance(row, VisitTier):
             for community in {_before(row, "community_id"), row.community_id}:
                 _stale(session, community, date.min)  # None: the street's tiers, all

@@ -16,12 +16,10 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import delete, event, func, insert, inspect
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from models.elders import Elder, Visit, VisitMonth
-from services import data_versions
+from services import data_versions, kept_counts
 
 Key = tuple[int, str, str]  # community, YYYY-MM, mode
 # Written in the visits' transactions, beside the ORM: the visits' versions are its own.
@@ -72,18 +70,15 @@ def _count_visits(session: Session, _context, _instances) -> None:
     changed = {key: n for key, n in moves.items() if n}
     if not changed:
         return
-    connection = session.connection()
-    upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
-    for (community_id, month, mode), n in sorted(changed.items()):
-        stmt = upsert(VisitMonth).values(
-            community_id=community_id, month=month, mode=mode, visits=n
-        )
-        connection.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["community_id", "month", "mode"],
-                set_={"visits": col(VisitMonth.visits) + n},
-            )
-        )
+    kept_counts.add(
+        session.connection(),
+        VisitMonth,
+        ("community_id", "month", "mode"),
+        [
+            {"community_id": c, "month": month, "mode": mode, "visits": n}
+            for (c, month, mode), n in changed.items()
+        ],
+    )
 
 
 def rebuild(session: Session) -> None:

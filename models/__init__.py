@@ -2,6 +2,14 @@
 
 from models.accounts import Account, AuthSession, Role
 from models.audit import AuditEntry
+from models.cases import (
+    CalendarDay,
+    Case,
+    CaseDepartment,
+    CaseLimit,
+    CaseStep,
+    Mediation,
+)
 from models.elders import (
     Elder,
     ElderChange,
@@ -44,6 +52,11 @@ __all__ = [
     "Account",
     "AuditEntry",
     "AuthSession",
+    "CalendarDay",
+    "Case",
+    "CaseDepartment",
+    "CaseLimit",
+    "CaseStep",
     "Community",
     "DataVersion",
     "Elder",
@@ -55,6 +68,7 @@ __all__ = [
     "Grid",
     "HoursSource",
     "HoursStatus",
+    "Mediation",
     "Merchant",
     "MerchantFiling",
     "ProxyRectification",

@@ -7,43 +7,50 @@ only when data about it is written late, so each community's figures of a month 
 computed once, when first asked for, and kept (`visit_month_end`); the month in
 progress is always counted live.
 
-A write that can change kept figures removes them in its own transaction (before it
-commits), and the next reader computes them afresh:
+A write that can change kept figures works them out again in its own transaction
+(before it commits), as the transaction sees the data, so that no reader pays for it:
 
 - a visit recorded, corrected or voided: its community's months from the visit's
-  month on (a visit made today removes nothing: today's month is not kept);
+  month on (a visit made today changes nothing kept: today's month is not kept);
 - a major change: its community's months from the change's month on;
 - an elder registered, moved, deactivated or edited in what the figures read (birth
   date, situations, care level, registration: visit_dues.PLAN_FIELDS): every month of
   their community (of both communities, when moved); a new phone number, none;
 - a tier changed: every month of its community, or of the whole street for the street's
-  tiers; a bulk statement on any of these tables: everything.
+  tiers (the admin's save then takes ~1 s for a street of 6,000 elders);
+- a bulk statement on any of these tables (the demo loader): every kept figure is
+  removed, and readers work them out.
+
+Two writers about one community lock a row of their own (_lock_communities), so the
+second works the figures out with the first's rows committed.
 
 Only a read session (services/db.py read_session) keeps what it computed: a session
 that writes may see rows it never commits. A write may commit while a reader computes:
-figures
-are stored only if the data versions (services/data_versions.py) of what they were
-computed from are still the ones read before computing, checked under the versions'
-row locks. A writer takes those locks (its new versions) before it removes kept
-figures, so either the reader stores first and the writer then removes what it stored,
-or the reader sees the new versions and stores nothing.
+figures are stored only if the data versions (services/data_versions.py) of what they
+were computed from are still the ones read before computing, checked under the
+versions' row locks. A writer takes those locks (its new versions) before it works
+kept figures out again, so either the reader stores first and the writer then replaces
+what it stored, or the reader sees the new versions and stores nothing.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, delete, event, func, inspect
+from sqlalchemy import case, delete, event, func, inspect, or_, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from models.elders import Elder, ElderChange, Visit, VisitMonthEnd, VisitTier
 from models.org import Community
+from models.versions import DataVersion
 
 # data_versions registers its before_commit listener (the new versions) on import, so
 # before this module's: a writer takes the versions' locks before it removes figures.
@@ -51,8 +58,10 @@ from services import data_versions, visit_dues
 
 # What the figures are computed from.
 _TABLES = tuple(str(m.__table__.name) for m in (Visit, Elder, VisitTier, ElderChange))  # type: ignore[union-attr]
-data_versions.kept_from(str(VisitMonthEnd.__table__.name), _TABLES)  # type: ignore[attr-defined]
 _STALE = "board_month_ends_stale"  # session.info: {community id or None (all): first month}
+_BULK = "board_month_ends_bulk"  # session.info: a bulk statement on what they are computed from
+_KEPT = str(VisitMonthEnd.__table__.name)  # type: ignore[attr-defined]
+data_versions.kept_from(_KEPT, _TABLES)
 _ALL = None
 
 
@@ -125,13 +134,24 @@ def _compute(
     were computed from was written meanwhile."""
     # services.db (and visit_plan, which imports it) import this module (its listeners)
     from services.db import READ_ONLY
-    from services.visit_plan import overdue_per_community
 
     communities = sorted({c for c, _ in missing})
     scopes = data_versions.scopes(_TABLES, communities)
     before = data_versions.versions(session, scopes)
+    rows = _figures(session, missing, labels)
+    if session.info.get(READ_ONLY):  # a writing session may see what it never commits
+        _keep(session, scopes, before, list(rows.values()))
+    return rows
+
+
+def _figures(
+    session: Session, wanted: list[tuple[int, str]], labels: dict[str, date]
+) -> dict[tuple[int, str], VisitMonthEnd]:
+    """The figures of each (community, month) in `wanted`, as `session` sees the data."""
+    from services.visit_plan import overdue_per_community
+
     by_month: dict[str, list[int]] = defaultdict(list)
-    for community, label in missing:
+    for community, label in wanted:
         by_month[label].append(community)
     rows: dict[tuple[int, str], VisitMonthEnd] = {}
     for label, ids in by_month.items():
@@ -148,8 +168,6 @@ def _compute(
                 under_care=under_care,
                 visited=visited,
             )
-    if session.info.get(READ_ONLY):  # a writing session may see what it never commits
-        _keep(session, scopes, before, list(rows.values()))
     return rows
 
 
@@ -162,25 +180,36 @@ def _keep(session: Session, scopes: list[str], before: tuple, rows: list[VisitMo
     engine = session.get_bind().engine
     with transaction(engine) as writer:
         connection = writer.connection()
-        if not data_versions.unchanged(connection, scopes, before):
-            return
-        upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
-        connection.execute(
-            upsert(VisitMonthEnd)
-            .values(
-                [
-                    {
-                        "community_id": r.community_id,
-                        "month": r.month,
-                        "overdue": r.overdue,
-                        "under_care": r.under_care,
-                        "visited": r.visited,
-                    }
-                    for r in rows
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["community_id", "month"])
+        if data_versions.unchanged(connection, scopes, before):
+            _store(connection, rows, replace=False)
+
+
+def _store(connection: Connection, rows: list[VisitMonthEnd], *, replace: bool) -> None:
+    """Inserts `rows`; one already kept is left as it is, or replaced when `replace`."""
+    if not rows:
+        return
+    upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+    stmt = upsert(VisitMonthEnd).values(
+        [
+            {
+                "community_id": r.community_id,
+                "month": r.month,
+                "overdue": r.overdue,
+                "under_care": r.under_care,
+                "visited": r.visited,
+            }
+            for r in rows
+        ]
+    )
+    keys = ["community_id", "month"]
+    connection.execute(
+        stmt.on_conflict_do_update(
+            index_elements=keys,
+            set_={c: stmt.excluded[c] for c in ("overdue", "under_care", "visited")},
         )
+        if replace
+        else stmt.on_conflict_do_nothing(index_elements=keys)
+    )
 
 
 def care_per_community(
@@ -271,27 +300,58 @@ def _note_bulk(state: ORMExecuteState) -> None:
         return
     table = getattr(getattr(state.statement, "table", None), "name", None)
     if table in _TABLES:
-        _stale(state.session, _ALL, date.min)
+        state.session.info[_BULK] = True
 
 
 @event.listens_for(Session, "before_commit")
-def _remove_stale(session: Session) -> None:
-    """Runs after data_versions' listener: the new versions are written (and locked)."""
+def _refresh_stale(session: Session) -> None:
+    """Works out again, in the transaction, the kept figures its writes changed (after
+    data_versions' listener: the new versions are written and locked). A bulk statement
+    (the demo loader) removes every kept figure instead: the readers work them out."""
     stale = session.info.pop(_STALE, None)
-    if not stale:
+    bulk = session.info.pop(_BULK, False)
+    if not stale and not bulk:
+        return
+    connection = session.connection()
+    if bulk:
+        connection.execute(delete(VisitMonthEnd))
         return
     if _ALL in stale:
         stale = {_ALL: min(stale.values())}
-    connection = session.connection()
-    for community, month in sorted(stale.items(), key=lambda item: item[0] or 0):
-        stmt = delete(VisitMonthEnd)
-        if month != date.min:
-            stmt = stmt.where(col(VisitMonthEnd.month) >= f"{month:%Y-%m}")
-        if community is not _ALL:
-            stmt = stmt.where(VisitMonthEnd.community_id == community)
-        connection.execute(stmt)
+    reached = [
+        (col(VisitMonthEnd.month) >= f"{month:%Y-%m}")
+        & (true() if community is _ALL else VisitMonthEnd.community_id == community)
+        for community, month in stale.items()
+    ]
+    kept = connection.execute(
+        select(col(VisitMonthEnd.community_id), col(VisitMonthEnd.month)).where(or_(*reached))
+    ).all()
+    if not kept:
+        return
+    _lock_communities(connection, sorted({c for c, _ in kept}))
+    labels = {label: date.fromisoformat(f"{label}-01") for _, label in kept}
+    with session.no_autoflush:
+        rows = _figures(session, [(c, label) for c, label in kept], labels)
+    _store(connection, list(rows.values()), replace=True)
+
+
+def _lock_communities(connection: Connection, communities: list[int]) -> None:
+    """Two writers about one community (a late visit, an elder's new care level) each work
+    its figures out as their own transaction sees the data: the second to lock waits for
+    the first to commit, and then (PostgreSQL's READ COMMITTED) sees its rows too. SQLite
+    runs one writer at a time."""
+    upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+    stmt = upsert(DataVersion).values(
+        [{"scope": f"{_KEPT}:{c}", "version": secrets.randbits(62)} for c in communities]
+    )
+    connection.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["scope"], set_={"version": stmt.excluded.version}
+        )
+    )
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_STALE, None)
+    session.info.pop(_BULK, None)

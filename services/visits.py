@@ -20,8 +20,9 @@ from models.base import LOCAL_TZ, local_today
 from models.elders import HAZARDS, VISIT_MODES, WELLBEING, Elder, Visit
 from models.org import Community
 from models.volunteers import TaskKind
-from services import audit, referrals, tasks, visit_content, visit_months
+from services import audit, cases, referrals, tasks, visit_content, visit_months
 from services.access import FIELD, Actor
+from services.cases import CaseDraft
 from services.db import days_since, month_of_date
 from services.elders import visible_elder
 from services.errors import BoardError
@@ -71,11 +72,13 @@ def visit_record(
     follow_up: str = "",
     follow_up_task: FollowUpTask | None = None,
     referral: ReferralDraft | None = None,
+    case: CaseDraft | None = None,
     lang: str = DEFAULT_LANG,
 ) -> int:
     """Records a visit with what it found in the five content areas; optionally turns the
-    need raised into a follow-up task (titled in `lang` when no title is given) and refers
-    it to a service (services/referrals.py), in the same step."""
+    need raised into a follow-up task (titled in `lang` when no title is given), refers
+    it to a service (services/referrals.py) and reports it as a resident's case
+    (services/cases.py), in the same step."""
     content = content or VisitContent()
     elder = visible_elder(session, actor, elder_id).elder
     if not elder.active:
@@ -126,6 +129,8 @@ def visit_record(
     )
     if referral is not None:
         referrals.refer(session, actor, visit, referral, need, today)
+    if case is not None:
+        cases.case_report_from_visit(session, actor, visit, elder, case, need)
     if follow_up_task is not None:
         start = datetime.combine(follow_up_task.day, time(9, 0), LOCAL_TZ)
         tasks.task_create(
@@ -235,6 +240,7 @@ def monthly_visit_rate(
         (community_ids, start, end, today),
         lambda: _monthly_visit_rate(session, community_ids, start, end, today),
         reads_to=min(today, end - timedelta(days=1)),
+        reads_rules=False,  # elders in care and their visits: no tier, no major change
     )
 
 
@@ -276,6 +282,7 @@ def _care(
         (first, stop),
         counted,
         reads_to=min(today, stop - timedelta(days=1)),
+        reads_rules=False,
     )
 
 
@@ -377,13 +384,15 @@ def _on_time_by_community(
         ),
     ).subquery()
     by_elder = links.c.elder_id
+    order = (links.c.day.desc(), links.c.is_visit)
     chain = core_select(
         links.c.day.label("prev"),
-        func.lead(links.c.day)
-        .over(partition_by=by_elder, order_by=(links.c.day.desc(), links.c.is_visit))
-        .label("next"),
+        func.lead(links.c.day).over(partition_by=by_elder, order_by=order).label("next"),
+        # the same window (ordered, the whole partition as frame): one sort, not two
         *[
-            func.max(links.c[c]).over(partition_by=by_elder).label(c)
+            func.max(links.c[c])
+            .over(partition_by=by_elder, order_by=order, rows=(None, None))
+            .label(c)
             for c in ("community_id", "interval", "gone")
         ],
     ).subquery()

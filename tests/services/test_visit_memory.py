@@ -205,3 +205,47 @@ def test_a_changed_elder_recomputes_only_their_communitys_figures(session, w, mo
     session.commit()
     assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 1
     assert computed == [[w.community_id]]
+
+
+def test_a_change_of_the_streets_tiers_recomputes_what_reads_the_plans_only(
+    session, w, monkeypatch
+):
+    """A tier moves who is due and on time in every community, not how many elders are
+    in care or were visited: the monthly visit rate stays in memory."""
+    from services import visit_policy
+    from tests import factories
+
+    other = factories.world(session, "大召社区")
+    session.commit()
+    elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
+    elder(session, other, "空巢老人", situations="空巢", registered=date(2026, 9, 1))
+    month = {"community_ids": None, "start": date(2026, 11, 1), "end": date(2026, 12, 1)}
+    assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 2
+    visit_rate = visits.monthly_visit_rate(session=session, today=TODAY, **month)
+    computed = []
+    real_overdue, real_care = visit_plan._overdue_count, visits.care_per_community
+    monkeypatch.setattr(
+        visit_plan,
+        "_overdue_count",
+        lambda s, ids, day: computed.append(("overdue", ids)) or real_overdue(s, ids, day),
+    )
+    monkeypatch.setattr(
+        visits,
+        "care_per_community",
+        lambda s, ids, *args: computed.append(("care", ids)) or real_care(s, ids, *args),
+    )
+    policy = visit_policy.policy_view(session=session, actor=w.admin, community_id=None)
+    for tier in policy.tiers:
+        visit_policy.tier_save(
+            session=session,
+            actor=w.admin,
+            community_id=None,
+            tier_id=tier.id,
+            name=tier.name,
+            interval_days=366,  # a year: no one overdue any more
+            condition_sets=list(tier.condition_sets),
+        )
+    session.commit()
+    assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 0
+    assert visits.monthly_visit_rate(session=session, today=TODAY, **month) == visit_rate
+    assert computed == [("overdue", sorted([w.community_id, other.community_id]))]

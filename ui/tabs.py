@@ -7,6 +7,8 @@ what a closed tab would read is never read.
 The widget's value is the open tab's label, and its identity includes all the labels: a
 label that changes with the data (a count in it) would send the person back to the first
 tab after every write. So labels never hold counts; a tab shows its count at its top.
+The labels do change with the language: the open tab's place is kept beside the widget
+(`<key>.open`), so a new set of labels opens the same tab.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ Section = tuple[str, Callable[[], None]]
 
 def lazy_tabs(key: str, sections: Sequence[Section]) -> None:
     """The tabs of `sections` under `key` (st.session_state[key] is the open label)."""
-    tabs = st.tabs([label for label, _ in sections], key=key, on_change="rerun")
-    for tab, (_, draw) in zip(tabs, sections, strict=True):
+    labels = [label for label, _ in sections]
+    place = f"{key}.open"
+    opened = min(st.session_state.get(place, 0), len(labels) - 1)
+    tabs = st.tabs(labels, key=key, on_change="rerun", default=labels[opened])
+    for index, (tab, (_, draw)) in enumerate(zip(tabs, sections, strict=True)):
         if tab.open:
+            st.session_state[place] = index
             with tab:
                 draw()

@@ -53,3 +53,16 @@ def test_a_closed_tab_is_not_drawn_until_opened(
     assert first_widget is None or not _drawn(at, first_widget)
     at.run()  # a run of its own (a filter, a press) keeps the tab open
     assert at.session_state[key] == other and _drawn(at, other_widget)
+
+
+def test_switching_the_language_keeps_the_open_tab(demo_engine):
+    """The tabs' labels change with the language (and so the widget): the same tab stays
+    open, not the first."""
+    at = app_test(demo_engine, "shuji", "views/elders.py")
+    open_tab(at, "elders_tab", "老人名册")
+    assert _drawn(at, "elders_search")
+    at.session_state["ui_lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.session_state["elders_tab"] == "Registry"
+    assert _drawn(at, "elders_search")

@@ -24,8 +24,10 @@ def lazy_tabs(key: str, sections: Sequence[Section]) -> None:
     """The tabs of `sections` under `key` (st.session_state[key] is the open label)."""
     labels = [label for label, _ in sections]
     place = f"{key}.open"
-    opened = min(st.session_state.get(place, 0), len(labels) - 1)
-    tabs = st.tabs(labels, key=key, on_change="rerun", default=labels[opened])
+    if st.session_state.get(key) not in labels and place in st.session_state:
+        # new labels (another language): the tab at the same place
+        st.session_state[key] = labels[min(st.session_state[place], len(labels) - 1)]
+    tabs = st.tabs(labels, key=key, on_change="rerun")
     for index, (tab, (_, draw)) in enumerate(zip(tabs, sections, strict=True)):
         if tab.open:
             st.session_state[place] = index

@@ -137,6 +137,7 @@ class CaseStepKind(StrEnum):
     call_back = "call_back"
     unreachable = "unreachable"
     reopen = "reopen"  # a 差评 call-back: rectification
+    send_back = "send_back"  # 核查不通过: the handler's result did not hold; back to 处置
     extend = "extend"  # a longer time limit, with a reason and who approved it
     note = "note"
     mediation = "mediation"
@@ -158,6 +159,15 @@ class CaseStep(SQLModel, table=True):
     level: int | None = None  # call_back: the satisfaction level (SATISFACTION_LEVELS)
     new_due: date | None = None  # extend / reopen: the new last day
     approved_by: str = Field(default="", max_length=40)  # extend: who approved it
+
+
+class CaseNumber(SQLModel, table=True):
+    """The last case number given in a year (services/cases.py): one row per year, counted
+    up in the transaction that reports a case, so two reporters at the same moment never
+    draw the same number."""
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int
 
 
 class CaseDepartment(SQLModel, table=True):

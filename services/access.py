@@ -149,6 +149,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "programme", "views/programme.py", "nav.programme", ":material/event:", EVERYONE_SIGNED_IN
     ),
+    # --- residents' cases (issue 13) ---
+    PageSpec(
+        "cases",
+        "views/cases.py",
+        "nav.cases",
+        ":material/support_agent:",
+        FIELD | {Role.volunteer},
+    ),
     # --- administration ---
     PageSpec(
         "organisation",
@@ -168,6 +176,14 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "audit", "views/audit.py", "nav.audit", ":material/history:", STAFF, "nav.section.admin"
+    ),
+    PageSpec(
+        "case_settings",
+        "views/case_settings.py",
+        "nav.case_settings",
+        ":material/tune:",
+        frozenset({Role.admin}),
+        "nav.section.admin",
     ),
 )
 

@@ -1,6 +1,7 @@
 """Record a visit (记录探访) from a phone, in under a minute: pick the elder, tap the mode
 and how they are, tap what was found in the five content areas (健康, 经济, 赡养, 安全,
-需求), save. A need can become a follow-up task and be referred (转介) to a service.
+需求), save. A need can become a follow-up task, be referred (转介) to a service, and
+be reported as a resident's case (居民诉求).
 
 The picked elder is kept by id (the labels say how overdue each elder is, which changes
 with every visit), the form and its fields are keyed by the elder, and the outcome shows
@@ -10,8 +11,10 @@ from datetime import timedelta
 
 import streamlit as st
 
+from models.cases import CaseCategory
 from models.elders import REFERRAL_SERVICES, VISIT_MODES, WELLBEING
 from services import elders, referrals, visit_plan, visits
+from services.cases import CaseDraft
 from services.errors import BoardError
 from services.referrals import ReferralDraft
 from services.visit_content import AREAS, Checklist, VisitContent, checklist, item_key
@@ -131,6 +134,24 @@ def referral_fields(page: elders.ElderPage) -> ReferralDraft | None:
     return ReferralDraft(service=typed if service == OTHER else service, due_on=due_on, need=what)
 
 
+def case_fields(page: elders.ElderPage) -> CaseDraft | None:
+    """登记为需求工单: the need becomes a resident's case (居民诉求) in the same save, in
+    the elder's grid; its description is the need noted above unless one is typed."""
+    key = lambda field: record_key("visit", f"case_{field}", page.id)  # noqa: E731
+    with st.expander(t("visits.as_case"), icon=":material/support_agent:"):
+        make = st.checkbox(t("visits.as_case_make"), key=key("make"))
+        category = st.selectbox(
+            t("cases.category"),
+            [c.value for c in CaseCategory],
+            format_func=lambda c: t(f"cases.category.{c}"),
+            key=key("category"),
+        )
+        what = st.text_input(
+            t("cases.description"), key=key("description"), placeholder=t("visits.refer_need_hint")
+        )
+    return CaseDraft(category=category, description=what) if make else None
+
+
 def service_label(service: str) -> str:
     if not service:
         return t("visits.refer_none")
@@ -155,6 +176,7 @@ def visit_form(page: elders.ElderPage) -> None:
         "wellbeing",
         *(f"{area}_{part}" for area in AREAS for part in ("items", "note")),
         *(f"refer_{part}" for part in ("service", "other", "due", "need")),
+        *(f"case_{part}" for part in ("make", "description")),
     )
     if st.session_state.get(key("done")):
         if st.button(
@@ -204,6 +226,7 @@ def visit_form(page: elders.ElderPage) -> None:
             )
         if referrals.can_refer(actor):
             referral = referral_fields(page)
+        case = case_fields(page)
         saved = st.form_submit_button(t("visits.save"), type="primary", width="stretch")
     if saved and write(
         visits.visit_record,
@@ -217,6 +240,7 @@ def visit_form(page: elders.ElderPage) -> None:
         follow_up=follow,
         follow_up_task=visits.FollowUpTask(title=task_title, day=task_day) if make_task else None,
         referral=referral,
+        case=case,
         lang=lang(),
     ):
         # the form empties (a second press then has nothing new to save) and the message

@@ -41,6 +41,8 @@ EXPECTED_ROLES = {
     "organisation": {A, S},
     "accounts": {A, S},
     "audit": {A, S},
+    "cases": {A, S, G, V},
+    "case_settings": {A},
 }
 CASES = [(spec, role) for spec in PAGES for role in Role]
 

@@ -26,6 +26,18 @@ RECORD_KEY = re.compile(r"_\d+$|_\d+-[^-]+$|_tier_(street|\d+)_new-[^-]+$")
 PAGE_ACTIONS: dict[str, set[str]] = {
     "dashboard": {"dashboard_excel", "dashboard_meeting", "dashboard_pdf", "dashboard_png_*"},
     "meeting": {"meeting_exit", "meeting_next", "meeting_prev"},
+    "cases": {
+        "FormSubmitter:cases_intake-上报",
+        "cases_page_prev",
+        "cases_page_next",
+        "cases_satisfied_page_prev",
+        "cases_satisfied_page_next",
+    },
+    "case_settings": {
+        "FormSubmitter:case_limits-保存",
+        "FormSubmitter:dept_new-创建",
+        "FormSubmitter:calday_new-添加",
+    },
     "tasks": {"FormSubmitter:tasks_new-发布任务"},
     "volunteers": {"FormSubmitter:volunteers_new-创建", "FormSubmitter:volunteers_stars-保存"},
     "teams": {"FormSubmitter:teams_new-创建"},

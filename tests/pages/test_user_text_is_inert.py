@@ -20,6 +20,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from models.accounts import Account, Role
+from models.cases import Case, CaseDepartment
 from models.elders import Elder, Visit
 from models.events import Event, Registration
 from models.org import Community, Grid, Street
@@ -61,6 +62,8 @@ def _write_hostile_text(engine: Engine) -> None:
         Grid: ("name",),
         Street: ("name",),
         Account: ("display_name",),
+        Case: ("place", "description", "resident_name", "result"),
+        CaseDepartment: ("name", "contact_name"),
     }
     with Session(engine) as session:
         for model, names in columns.items():

@@ -336,6 +336,28 @@ def event_rates_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLite:
     )
 
 
+def cases_by_month_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLite:
+    """Residents' cases reported per month, stacked by category."""
+    labelled = frame.assign(
+        case_category=[t(f"cases.category.{c}") for c in frame["case_category"]]
+    )
+    chart = bar_chart(
+        labelled,
+        x="month",
+        y="cases",
+        color="case_category",
+        color_title=t("chart.cases.category"),
+        title=t("chart.cases.title"),
+        x_title=t("chart.month"),
+        y_title=t("chart.cases.y"),
+        large=large,
+    )
+    # nine categories: one colour more than the palette, so that none shares a colour
+    encoding = chart.layout["encoding"]
+    color = encoding["color"] | {"scale": {"range": [*PALETTE, "#B5838D"]}}
+    return replace(chart, layout=chart.layout | {"encoding": encoding | {"color": color}})
+
+
 # --- proxy services (issue 5): service quality per community or per agent -----------------
 
 

@@ -2,8 +2,9 @@
 of the meeting screen, and the comparison between communities.
 
 Each feature computes its own figures in SQL (`volunteer_figures`, `visit_figures`,
-`proxy_figures`, `event_figures`, and the monthly data functions); this module only
-composes them. Everything returned is aggregate: counts, sums, rates per month or per
+`proxy_figures`, `event_figures`, `case_figures`, and the monthly data functions); this
+module only composes them. The residents' cases (需求与调解) have figures of their own
+(CASE_FIGURES), shown in their own section, and one chart among the others. Everything returned is aggregate: counts, sums, rates per month or per
 community, never a person.
 """
 
@@ -17,7 +18,7 @@ from typing import Protocol
 import pandas as pd
 from sqlmodel import Session
 
-from services import charts, event_figures, proxy_figures, visits, volunteers
+from services import case_figures, charts, event_figures, proxy_figures, visits, volunteers
 from services.periods import Period, previous, trend_window
 
 
@@ -50,7 +51,7 @@ class FigureSpec:
     provider: FigureProvider  # the feature's figures function
     field: str  # the value in that function's dict
     fmt: str  # int, hours, rate, score, days
-    page_key: str  # the page the figure links to
+    page_key: str | None  # the page the figure links to, if any
     higher_is_better: bool = True
     defined: bool = False  # a rate said in words beside it: dashboard.def.<key>
 
@@ -75,6 +76,24 @@ FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("attendance_rate", _EVENTS, "attendance_rate", "rate", "events"),
 )
 
+# 需求与调解 (issue 13): every one defined in words (dashboard.def.<key>)
+_CASES = case_figures.case_figures
+CASE_FIGURES: tuple[FigureSpec, ...] = tuple(
+    FigureSpec(
+        key, _CASES, key, fmt, None, higher_is_better=key != "case_median_days", defined=True
+    )
+    for key, fmt in (
+        ("cases_reported", "int"),
+        ("case_response_rate", "rate"),
+        ("case_on_time_rate", "rate"),
+        ("case_resolution_rate", "rate"),
+        ("case_satisfaction_rate", "rate"),
+        ("case_median_days", "days"),
+        ("disputes_mediated", "int"),
+        ("mediation_success_rate", "rate"),
+    )
+)
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -82,7 +101,7 @@ class Figure:
     value: float | None
     previous: float | None
     fmt: str
-    page_key: str
+    page_key: str | None
     higher_is_better: bool
     defined: bool = False
 
@@ -94,7 +113,11 @@ class Figure:
 
 
 def _provider_values(
-    session: Session, community_ids: list[int] | None, period: Period, today: date
+    session: Session,
+    community_ids: list[int] | None,
+    period: Period,
+    today: date,
+    specs: tuple[FigureSpec, ...] = FIGURES,
 ) -> dict[FigureProvider, dict]:
     return {
         provider: provider(
@@ -104,7 +127,7 @@ def _provider_values(
             end=period.end,
             today=min(today, period.last_day),
         )
-        for provider in {spec.provider for spec in FIGURES}
+        for provider in {spec.provider for spec in specs}
     }
 
 
@@ -112,8 +135,25 @@ def key_figures(
     *, session: Session, community_ids: list[int] | None, period: Period, today: date
 ) -> list[Figure]:
     """Every key figure for the period and the period before it."""
-    now = _provider_values(session, community_ids, period, today)
-    before = _provider_values(session, community_ids, previous(period), today)
+    return _figures(session, community_ids, period, today, FIGURES)
+
+
+def case_key_figures(
+    *, session: Session, community_ids: list[int] | None, period: Period, today: date
+) -> list[Figure]:
+    """The figures of residents' cases for the period and the period before it."""
+    return _figures(session, community_ids, period, today, CASE_FIGURES)
+
+
+def _figures(
+    session: Session,
+    community_ids: list[int] | None,
+    period: Period,
+    today: date,
+    specs: tuple[FigureSpec, ...],
+) -> list[Figure]:
+    now = _provider_values(session, community_ids, period, today, specs)
+    before = _provider_values(session, community_ids, previous(period), today, specs)
     return [
         Figure(
             key=spec.key,
@@ -124,7 +164,7 @@ def key_figures(
             higher_is_better=spec.higher_is_better,
             defined=spec.defined,
         )
-        for spec in FIGURES
+        for spec in specs
     ]
 
 
@@ -183,6 +223,7 @@ CHARTS: tuple[ChartSpec, ...] = (
     ),
     ChartSpec("events", event_figures.events_by_month, charts.events_by_month_chart),
     ChartSpec("event_rates", event_figures.event_rates_by_month, charts.event_rates_chart),
+    ChartSpec("cases", case_figures.cases_by_month, charts.cases_by_month_chart),
 )
 
 
@@ -202,7 +243,11 @@ def chart_frames(
 # --- the charts' data as tables people read (Excel export) ---------------------------
 
 # Columns holding a code, and the message key of its label.
-_CODE_LABELS = {"kind": "proxy.kind.{}", "category": "events.category.{}"}
+_CODE_LABELS = {
+    "kind": "proxy.kind.{}",
+    "category": "events.category.{}",
+    "case_category": "cases.category.{}",
+}
 _RATE_COLUMNS = ("rate", "on_time_rate", "fill_rate", "attendance_rate")
 
 

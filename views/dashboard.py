@@ -4,7 +4,7 @@ comparison between communities, and the exports (PNG, PDF, Excel)."""
 import pandas as pd
 import streamlit as st
 
-from services import charts, dashboard, exports, visit_plan
+from services import case_figures, charts, dashboard, exports, visit_plan
 from services.access import page_spec
 from ui.actions import read
 from ui.figures import delta_color, format_delta, format_value
@@ -41,7 +41,26 @@ def visit_alerts() -> None:
         )
 
 
+def case_alerts() -> None:
+    """Residents' cases open and past their time limit, today, beside the elders."""
+    mine = None if actor.is_street_admin else [actor.community_id]
+    now = read(case_figures.cases_needing_attention, community_ids=mine, today=today())
+    with st.container(border=True):
+        if now.overdue:
+            text = t("case_figures.attention", open=now.open, overdue=now.overdue)
+            st.warning(text, icon=":material/pending_actions:")
+        else:
+            st.info(t("case_figures.attention_none", open=now.open), icon=":material/task_alt:")
+        st.caption(t("case_figures.attention_help"))
+        cases_page = page_spec("cases")
+        if actor.role in cases_page.roles:
+            st.page_link(
+                cases_page.path, label=t(cases_page.title_key), icon=":material/arrow_forward:"
+            )
+
+
 visit_alerts()
+case_alerts()
 scope = scope_filters(actor, prefix="dashboard")
 if scope is None:
     st.stop()
@@ -63,8 +82,8 @@ for row_start in range(0, len(figures), 3):
             )
             if figure.defined:
                 st.caption(t(f"dashboard.def.{figure.key}"))
-            spec = page_spec(figure.page_key)
-            if actor.role in spec.roles:
+            spec = page_spec(figure.page_key) if figure.page_key else None
+            if spec and actor.role in spec.roles:
                 st.page_link(spec.path, label=t(spec.title_key), icon=":material/arrow_forward:")
 
 
@@ -92,6 +111,55 @@ def charts_tab() -> None:
                     icon=":material/image:",
                     key=f"dashboard_png_{key}",
                 )
+
+
+def cases_tab() -> None:
+    """需求与调解: the case figures (each defined in its help), the cases per month by
+    category, and the same figures per community (several) or per grid (one)."""
+    cases = read(
+        dashboard.case_key_figures,
+        community_ids=scope.community_ids,
+        period=scope.period,
+        today=today(),
+    )
+    for row_start in range(0, len(cases), 4):
+        cols = st.columns(4)
+        for col, figure in zip(cols, cases[row_start : row_start + 4], strict=False):
+            col.metric(
+                t(f"dashboard.fig.{figure.key}"),
+                format_value(figure.value, figure.fmt),
+                delta=format_delta(figure),
+                delta_color=delta_color(figure),
+                help=f"{t(f'dashboard.def.{figure.key}')}\n\n{t('dashboard.vs_previous')}",
+                border=True,
+            )
+    chart = charts.cases_by_month_chart(chart_frames()["cases"], t)
+    st.vega_lite_chart(chart.to_dict(), width="stretch")
+    by = "community" if len(scope.communities) > 1 else "grid"
+    table = read(
+        case_figures.case_figures_by,
+        community_ids=scope.community_ids,
+        start=scope.period.start,
+        end=scope.period.end,
+        by=by,
+    )
+    st.subheader(t(f"case_figures.by_{by}"))
+    if table.empty:
+        st.info(t("case_figures.none"))
+        return
+    specs = dashboard.CASE_FIGURES
+    readable = table.assign(
+        **{
+            s.key: [format_value(None if pd.isna(v) else v, s.fmt) for v in table[s.key]]
+            for s in specs
+        },
+        **{by: [name or t("case_figures.no_grid") for name in table[by]]},
+    )
+    label = t("dashboard.col.community") if by == "community" else t("case_figures.col.grid")
+    shown = readable.rename(
+        columns={by: label} | {s.key: t(f"dashboard.fig.{s.key}") for s in specs}
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def compare_tab() -> None:
@@ -181,6 +249,7 @@ lazy_tabs(
     "dashboard_tab",
     [
         (t("dashboard.tab.charts"), charts_tab),
+        (t("case_figures.tab"), cases_tab),
         (t("dashboard.tab.compare"), compare_tab),
         (t("dashboard.tab.export"), export_tab),
     ],

@@ -1,13 +1,14 @@
 """Meeting mode (会议模式) for the projector at residents' meetings: full width, large type,
 high contrast, one screen at a time (the key figures, then one chart per screen), next and
-previous, optional rotation. Aggregate figures only: no names, phones or addresses."""
+previous, optional rotation. Aggregate figures only: no names, phones or addresses; the
+residents' cases screen shows their figures and counts, never a case's description."""
 
 import time
 from datetime import timedelta
 
 import streamlit as st
 
-from services import dashboard
+from services import charts, dashboard
 from ui.actions import read
 from ui.figures import format_delta, format_value
 from ui.filters import scope_filters, today
@@ -59,6 +60,32 @@ def _rotation_due() -> bool:
     return time.monotonic() - changed_at >= seconds - 1
 
 
+def cases_screen(subtitle: str) -> None:
+    """需求与调解: the case figures above their chart of cases per month by category."""
+    st.title(t("case_figures.title"))
+    st.caption(subtitle)
+    figures = read(
+        dashboard.case_key_figures,
+        community_ids=scope.community_ids,
+        period=scope.period,
+        today=today(),
+    )
+    for row_start in range(0, len(figures), 4):
+        cols = st.columns(4)
+        for col, figure in zip(cols, figures[row_start : row_start + 4], strict=False):
+            col.metric(
+                t(f"dashboard.fig.{figure.key}"),
+                format_value(figure.value, figure.fmt),
+                delta=format_delta(figure),
+                delta_color="normal" if figure.higher_is_better else "inverse",
+                border=True,
+                help=t(f"dashboard.def.{figure.key}"),
+            )
+    frames = read(dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period)
+    chart = charts.cases_by_month_chart(frames["cases"], t, True).properties(height=320)
+    st.vega_lite_chart(chart.to_dict(), width="stretch", theme=None)
+
+
 @st.fragment(run_every=timedelta(seconds=seconds) if rotate else None)
 def screen() -> None:
     if rotate and _rotation_due():
@@ -88,6 +115,8 @@ def screen() -> None:
                     border=True,
                     help=t(f"dashboard.def.{figure.key}") if figure.defined else None,
                 )
+    elif key == "cases":
+        cases_screen(subtitle)
     else:
         spec = next(s for s in dashboard.CHARTS if s.key == key)
         frames = read(

@@ -36,6 +36,7 @@ class DemoSize:
     events: int
     signups: int
     years: int
+    cases: int  # residents' cases in the last year (issue 13)
 
 
 SIZES = {
@@ -48,6 +49,7 @@ SIZES = {
         events=40,
         signups=1200,
         years=1,
+        cases=375,
     ),
     "street": DemoSize(
         communities=20,
@@ -58,6 +60,7 @@ SIZES = {
         events=2000,
         signups=60_000,
         years=3,
+        cases=1500,
     ),
     # The street's communities with five times their people and history (issue 16): what
     # the benchmark checks the pages against as the data grows.
@@ -70,6 +73,7 @@ SIZES = {
         events=10_000,
         signups=300_000,
         years=3,
+        cases=7500,
     ),
 }
 
@@ -96,8 +100,9 @@ class DemoContext:
 
 
 def _steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
-    """In dependency order: tasks come last because they link to elders, requests, events."""
-    from services.demo import core, elders, events, proxy, volunteers
+    """In dependency order: tasks after the elders, requests and events they link to;
+    the residents' cases last."""
+    from services.demo import cases, core, elders, events, proxy, volunteers
 
     return [
         ("core", core.seed),
@@ -106,6 +111,7 @@ def _steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("proxy", proxy.seed),
         ("events", events.seed),
         ("tasks", volunteers.seed_tasks),
+        ("cases", cases.seed),  # last: the steps before draw the same random numbers as ever
     ]
 
 

@@ -196,13 +196,14 @@ def case_list(
 ) -> CasePage:
     """One page of a list: the cases still to finish first (the overdue ones leading, then
     those waiting for the office with no due day yet, then by due day), the newest
-    reported first among equals; the done ones last."""
+    reported first among equals; the done ones last, the latest finished first."""
     next_day = _next_working_day(session, today)
     where = _where(actor, view, filters, today, next_day)
     total = session.exec(select(func.count()).select_from(Case).where(*where)).one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     name, joins = _assignee_names()
+    done = col(Case.status).in_([s.value for s in GROUPS[StatusGroup.done]])
     stmt = (
         select(Case, col(Community.name), col(Grid.name), name)
         .join(Community, col(Community.id) == Case.community_id)
@@ -213,11 +214,11 @@ def case_list(
     rows = session.exec(
         stmt.where(*where)
         .order_by(
-            col(Case.status).in_([s.value for s in GROUPS[StatusGroup.done]]),
+            done,
             _overdue(today).desc(),
-            _due().is_not(None),
-            _due(),
-            col(Case.reported_at).desc(),
+            when((done, None), else_=_due().is_not(None)),
+            when((done, None), else_=_due()),
+            when((done, col(Case.updated_at)), else_=col(Case.reported_at)).desc(),
             col(Case.id).desc(),
         )
         .offset(page * PAGE_SIZE)

@@ -364,10 +364,15 @@ def main() -> None:
     actor = page_guard("cases")
     st.title(t("nav.cases"))
     show_flash(PAGE)
-    sections = []
-    if actor.role in FIELD:
-        sections.append((t("cases.tab.intake"), lambda: intake(actor)))
-    sections.append((t("cases.tab.lists"), lambda: lists(actor)))
+    entry = (t("cases.tab.intake"), lambda: intake(actor))
+    work = (t("cases.tab.lists"), lambda: lists(actor))
+    # the office opens on the cases it owes work on; a grid worker on a round, on intake
+    if actor.role in STAFF:
+        sections = [work, entry]
+    elif actor.role in FIELD:
+        sections = [entry, work]
+    else:
+        sections = [work]
     sections.append((t("cases.tab.satisfied"), lambda: satisfied(actor)))
     lazy_tabs("cases_tab", sections)
 

@@ -97,6 +97,17 @@ def test_a_grid_worker_reports_a_case_from_the_intake(demo_engine):
     assert at.text_area(key="cases_in_description").value == ""
 
 
+def test_the_office_opens_on_the_cases_a_grid_worker_on_intake(demo_engine):
+    """The secretary comes to follow cases up; the grid worker on a round, to report."""
+    assert [t.label for t in app_test(demo_engine, "shuji", PAGE).tabs] == [
+        "工单",
+        "登记",
+        "满意清单",
+    ]
+    assert [t.label for t in app_test(demo_engine, "wangge", PAGE).tabs][0] == "登记"
+    assert [t.label for t in app_test(demo_engine, "zhiyuan", PAGE).tabs] == ["工单", "满意清单"]
+
+
 def test_bad_intake_is_refused_and_nothing_written(demo_engine):
     at = app_test(demo_engine, "wangge", PAGE)
     with Session(demo_engine) as s:
@@ -288,7 +299,7 @@ def test_the_page_reads_in_english(demo_engine):
     at.session_state["cases_open"] = case_id
     at.switch_page(PAGE)
     at.run()
-    assert [t.label for t in at.tabs] == ["Report", "Cases", "Satisfied list"]
+    assert [t.label for t in at.tabs] == ["Cases", "Report", "Satisfied list"]  # the office's
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Dispatched" in text and "cases." not in text

@@ -103,6 +103,16 @@ def test_filters_and_counts(session, w):
     assert (row.to_whom, row.escalated, row.due) == ("供水公司", True, date(2026, 11, 25))
 
 
+def test_finished_cases_come_last_the_latest_finished_first(session, w):
+    """A declined case has no due day: it must not rank among the ones still to do."""
+    declined = report(session, w)
+    do(session, w, "decline", w.shuji, declined)
+    satisfied = case_in(session, w, "satisfied")  # finished after the declined one
+    to_do = report(session, w)
+    n = {k: cases_number(session, v) for k, v in locals().items() if isinstance(v, int)}
+    assert listed(session, w.shuji, View.community) == [n["to_do"], n["satisfied"], n["declined"]]
+
+
 def test_lists_are_paged(session, w):
     for _ in range(case_lists.PAGE_SIZE + 3):
         report(session, w)

@@ -104,7 +104,7 @@ def test_the_office_opens_on_the_cases_a_grid_worker_on_intake(demo_engine):
         "登记",
         "满意清单",
     ]
-    assert [t.label for t in app_test(demo_engine, "wangge", PAGE).tabs][0] == "登记"
+    assert app_test(demo_engine, "wangge", PAGE).tabs[0].label == "登记"
     assert [t.label for t in app_test(demo_engine, "zhiyuan", PAGE).tabs] == ["工单", "满意清单"]
 
 

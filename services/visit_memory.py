@@ -128,12 +128,14 @@ def _stale(session: Session, url: str, changes: dict[str, set[str]], since: date
             rules_only.add(int(community))
         if tables != {_TABLES[0]} or corrected:
             from_day[int(community)] = date.min
-    # The few new visits through the index on created_at (asked for a min() of the
-    # day, SQLite walks the index on the day instead: every visit).
+    # The earliest day of the new visits of each community, through the index on
+    # created_at (grouped: a bare min() of the day makes SQLite walk the index on the day,
+    # every visit; and a bulk load of many visits is not sent over row by row).
     for elders_community, day in session.exec(
-        select(col(Elder.community_id), col(Visit.visited_on))
+        select(col(Elder.community_id), func.min(Visit.visited_on))
         .join(Elder, col(Elder.id) == Visit.elder_id)
         .where(col(Visit.created_at) >= since)
+        .group_by(col(Elder.community_id))
     ):
         if str(elders_community) in changes:
             earlier = from_day.get(elders_community, day)

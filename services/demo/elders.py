@@ -7,13 +7,13 @@ overdue list has work on it, as in any real office.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import col, select
 
 from models.accounts import Account
-from models.base import utcnow
+from models.base import LOCAL_TZ, utcnow
 from models.elders import (
     Elder,
     ElderChange,
@@ -186,10 +186,13 @@ def seed(ctx: DemoContext) -> None:
     display = dict(ctx.session.exec(select(col(Account.id), col(Account.display_name))).all())
     stamp = utcnow()
     for visit_id, v in enumerate(visits, start=1):
+        # recorded the evening of the visit, as offices do (not all at loading time: every
+        # visit would look new to the readers catching up with writes, services/visit_memory)
+        evening = datetime.combine(v["visited_on"], time(18), LOCAL_TZ).astimezone(UTC)
         v |= {
             "id": visit_id,
             "visitor_name": display[v["visitor_account_id"]],
-            "created_at": stamp,
+            "created_at": min(evening, stamp),
         }
     left = {e["id"] for e in elders if not e["active"]}
     referrals = _content_and_referrals(visits, left, today, display)

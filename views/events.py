@@ -23,6 +23,7 @@ from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import span, when
 from ui.i18n import lang, t
+from ui.links import record_id
 from ui.records import action_button, confirm_action, record_key
 from ui.session import page_guard
 from ui.tabs import lazy_tabs
@@ -117,7 +118,7 @@ def follow_link() -> None:
         link = read_fresh(
             event_reads.event_link,
             actor=actor,
-            event_id=int(linked) if linked.isdigit() else None,
+            event_id=record_id(linked),
         )
         if link.event_id is not None:
             st.session_state[PICKED] = link.event_id

@@ -14,6 +14,7 @@ from services.task_board import OwnSignup, TaskCard, TaskLink
 from ui.actions import PAGE, flash, read, read_fresh, show_flash, write
 from ui.fmt import span
 from ui.i18n import t
+from ui.links import record_id
 from ui.records import action_button, record_key
 from ui.session import page_guard
 from ui.text import plain
@@ -24,8 +25,7 @@ SHOWN = "open_shown"  # how many cards the list shows now
 
 
 def linked_task_id() -> int | None:
-    linked = st.query_params.get("task")
-    return int(linked) if linked and linked.isdigit() else None
+    return record_id(st.query_params.get("task"))
 
 
 def link_notice(reason: str, *, mine: bool) -> None:

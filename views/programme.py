@@ -17,6 +17,7 @@ from services.event_reads import EventCard
 from ui.actions import flash, read, read_fresh, show_flash, write
 from ui.fmt import span
 from ui.i18n import t
+from ui.links import record_id
 from ui.records import record_key
 from ui.text import plain
 
@@ -46,7 +47,7 @@ def linked_event() -> int | None:
     raw = st.query_params.get("event")
     if raw is None:
         return None
-    link = read_fresh(event_programme.programme_link, event_id=int(raw) if raw.isdigit() else None)
+    link = read_fresh(event_programme.programme_link, event_id=record_id(raw))
     with st.container(key="programme_link"):
         if link.reason:
             st.warning(t(link.reason), icon=":material/event_busy:")

@@ -16,6 +16,7 @@ from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day, when
 from ui.i18n import t
+from ui.links import record_id
 from ui.proxy_actions import TOUCH_CSS, close_form, rating_control, reject_action
 from ui.records import action_button, record_key
 from ui.session import page_guard
@@ -276,8 +277,8 @@ def pick_request(by_id: dict[int, proxy_board.RequestCard]) -> proxy_board.Reque
     starting the request can never switch the picker to another one. With nothing
     picked yet, the board's first card (overdue first); a link ?request=N opens N."""
     linked = st.query_params.get("request")
-    if linked and linked.isdigit() and int(linked) in by_id and PICKED not in st.session_state:
-        st.session_state[PICKED] = int(linked)
+    if record_id(linked) in by_id and PICKED not in st.session_state:
+        st.session_state[PICKED] = record_id(linked)
     if st.session_state.get(PICKED) not in by_id:
         st.session_state[PICKED] = next(iter(by_id))
     picked = st.selectbox(

@@ -28,6 +28,7 @@ from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import span, when
 from ui.i18n import t
+from ui.links import record_id
 from ui.records import action_button, confirm_action, record_key
 from ui.session import page_guard
 from ui.tabs import lazy_tabs
@@ -127,9 +128,9 @@ def task_picker(cards: list[TaskCard]) -> TaskCard | None:
     the filter no longer lists (just closed, say) stays picked."""
     by_id = {c.id: c for c in cards}
     linked = st.query_params.get("task")
-    if "tasks_link_used" not in st.session_state and linked and linked.isdigit():
+    if "tasks_link_used" not in st.session_state and record_id(linked) is not None:
         st.session_state["tasks_link_used"] = True
-        st.session_state[PICKED] = int(linked)
+        st.session_state[PICKED] = record_id(linked)
     picked = st.session_state.get(PICKED)
     if picked is not None and picked not in by_id:
         kept = read_fresh(task_board.task_card, actor=actor, task_id=picked)

@@ -22,6 +22,7 @@ from ui.actions import LAST_REFUSAL, flash, read, show_flash, write
 from ui.filters import today
 from ui.fmt import day
 from ui.i18n import error_text, lang, t
+from ui.links import record_id
 from ui.records import record_key, record_picker
 from ui.session import page_guard
 from ui.text import plain
@@ -52,13 +53,8 @@ def elder_labels() -> dict[int, str]:
 def follow_link(labels: dict[int, str]) -> None:
     """A link from an elder's profile (?elder=N) picks that elder, once per link."""
     wanted = st.query_params.get("elder")
-    if (
-        wanted
-        and wanted.isdigit()
-        and int(wanted) in labels
-        and st.session_state.get(LINK) != wanted
-    ):
-        st.session_state["visit_elder"] = int(wanted)
+    if wanted and record_id(wanted) in labels and st.session_state.get(LINK) != wanted:
+        st.session_state["visit_elder"] = record_id(wanted)
         st.session_state[LINK] = wanted
 
 

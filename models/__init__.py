@@ -7,6 +7,8 @@ from models.cases import (
     Case,
     CaseDepartment,
     CaseLimit,
+    CaseNumber,
+    CasePhoto,
     CaseStep,
     Mediation,
 )
@@ -56,6 +58,8 @@ __all__ = [
     "Case",
     "CaseDepartment",
     "CaseLimit",
+    "CaseNumber",
+    "CasePhoto",
     "CaseStep",
     "Community",
     "DataVersion",

@@ -161,6 +161,44 @@ class CaseStep(SQLModel, table=True):
     approved_by: str = Field(default="", max_length=40)  # extend: who approved it
 
 
+class CasePhotoStage(StrEnum):
+    report = "report"  # taken at 上报: what was found (the broken lamp)
+    result = "result"  # taken at 反馈: what was done (the lamp repaired)
+
+
+# What a stored photo and its thumbnail are at most a side (services/case_photos.py).
+PHOTO_LONGEST_SIDE = 1280
+THUMBNAIL_LONGEST_SIDE = 320
+
+
+class CasePhoto(SQLModel, table=True):
+    """A photo of a case, taken at its report or with its result. Stored as the service
+    made it (services/case_photos.py): a JPEG of at most PHOTO_LONGEST_SIDE px a side,
+    turned upright and stripped of its EXIF (a phone's photo carries where it was taken).
+    The thumbnail is what a case's card shows (a phone loads a few kB per photo, not the
+    whole photo). Never deleted from the board."""
+
+    __table_args__ = (
+        one_of("casephoto", "stage", CasePhotoStage),
+        CheckConstraint(
+            f"width > 0 AND height > 0 AND width <= {PHOTO_LONGEST_SIDE} "
+            f"AND height <= {PHOTO_LONGEST_SIDE}",
+            name="ck_casephoto_size",
+        ),
+    )
+
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
+    case_id: int = Field(foreign_key="resident_case.id", index=True)
+    stage: CasePhotoStage = enum_field(CasePhotoStage)
+    content_type: str = Field(default="image/jpeg", max_length=30)
+    data: bytes  # the photo itself
+    thumbnail: bytes  # a JPEG of at most THUMBNAIL_LONGEST_SIDE px a side
+    width: int
+    height: int
+    taken_by: int = Field(foreign_key="account.id")  # who attached it
+    created_at: datetime = dt_field(default_now=True)  # the time of its report or feedback
+
+
 class CaseNumber(SQLModel, table=True):
     """The last case number given in a year (services/cases.py): one row per year, counted
     up in the transaction that reports a case, so two reporters at the same moment never

@@ -31,6 +31,7 @@ from models.cases import (
     Case,
     CaseCategory,
     CaseDepartment,
+    CasePhoto,
     CaseStatus,
     CaseStep,
 )
@@ -316,6 +317,18 @@ class StepLine:
 
 
 @dataclass(frozen=True)
+class PhotoThumb:
+    """A photo of the case as its card shows it: the thumbnail; the photo itself is read
+    when asked for (`case_photo`)."""
+
+    id: int
+    stage: str  # report or result (CasePhotoStage)
+    thumbnail: bytes
+    at: datetime
+    who: str
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     """A case with its history and the actions the actor may take (the page shows only
     those)."""
@@ -333,6 +346,7 @@ class CaseDetail:
     is_dispute: bool
     steps: tuple[StepLine, ...]
     actions: tuple[CaseAction, ...]
+    photos: tuple[PhotoThumb, ...]  # in the order taken
 
 
 def case_detail(*, session: Session, actor: Actor, case_id: int, today: date) -> CaseDetail:
@@ -383,7 +397,60 @@ def case_detail(*, session: Session, actor: Actor, case_id: int, today: date) ->
             for s in steps
         ),
         actions=allowed_actions(actor, case),
+        photos=_thumbs(session, case_id),
     )
+
+
+def _thumbs(session: Session, case_id: int) -> tuple[PhotoThumb, ...]:
+    rows = session.execute(  # five columns: more than sqlmodel's select types
+        core_select(
+            col(CasePhoto.id),
+            col(CasePhoto.stage),
+            col(CasePhoto.thumbnail),
+            col(CasePhoto.created_at),
+            col(Account.display_name),
+        )
+        .join(Account, col(Account.id) == CasePhoto.taken_by)
+        .where(col(CasePhoto.case_id) == case_id)
+        .order_by(col(CasePhoto.id))
+    ).all()
+    return tuple(PhotoThumb(i, stage.value, thumb, at, who) for i, stage, thumb, at, who in rows)
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+
+def case_photo(*, session: Session, actor: Actor, photo_id: int) -> PhotoFile:
+    """One photo in full, to whoever may see its case (else refused as the case is)."""
+    photo = session.get(CasePhoto, photo_id)
+    if photo is None:
+        raise BoardError("common.not_found")
+    visible_case(session, actor, photo.case_id, lock=False)
+    return PhotoFile(photo.data, photo.content_type, photo.width, photo.height)
+
+
+# --- a case's link ----------------------------------------------------------------------
+
+
+def case_link(*, session: Session, actor: Actor, case_id: int) -> str | None:
+    """What a case's link (/cases?case=N) opens on: None when the actor may see the case,
+    else why not, in this order: no such case, a case of another community, a case of
+    the community that is not the actor's (another grid's, not reported by or given to
+    them). Says nothing more of a case the actor may not see."""
+    case = session.get(Case, case_id)
+    if case is None:
+        return "cases.link.missing"
+    ids = actor.community_ids()
+    if ids is not None and case.community_id not in ids:
+        return "cases.link.elsewhere"
+    if not session.exec(select(col(Case.id)).where(Case.id == case_id, visible_to(actor))).first():
+        return "cases.link.not_yours"
+    return None
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,14 @@ calendar (services/working_days.py), or the same day for 当场解决. Each disp
 it anew from its own day; an extension moves it, with a reason and who approved it.
 While a case is rectified, its due day is `rectify_due`.
 
-Lists and the 满意清单: services/case_lists.py; mediation records:
-services/mediations.py.
+Lists, one case in full (with its photos) and the 满意清单: services/case_lists.py;
+mediation records: services/mediations.py; photos taken at the report and with the
+result, in the same transaction: services/case_photos.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -40,6 +42,7 @@ from models.cases import (
     CaseCategory,
     CaseDepartment,
     CaseNumber,
+    CasePhotoStage,
     CaseSource,
     CaseStatus,
     CaseStep,
@@ -49,7 +52,7 @@ from models.cases import (
 from models.elders import Elder, Visit
 from models.org import Grid
 from models.volunteers import Team
-from services import audit
+from services import audit, case_photos
 from services.access import FIELD, STAFF, Actor
 from services.case_settings import calendar_overrides, limit_of
 from services.checks import required_text, valid_phone
@@ -331,20 +334,28 @@ def _new_case(
 
 
 def case_report(
-    *, session: Session, actor: Actor, draft: CaseDraft, now: datetime | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    draft: CaseDraft,
+    photos: Sequence[bytes] = (),
+    now: datetime | None = None,
 ) -> int:
     """上报: a grid worker for one of their grids, a secretary for their community, the
-    street admin for any; the case waits to be accepted. Returns its id."""
+    street admin for any; the case waits to be accepted. Up to three photos of what was
+    found go with it (a bad one refuses the report). Returns its id."""
     actor.require(FIELD)
+    now = now or utcnow()
     community_id, grid_id = _place_of(session, actor, draft)
     elder_id = draft.elder_id
     if elder_id is not None:
         elder = session.get(Elder, elder_id)
         if elder is None or elder.community_id != community_id:
             raise BoardError("cases.elder_invalid")
-    return _new_case(
-        session, actor, draft, community_id, grid_id, now or utcnow(), elder_id=elder_id
-    )
+    prepared = case_photos.prepare(photos)
+    case_id = _new_case(session, actor, draft, community_id, grid_id, now, elder_id=elder_id)
+    case_photos.attach(session, actor, case_id, CasePhotoStage.report, prepared, now)
+    return case_id
 
 
 def case_report_from_visit(
@@ -557,12 +568,21 @@ def case_start(
 
 
 def case_feedback(
-    *, session: Session, actor: Actor, case_id: int, result: str, now: datetime | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    result: str,
+    photos: Sequence[bytes] = (),
+    now: datetime | None = None,
 ) -> None:
-    """反馈: what was done, for the office to check."""
+    """反馈: what was done, for the office to check, with up to three photos of it."""
     now = now or utcnow()
     case = _take(session, actor, case_id, CaseAction.feedback)
     result = required_text(result, "cases.result_required")
+    case_photos.attach(
+        session, actor, case_id, CasePhotoStage.result, case_photos.prepare(photos), now
+    )
     add_step(
         session,
         actor,

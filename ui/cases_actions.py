@@ -20,6 +20,7 @@ from services.access import Actor
 from services.case_lists import CaseDetail
 from services.cases import CaseAction
 from ui.actions import flash, read, write
+from ui.cases_photos import photo_uploader
 from ui.filters import today
 from ui.i18n import t
 from ui.records import confirm_action, record_key
@@ -124,7 +125,7 @@ def _text_form(
     arg: str,
     icon: str,
 ) -> None:
-    """反馈结果, 记录部门报到, 添加备注: one text, required."""
+    """记录部门报到, 添加备注: one text, required."""
     case_id = detail.row.id
     key = _key(action, "text", case_id)
     with st.expander(t(f"cases.action.{action.value}"), icon=icon):
@@ -132,6 +133,22 @@ def _text_form(
             text = st.text_area(t(f"cases.text_label.{action.value}"), key=key, max_chars=500)
             sent = st.form_submit_button(t(f"cases.action.{action.value}"), type="primary")
         if sent and write(fn, actor=actor, case_id=case_id, **{arg: text}):
+            _done(case_id, action, (key,))
+
+
+def _feedback(actor: Actor, detail: CaseDetail) -> None:
+    """反馈结果: what was done (required), with photos of it (optional)."""
+    case_id = detail.row.id
+    action = CaseAction.feedback
+    key = _key(action, "text", case_id)
+    with st.expander(t(f"cases.action.{action.value}"), icon=":material/task_alt:"):
+        with st.form(_key(action, "form", case_id)):
+            text = st.text_area(t(f"cases.text_label.{action.value}"), key=key, max_chars=500)
+            photos = photo_uploader(_key(action, "photos", case_id))
+            sent = st.form_submit_button(t(f"cases.action.{action.value}"), type="primary")
+        if sent and write(
+            cases.case_feedback, actor=actor, case_id=case_id, result=text, photos=photos
+        ):
             _done(case_id, action, (key,))
 
 
@@ -238,7 +255,7 @@ def case_actions(actor: Actor, detail: CaseDetail) -> None:
         elif action == a.dispatch:
             _dispatch(actor, detail)
         elif action == a.feedback:
-            _text_form(actor, detail, action, cases.case_feedback, "result", ":material/task_alt:")
+            _feedback(actor, detail)
         elif action == a.department_answer:
             _text_form(
                 actor,

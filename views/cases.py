@@ -3,7 +3,11 @@ were told), 工单 (the lists, with counts; a case opens in full with its histor
 timeline and only the actions its status and the user's role allow), and the 满意清单
 (satisfied cases, without personal data).
 
-The open case is kept by id; every widget of a case carries its id in its key."""
+The open case is kept by id; every widget of a case carries its id in its key. A case's
+link (/cases?case=N, for the WeChat group) opens it; one the person may not see says
+why, over the lists."""
+
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -14,19 +18,23 @@ from services.access import FIELD, STAFF, Actor
 from services.case_lists import CaseRow, Filters, StatusGroup, View
 from services.case_settings import department_list
 from services.cases import CaseDraft
-from ui.actions import PAGE, flash, read, show_flash, write
+from ui.actions import PAGE, flash, read, read_fresh, show_flash, write
 from ui.cases_actions import case_actions, message_anchor
 from ui.cases_mediation import mediation_section
+from ui.cases_photos import photo_section, photo_uploader
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day, when
 from ui.i18n import t
+from ui.links import record_id
 from ui.records import record_key
 from ui.session import page_guard
 from ui.tabs import lazy_tabs
 from ui.text import plain
 
 OPEN = "cases_open"  # the id of the case shown in full
+LINKED = "cases_linked"  # the ?case= of the link followed (taken once, not on every run)
+PHOTOS_ROUND = "cases_in_photos_round"  # a new uploader (empty) after each report
 # the intake's texts, emptied after a report (the choices stay for the next one)
 INTAKE_FIELDS = (
     "cases_in_place",
@@ -106,11 +114,14 @@ def intake(actor: Actor) -> None:
                 format_func=elder_labels.__getitem__,
                 key="cases_in_elder",
             )
+        round_ = st.session_state.get(PHOTOS_ROUND, 0)
+        photos = photo_uploader(f"cases_in_photos_{round_}")
         sent = st.form_submit_button(t("cases.report"), type="primary", width="stretch")
     if sent:
         done = write(
             cases.case_report,
             actor=actor,
+            photos=photos,
             draft=CaseDraft(
                 category=category,
                 description=description,
@@ -131,6 +142,7 @@ def intake(actor: Actor) -> None:
                 clear=INTAKE_FIELDS,
             )
             st.session_state[OPEN] = done.value
+            st.session_state[PHOTOS_ROUND] = round_ + 1
             st.rerun()
     show_flash("cases_intake_msg")
 
@@ -289,6 +301,7 @@ def detail(actor: Actor, case_id: int) -> None:
         t("cases.back"), key=record_key("case", "back", case_id), icon=":material/arrow_back:"
     ):
         st.session_state.pop(OPEN, None)
+        st.query_params.pop("case", None)
         st.rerun()
     d = read(case_lists.case_detail, actor=actor, case_id=case_id, today=today())
     row = d.row
@@ -320,12 +333,45 @@ def detail(actor: Actor, case_id: int) -> None:
         if d.decline_reason:
             lines.append(f":material/block: {plain(d.decline_reason)}")
         st.markdown("  \n".join(lines))
+        photo_section(actor, d)
+        if actor.role in STAFF:
+            st.caption(t("cases.link_about"))
+            st.code(case_url(case_id), language=None)
         case_actions(actor, d)
     if d.is_dispute and actor.role in STAFF:
         mediation_section(actor, case_id)
     st.markdown(f"#### {t('cases.history')}")
     for step in reversed(d.steps):
         st.markdown(step_text(step))
+
+
+# --- a case's link ---------------------------------------------------------------------
+
+
+def case_url(case_id: int) -> str:
+    """The case's link for the WeChat group: opens the case (after a sign-in)."""
+    url = urlparse(st.context.url or "http://localhost:8501/")
+    return f"{url.scheme}://{url.netloc}/cases?case={case_id}"
+
+
+def follow_link(actor: Actor) -> None:
+    """A link /cases?case=N opens the case on the 工单 tab, once (the person may then go
+    elsewhere on the page); a case they may not see says why, and the lists show."""
+    linked = st.query_params.get("case")
+    if linked is None or linked == st.session_state.get(LINKED):
+        return
+    case_id = record_id(linked)
+    reason = "cases.link.missing"
+    if case_id is not None:
+        reason = read_fresh(case_lists.case_link, actor=actor, case_id=case_id)
+    st.session_state["cases_tab"] = t("cases.tab.lists")
+    if reason is not None:
+        st.warning(t(reason), icon=":material/link_off:")
+        st.query_params.pop("case", None)
+        st.session_state.pop(OPEN, None)
+        return
+    st.session_state[LINKED] = linked
+    st.session_state[OPEN] = case_id
 
 
 # --- 满意清单 ---------------------------------------------------------------------------
@@ -364,6 +410,7 @@ def main() -> None:
     actor = page_guard("cases")
     st.title(t("nav.cases"))
     show_flash(PAGE)
+    follow_link(actor)
     entry = (t("cases.tab.intake"), lambda: intake(actor))
     work = (t("cases.tab.lists"), lambda: lists(actor))
     # the office opens on the cases it owes work on; a grid worker on a round, on intake

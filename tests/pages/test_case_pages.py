@@ -303,3 +303,168 @@ def test_the_page_reads_in_english(demo_engine):
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Dispatched" in text and "cases." not in text
+
+
+# --- photos -----------------------------------------------------------------------------
+
+
+def small_jpeg(size=(64, 48), colour="orange") -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_a_grid_worker_reports_with_a_photo_and_the_secretary_sees_it(demo_engine):
+    from models.cases import CasePhoto
+
+    at = app_test(demo_engine, "wangge", PAGE)
+    at.text_area(key="cases_in_description").input("楼道灯坏了")
+    at.file_uploader(key="cases_in_photos_0").set_value(("lamp.jpg", small_jpeg(), "image/jpeg"))
+    at.button(key="FormSubmitter:cases_intake-上报").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with Session(demo_engine) as s:
+        row = s.exec(select(Case).order_by(Case.id.desc())).first()
+        photos = s.exec(select(CasePhoto).where(CasePhoto.case_id == row.id)).all()
+    assert row.description == "楼道灯坏了"
+    assert [(p.stage, p.width, p.height) for p in photos] == [("report", 64, 48)]
+    # the next report starts with an empty uploader
+    assert "cases_in_photos_1" in {u.key for u in at.file_uploader}
+    assert at.file_uploader(key="cases_in_photos_1").value == []
+
+    office = opened(demo_engine, "shuji", row.id)
+    assert not office.exception
+    assert any("上报时拍摄" in c.value for c in office.caption)
+    assert len(office.get("image")) == 1  # the thumbnail
+    office.button(key=f"case_photo_open_{photos[0].id}").click().run()
+    assert len(office.get("image")) == 2  # and the photo in full
+    office.button(key=f"case_photo_close_{photos[0].id}").click().run()
+    assert len(office.get("image")) == 1
+
+
+def test_a_file_that_is_not_a_photo_refuses_the_report(demo_engine):
+    at = app_test(demo_engine, "wangge", PAGE)
+    with Session(demo_engine) as s:
+        before = s.exec(select(func.count()).select_from(Case)).one()
+    at.text_area(key="cases_in_description").input("楼道灯坏了")
+    at.file_uploader(key="cases_in_photos_0").set_value(
+        ("lamp.jpg", b"this is a text file", "image/jpeg")
+    )
+    at.button(key="FormSubmitter:cases_intake-上报").click().run()
+    assert [e.value for e in at.error] == [
+        "第 1 个文件不是照片（只收 JPG、PNG、WebP 图片），请换一张"
+    ]
+    with Session(demo_engine) as s:
+        assert s.exec(select(func.count()).select_from(Case)).one() == before
+    assert at.text_area(key="cases_in_description").value == "楼道灯坏了"  # kept to retry
+
+
+def test_the_handler_feeds_back_with_a_photo_of_the_result(demo_engine):
+    from models.cases import CasePhoto
+
+    case_id = new_case(demo_engine, "dispatched")
+    at = opened(demo_engine, "wangge", case_id)
+    at.text_area(key=f"case_feedback_text_{case_id}").input("已更换灯泡")
+    at.file_uploader(key=f"case_feedback_photos_{case_id}").set_value(
+        [("a.jpg", small_jpeg(), "image/jpeg"), ("b.jpg", small_jpeg(colour="blue"), "image/jpeg")]
+    )
+    at.button(key=f"FormSubmitter:case_feedback_form_{case_id}-反馈结果").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with Session(demo_engine) as s:
+        stages = s.exec(select(CasePhoto.stage).where(CasePhoto.case_id == case_id)).all()
+    assert stages == ["result", "result"]
+    assert case_row(demo_engine, case_id).status == "handled"
+    assert any("办理结果" in c.value for c in at.caption)
+    assert len(at.get("image")) == 2
+
+
+# --- a case's link ----------------------------------------------------------------------
+
+
+def linked(engine, username: str, value: str, lang: str = "zh_CN"):
+    """The cases page opened from a link /cases?case=<value> (a new session)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["ui_lang"] = lang
+    at.session_state["auth_token"] = sign_in_token(engine, username)
+    at.query_params["case"] = value
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def _warnings(at) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def test_a_link_opens_the_case_for_a_grid_worker_on_the_cases_tab(demo_engine):
+    case_id = new_case(demo_engine)
+    number = case_row(demo_engine, case_id).number
+    at = linked(demo_engine, "wangge", str(case_id))
+    assert not at.exception and not _warnings(at)
+    assert at.session_state["cases_tab"] == "工单"  # not the grid worker's usual 登记
+    assert any(number in h.value for h in at.subheader)
+    assert not at.code  # the link text is for the office
+    # back to the lists: the link does not open the case again
+    at.button(key=f"case_back_{case_id}").click().run()
+    assert "case" not in at.query_params
+    assert f"case_back_{case_id}" not in {b.key for b in at.button}
+    assert any(b.key.startswith("case_open_") for b in at.button)
+
+
+def test_the_office_sees_the_link_of_the_case(demo_engine):
+    case_id = new_case(demo_engine)
+    at = linked(demo_engine, "shuji", str(case_id))
+    assert [c.value for c in at.code] == [f"http://localhost:8501/cases?case={case_id}"]
+
+
+@pytest.mark.parametrize(
+    ("username", "value", "warning"),
+    [
+        ("qianjin", "OWN", "这件工单属于其他社区，您无法查看。下面是您的工单列表。"),
+        (
+            "zhiyuan",
+            "OWN",
+            "这件工单不在您的网格，也不是您上报或承办的，您无法查看。下面是您的工单列表。",
+        ),
+        ("shuji", "999999", "找不到这件工单，链接可能有误。下面是工单列表。"),
+        ("wangge", "12abc", "找不到这件工单，链接可能有误。下面是工单列表。"),
+        ("wangge", "", "找不到这件工单，链接可能有误。下面是工单列表。"),
+        ("wangge", "99999999999999999999", "找不到这件工单，链接可能有误。下面是工单列表。"),
+        ("wangge", "²", "找不到这件工单，链接可能有误。下面是工单列表。"),
+    ],
+    ids=[
+        "another community",
+        "not theirs",
+        "missing",
+        "not a number",
+        "empty",
+        "beyond the database",
+        "a superscript digit",
+    ],
+)
+def test_a_link_to_a_case_one_may_not_see_says_why_over_the_lists(
+    demo_engine, username, value, warning
+):
+    case_id = new_case(demo_engine)
+    row = case_row(demo_engine, case_id)
+    at = linked(demo_engine, username, str(case_id) if value == "OWN" else value)
+    assert not at.exception
+    assert _warnings(at) == [warning]
+    assert at.session_state["cases_tab"] == "工单"
+    assert f"case_back_{case_id}" not in {b.key for b in at.button}  # no case open
+    # the lists (a volunteer with nothing given to them: an empty one)
+    listed = any(b.key.startswith("case_open_") for b in at.button)
+    assert listed or "没有符合条件的工单" in [i.value for i in at.info]
+    if value == "OWN":  # nothing of the case it may not see
+        shown = " ".join(m.value for m in [*at.markdown, *at.subheader, *at.text])
+        assert row.number not in shown and row.description not in shown
+
+
+def test_a_link_refused_in_english(demo_engine):
+    case_id = new_case(demo_engine)
+    at = linked(demo_engine, "qianjin", str(case_id), lang="en")
+    assert _warnings(at) == [
+        "This case belongs to another community, so you cannot see it. Here are your case lists."
+    ]

@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, literal, or_
+from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, literal
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -41,7 +41,7 @@ from models.cases import (
 )
 from models.org import Community, Grid
 from services.cases import RUNNING
-from services.db import local_bounds, month_of
+from services.db import grouped_median, local_bounds, month_of
 from services.mediations import AGREED
 
 RESPONSE_HOURS = 24
@@ -169,31 +169,15 @@ def _closed(session: Session, ids: list[int] | None, start: date, end: date, by:
 
 
 def _median_days(session: Session, ids: list[int] | None, start: date, end: date, by: str) -> dict:
-    """{group: median local days from report to first closing}, in SQL: the middle row,
-    or the mean of the two middle rows of an even count."""
-    days = _local_days_between(session, Case.reported_at, Case.closed_at)
-    group = _group(by)
-    ordered = (
-        select(
-            group.label("grp"),
-            days.label("days"),
-            func.row_number().over(partition_by=group, order_by=days).label("rn"),
-            func.count().over(partition_by=group).label("cnt"),
-        )
-        .where(_in_communities(Case.community_id, ids), _between(Case.closed_at, start, end))
-        .subquery()
+    """{group: median local days from report to first closing}."""
+    rows = grouped_median(
+        session,
+        _group(by),
+        _local_days_between(session, Case.reported_at, Case.closed_at),
+        lambda q: q.where(
+            _in_communities(Case.community_id, ids), _between(Case.closed_at, start, end)
+        ),
     )
-    rows = session.exec(
-        select(ordered.c.grp, func.avg(ordered.c.days))
-        .where(
-            # whole-number division: `/` would divide exactly and miss the lower middle row
-            or_(
-                ordered.c.rn == (ordered.c.cnt + 1) // 2,
-                ordered.c.rn == (ordered.c.cnt + 2) // 2,
-            )
-        )
-        .group_by(ordered.c.grp)
-    ).all()
     return {g: float(d) for g, d in rows}
 
 

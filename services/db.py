@@ -8,12 +8,13 @@ timeout does not cover. PostgreSQL needs none of this.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from sqlalchemy import Date, DateTime, Integer, event, func, literal
+from sqlalchemy import Date, DateTime, Integer, Select, event, func, literal, or_
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -149,3 +150,32 @@ def days_from_date_to_ts(session: Session, date_column, ts_column):
         return func.julianday(ts_column, "+8 hours") - func.julianday(date_column)
     midnight = func.timezone("Asia/Shanghai", func.cast(date_column, DateTime()))
     return func.extract("epoch", ts_column - midnight) / 86400.0
+
+
+def grouped_median(
+    session: Session, group, value, scope: Callable[[Select], Select]
+) -> list[tuple]:
+    """(group, median of `value`) for each group of the rows `scope` selects (it adds the
+    FROM, joins and WHERE to the select it is given), in SQL: the middle row, or the mean
+    of the two middle rows of an even count; ordered by group."""
+    ordered = scope(
+        core_select(
+            group.label("grp"),
+            value.label("value"),
+            func.row_number().over(partition_by=group, order_by=value).label("rn"),
+            func.count().over(partition_by=group).label("cnt"),
+        )
+    ).subquery()
+    middle = or_(
+        # whole-number division: `/` would divide exactly and miss the lower middle row
+        ordered.c.rn == (ordered.c.cnt + 1) // 2,
+        ordered.c.rn == (ordered.c.cnt + 2) // 2,
+    )
+    return list(
+        session.execute(
+            core_select(ordered.c.grp, func.avg(ordered.c.value))
+            .where(middle)
+            .group_by(ordered.c.grp)
+            .order_by(ordered.c.grp)
+        ).all()
+    )

@@ -21,7 +21,6 @@ from sqlalchemy import (
     false,
     func,
     literal,
-    or_,
     true,
     union_all,
 )
@@ -37,7 +36,7 @@ from models.proxy import (
     ProxyRequest,
     ProxyStatus,
 )
-from services.db import days_from_date_to_ts, local_bounds, month_of_date
+from services.db import days_from_date_to_ts, grouped_median, local_bounds, month_of_date
 from services.rectifications import BAD_RATING
 
 _Stmt = TypeVar("_Stmt", bound=Select[*tuple[Any, ...]])
@@ -229,31 +228,17 @@ def median_days_to_done(
         "agent": func.coalesce(Account.display_name, ""),
         "all": literal("all"),
     }[by]
-    ordered = _scoped(
-        select(
-            group.label("grp"),
-            days.label("days"),
-            func.row_number().over(partition_by=group, order_by=days).label("rn"),
-            func.count().over(partition_by=group).label("cnt"),
-        )
-        .join(Community, col(Community.id) == col(ProxyRequest.community_id))
-        .join(Account, col(Account.id) == col(ProxyRequest.agent_account_id), isouter=True)
-        .where(_done_in(start, end)),
-        community_ids,
-    ).subquery()
-    rows = session.exec(
-        select(ordered.c.grp, func.avg(ordered.c.days))
-        .where(
-            # the middle row, or the two middle rows of an even count (whole-number
-            # division: `/` would divide exactly and miss the lower middle row)
-            or_(
-                ordered.c.rn == (ordered.c.cnt + 1) // 2,
-                ordered.c.rn == (ordered.c.cnt + 2) // 2,
-            )
-        )
-        .group_by(ordered.c.grp)
-        .order_by(ordered.c.grp)
-    ).all()
+    rows = grouped_median(
+        session,
+        group,
+        days,
+        lambda q: _scoped(
+            q.join(Community, col(Community.id) == col(ProxyRequest.community_id))
+            .join(Account, col(Account.id) == col(ProxyRequest.agent_account_id), isouter=True)
+            .where(_done_in(start, end)),
+            community_ids,
+        ),
+    )
     return pd.DataFrame(
         [{by: g, "median_days": round(float(d), 1)} for g, d in rows], columns=[by, "median_days"]
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import streamlit as st
+
 from services.dashboard import Figure
 from ui.i18n import t
 
@@ -36,3 +38,20 @@ def format_delta(figure: Figure) -> str | None:
 
 def delta_color(figure: Figure) -> str:
     return "normal" if figure.higher_is_better else "inverse"
+
+
+def figure_tiles(figures: list[Figure], *, per_row: int, help_text) -> None:
+    """The figures as bordered metric tiles, `per_row` to a row: the value, the change
+    against the period before (coloured by whether higher is better), `help_text(figure)`
+    (None: no help) behind the tile's question mark."""
+    for row_start in range(0, len(figures), per_row):
+        cols = st.columns(per_row)
+        for col, figure in zip(cols, figures[row_start : row_start + per_row], strict=False):
+            col.metric(
+                t(f"dashboard.fig.{figure.key}"),
+                format_value(figure.value, figure.fmt),
+                delta=format_delta(figure),
+                delta_color=delta_color(figure),
+                border=True,
+                help=help_text(figure),
+            )

@@ -7,7 +7,7 @@ import streamlit as st
 from services import case_figures, charts, dashboard, exports, visit_plan
 from services.access import page_spec
 from ui.actions import read
-from ui.figures import delta_color, format_delta, format_value
+from ui.figures import delta_color, figure_tiles, format_delta, format_value
 from ui.filters import scope_filters, today
 from ui.i18n import t
 from ui.session import page_guard
@@ -122,17 +122,11 @@ def cases_tab() -> None:
         period=scope.period,
         today=today(),
     )
-    for row_start in range(0, len(cases), 4):
-        cols = st.columns(4)
-        for col, figure in zip(cols, cases[row_start : row_start + 4], strict=False):
-            col.metric(
-                t(f"dashboard.fig.{figure.key}"),
-                format_value(figure.value, figure.fmt),
-                delta=format_delta(figure),
-                delta_color=delta_color(figure),
-                help=f"{t(f'dashboard.def.{figure.key}')}\n\n{t('dashboard.vs_previous')}",
-                border=True,
-            )
+    figure_tiles(
+        cases,
+        per_row=4,
+        help_text=lambda f: f"{t(f'dashboard.def.{f.key}')}\n\n{t('dashboard.vs_previous')}",
+    )
     chart = charts.cases_by_month_chart(chart_frames()["cases"], t)
     st.vega_lite_chart(chart.to_dict(), width="stretch")
     by = "community" if len(scope.communities) > 1 else "grid"

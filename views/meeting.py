@@ -10,7 +10,7 @@ import streamlit as st
 
 from services import charts, dashboard
 from ui.actions import read
-from ui.figures import format_delta, format_value
+from ui.figures import figure_tiles
 from ui.filters import scope_filters, today
 from ui.i18n import t
 from ui.session import page_guard
@@ -70,17 +70,7 @@ def cases_screen(subtitle: str) -> None:
         period=scope.period,
         today=today(),
     )
-    for row_start in range(0, len(figures), 4):
-        cols = st.columns(4)
-        for col, figure in zip(cols, figures[row_start : row_start + 4], strict=False):
-            col.metric(
-                t(f"dashboard.fig.{figure.key}"),
-                format_value(figure.value, figure.fmt),
-                delta=format_delta(figure),
-                delta_color="normal" if figure.higher_is_better else "inverse",
-                border=True,
-                help=t(f"dashboard.def.{figure.key}"),
-            )
+    figure_tiles(figures, per_row=4, help_text=lambda f: t(f"dashboard.def.{f.key}"))
     frames = read(dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period)
     chart = charts.cases_by_month_chart(frames["cases"], t, True).properties(height=320)
     st.vega_lite_chart(chart.to_dict(), width="stretch", theme=None)
@@ -104,17 +94,11 @@ def screen() -> None:
         )
         if not any(figure.value for figure in figures):  # a new board, or a quiet period
             st.info(t("meeting.nothing_yet"), icon=":material/lightbulb:")
-        for row_start in range(0, len(figures), 3):
-            cols = st.columns(3)
-            for col, figure in zip(cols, figures[row_start : row_start + 3], strict=False):
-                col.metric(
-                    t(f"dashboard.fig.{figure.key}"),
-                    format_value(figure.value, figure.fmt),
-                    delta=format_delta(figure),
-                    delta_color="normal" if figure.higher_is_better else "inverse",
-                    border=True,
-                    help=t(f"dashboard.def.{figure.key}") if figure.defined else None,
-                )
+        figure_tiles(
+            figures,
+            per_row=3,
+            help_text=lambda f: t(f"dashboard.def.{f.key}") if f.defined else None,
+        )
     elif key == "cases":
         cases_screen(subtitle)
     else:

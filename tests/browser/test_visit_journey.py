@@ -13,7 +13,7 @@ from models.accounts import Account
 from models.elders import Referral, Visit
 from services import db, elders, visit_plan
 from services.auth import actor_of
-from tests.browser.conftest import DESKTOP, PHONE, choose, rerun, sign_in, wait_idle
+from tests.browser.conftest import DESKTOP, PHONE, choose, press, rerun, sign_in, wait_idle
 from ui.filters import today
 
 NEEDS = "需求说明（可转为跟进任务或转介）"
@@ -99,7 +99,9 @@ def test_grid_worker_records_a_visit_from_a_phone(server, browser, output_dir):
     page.screenshot(path=str(output_dir / "4-referrals.png"), full_page=True)
     card.get_by_text("关闭转介").click()
     card.get_by_label("办理情况").fill("物业已上门检修")
-    card.get_by_role("button", name="保存").click()
+    # press: on a loaded machine a card drawn late above can move the button under the
+    # click (CI saw the form left as filled, no run begun)
+    press(page, card.get_by_role("button", name="保存"))
     page.get_by_text(f"已关闭{name}的转介").wait_for(timeout=20000)
     wait_idle(page)
     page.screenshot(path=str(output_dir / "5-closed.png"), full_page=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,15 @@ from sqlmodel import Session, SQLModel
 
 import models  # noqa: F401
 from models.accounts import Role
+from models.base import local_today
 from services import auth, db, demo, settings, visit_memory
 from services.access import Actor
 
 os.environ.setdefault("BOARD_SECRET_KEY", "test-secret-key-not-for-production")
-DEMO_TODAY = date(2026, 11, 24)
+# The test demo's today is the day the suite runs: the pages read the clock (open tasks,
+# the programme, check-in windows), and a demo built for a fixed day ran out of future
+# tasks and events within weeks (18 page tests failed 26 days after it).
+DEMO_TODAY = local_today()
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -1,6 +1,7 @@
 """Elder pages per role: the overdue list, the registry, registration, the policy, and
 recording a visit."""
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 
@@ -585,7 +586,10 @@ def test_a_secretary_starts_a_campaign_and_sees_its_progress(demo_engine):
             ).all()
         )
     assert asked > 0
-    assert any(f"已探访 0 / 应探访 {asked}" in p.proto.text for p in at.get("progress"))
+    # the demo's visits of today may already count for it
+    assert any(
+        re.search(rf"已探访 \d+ / 应探访 {asked}\b", p.proto.text) for p in at.get("progress")
+    )
 
 
 def test_only_the_open_tab_is_drawn_and_it_stays_open_after_a_write(demo_engine):

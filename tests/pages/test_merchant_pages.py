@@ -139,7 +139,13 @@ def test_the_calendar_and_in_june_the_annual_reports_not_filed(demo_engine, monk
     at.button(key=f"filings_mark_ok_annual_report_{second}").click().run()
     assert not at.error
     with Session(demo_engine) as s:
-        mark = s.exec(select(MerchantFiling).where(MerchantFiling.merchant_id == second)).one()
+        mark = s.exec(
+            select(MerchantFiling).where(
+                MerchantFiling.merchant_id == second,
+                MerchantFiling.kind == "annual_report",
+                MerchantFiling.year == 2026,
+            )
+        ).one()
     assert (mark.kind, mark.year, mark.filed_on) == ("annual_report", 2026, date(2026, 6, 8))
     assert second in filings.filed_merchants(
         Session(demo_engine), filings.FilingKind.annual_report, 2026

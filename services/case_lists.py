@@ -587,3 +587,11 @@ def satisfied_list(
         page=page,
         pages=pages,
     )
+
+
+def case_number_of_visit(*, session: Session, actor: Actor, visit_id: int) -> str | None:
+    """The number of the case raised from a visit (the visit form says it), when the
+    actor may see the case."""
+    return session.exec(
+        select(col(Case.number)).where(Case.visit_id == visit_id, visible_to(actor))
+    ).first()

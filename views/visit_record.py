@@ -13,12 +13,12 @@ import streamlit as st
 
 from models.cases import CaseCategory
 from models.elders import REFERRAL_SERVICES, VISIT_MODES, WELLBEING
-from services import elders, referrals, visit_plan, visits
+from services import case_lists, elders, referrals, visit_plan, visits
 from services.cases import CaseDraft
 from services.errors import BoardError
 from services.referrals import ReferralDraft
 from services.visit_content import AREAS, Checklist, VisitContent, checklist, item_key
-from ui.actions import LAST_REFUSAL, flash, read, show_flash, write
+from ui.actions import LAST_REFUSAL, flash, read, read_fresh, show_flash, write
 from ui.filters import today
 from ui.fmt import day
 from ui.i18n import error_text, lang, t
@@ -224,7 +224,7 @@ def visit_form(page: elders.ElderPage) -> None:
             referral = referral_fields(page)
         case = case_fields(page)
         saved = st.form_submit_button(t("visits.save"), type="primary", width="stretch")
-    if saved and write(
+    written = saved and write(
         visits.visit_record,
         actor=actor,
         elder_id=page.id,
@@ -238,11 +238,18 @@ def visit_form(page: elders.ElderPage) -> None:
         referral=referral,
         case=case,
         lang=lang(),
-    ):
+    )
+    if written:
         # the form empties (a second press then has nothing new to save) and the message
         # shows in the elder's card, with the new last visit and due date under it
+        message = t("visits.saved", name=plain(page.name))
+        number = case and read_fresh(
+            case_lists.case_number_of_visit, actor=actor, visit_id=written.value
+        )
+        if number:
+            message += t("visits.saved_case", number=number)
         flash(
-            t("visits.saved", name=plain(page.name)),
+            message,
             anchor=record_key("visit", "msg", page.id),
             clear=tuple(key(f) for f in fields),
         )

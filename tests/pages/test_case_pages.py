@@ -265,6 +265,8 @@ def test_a_need_found_on_a_visit_becomes_a_case_in_the_same_save(demo_engine):
         "卫生间需要扶手",
     )
     assert row.visit_id is not None
+    # the grid worker is told the case exists, by its number
+    assert any(row.number in m.value for m in at.success)
 
 
 def test_the_secretary_records_a_disputes_mediation(demo_engine):

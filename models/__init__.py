@@ -12,6 +12,7 @@ from models.cases import (
     CaseStep,
     Mediation,
 )
+from models.certificates import ServiceCertificate
 from models.elders import (
     Elder,
     ElderChange,
@@ -26,6 +27,7 @@ from models.elders import (
     VisitTier,
 )
 from models.events import Event, EventStatus, Registration, RegistrationStatus
+from models.imports import ImportBatch, ImportedRecord, ImportKind, ImportMapping
 from models.org import Community, Grid, Street
 from models.proxy import (
     Merchant,
@@ -72,6 +74,10 @@ __all__ = [
     "Grid",
     "HoursSource",
     "HoursStatus",
+    "ImportBatch",
+    "ImportKind",
+    "ImportMapping",
+    "ImportedRecord",
     "Mediation",
     "Merchant",
     "MerchantFiling",
@@ -83,6 +89,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "Role",
+    "ServiceCertificate",
     "Signup",
     "SignupStatus",
     "StarThreshold",

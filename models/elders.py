@@ -14,6 +14,7 @@ from models.base import dt_field
 LIVING_SITUATIONS = ("独居", "空巢", "留守", "失能", "失智", "重残", "计生特殊", "特困")
 # A major change in an elder's life that makes a visit due within a day (services/major_changes.py).
 CHANGE_KINDS = ("discharge", "bereavement", "fall", "weather", "other")
+GENDERS = ("男", "女")
 VISIT_MODES = ("上门", "电话", "视频")
 WELLBEING = ("good", "fair", "poor")
 # What a visit records in the five content areas an office reports on (健康, 经济, 赡养,
@@ -37,6 +38,7 @@ class Elder(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     name: str = Field(max_length=40, index=True)
     birth_date: date
+    gender: str = Field(default="", max_length=2)  # GENDERS, or "" when not recorded
     phone: str = Field(default="", max_length=20)
     address: str = Field(max_length=200)
     community_id: int = Field(foreign_key="community.id", index=True)

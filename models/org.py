@@ -36,6 +36,10 @@ class Community(SQLModel, table=True):
     street: str = Field(max_length=60)
     district: str = Field(max_length=60)
     active: bool = True
+    # who signs for the community and the office's public phone (on its certificates of
+    # volunteer service, models/certificates.py)
+    person_in_charge: str = Field(default="", max_length=40)
+    office_phone: str = Field(default="", max_length=20)
 
 
 class Grid(SQLModel, table=True):

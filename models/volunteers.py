@@ -15,6 +15,7 @@ from models.base import dt_field, enum_field, one_of
 class Volunteer(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     name: str = Field(max_length=40, index=True)
+    gender: str = Field(default="", max_length=2)  # models.elders.GENDERS, or ""
     phone: str = Field(max_length=20, index=True)
     community_id: int = Field(foreign_key="community.id", index=True)
     grid_id: int | None = Field(default=None, foreign_key="grid.id")

@@ -184,7 +184,8 @@ class VisitMonth(SQLModel, table=True):
 
 class VisitMonthEnd(SQLModel, table=True):
     """A community's visit figures of a month that is over: elders overdue on its last
-    day, elders under care in it and those of them visited (services/visit_month_ends.py).
+    day, elders under care in it and those of them visited, visits due in it and those
+    made on time (services/visit_month_ends.py).
     Computed when first asked for and kept; a write that can change them removes them,
     in its transaction, so they are computed afresh from what the data says then."""
 
@@ -195,6 +196,8 @@ class VisitMonthEnd(SQLModel, table=True):
     overdue: int = 0
     under_care: int = 0
     visited: int = 0
+    due: int = 0
+    on_time: int = 0
 
 
 class ElderDue(SQLModel, table=True):

@@ -125,7 +125,9 @@ def _provider_values(
             community_ids=community_ids,
             start=period.start,
             end=period.end,
-            today=min(today, period.last_day),
+            # the clock: a figure of a period that is over reads its kept month-ends
+            # (services/visit_month_ends.py); each provider counts only its period
+            today=today,
         )
         for provider in {spec.provider for spec in specs}
     }

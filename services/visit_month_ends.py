@@ -63,6 +63,7 @@ _BULK = "board_month_ends_bulk"  # session.info: a bulk statement on what they a
 _KEPT = str(VisitMonthEnd.__table__.name)  # type: ignore[attr-defined]
 data_versions.kept_from(_KEPT, _TABLES)
 _ALL = None
+_FIGURES = ("overdue", "under_care", "visited", "due", "on_time")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class MonthEnd:
     overdue: int = 0  # elders overdue on the month's last day
     under_care: int = 0  # elders under care in the month
     visited: int = 0  # of those, visited in it
+    due: int = 0  # visits due in the month (services/visits.py on_time_by_community)
+    on_time: int = 0  # of those, made on time
 
 
 def month_start(day: date) -> date:
@@ -96,14 +99,39 @@ def month_ends(
     """The figures of `months` (first days of months that are over before `today`), each
     summed over the communities (None: the whole street): kept ones read, missing ones
     computed and kept."""
-    assert all(is_over(m, today) for m in months), "only months that are over are kept"
-    if not months:
-        return {}
     communities = community_ids
     if communities is None:
         communities = list(session.exec(select(Community.id)).all())
-    if not communities:
-        return {m: MonthEnd() for m in months}
+    found = _kept(session, communities, months, today)
+    return {
+        month: MonthEnd(
+            **{
+                f: sum(getattr(found[(c, f"{month:%Y-%m}")], f) for c in communities)
+                for f in _FIGURES
+            }
+        )
+        for month in months
+    }
+
+
+def month_end_by_community(
+    session: Session, community_ids: list[int], month: date, today: date
+) -> dict[int, MonthEnd]:
+    """Each community's figures of one month that is over."""
+    found = _kept(session, community_ids, [month], today)
+    label = f"{month:%Y-%m}"
+    return {
+        c: MonthEnd(**{f: getattr(found[(c, label)], f) for f in _FIGURES}) for c in community_ids
+    }
+
+
+def _kept(
+    session: Session, communities: list[int], months: list[date], today: date
+) -> dict[tuple[int, str], VisitMonthEnd]:
+    """Each (community, YYYY-MM)'s row: kept ones read, missing ones computed and kept."""
+    assert all(is_over(m, today) for m in months), "only months that are over are kept"
+    if not months or not communities:
+        return {}
     labels = {f"{m:%Y-%m}": m for m in months}
     kept = session.exec(
         select(VisitMonthEnd).where(
@@ -114,17 +142,8 @@ def month_ends(
     found = {(row.community_id, row.month): row for row in kept}
     missing = [(c, label) for c in communities for label in labels if (c, label) not in found]
     if missing:
-        computed = _compute(session, missing, labels)
-        found.update(computed)
-    totals: dict[date, MonthEnd] = {}
-    for label, month in labels.items():
-        rows = [found[(c, label)] for c in communities]
-        totals[month] = MonthEnd(
-            overdue=sum(r.overdue for r in rows),
-            under_care=sum(r.under_care for r in rows),
-            visited=sum(r.visited for r in rows),
-        )
-    return totals
+        found.update(_compute(session, missing, labels))
+    return found
 
 
 def _compute(
@@ -149,6 +168,7 @@ def _figures(
 ) -> dict[tuple[int, str], VisitMonthEnd]:
     """The figures of each (community, month) in `wanted`, as `session` sees the data."""
     from services.visit_plan import overdue_per_community
+    from services.visits import on_time_per_community
 
     by_month: dict[str, list[int]] = defaultdict(list)
     for community, label in wanted:
@@ -159,14 +179,18 @@ def _figures(
         last_day = next_month(first) - timedelta(days=1)
         overdue = overdue_per_community(session, ids, last_day)
         care = care_per_community(session, ids, first, next_month(first))
+        on_time = on_time_per_community(session, ids, first, next_month(first))
         for community in ids:
             under_care, visited = care.get(community, (0, 0))
+            due, made = on_time.get(community, (0, 0))
             rows[(community, label)] = VisitMonthEnd(
                 community_id=community,
                 month=label,
                 overdue=overdue.get(community, 0),
                 under_care=under_care,
                 visited=visited,
+                due=due,
+                on_time=made,
             )
     return rows
 
@@ -194,9 +218,7 @@ def _store(connection: Connection, rows: list[VisitMonthEnd], *, replace: bool) 
             {
                 "community_id": r.community_id,
                 "month": r.month,
-                "overdue": r.overdue,
-                "under_care": r.under_care,
-                "visited": r.visited,
+                **{f: getattr(r, f) for f in _FIGURES},
             }
             for r in rows
         ]
@@ -205,7 +227,7 @@ def _store(connection: Connection, rows: list[VisitMonthEnd], *, replace: bool) 
     connection.execute(
         stmt.on_conflict_do_update(
             index_elements=keys,
-            set_={c: stmt.excluded[c] for c in ("overdue", "under_care", "visited")},
+            set_={c: stmt.excluded[c] for c in _FIGURES},
         )
         if replace
         else stmt.on_conflict_do_nothing(index_elements=keys)

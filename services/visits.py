@@ -33,6 +33,7 @@ from services.visit_memory import remember, remember_each
 from services.visit_month_ends import (
     care_per_community,
     is_over,
+    month_end_by_community,
     month_ends,
     month_start,
     next_month,
@@ -313,18 +314,50 @@ def on_time_by_community(
     """
     today = today or local_today()
     communities = community_ids if community_ids is not None else every_community(session)
-    frames = remember_each(
-        session,
-        "on_time",
-        communities,
-        (start, end, today),
-        lambda missing: _on_time_by_community(session, missing, start, end, today),
-        # the period's visits only (up to today): a visit made after a period that is
-        # over changes nothing of it
-        reads_to=min(today, end - timedelta(days=1)),
+    if start.day == 1 and end == next_month(start) and is_over(start, today):
+        # a month that is over: its counts are kept (services/visit_month_ends.py)
+        kept = month_end_by_community(session, communities, start, today)
+        counts = {c: (kept[c].due, kept[c].on_time) for c in communities}
+    else:
+        counts = remember_each(
+            session,
+            "on_time",
+            communities,
+            (start, end, today),
+            lambda missing: _on_time_by_community(session, missing, start, end, today),
+            # the period's visits only (up to today): a visit made after a period that is
+            # over changes nothing of it
+            reads_to=min(today, end - timedelta(days=1)),
+        )
+    return _on_time_frame(session, counts)
+
+
+def on_time_per_community(
+    session: Session, community_ids: list[int], start: date, end: date
+) -> dict[int, tuple[int, int]]:
+    """Per community, (visits due, made on time) in [start, end), a period that is over."""
+    return _on_time_by_community(session, community_ids, start, end, end)
+
+
+def _on_time_frame(session: Session, counts: dict[int, tuple[int, int]]) -> pd.DataFrame:
+    """One row per community with a visit due (by id): its name, due, on time, rate."""
+    shown = sorted(c for c, (due, _) in counts.items() if due > 0)
+    if not shown:
+        return _ON_TIME_EMPTY.copy()
+    names = dict(
+        session.exec(select(Community.id, Community.name).where(col(Community.id).in_(shown))).all()
     )
-    shown = [frames[c] for c in sorted(communities) if len(frames[c])]
-    return pd.concat(shown, ignore_index=True) if shown else _ON_TIME_EMPTY.copy()
+    return pd.DataFrame(
+        [
+            {
+                "community": names[c],
+                "due": counts[c][0],
+                "on_time": counts[c][1],
+                "rate": round(counts[c][1] / counts[c][0], 3),
+            }
+            for c in shown
+        ]
+    )
 
 
 def _largest(session: Session, *values: Any) -> ColumnElement[Any]:
@@ -341,8 +374,8 @@ _ON_TIME_EMPTY = pd.DataFrame(
 
 def _on_time_by_community(
     session: Session, community_ids: list[int], start: date, end: date, today: date
-) -> dict[int, pd.DataFrame]:
-    """Each community's row (an empty frame for a community with no visit due)."""
+) -> dict[int, tuple[int, int]]:
+    """Each community's (visits due, made on time): (0, 0) with no visit due."""
     visits_before = min(end, today + timedelta(days=1))  # visits up to today
     as_of = min(end, today)  # due dates before this have passed; today's may still be met
 
@@ -412,22 +445,14 @@ def _on_time_by_community(
     )
     rows = session.exec(
         select(
-            col(Community.id),
-            col(Community.name),
+            per_link.c.community_id,
             func.sum(per_link.c.on_time + per_link.c.missed),
             func.sum(per_link.c.on_time),
-        )
-        .join(per_link, per_link.c.community_id == Community.id)
-        .group_by(col(Community.id), col(Community.name))
+        ).group_by(per_link.c.community_id)
     ).all()
-    frames = dict.fromkeys(community_ids, _ON_TIME_EMPTY)
-    for community_id, name, due_sum, on_time_sum in rows:
-        due_n, on_time_n = int(due_sum), int(on_time_sum)
-        rate = round(on_time_n / due_n, 3) if due_n > 0 else float("nan")
-        frames[community_id] = pd.DataFrame(
-            [{"community": name, "due": due_n, "on_time": on_time_n, "rate": rate}]
-        )
-    return frames
+    counts = dict.fromkeys(community_ids, (0, 0))
+    counts.update({int(c): (int(due), int(made)) for c, due, made in rows})
+    return counts
 
 
 def visits_by_month(

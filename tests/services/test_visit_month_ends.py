@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from models.elders import CHANGE_KINDS, Elder, VisitMonthEnd
+from models.org import Community
 from services import (
     db,
     elders,
@@ -35,10 +36,14 @@ def fresh(session, community_ids) -> dict[date, MonthEnd]:
         last_day = date.fromordinal(following.toordinal() - 1)
         overdue = visit_plan.overdue_per_community(session, community_ids, last_day)
         care = care_per_community(session, community_ids, month, following)
+        ids = community_ids or list(session.exec(select(Community.id)).all())
+        on_time = visits.on_time_per_community(session, ids, month, following)
         figures[month] = MonthEnd(
             overdue=sum(overdue.values()),
             under_care=sum(n for n, _ in care.values()),
             visited=sum(v for _, v in care.values()),
+            due=sum(d for d, _ in on_time.values()),
+            on_time=sum(m for _, m in on_time.values()),
         )
     return figures
 

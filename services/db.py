@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from sqlalchemy import Date, DateTime, Integer, Select, event, func, literal, or_
 from sqlalchemy import select as core_select
@@ -86,6 +87,23 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
     engine = engine or get_engine()
     with Session(engine, expire_on_commit=False, info={READ_ONLY: True}) as session:
         yield session
+
+
+T = TypeVar("T")
+
+
+def once_per_read(session: Session, key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, asked once per read session (a page's read asks the street's
+    communities and the visits' data versions up to six times: a round trip each on
+    PostgreSQL). A session that writes asks every time: it may change the answer. A value
+    read early is safe where it labels what was computed later (services/visit_memory.py:
+    an older label only makes the next look recompute)."""
+    if not session.info.get(READ_ONLY):
+        return compute()
+    memo: dict[str, Any] = session.info.setdefault("board_once_per_read", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 @contextmanager

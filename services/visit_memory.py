@@ -35,7 +35,6 @@ from sqlmodel import Session, col, select
 from models.audit import AuditEntry
 from models.base import utcnow
 from models.elders import Elder, ElderChange, Visit, VisitTier
-from models.org import Community
 from services import data_versions
 
 # The tables the aggregates read: a write to any of them but a new visit can move any
@@ -68,8 +67,16 @@ def _data_version(session: Session) -> tuple:
     of each community: new at every committed write, whatever order transactions commit
     in (the newest id was not: on PostgreSQL a visit with a lower id can commit after a
     higher one)."""
-    communities = session.exec(select(Community.id).order_by(col(Community.id))).all()
-    return data_versions.versions(session, data_versions.scopes(_TABLES, communities))
+    from services.db import once_per_read  # services.db imports what imports this module
+    from services.visit_plan import every_community
+
+    return once_per_read(
+        session,
+        "visit_versions",
+        lambda: data_versions.versions(
+            session, data_versions.scopes(_TABLES, every_community(session))
+        ),
+    )
 
 
 def _changes(seen: tuple, now: tuple) -> dict[str, set[str]] | None:

@@ -31,7 +31,7 @@ from models.elders import Elder, ElderChange, ElderDue, Visit
 from models.org import Community, Grid
 from services import visit_dues
 from services.access import Actor
-from services.db import days_since, smallest
+from services.db import days_since, once_per_read, smallest
 from services.elders import (
     LIST_LIMIT,
     VISITING,
@@ -307,7 +307,11 @@ def _overdue_count(session: Session, community_ids: list[int], today: date) -> d
 
 def every_community(session: Session) -> list[int]:
     """The ids of the street's communities (what a figure of the whole street sums)."""
-    return list(session.exec(select(Community.id).order_by(col(Community.id))).all())
+    return once_per_read(
+        session,
+        "communities",
+        lambda: list(session.exec(select(Community.id).order_by(col(Community.id))).all()),
+    )
 
 
 def overdue_per_community(

@@ -52,7 +52,9 @@ class FigureSpec:
     field: str  # the value in that function's dict
     fmt: str  # int, hours, rate, score, days
     page_key: str | None  # the page the figure links to, if any
-    higher_is_better: bool = True
+    # whether a rise is good news (its change shown green), bad (red), or None: neither
+    # (more cases reported can be more trust as much as more trouble: grey)
+    higher_is_better: bool | None = True
     defined: bool = False  # a rate said in words beside it: dashboard.def.<key>
 
 
@@ -79,18 +81,16 @@ FIGURES: tuple[FigureSpec, ...] = (
 # 需求与调解 (issue 13): every one defined in words (dashboard.def.<key>)
 _CASES = case_figures.case_figures
 CASE_FIGURES: tuple[FigureSpec, ...] = tuple(
-    FigureSpec(
-        key, _CASES, key, fmt, None, higher_is_better=key != "case_median_days", defined=True
-    )
-    for key, fmt in (
-        ("cases_reported", "int"),
-        ("case_response_rate", "rate"),
-        ("case_on_time_rate", "rate"),
-        ("case_resolution_rate", "rate"),
-        ("case_satisfaction_rate", "rate"),
-        ("case_median_days", "days"),
-        ("disputes_mediated", "int"),
-        ("mediation_success_rate", "rate"),
+    FigureSpec(key, _CASES, key, fmt, None, higher_is_better=better, defined=True)
+    for key, fmt, better in (
+        ("cases_reported", "int", None),
+        ("case_response_rate", "rate", True),
+        ("case_on_time_rate", "rate", True),
+        ("case_resolution_rate", "rate", True),
+        ("case_satisfaction_rate", "rate", True),
+        ("case_median_days", "days", False),
+        ("disputes_mediated", "int", None),
+        ("mediation_success_rate", "rate", True),
     )
 )
 
@@ -102,7 +102,7 @@ class Figure:
     previous: float | None
     fmt: str
     page_key: str | None
-    higher_is_better: bool
+    higher_is_better: bool | None
     defined: bool = False
 
     @property

@@ -37,6 +37,9 @@ def format_delta(figure: Figure) -> str | None:
 
 
 def delta_color(figure: Figure) -> str:
+    """Green for good news, red for bad; grey where a rise is neither."""
+    if figure.higher_is_better is None:
+        return "off"
     return "normal" if figure.higher_is_better else "inverse"
 
 

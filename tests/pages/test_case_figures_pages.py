@@ -187,3 +187,21 @@ def test_the_meeting_screen_shows_the_case_figures_without_personal_data(demo_en
     everything = "\n".join(sent)
     for personal in (RESIDENT, PHONE, DESCRIPTION, "王书记"):
         assert personal not in everything
+
+
+def test_a_rise_in_cases_reported_is_neither_good_nor_bad_news():
+    """More cases reported can be more trust as much as more trouble: its change is grey,
+    a faster median green when it falls, a higher satisfaction green when it rises."""
+    from services.dashboard import CASE_FIGURES, Figure
+    from ui.figures import delta_color
+
+    def color(key: str) -> str:
+        spec = next(s for s in CASE_FIGURES if s.key == key)
+        return delta_color(
+            Figure(key, 5, 3, spec.fmt, None, higher_is_better=spec.higher_is_better)
+        )
+
+    assert color("cases_reported") == "off"
+    assert color("disputes_mediated") == "off"
+    assert color("case_median_days") == "inverse"
+    assert color("case_satisfaction_rate") == "normal"

@@ -52,7 +52,7 @@ POSTGRES_TESTS := $(addprefix tests/services/test_,$(addsuffix .py,\
 	backup cases cases_lists case_figures dashboard_tables data_versions demo elders \
 	event_figures event_task_months input_properties org proxy proxy_median proxy_months \
 	registrations signups stars waitlists visit_dues visit_memory visit_month_ends \
-	visit_months visit_plan_rules)) \
+	visit_months visit_plan_rules visit_today)) \
 	tests/test_migrations.py tests/test_constraints.py tests/browser/test_two_servers.py
 
 test-postgres: setup system-deps

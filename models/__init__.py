@@ -25,6 +25,7 @@ from models.elders import (
     VisitMonth,
     VisitMonthEnd,
     VisitTier,
+    VisitToday,
 )
 from models.events import Event, EventStatus, Registration, RegistrationStatus
 from models.imports import ImportBatch, ImportedRecord, ImportKind, ImportMapping
@@ -105,5 +106,6 @@ __all__ = [
     "VisitMonth",
     "VisitMonthEnd",
     "VisitTier",
+    "VisitToday",
     "Volunteer",
 ]

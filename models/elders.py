@@ -200,6 +200,21 @@ class VisitMonthEnd(SQLModel, table=True):
     on_time: int = 0
 
 
+class VisitToday(SQLModel, table=True):
+    """A community's visit figures of the month in progress as of one day: elders
+    overdue on it, and the month's visits due by it and those made on time
+    (services/visit_today.py). Kept like VisitMonthEnd: the writes that can change them
+    work them out again in their transaction; the first look of a new day computes them."""
+
+    __tablename__ = "visit_today"
+
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    overdue: int = 0
+    due: int = 0
+    on_time: int = 0
+
+
 class ElderDue(SQLModel, table=True):
     """An active elder's visit plan as worked out on `computed_on`: their last visit,
     interval and the day they fall due (services/visit_dues.py). It holds for every day

@@ -1,8 +1,10 @@
 """Visit aggregates kept in memory between page runs, and forgotten when the data moves.
 
-The dashboard's overdue trend asks for the overdue count at twelve month-ends and its
-figures for two periods; each is a pass over every visit. Computed once, they stay until
-a write can change them:
+The figures of a month are kept in the database (a month that is over:
+services/visit_month_ends.py; the month in progress: services/visit_today.py); those of
+other periods (a quarter, a year, the monthly visit rate and care counts) are a pass over
+the period's visits each, kept here. Computed once, they stay until a write can change
+them:
 
 - new visits change only what reads on or after the earliest day they record, of their
   communities: a visit made today leaves every past month-end as it was and every other

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -196,7 +197,13 @@ def _figures(
 
 
 def _keep(session: Session, scopes: list[str], before: tuple, rows: list[VisitMonthEnd]) -> None:
-    """Stores `rows` in a transaction of their own, under the versions' row locks, if the
+    keep_if_unchanged(session, scopes, before, lambda c: _store(c, rows, replace=False))
+
+
+def keep_if_unchanged(
+    session: Session, scopes: list[str], before: tuple, store: Callable[[Connection], None]
+) -> None:
+    """Runs `store` in a transaction of its own, under the versions' row locks, if the
     versions are still `before`. Written on the connection: storing figures computed from
     the data changes no data version."""
     from services.db import transaction  # services.db imports this module
@@ -205,7 +212,7 @@ def _keep(session: Session, scopes: list[str], before: tuple, rows: list[VisitMo
     with transaction(engine) as writer:
         connection = writer.connection()
         if data_versions.unchanged(connection, scopes, before):
-            _store(connection, rows, replace=False)
+            store(connection)
 
 
 def _store(connection: Connection, rows: list[VisitMonthEnd], *, replace: bool) -> None:
@@ -330,6 +337,8 @@ def _refresh_stale(session: Session) -> None:
     """Works out again, in the transaction, the kept figures its writes changed (after
     data_versions' listener: the new versions are written and locked). A bulk statement
     (the demo loader) removes every kept figure instead: the readers work them out."""
+    from services import visit_today  # it reads the figures this module computes
+
     stale = session.info.pop(_STALE, None)
     bulk = session.info.pop(_BULK, False)
     if not stale and not bulk:
@@ -337,6 +346,7 @@ def _refresh_stale(session: Session) -> None:
     connection = session.connection()
     if bulk:
         connection.execute(delete(VisitMonthEnd))
+        visit_today.forget_all(connection)
         return
     if _ALL in stale:
         stale = {_ALL: min(stale.values())}
@@ -348,12 +358,15 @@ def _refresh_stale(session: Session) -> None:
     kept = connection.execute(
         select(col(VisitMonthEnd.community_id), col(VisitMonthEnd.month)).where(or_(*reached))
     ).all()
-    if not kept:
+    # the month in progress: any write about a community can change its figures of today
+    days = visit_today.kept_days(connection, None if _ALL in stale else list(stale))
+    if not kept and not days:
         return
-    _lock_communities(connection, sorted({c for c, _ in kept}))
+    _lock_communities(connection, sorted({c for c, _ in kept} | {c for c, _ in days}))
     labels = {label: date.fromisoformat(f"{label}-01") for _, label in kept}
     with session.no_autoflush:
         rows = _figures(session, [(c, label) for c, label in kept], labels)
+        visit_today.work_out_again(session, connection, days)
     _store(connection, list(rows.values()), replace=True)
 
 

@@ -42,7 +42,6 @@ from services.elders import (
     visible_elder,
 )
 from services.major_changes import CHANGE_DUE_DAYS, pending_change_day
-from services.visit_memory import remember_each
 from services.visit_policy import (
     NEVER,
     Placement,
@@ -288,21 +287,10 @@ def due_this_week(
 def overdue_count(*, session: Session, community_ids: list[int] | None, today: date) -> int:
     """How many elders were overdue on `today` (for the dashboard and its trend): those
     registered by then and in care on that day, whatever their state now."""
+    from services.visit_today import today_figures  # it counts with this module
+
     communities = community_ids if community_ids is not None else every_community(session)
-    counts = remember_each(
-        session,
-        "overdue_count",
-        communities,
-        (today,),
-        lambda missing: _overdue_count(session, missing, today),
-        reads_to=today,
-    )
-    return sum(counts.values())
-
-
-def _overdue_count(session: Session, community_ids: list[int], today: date) -> dict[int, int]:
-    counted = overdue_per_community(session, community_ids, today)
-    return {community: counted.get(community, 0) for community in community_ids}
+    return sum(f.overdue for f in today_figures(session, communities, today).values())
 
 
 def every_community(session: Session) -> list[int]:

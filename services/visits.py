@@ -20,7 +20,7 @@ from models.base import LOCAL_TZ, local_today
 from models.elders import HAZARDS, VISIT_MODES, WELLBEING, Elder, Visit
 from models.org import Community
 from models.volunteers import TaskKind
-from services import audit, cases, referrals, tasks, visit_content, visit_months
+from services import audit, cases, referrals, tasks, visit_content, visit_months, visit_today
 from services.access import FIELD, Actor
 from services.cases import CaseDraft
 from services.db import days_since, month_of_date
@@ -318,6 +318,10 @@ def on_time_by_community(
         # a month that is over: its counts are kept (services/visit_month_ends.py)
         kept = month_end_by_community(session, communities, start, today)
         counts = {c: (kept[c].due, kept[c].on_time) for c in communities}
+    elif start == month_start(today) and end == next_month(start):
+        # the month in progress, as of today: kept too (services/visit_today.py)
+        now = visit_today.today_figures(session, communities, today)
+        counts = {c: (now[c].due, now[c].on_time) for c in communities}
     else:
         counts = remember_each(
             session,
@@ -333,10 +337,11 @@ def on_time_by_community(
 
 
 def on_time_per_community(
-    session: Session, community_ids: list[int], start: date, end: date
+    session: Session, community_ids: list[int], start: date, end: date, today: date | None = None
 ) -> dict[int, tuple[int, int]]:
-    """Per community, (visits due, made on time) in [start, end), a period that is over."""
-    return _on_time_by_community(session, community_ids, start, end, end)
+    """Per community, (visits due, made on time) in [start, end) as of `today` (default:
+    the period's end, a period that is over)."""
+    return _on_time_by_community(session, community_ids, start, end, today or end)
 
 
 def _on_time_frame(session: Session, counts: dict[int, tuple[int, int]]) -> pd.DataFrame:

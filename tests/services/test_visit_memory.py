@@ -51,40 +51,43 @@ def test_deactivating_an_elder_counts_at_once(session, w):
     assert overdue(session, w) == 0
 
 
+def on_time_quarter(session, community_ids=None):
+    """The on-time rate of the quarter (kept in memory: a month's is kept in the database,
+    services/visit_month_ends.py and visit_today.py)."""
+    return visits.on_time_by_community(
+        session=session, community_ids=community_ids, today=TODAY, **QUARTER
+    )
+
+
+QUARTER = {"start": date(2026, 10, 1), "end": date(2027, 1, 1)}
+
+
+def counting(monkeypatch) -> list:
+    """The communities the quarter's on-time rate is computed for, call by call."""
+    computed: list = []
+    real = visits._on_time_by_community
+    monkeypatch.setattr(
+        visits,
+        "_on_time_by_community",
+        lambda s, ids, *args: computed.append(ids) or real(s, ids, *args),
+    )
+    return computed
+
+
 def test_a_write_elsewhere_keeps_the_aggregates(session, w, monkeypatch):
     alone = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
-    assert overdue(session, w) == 1
-    computed = []
-    real = visit_plan._overdue_count
-    monkeypatch.setattr(
-        visit_plan, "_overdue_count", lambda *args: computed.append(1) or real(*args)
-    )
+    before = on_time_quarter(session)
+    computed = counting(monkeypatch)
     session.add(AuditEntry(action="rate", table_name="proxyrequest", row_id=1))
     session.commit()
-    assert overdue(session, w) == 1
+    assert on_time_quarter(session).equals(before)
     assert computed == []  # served from memory
     other = session.get(Elder, alone)
-    other.phone = "13900000000"
+    other.care_level = 2
     session.add(other)
     session.commit()
-    assert overdue(session, w) == 1
-    assert computed == [1]  # a change to an elder computes afresh
-
-
-def test_a_visit_today_keeps_past_month_ends_and_recomputes_today(session, w, monkeypatch):
-    alone = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
-    month_end = date(2026, 10, 31)
-    assert visit_plan.overdue_count(session=session, community_ids=None, today=month_end) == 1
-    assert overdue(session, w) == 1
-    computed = []
-    real = visit_plan._overdue_count
-    monkeypatch.setattr(
-        visit_plan, "_overdue_count", lambda s, ids, day: computed.append(day) or real(s, ids, day)
-    )
-    record(session, w, alone, TODAY)
-    assert visit_plan.overdue_count(session=session, community_ids=None, today=month_end) == 1
-    assert overdue(session, w) == 0
-    assert computed == [TODAY]  # the month-end came from memory
+    on_time_quarter(session)
+    assert computed == [[w.community_id]]  # a change to an elder computes afresh
 
 
 def test_a_corrected_or_voided_visit_counts_at_once(session, w):
@@ -160,33 +163,18 @@ def test_a_visit_today_keeps_the_on_time_rate_of_a_period_that_is_over(session, 
 
 def test_a_visit_recomputes_only_its_own_communitys_figures(session, w, monkeypatch):
     """The street's figures are kept per community: a visit in one community leaves the
-    others' on-time rates and overdue counts as they were."""
+    others' on-time rates as they were."""
     from tests import factories
 
     other = factories.world(session, "大召社区")
     session.commit()
     here = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
     elder(session, other, "空巢老人", situations="空巢", registered=date(2026, 9, 1))
-    month = {"community_ids": None, "start": date(2026, 11, 1), "end": date(2026, 12, 1)}
-    before = visits.on_time_by_community(session=session, today=TODAY, **month)
-    assert overdue(session, w) == 1
-    assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 2
-    computed = []
-    real_on_time, real_overdue = visits._on_time_by_community, visit_plan._overdue_count
-    monkeypatch.setattr(
-        visits,
-        "_on_time_by_community",
-        lambda s, ids, *args: computed.append(("on_time", ids)) or real_on_time(s, ids, *args),
-    )
-    monkeypatch.setattr(
-        visit_plan,
-        "_overdue_count",
-        lambda s, ids, day: computed.append(("overdue", ids)) or real_overdue(s, ids, day),
-    )
+    before = on_time_quarter(session)
+    computed = counting(monkeypatch)
     record(session, w, here, TODAY)
-    after = visits.on_time_by_community(session=session, today=TODAY, **month)
-    assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 1
-    assert computed == [("on_time", [w.community_id]), ("overdue", [w.community_id])]
+    after = on_time_quarter(session)
+    assert computed == [[w.community_id]]
     assert after.iloc[1].equals(before.iloc[1])  # 大召社区's row, from memory
 
 
@@ -197,17 +185,13 @@ def test_a_changed_elder_recomputes_only_their_communitys_figures(session, w, mo
     session.commit()
     here = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
     elder(session, other, "空巢老人", situations="空巢", registered=date(2026, 9, 1))
-    assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 2
-    computed = []
-    real = visit_plan._overdue_count
-    monkeypatch.setattr(
-        visit_plan, "_overdue_count", lambda s, ids, day: computed.append(ids) or real(s, ids, day)
-    )
+    on_time_quarter(session)
+    computed = counting(monkeypatch)
     row = session.get(Elder, here)
     row.situations = ""  # no longer 独居: 一般, visited every 90 days
     session.add(row)
     session.commit()
-    assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 1
+    on_time_quarter(session)
     assert computed == [[w.community_id]]
 
 
@@ -226,12 +210,17 @@ def test_a_change_of_the_streets_tiers_recomputes_what_reads_the_plans_only(
     month = {"community_ids": None, "start": date(2026, 11, 1), "end": date(2026, 12, 1)}
     assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 2
     visit_rate = visits.monthly_visit_rate(session=session, today=TODAY, **month)
+    on_time_quarter(session)
     computed = []
-    real_overdue, real_care = visit_plan._overdue_count, visits.care_per_community
+    real_on_time, real_care = visits._on_time_by_community, visits.care_per_community
     monkeypatch.setattr(
-        visit_plan,
-        "_overdue_count",
-        lambda s, ids, day: computed.append(("overdue", ids)) or real_overdue(s, ids, day),
+        visits,
+        "_on_time_by_community",
+        # the quarter's (the month in progress is kept in the database: visit_today)
+        lambda s, ids, start, *args: (
+            (start == QUARTER["start"] and computed.append(("on_time", ids)))
+            or real_on_time(s, ids, start, *args)
+        ),
     )
     monkeypatch.setattr(
         visits,
@@ -252,4 +241,5 @@ def test_a_change_of_the_streets_tiers_recomputes_what_reads_the_plans_only(
     session.commit()
     assert visit_plan.overdue_count(session=session, community_ids=None, today=TODAY) == 0
     assert visits.monthly_visit_rate(session=session, today=TODAY, **month) == visit_rate
-    assert computed == [("overdue", sorted([w.community_id, other.community_id]))]
+    on_time_quarter(session)
+    assert computed == [("on_time", sorted([w.community_id, other.community_id]))]

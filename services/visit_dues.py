@@ -120,12 +120,15 @@ def _store(connection: Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     upsert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
-    stmt = upsert(ElderDue).values(rows)
+    stmt = upsert(ElderDue)
     kept = [c.name for c in ElderDue.__table__.columns if c.name != "elder_id"]  # type: ignore[attr-defined]
+    # the rows as parameters (executemany, sent in batches), not one statement with a
+    # VALUES clause per row: compiling that took ~2 s for a street's 6,000 elders
     connection.execute(
         stmt.on_conflict_do_update(
             index_elements=["elder_id"], set_={name: stmt.excluded[name] for name in kept}
-        )
+        ),
+        rows,
     )
 
 

@@ -204,6 +204,7 @@ def seed_tasks(ctx: DemoContext) -> None:
                         "check_out_at": ends,
                         "hours": hours,
                         "hours_status": "pending" if recent else "approved",
+                        "approved_by": None if recent else ctx.ids["approver_ids"][cid],
                         "approved_at": None if recent else ends + timedelta(days=1),
                     }
                     if signup_id % ENTERED_EVERY == 0:  # no check-out: staff entered them
@@ -296,7 +297,7 @@ def _history(ctx: DemoContext, tasks: list[dict], signups: list[dict], cid: int,
                 "check_out_at": ends,
                 "hours": 3.0,
                 "hours_status": "approved",
-                "approved_by": None,
+                "approved_by": ctx.ids["approver_ids"][cid],
                 "approved_at": ends + timedelta(days=1),
                 **CHECKED_IN,
             }

@@ -24,6 +24,7 @@ from services import (
 from services.org import community_list, grid_list
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import PAGE, flash, read, show_flash, write
+from ui.downloads import export_button
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day
@@ -64,7 +65,7 @@ def situations_text(stored: str) -> str:
 # --- the registry ----------------------------------------------------------------------
 
 
-def registry_filters() -> pd.DataFrame:
+def registry_filters() -> dict:
     unassigned = read(elders.unassigned_count, actor=actor)
     if unassigned:
         st.warning(t("elders.unassigned_count", n=unassigned), icon=":material/person_alert:")
@@ -74,14 +75,7 @@ def registry_filters() -> pd.DataFrame:
     )
     inactive = c2.toggle(t("elders.include_inactive"), key="elders_inactive")
     only_unassigned = c3.toggle(t("elders.unassigned_only"), key="elders_unassigned_only")
-    return read(
-        elders.elder_registry,
-        actor=actor,
-        today=now,
-        search=search,
-        include_inactive=inactive,
-        unassigned_only=only_unassigned,
-    )
+    return dict(search=search, include_inactive=inactive, unassigned_only=only_unassigned)
 
 
 def registry_table(registry: pd.DataFrame) -> None:
@@ -114,8 +108,10 @@ def registry_table(registry: pd.DataFrame) -> None:
 
 
 def registry_tab() -> None:
-    registry = registry_filters()
+    filters = registry_filters()
+    registry = read(elders.elder_registry, actor=actor, today=now, **filters)
     registry_table(registry)
+    export_button(actor, "elders", key="elders_export", **filters)
     if registry.empty:
         return
     # the label holds only what identifies the person (name, age); the pick is kept by id
@@ -211,6 +207,10 @@ def timeline(page: elders.ElderPage) -> None:
         )
     if not page.history:
         st.caption(t("elders.no_visits"))
+    else:
+        export_button(
+            actor, "visits", key=record_key("elders", "visits_export", page.id), elder_id=page.id
+        )
     for v in page.history[:30]:
         with st.container(border=True, key=record_key("elders", "visit", v.id)):
             show_flash(record_key("elders", "visit_msg", v.id))

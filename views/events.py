@@ -19,6 +19,7 @@ from services.event_door import Door
 from services.org import community_list
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import flash, read, read_fresh, show_flash, write
+from ui.downloads import export_button
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import span, when
@@ -164,6 +165,7 @@ def event_list() -> None:
     if not cards:
         st.info(t("events.none"))
         return
+    export_button(actor, "events", key="events_export", upcoming_only=upcoming)
     card = picker(cards)
     with st.container(key=record_key(SCOPE, "event", card.id)):
         header(card)
@@ -402,6 +404,8 @@ def roster(card: event_reads.EventCard, door: Door) -> None:
         return
     for entry in registered.entries:
         registration_row(card, entry, door, registered.waiting)
+    key = record_key(SCOPE, "registrations_export", card.id)
+    export_button(actor, "registrations", key=key, event_id=card.id)
     if registered.printable:
         st.download_button(
             t("events.sign_in_sheet"),

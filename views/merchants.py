@@ -11,6 +11,7 @@ import streamlit as st
 from services import filings, merchants
 from services.org import community_list
 from ui.actions import PAGE, flash, read, show_flash, write
+from ui.downloads import export_button
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day
@@ -188,7 +189,8 @@ def registry_tab() -> None:
         t("common.search"), key="merchants_search", placeholder=t("proxy.search_hint")
     )
     inactive = c2.toggle(t("merchants.show_inactive"), key="merchants_inactive")
-    frame = read(merchants.merchant_list, actor=actor, search=search, active=not inactive)
+    filters = dict(search=search, active=not inactive)
+    frame = read(merchants.merchant_list, actor=actor, **filters)
     st.dataframe(
         pd.DataFrame(
             {
@@ -207,6 +209,7 @@ def registry_tab() -> None:
     if frame.empty:
         st.info(t("merchants.none_yet"), icon=":material/lightbulb:")
         return
+    export_button(actor, "merchants", key="merchants_export", **filters)
     names = {
         int(i): f"{shop} · {community}"
         for i, shop, community in zip(

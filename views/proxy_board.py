@@ -12,6 +12,7 @@ from models.proxy import CallBackOutcome
 from services import charts, merchants, proxy, proxy_board, proxy_figures, rectifications
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import flash, read, show_flash, write
+from ui.downloads import export_button
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day, when
@@ -297,6 +298,7 @@ def board_tab() -> None:
     board = read(proxy_board.request_board, actor=actor, today=now)
     st.caption(t("proxy.open_count", n=board.open_total))
     columns(board)
+    export_button(actor, "proxy_requests", key="proxy_board_export")
     by_id = {c.id: c for c in board.cards()}
     if not by_id:
         st.info(t("proxy.board_empty"), icon=":material/lightbulb:")

@@ -6,6 +6,7 @@ import streamlit as st
 from services import proxy, proxy_board
 from services.access import Actor
 from ui.actions import flash, read, show_flash, write
+from ui.downloads import export_button
 from ui.filters import today
 from ui.fmt import day
 from ui.i18n import t
@@ -61,3 +62,5 @@ if not queue:
     st.caption(t("proxy.queue_empty_how"))
 for request in queue:
     request_card(actor, request)
+if queue:
+    export_button(actor, "proxy_queue", key="proxy_queue_export")

@@ -24,6 +24,7 @@ from services.signups import SignupActions, SignupState, Verdict
 from services.task_board import RosterEntry, TaskCard
 from services.volunteers import SKILLS
 from ui.actions import PAGE, flash, read, read_fresh, show_flash, write
+from ui.downloads import export_button
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import span, when
@@ -175,6 +176,7 @@ def task_list_tab() -> None:
         on_change=_new_filter,
     )
     cards = read(task_board.task_list, actor=actor, status=status, upcoming_only=upcoming)
+    export_button(actor, "tasks", key="tasks_export", status=status, upcoming_only=upcoming)
     picked = task_picker(cards)
     if picked is None:
         return
@@ -323,6 +325,9 @@ def roster_section(card: TaskCard, entries: list[RosterEntry]) -> None:
     st.markdown(f"#### {t('tasks.roster')}")
     if not entries:
         st.caption(t("tasks.no_signups"))
+    else:
+        key = record_key("tasks", "roster_export", card.id)
+        export_button(actor, "task_roster", key=key, task_id=card.id)
     now = utcnow()
     for entry in entries:
         roster_row(entry, now)

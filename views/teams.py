@@ -10,6 +10,7 @@ import streamlit as st
 from services import teams
 from services.org import community_list
 from ui.actions import flash, read, show_flash, write
+from ui.downloads import export_button
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.i18n import t
@@ -251,6 +252,7 @@ def reactivation(team: teams.TeamRow) -> None:
 def main() -> None:
     rows = read(teams.team_list, actor=actor, today=today())
     overview(rows)
+    export_button(actor, "teams", key="teams_export")
     lazy_tabs(
         "teams_tab",
         [(t("teams.tab.manage"), lambda: manage_tab(rows)), (t("teams.tab.new"), new_team_form)],

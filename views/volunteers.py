@@ -13,6 +13,7 @@ from services import auth, stars, teams, volunteers
 from services.exports import frame_excel
 from services.org import community_list, grid_list
 from ui.actions import PAGE, flash, read, show_flash, write
+from ui.downloads import export_button
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day, span
@@ -195,8 +196,10 @@ def register_table(found: volunteers.VolunteerList) -> None:
 
 
 def register_tab() -> None:
-    found = read(volunteers.volunteer_list, actor=actor, today=today(), **register_filters())
+    filters = register_filters()
+    found = read(volunteers.volunteer_list, actor=actor, today=today(), **filters)
     register_table(found)
+    export_button(actor, "volunteers", key="volunteers_export", **filters)
     frame = found.rows
     if frame.empty:
         return

@@ -1,5 +1,6 @@
 """Exports that leave the board: charts as PNG (Chinese glyphs rendered), the dashboard as
-a PDF for printing and the WeChat group, tables as Excel. No streamlit here.
+a PDF report for printing and the WeChat group (services/pdf_documents.py), tables as
+Excel, and the names of the files. No streamlit here.
 
 PNG rendering uses vl-convert with the system's Noto Sans CJK (Debian's fonts-noto-cjk,
 installed by `make run`/`make test`); without a CJK font Chinese comes out as empty boxes.
@@ -8,16 +9,26 @@ installed by `make run`/`make test`); without a CJK font Chinese comes out as em
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import vl_convert as vlc
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from PIL import Image, ImageDraw, ImageFont
 
 from services.charts import VegaLite
+from services.pdf_documents import Document
+from services.periods import Period, PeriodKind, previous
+
+if TYPE_CHECKING:  # the dashboard's module reads the figures; this one only writes them
+    from services.dashboard import Figure
+
+Translate = Callable[..., str]
 
 # What a spreadsheet reads as the start of a formula (or of a cell it splits on).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,12 +42,6 @@ def inert(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-FONT_FILES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-)
 
 
 def chart_png(chart: VegaLite, *, scale: float = 2.0) -> bytes:
@@ -58,50 +63,139 @@ def frame_excel(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for path in FONT_FILES:
-        try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size)
+# --- file names ------------------------------------------------------------------------
+
+_NOT_IN_NAMES = re.compile(r'[\s\\/:*?"<>|]+')
 
 
-def _cover_page(title: str, subtitle: str, figures: Sequence[tuple[str, str, str]]) -> Image.Image:
-    """An A4-landscape page with the dashboard's title and key figures (label, value, change)."""
-    page = Image.new("RGB", (1754, 1240), "white")
-    draw = ImageDraw.Draw(page)
-    draw.rectangle((0, 0, 1754, 12), fill="#C8102E")
-    draw.text((100, 80), title, font=_font(64), fill="#1F2328")
-    draw.text((100, 170), subtitle, font=_font(32), fill="#57606A")
-    for i, (label, value, change) in enumerate(figures):
-        col, row = i % 3, i // 3
-        x, y = 100 + col * 530, 280 + row * 230
-        draw.rounded_rectangle((x, y, x + 490, y + 200), radius=16, outline="#D0D7DE", width=3)
-        draw.text((x + 30, y + 25), label, font=_font(30), fill="#57606A")
-        draw.text((x + 30, y + 75), value, font=_font(64), fill="#1F2328")
-        draw.text((x + 30, y + 155), change, font=_font(24), fill="#57606A")
-    return page
+def export_file_name(
+    what: str, scope: str, day: date, ext: str, *, period: Period | None = None
+) -> str:
+    """A file's name that says what and when, with no spaces or characters a file system
+    refuses: 数据看板_四千米社区_2026-11_2026-12-06.pdf (what, scope, the period if any,
+    the day it was made; `ext` without the dot). Runs of such characters become "-"."""
+    parts = [what, scope, *([period_name(period)] if period else [])]
+    clean = [_NOT_IN_NAMES.sub("-", part).strip("-") for part in parts]
+    return "_".join([*(c for c in clean if c), day.isoformat()]) + f".{ext}"
+
+
+def period_name(period: Period) -> str:
+    """A period as a file name says it: 2026-11, 2026-Q4, 2026, 2026-11-01~2026-11-20."""
+    if period.kind == PeriodKind.custom:
+        return f"{period.start.isoformat()}~{period.last_day.isoformat()}"
+    return period.label().replace(" ", "-")
+
+
+# --- the dashboard's key figures ---------------------------------------------------------
+
+# The unit of each figure format; counts have none (people, visits, events: the label says).
+_UNIT_KEYS = {
+    "hours": "pdf.unit.hours",
+    "rate": "pdf.unit.rate",
+    "score": "pdf.unit.score",
+    "days": "pdf.unit.days",
+}
+
+
+def figure_number(value: float | None, fmt: str) -> float | None:
+    """A figure as the number a spreadsheet sums: rates in percent (0.853 -> 85.3),
+    hours, scores and days to two places; None stays empty."""
+    if value is None:
+        return None
+    if fmt == "rate":
+        return round(value * 100, 1)
+    return round(float(value), 2)
+
+
+def figures_frame(figures: Sequence[Figure], t: Translate) -> pd.DataFrame:
+    """The key figures as a table of numbers: figure, this period, the previous period,
+    the change, and the unit in its own column."""
+    return pd.DataFrame(
+        {
+            t("dashboard.figure"): [t(f"dashboard.fig.{f.key}") for f in figures],
+            t("dashboard.value"): [figure_number(f.value, f.fmt) for f in figures],
+            t("dashboard.previous"): [figure_number(f.previous, f.fmt) for f in figures],
+            t("pdf.dashboard.change"): [figure_number(f.delta, f.fmt) for f in figures],
+            t("pdf.unit"): [t(_UNIT_KEYS[f.fmt]) if f.fmt in _UNIT_KEYS else "" for f in figures],
+        }
+    )
+
+
+# --- the dashboard as a printable report -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    """A key figure as the report prints it: its name, the value with its unit, the
+    change against the previous period, and its definition in words (None: none)."""
+
+    label: str
+    value: str
+    change: str
+    definition: str | None = None
 
 
 def dashboard_pdf(
     *,
+    t: Translate,
     title: str,
-    subtitle: str,
-    figures: Sequence[tuple[str, str, str]],
+    scope: str,
+    period: Period,
+    printed: date,
+    sections: Sequence[tuple[str, Sequence[FigureLine]]],
     charts: Sequence[VegaLite],
 ) -> bytes:
-    """The dashboard as a printable PDF: a cover page of key figures, then a chart a page."""
-    pages = [_cover_page(title, subtitle, figures)]
-    for chart in charts:
-        image = Image.open(io.BytesIO(chart_png(chart, scale=2))).convert("RGB")
-        page = Image.new("RGB", (1754, 1240), "white")
-        image.thumbnail((1554, 1040))
-        page.paste(image, ((1754 - image.width) // 2, (1240 - image.height) // 2))
-        pages.append(page)
-    buffer = io.BytesIO()
-    pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=150)
-    return buffer.getvalue()
+    """The dashboard as an A4 report with searchable text and vector charts: a cover
+    with the title, scope, period and the day printed and each section's key figures as
+    a table; the charts, two a page; the figures' definitions last. Aggregates only:
+    nothing in it names a person."""
+    printed_on = t("pdf.dashboard.printed", day=printed.isoformat())
+    doc = Document(
+        title=title,
+        header=f"{t('app.title')} · {title}",
+        page_label=t("pdf.page_label"),
+        footer=printed_on,
+    )
+    doc.add_title(title, f"{period.label()} · {scope}")
+    doc.add_key_values(
+        [
+            (t("pdf.dashboard.scope"), scope),
+            (t("pdf.dashboard.period"), _period_range(period, t)),
+            (t("pdf.dashboard.compared_with"), _period_range(previous(period), t)),
+            (t("pdf.dashboard.printed_on"), printed.isoformat()),
+        ],
+        label_width=32,
+    )
+    columns = [t("dashboard.figure"), t("dashboard.value"), t("pdf.dashboard.change")]
+    for heading, lines in sections:
+        doc.add_heading(heading)
+        doc.add_table(
+            columns,
+            [(line.label, line.value, line.change) for line in lines],
+            widths=(5, 3, 3),
+            align=("L", "R", "R"),
+        )
+    doc.add_paragraph(t("pdf.dashboard.no_personal"), small=True, muted=True)
+    if charts:
+        doc.new_page()
+        doc.add_heading(t("pdf.dashboard.charts"))
+        doc.add_charts(charts)
+    doc.add_heading(t("pdf.dashboard.definitions"))
+    doc.add_paragraph(t("pdf.dashboard.change_means"))
+    for _, lines in sections:
+        for line in lines:
+            if line.definition:
+                doc.add_paragraph(line.definition)
+    return doc.output()
+
+
+def _period_range(period: Period, t: Translate) -> str:
+    return t(
+        "pdf.dashboard.period_range",
+        period=period.label(),
+        start=period.start.isoformat(),
+        last=period.last_day.isoformat(),
+    )
 
 
 def printable_sheet(

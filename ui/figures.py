@@ -25,7 +25,13 @@ def format_value(value: float | None, fmt: str) -> str:
 def format_delta(figure: Figure) -> str | None:
     """'+12' or '-3%' against the previous period; None when there is nothing to compare."""
     delta = figure.delta
-    if delta is None or abs(delta) < 1e-9:
+    if delta is None:
+        return None
+    # shown as rounded: a change that rounds to nothing is none ("-0.0" said otherwise)
+    shown = round(delta * 100) if figure.fmt == "rate" else round(delta, 1)
+    if figure.fmt not in ("rate", "score", "days"):
+        shown = round(delta)
+    if shown == 0:
         return None
     if figure.fmt == "rate":
         return t("dashboard.delta_points", n=f"{delta * 100:+.0f}")

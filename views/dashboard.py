@@ -1,15 +1,20 @@
 """The staff dashboard: key figures against the previous period, the charts, the
 comparison between communities, and the exports (PNG, PDF, Excel)."""
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
-from services import case_figures, charts, dashboard, exports, visit_plan
+from services import case_figures, charts, dashboard, exports, org, visit_plan
 from services.access import page_spec
+from services.i18n import translate
 from ui.actions import read
 from ui.figures import delta_color, figure_tiles, format_delta, format_value
 from ui.filters import scope_filters, today
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.session import page_guard
 from ui.tabs import lazy_tabs
 from ui.visit_plan import plan_table
@@ -87,6 +92,20 @@ for row_start in range(0, len(figures), 3):
                 st.page_link(spec.path, label=t(spec.title_key), icon=":material/arrow_forward:")
 
 
+def scope_name() -> str:
+    """Who the exports cover: the community, the street's name for all of them, or how
+    many communities were chosen."""
+    if scope.community_ids is None and len(scope.communities) > 1:
+        return read(org.street_get).name or t("accounts.whole_street")
+    return scope.label()
+
+
+def file_name(what: str, ext: str) -> str:
+    """What, whom, the period and today, without spaces:
+    数据看板_四千米社区_2026-11_2026-12-06.pdf."""
+    return exports.export_file_name(what, scope_name(), today(), ext, period=scope.period)
+
+
 def chart_frames() -> dict[str, pd.DataFrame]:
     return read(dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period)
 
@@ -106,7 +125,7 @@ def charts_tab() -> None:
                 col.download_button(
                     t("dashboard.download_png"),
                     data=lambda chart=built[key]: exports.chart_png(chart),
-                    file_name=f"{key}-{scope.period.label()}.png",
+                    file_name=file_name(t(f"dashboard.chart.{key}"), "png"),
                     mime="image/png",
                     icon=":material/image:",
                     key=f"dashboard_png_{key}",
@@ -188,51 +207,77 @@ def compare_tab() -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button(
         t("common.download_excel"),
-        data=lambda: exports.frame_excel({t("dashboard.tab.compare"): shown}),
-        file_name=f"comparison-{scope.period.label()}.xlsx",
+        data=partial(exports.frame_excel, {t("dashboard.tab.compare"): shown}),
+        file_name=file_name(t("dashboard.tab.compare"), "xlsx"),
         key="dashboard_compare_excel",
     )
+
+
+def figure_lines(shown: list[dashboard.Figure]) -> list[exports.FigureLine]:
+    """The figures as the report prints them, each with the definition the page shows."""
+    return [
+        exports.FigureLine(
+            label=t(f"dashboard.fig.{f.key}"),
+            value=format_value(f.value, f.fmt),
+            change=format_delta(f) or ("—" if f.delta is None else "0"),
+            definition=t(f"dashboard.def.{f.key}") if f.defined else None,
+        )
+        for f in shown
+    ]
+
+
+def report_pdf(tr: Callable[..., str], frames: dict[str, pd.DataFrame], **bound: Any) -> bytes:
+    """The PDF report. Streamlit makes it when the button is pressed, outside the page's
+    run, where the session (its language) is unknown and nothing is read: the texts and
+    figures are bound when the page is drawn, and `tr` builds the charts in that run's
+    language."""
+    charts = [spec.build(frames[spec.key], tr, False) for spec in dashboard.CHARTS]
+    return exports.dashboard_pdf(t=tr, charts=charts, **bound)
 
 
 def export_tab() -> None:
     """The frames are read here; the charts are built only when the PDF is asked for."""
     frames = chart_frames()
     st.write(t("dashboard.export_intro"))
-    summary = pd.DataFrame(
-        {
-            t("dashboard.figure"): [t(f"dashboard.fig.{f.key}") for f in figures],
-            t("dashboard.value"): [format_value(f.value, f.fmt) for f in figures],
-            t("dashboard.previous"): [format_value(f.previous, f.fmt) for f in figures],
-        }
+    language = lang()
+
+    def tr(key: str, /, **params: object) -> str:
+        return translate(key, language, **params)
+
+    cases = read(
+        dashboard.case_key_figures,
+        community_ids=scope.community_ids,
+        period=scope.period,
+        today=today(),
     )
     st.download_button(
         t("dashboard.download_pdf"),
-        data=lambda: exports.dashboard_pdf(
-            title=t("dashboard.pdf_title", scope=scope.label()),
-            subtitle=scope.period.label(),
-            figures=[
-                (
-                    t(f"dashboard.fig.{f.key}"),
-                    format_value(f.value, f.fmt),
-                    t("dashboard.vs_previous_value", value=format_delta(f) or "—"),
-                )
-                for f in figures
+        data=partial(
+            report_pdf,
+            tr,
+            frames,
+            title=t("dashboard.pdf_title", scope=scope_name()),
+            scope=scope_name(),
+            period=scope.period,
+            printed=today(),
+            sections=[
+                (t("dashboard.figures_sheet"), figure_lines(figures)),
+                (t("case_figures.tab"), figure_lines(cases)),
             ],
-            charts=list(built_charts(frames).values()),
         ),
-        file_name=f"dashboard-{scope.period.label()}.pdf",
+        file_name=file_name(t("pdf.dashboard.file"), "pdf"),
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         key="dashboard_pdf",
         type="primary",
     )
-    sheets = {t("dashboard.figures_sheet"): summary}
+    sheets = {t("dashboard.figures_sheet"): exports.figures_frame(figures, t)}
     for spec in dashboard.CHARTS:
         sheets[t(f"dashboard.chart.{spec.key}")] = dashboard.chart_table(frames[spec.key], t)
     st.download_button(
         t("dashboard.download_excel_all"),
-        data=lambda: exports.frame_excel(sheets),
-        file_name=f"dashboard-{scope.period.label()}.xlsx",
+        data=partial(exports.frame_excel, sheets),
+        file_name=file_name(t("pdf.dashboard.file"), "xlsx"),
         icon=":material/table:",
         key="dashboard_excel",
     )

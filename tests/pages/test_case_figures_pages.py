@@ -205,3 +205,18 @@ def test_a_rise_in_cases_reported_is_neither_good_nor_bad_news():
     assert color("disputes_mediated") == "off"
     assert color("case_median_days") == "inverse"
     assert color("case_satisfaction_rate") == "normal"
+
+
+def test_a_change_that_rounds_to_nothing_is_not_shown():
+    """A satisfaction 0.02 lower said "-0.0" on the tile and in the PDF."""
+    from services.dashboard import Figure
+    from ui.figures import format_delta
+
+    def delta(value, previous, fmt):
+        return format_delta(Figure("x", value, previous, fmt, None, higher_is_better=True))
+
+    assert delta(4.50, 4.52, "score") is None
+    assert delta(4.5, 4.3, "score") == "+0.2"
+    assert delta(0.801, 0.798, "rate") is None
+    assert delta(12, 12.3, "int") is None
+    assert delta(12, 10, "int") == "+2"

@@ -2,19 +2,23 @@
 admin, and charts that send only aggregates."""
 
 import functools
+import io
 import json
 
 import pyarrow as pa
 import streamlit as st
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func
 from sqlmodel import Session, select
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from models.accounts import Account, Role
 from models.elders import Elder, Visit
 from services import dashboard
 from services.access import Actor
 from services.visits import visit_record
-from tests.conftest import DEMO_TODAY, app_test
+from tests.conftest import DEMO_TODAY, ROOT, app_test, sign_in_token
 from tests.pages.conftest import open_tab
 from ui.filters import today
 
@@ -178,3 +182,68 @@ def test_the_charts_are_read_and_built_only_when_a_tab_shows_them(demo_engine, m
     assert not at.get("vega_lite_chart")
     open_tab(at, "dashboard_tab", "图表")
     assert len(at.get("vega_lite_chart")) == len(dashboard.CHARTS)
+
+
+def _downloads(monkeypatch) -> dict:
+    """The files the page's download buttons offer, by file name: Streamlit keeps a
+    button's data callable and calls it on the click, outside the page's run (as here)."""
+    offered: dict = {}
+    real = MediaFileManager.add_deferred
+
+    def kept(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        offered[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", kept)
+    return offered
+
+
+def test_the_exports_say_what_and_when_and_the_pdf_holds_the_figures_as_text(
+    demo_engine, monkeypatch
+):
+    offered = _downloads(monkeypatch)
+    at = app_test(demo_engine, "shuji", "views/dashboard.py")
+    offered.clear()  # the charts tab's PNGs
+    open_tab(at, "dashboard_tab", "导出")
+    day = today()
+    stem = f"数据看板_四千米社区_{day:%Y-%m}_{day.isoformat()}"
+    assert set(offered) == {f"{stem}.pdf", f"{stem}.xlsx"}
+    shown = {m.label: m.value for m in at.metric}
+
+    pdf = PdfReader(io.BytesIO(offered[f"{stem}.pdf"]()))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "四千米社区 社区服务工作汇报" in text and "\x00" not in text
+    for label, value in shown.items():
+        assert label in text and value in text
+
+    book = load_workbook(io.BytesIO(offered[f"{stem}.xlsx"]()))
+    rows = list(book["关键数据"].iter_rows(values_only=True))
+    assert rows[0] == ("指标", "本期", "上期", "较上期", "单位")
+    figures = {row[0]: row for row in rows[1:]}
+    assert set(figures) == set(shown)
+    assert shown["探访老人次数"] == f"{figures['探访老人次数'][1]:,.0f}"
+    assert all(isinstance(row[1], int | float) or row[1] is None for row in rows[1:])
+
+    offered.clear()
+    open_tab(at, "dashboard_tab", "图表")
+    assert f"志愿服务时长_四千米社区_{day:%Y-%m}_{day.isoformat()}.png" in offered
+    assert not [name for name in offered if " " in name]
+
+
+def test_the_pdf_is_in_the_language_of_the_page_that_offered_it(demo_engine, monkeypatch):
+    """The file is made after the page's run, where the session's language is unknown."""
+    from streamlit.testing.v1 import AppTest
+
+    offered = _downloads(monkeypatch)
+    # One run, on the export tab: AppTest calls a widget's format_func outside the run
+    # when it runs again, in Chinese, and the English period picker then fails.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["ui_lang"] = "en"
+    at.session_state["auth_token"] = sign_in_token(demo_engine, "shuji")
+    at.session_state["dashboard_tab"] = "Export"
+    at.switch_page("views/dashboard.py").run()
+    (pdf_name,) = [name for name in offered if name.endswith(".pdf")]
+    assert pdf_name.startswith("dashboard_")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(offered[pdf_name]())).pages)
+    assert "Page 1 of" in text and "Compared with" in text
+    assert "关键数据" not in text and "第 1 页" not in text

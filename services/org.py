@@ -15,6 +15,9 @@ Rules:
 - The people of a grid (elders and volunteers, active or not) can be moved to another
   active grid of the same community in one step, optionally deactivating the old grid.
 - A grid worker is an active grid_worker account of the grid's community.
+- A community's person in charge (负责人) and office phone (a landline such as
+  0471-6951234, or a mobile), stated on its certificates of volunteer service
+  (services/certificates.py), are set by the admin or the community's secretary.
 """
 
 from __future__ import annotations
@@ -32,9 +35,14 @@ from models.org import SETUP_STEPS, Community, Grid, Street
 from models.volunteers import Volunteer
 from services import audit, auth, visit_policy
 from services.access import STAFF, Actor
+from services.checks import normalise_phone
 from services.errors import BoardError
 
 NAME_MAX = 60
+PERSON_MAX = 40  # Community.person_in_charge
+# An office landline: the area code (010 and 02x have three digits, the others four), the
+# number, perhaps an extension; ASCII digits only (services/checks.py).
+_LANDLINE = re.compile(r"^(010|02[0-9]|0[3-9][0-9]{2})-?([0-9]{7,8})(?:(?:-|转)([0-9]{1,6}))?$")
 SETUP_DONE = len(SETUP_STEPS)
 _DIGITS = "零一二三四五六七八九"
 _SPLIT = re.compile(r"[\n\r\t,，;；、]+")
@@ -266,6 +274,40 @@ def community_set_active(
     audit.apply_changes(session, actor_id=actor.id, row=row, values={"active": active})
 
 
+def office_phone_valid(phone: str) -> str:
+    """An office phone as stored: a landline as 0471-6951234 (-extension), a mobile as
+    13800000000; anything else is refused."""
+    raw = re.sub(r"[\s()（）]", "", phone or "").replace("－", "-")
+    mobile = normalise_phone(raw)
+    if mobile:
+        return mobile
+    found = _LANDLINE.match(raw)
+    if not found:
+        raise BoardError("certificates.office_phone_invalid")
+    area, number, extension = found.groups()
+    return f"{area}-{number}" + (f"-{extension}" if extension else "")
+
+
+def community_set_contact(
+    *, session: Session, actor: Actor, community_id: int, person_in_charge: str, office_phone: str
+) -> None:
+    """Sets who signs for the community and its office phone (both required): the admin
+    for any community, a secretary for their own."""
+    actor.require(STAFF)
+    row = _community(session, actor, community_id)
+    person = (person_in_charge or "").strip()
+    if not person:
+        raise BoardError("certificates.person_required")
+    if len(person) > PERSON_MAX:
+        raise BoardError("org.name_too_long", name=person, n=PERSON_MAX)
+    audit.apply_changes(
+        session,
+        actor_id=actor.id,
+        row=row,
+        values={"person_in_charge": person, "office_phone": office_phone_valid(office_phone)},
+    )
+
+
 # --- grids --------------------------------------------------------------------------------
 
 
@@ -476,6 +518,8 @@ class CommunityInfo:
     grids: tuple[GridInfo, ...] = ()
     workers: tuple[tuple[int, str], ...] = field(default=())  # active grid workers (id, name)
     secretaries: int = 0
+    person_in_charge: str = ""  # who signs its certificates (services/certificates.py)
+    office_phone: str = ""
 
 
 def org_tree(*, session: Session, actor: Actor) -> list[CommunityInfo]:
@@ -539,6 +583,8 @@ def org_tree(*, session: Session, actor: Actor) -> list[CommunityInfo]:
                 secretaries=sum(
                     1 for a in accounts if a.community_id == c.id and a.role == Role.secretary
                 ),
+                person_in_charge=c.person_in_charge,
+                office_phone=c.office_phone,
             )
         )
     return result

@@ -15,13 +15,15 @@ import pandas as pd
 import streamlit as st
 
 from models.base import utcnow
-from services import signups, stars, task_board, volunteers
+from services import certificates, signups, stars, task_board, volunteers
 from services.calendar import task_ics
+from services.errors import BoardError
 from services.signups import Verdict
 from services.task_board import MySignup
 from ui.actions import PAGE, flash, read, show_flash, write
-from ui.fmt import span, when
-from ui.i18n import t
+from ui.certificate_parts import pdf_button, period_picker
+from ui.fmt import day, span, when
+from ui.i18n import error_text, t
 from ui.records import action_button, confirm_action, record_key
 from ui.session import page_guard
 from ui.text import plain
@@ -68,6 +70,73 @@ def star_news(volunteer_id: int) -> None:
             t("stars.dismiss"), key=record_key(SCOPE, "star_dismiss", volunteer_id)
         ) and write(stars.star_news_dismiss, actor=actor):
             st.rerun()
+
+
+def certificate_box(volunteer_id: int) -> None:
+    """开具服务证明: the volunteer issues their own certificate of service for a period
+    and downloads it (services/certificates.py); their certificates stay listed here."""
+    issued = st.session_state.get("my_cert_issued")
+    with st.expander(
+        t("certificates.mine"), icon=":material/workspace_premium:", expanded=bool(issued)
+    ):
+        st.caption(t("certificates.mine_intro"))
+        anchor = record_key(SCOPE, "cert_msg", volunteer_id)
+        period = period_picker(key="my_cert_period")
+        if period is not None:
+            try:
+                draft = read(
+                    certificates.certificate_draft,
+                    actor=actor,
+                    volunteer_id=volunteer_id,
+                    period_start=period[0],
+                    period_end=period[1],
+                )
+                st.write(
+                    t(
+                        "certificates.summary",
+                        name=plain(draft.volunteer_name),
+                        number=draft.volunteer_number,
+                        count=draft.service_count,
+                        hours=f"{draft.total_hours:g}",
+                    )
+                )
+            except BoardError as err:
+                st.warning(error_text(err), icon=":material/warning:")
+            if action_button(
+                t("certificates.issue"),
+                scope=SCOPE,
+                action="cert_issue",
+                record_id=volunteer_id,
+                primary=True,
+                icon=":material/workspace_premium:",
+            ) and (
+                done := write(
+                    certificates.issue_certificate,
+                    actor=actor,
+                    volunteer_id=volunteer_id,
+                    period_start=period[0],
+                    period_end=period[1],
+                )
+            ):
+                st.session_state["my_cert_issued"] = done.value.id
+                flash(t("certificates.issued", number=done.value.number), anchor=anchor)
+                st.rerun()
+        show_flash(anchor)
+        mine = read(certificates.certificate_list, actor=actor, volunteer_id=volunteer_id)
+        if mine:
+            st.markdown(f"**{t('certificates.mine_issued')}**")
+        for cert in mine[:5]:
+            st.caption(
+                f"{cert.number} · "
+                + t(
+                    "certificates.period_text",
+                    start=day(cert.period_start),
+                    end=day(cert.period_end),
+                )
+                + " · "
+                + t("volunteers.hours", n=f"{cert.total_hours:g}")
+            )
+            pdf_button(actor, cert, scope=SCOPE)
 
 
 def entry_status(row: MySignup) -> None:
@@ -229,6 +298,7 @@ if volunteer_id is None:
     st.stop()
 star_news(volunteer_id)
 star_box(read(volunteers.volunteer_profile, actor=actor, volunteer_id=volunteer_id))
+certificate_box(volunteer_id)
 
 rows: list[MySignup] = read(task_board.my_tasks, actor=actor)
 now = utcnow()

@@ -218,10 +218,50 @@ def grid_actions(community: org.CommunityInfo) -> None:
         st.rerun()
 
 
+def contact_form(community: org.CommunityInfo) -> None:
+    """Who signs the community's certificates of volunteer service, and its office phone
+    (services/certificates.py refuses to issue one until both are set)."""
+    c = community.id
+    missing = not (community.person_in_charge and community.office_phone)
+    with st.expander(
+        t("certificates.contact.title"), icon=":material/contact_phone:", expanded=missing
+    ):
+        st.caption(t("certificates.contact.intro"))
+        if missing:
+            st.warning(t("certificates.contact.missing"), icon=":material/info:")
+        show_flash(f"org_contact_msg_{c}")
+        with st.form(f"org_contact_{c}", enter_to_submit=False):
+            a, b = st.columns(2)
+            person = a.text_input(
+                t("certificates.contact.person"),
+                value=community.person_in_charge,
+                max_chars=org.PERSON_MAX,
+                key=f"org_c_person_{c}",
+            )
+            phone = b.text_input(
+                t("certificates.contact.phone"),
+                value=community.office_phone,
+                max_chars=20,
+                help=t("certificates.contact.phone_help"),
+                key=f"org_c_phone_{c}",
+            )
+            if st.form_submit_button(t("certificates.contact.save"), type="primary") and write(
+                org.community_set_contact,
+                actor=actor,
+                community_id=c,
+                person_in_charge=person,
+                office_phone=phone,
+            ):
+                flash(t("common.saved"), anchor=f"org_contact_msg_{c}")
+                st.rerun()
+
+
 def community_card(community: org.CommunityInfo) -> None:
     st.subheader(plain(community.name))
     if not community.active:
         st.warning(t("org.community_is_inactive"), icon=":material/block:")
+    else:
+        contact_form(community)
     grid_table(community)
     if community.active:
         add_grids(community)

@@ -188,6 +188,82 @@ def test_a_secretary_edits_only_their_own_communitys_grids(session):
         )
 
 
+def test_staff_set_the_person_in_charge_and_office_phone_of_their_community(session):
+    w = world(session)
+    other = make_community(session, "乙社区")
+    org.community_set_contact(
+        session=session,
+        actor=w.shuji,
+        community_id=w.community_id,
+        person_in_charge=" 王建国 ",
+        office_phone="（0471）6951234",
+    )
+    session.commit()
+    row = session.get(Community, w.community_id)
+    assert (row.person_in_charge, row.office_phone) == ("王建国", "0471-6951234")
+    [entry] = _audits(session, "community", "update")
+    assert "王建国" in entry.changes and entry.account_id == w.shuji.id
+    tree = org.org_tree(session=session, actor=w.shuji)
+    assert (tree[0].person_in_charge, tree[0].office_phone) == ("王建国", "0471-6951234")
+    with pytest.raises(BoardError) as err:
+        org.community_set_contact(
+            session=session,
+            actor=w.shuji,
+            community_id=other,
+            person_in_charge="李",
+            office_phone="13800000001",
+        )
+    assert err.value.key == "access.other_community"
+    org.community_set_contact(
+        session=session,
+        actor=w.admin,
+        community_id=other,
+        person_in_charge="李",
+        office_phone="138 0000 0001",
+    )
+    assert session.get(Community, other).office_phone == "13800000001"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0471-6951234", "0471-6951234"),
+        ("010 12345678", "010-12345678"),
+        ("02112345678", "021-12345678"),
+        ("0471-6951234转8", "0471-6951234-8"),
+        ("13800000001", "13800000001"),
+    ],
+)
+def test_an_office_phone_is_a_landline_or_a_mobile(typed, stored):
+    assert org.office_phone_valid(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("person", "phone", "key"),
+    [
+        ("王建国", "12345", "certificates.office_phone_invalid"),
+        ("王建国", "０４７１６９５１２３４", "certificates.office_phone_invalid"),
+        ("王建国", "", "certificates.office_phone_invalid"),
+        ("  ", "0471-6951234", "certificates.person_required"),
+        ("王" * 41, "0471-6951234", "org.name_too_long"),
+    ],
+)
+def test_a_bad_contact_is_refused_and_nothing_written(session, person, phone, key):
+    w = world(session)
+    with pytest.raises(BoardError) as err:
+        org.community_set_contact(
+            session=session,
+            actor=w.shuji,
+            community_id=w.community_id,
+            person_in_charge=person,
+            office_phone=phone,
+        )
+    assert err.value.key == key
+    session.rollback()
+    row = session.get(Community, w.community_id)
+    assert (row.person_in_charge, row.office_phone) == ("", "")
+
+
 def test_rename_and_deactivate_are_audited_and_leave_the_pickers(session):
     w = world(session)
     [g1, g2] = org.grids_create(

@@ -35,12 +35,33 @@ def record(
     session.flush()  # the row gets its id
     if changes is None:
         changes = {k: v for k, v in row.model_dump().items() if k != "password_hash"}
+    record_event(
+        session,
+        actor_id=actor_id,
+        action=action,
+        table_name=str(row.__tablename__),
+        row_id=getattr(row, "id", None),
+        changes=changes,
+    )
+
+
+def record_event(
+    session: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    table_name: str,
+    changes: Mapping[str, object],
+    row_id: int | None = None,
+) -> None:
+    """Adds an audit entry for what names no one row: an export of a register, a
+    backup; `record` for a row."""
     session.add(
         AuditEntry(
             account_id=actor_id,
             action=action,
-            table_name=str(row.__tablename__),
-            row_id=getattr(row, "id", None),
+            table_name=table_name,
+            row_id=row_id,
             changes=json.dumps(
                 {k: _plain(v) for k, v in changes.items()}, ensure_ascii=False, default=str
             ),

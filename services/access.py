@@ -123,6 +123,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("tasks", "views/tasks.py", "nav.tasks", ":material/assignment:", FIELD),
     PageSpec("volunteers", "views/volunteers.py", "nav.volunteers", ":material/groups:", STAFF),
     PageSpec("teams", "views/teams.py", "nav.teams", ":material/diversity_3:", STAFF),
+    PageSpec(
+        "certificates",
+        "views/certificates.py",
+        "nav.certificates",
+        ":material/workspace_premium:",
+        STAFF,
+    ),
     # --- elder-care visits (issue 4) ---
     PageSpec("elders", "views/elders.py", "nav.elders", ":material/elderly:", FIELD),
     PageSpec(
@@ -148,6 +155,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("events", "views/events.py", "nav.events", ":material/celebration:", STAFF),
     PageSpec(
         "programme", "views/programme.py", "nav.programme", ":material/event:", EVERYONE_SIGNED_IN
+    ),
+    PageSpec(
+        "certificate_check",
+        "views/certificate_check.py",
+        "nav.certificate_check",
+        ":material/verified:",
+        EVERYONE_SIGNED_IN,
     ),
     # --- residents' cases (issue 13) ---
     PageSpec(
@@ -175,6 +189,14 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.section.admin",
     ),
     PageSpec(
+        "imports",
+        "views/imports.py",
+        "nav.imports",
+        ":material/upload_file:",
+        STAFF,
+        "nav.section.admin",
+    ),
+    PageSpec(
         "audit", "views/audit.py", "nav.audit", ":material/history:", STAFF, "nav.section.admin"
     ),
     PageSpec(
@@ -182,6 +204,14 @@ PAGES: tuple[PageSpec, ...] = (
         "views/case_settings.py",
         "nav.case_settings",
         ":material/tune:",
+        frozenset({Role.admin}),
+        "nav.section.admin",
+    ),
+    PageSpec(
+        "backup",
+        "views/backup.py",
+        "nav.backup",
+        ":material/backup:",
         frozenset({Role.admin}),
         "nav.section.admin",
     ),
@@ -198,7 +228,7 @@ HOME_PAGE = {
 
 
 # Pages anyone with the link may open without signing in: no personal data on them.
-PUBLIC_PAGES = ("programme",)
+PUBLIC_PAGES = ("programme", "certificate_check")
 
 
 def page_spec(key: str) -> PageSpec:

@@ -31,6 +31,7 @@ EXPECTED_ROLES = {
     "tasks": {A, S, G},
     "volunteers": {A, S},
     "teams": {A, S},
+    "certificates": {A, S},
     "elders": {A, S, G},
     "visit_record": {A, S, G, V},
     "proxy_board": {A, S},
@@ -38,11 +39,14 @@ EXPECTED_ROLES = {
     "proxy_queue": {S, G, V},
     "events": {A, S},
     "programme": {A, S, G, V, D},
+    "certificate_check": {A, S, G, V, D},
     "organisation": {A, S},
     "accounts": {A, S},
+    "imports": {A, S},
     "audit": {A, S},
     "cases": {A, S, G, V},
     "case_settings": {A},
+    "backup": {A},
 }
 CASES = [(spec, role) for spec in PAGES for role in Role]
 

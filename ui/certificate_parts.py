@@ -1,6 +1,6 @@
 """What the two pages that issue certificates of service share (views/certificates.py for
-staff, views/my_tasks.py for the volunteer): the period picker and the PDF's download
-button, which makes the PDF only when pressed."""
+staff, views/my_tasks.py for the volunteer): the period picker, the issue button, and the
+PDF's download button, which makes the PDF only when pressed."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from services import certificates
 from services.access import Actor
 from services.certificates import IssuedCertificate
 from services.exports import export_file_name
-from ui.actions import read_fresh
+from ui.actions import flash, read_fresh, write
 from ui.filters import today
 from ui.i18n import lang, t
-from ui.records import record_key
+from ui.records import action_button, record_key
 
 
 def period_picker(*, key: str, where: Any = st) -> tuple[date, date] | None:
@@ -54,3 +54,39 @@ def pdf_button(actor: Actor, cert: IssuedCertificate, *, scope: str, where: Any 
         on_click="ignore",
         type="primary",
     )
+
+
+def issue_button(
+    actor: Actor,
+    volunteer_id: int,
+    period: tuple[date, date],
+    *,
+    scope: str,
+    action: str,
+    issued_key: str,
+    anchor: str,
+    **button: Any,
+) -> None:
+    """开具证明: issues the volunteer's certificate for `period`; the new one's id goes to
+    st.session_state[issued_key] (offered for download at once) and its number is said
+    at `anchor`."""
+    if action_button(
+        t("certificates.issue"),
+        scope=scope,
+        action=action,
+        record_id=volunteer_id,
+        primary=True,
+        icon=":material/workspace_premium:",
+        **button,
+    ) and (
+        done := write(
+            certificates.issue_certificate,
+            actor=actor,
+            volunteer_id=volunteer_id,
+            period_start=period[0],
+            period_end=period[1],
+        )
+    ):
+        st.session_state[issued_key] = done.value.id
+        flash(t("certificates.issued", number=done.value.number), anchor=anchor)
+        st.rerun()

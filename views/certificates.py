@@ -13,12 +13,12 @@ from services import certificates, volunteers
 from services.access import can_view, mask_phone
 from services.certificates import CertificateDraft, IssuedCertificate
 from services.errors import BoardError
-from ui.actions import flash, read, show_flash, write
-from ui.certificate_parts import pdf_button, period_picker
+from ui.actions import read, show_flash
+from ui.certificate_parts import issue_button, pdf_button, period_picker
 from ui.empty import empty_hint, missing_organisation
 from ui.fmt import day
 from ui.i18n import error_text, t
-from ui.records import action_button, record_key, record_picker
+from ui.records import record_key, record_picker
 from ui.session import page_guard
 from ui.text import plain
 
@@ -128,29 +128,16 @@ def preview(volunteer_id: int, period: tuple[date, date], issued: list[IssuedCer
         ]
         for cert in just_issued:  # the one issued a moment ago, to download at once
             pdf_button(actor, cert, scope=f"{SCOPE}_new")
-        if action_button(
-            t("certificates.issue"),
+        issue_button(
+            actor,
+            volunteer_id,
+            period,
             scope=SCOPE,
             action="issue",
-            record_id=volunteer_id,
-            primary=True,
-            icon=":material/workspace_premium:",
+            issued_key=ISSUED,
+            anchor=record_key(SCOPE, "msg", volunteer_id),
             width="content",
-        ) and (
-            done := write(
-                certificates.issue_certificate,
-                actor=actor,
-                volunteer_id=volunteer_id,
-                period_start=period[0],
-                period_end=period[1],
-            )
-        ):
-            st.session_state[ISSUED] = done.value.id
-            flash(
-                t("certificates.issued", number=done.value.number),
-                anchor=record_key(SCOPE, "msg", volunteer_id),
-            )
-            st.rerun()
+        )
 
 
 def issued_list(issued: list[IssuedCertificate]) -> None:

@@ -21,7 +21,7 @@ from services.errors import BoardError
 from services.signups import Verdict
 from services.task_board import MySignup
 from ui.actions import PAGE, flash, read, show_flash, write
-from ui.certificate_parts import pdf_button, period_picker
+from ui.certificate_parts import issue_button, pdf_button, period_picker
 from ui.fmt import day, span, when
 from ui.i18n import error_text, t
 from ui.records import action_button, confirm_action, record_key
@@ -102,25 +102,15 @@ def certificate_box(volunteer_id: int) -> None:
                 )
             except BoardError as err:
                 st.warning(error_text(err), icon=":material/warning:")
-            if action_button(
-                t("certificates.issue"),
+            issue_button(
+                actor,
+                volunteer_id,
+                period,
                 scope=SCOPE,
                 action="cert_issue",
-                record_id=volunteer_id,
-                primary=True,
-                icon=":material/workspace_premium:",
-            ) and (
-                done := write(
-                    certificates.issue_certificate,
-                    actor=actor,
-                    volunteer_id=volunteer_id,
-                    period_start=period[0],
-                    period_end=period[1],
-                )
-            ):
-                st.session_state["my_cert_issued"] = done.value.id
-                flash(t("certificates.issued", number=done.value.number), anchor=anchor)
-                st.rerun()
+                issued_key="my_cert_issued",
+                anchor=anchor,
+            )
         show_flash(anchor)
         mine = read(certificates.certificate_list, actor=actor, volunteer_id=volunteer_id)
         if mine:

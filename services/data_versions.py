@@ -124,6 +124,11 @@ def versions(session: Session, scope_names: list[str]) -> tuple[tuple[str, int],
     return tuple((name, found.get(name, 0)) for name in scope_names)
 
 
+def all_versions(session: Session) -> dict[str, int]:
+    """Every scope's version (a page run reads them once: ui/actions.py)."""
+    return dict(session.exec(select(DataVersion.scope, DataVersion.version)).all())
+
+
 def unchanged(connection: Connection, scope_names: list[str], before: tuple) -> bool:
     """Whether the versions of `scope_names` are still `before` (read before computing
     something from the data), checked in a write transaction under the versions' row

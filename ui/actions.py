@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from services import data_versions
 from services.access import Actor
@@ -33,6 +34,7 @@ PAGE = "page"  # the anchor of a page's own message slot, under its title
 LAST_REFUSAL = "ui_last_refusal"  # the BoardError of the latest refused write
 _FLASH = "ui_flash"  # {anchor: message}
 _CLEAR = "ui_clear"  # widget keys to empty on the next run
+_VERSIONS = "ui_versions_this_run"  # (the run's marker, {scope: version})
 
 
 def _resolve(path: str) -> Callable[..., Any]:
@@ -78,11 +80,28 @@ def read(fn: Callable[..., Any], /, **kwargs: Any) -> Any:
     if tables is None:
         _cached_read(path, kwargs, ("learning",))
         tables = _tables_of[path]
-    with read_session() as session:
-        current = data_versions.versions(
-            session, data_versions.scopes(tables, _communities(kwargs))
-        )
+    current = _versions(data_versions.scopes(tables, _communities(kwargs)))
     return _cached_read(path, kwargs, current)
+
+
+def _versions(scope_names: list[str]) -> tuple[tuple[str, int], ...]:
+    """The data versions of `scope_names`, from every version read once per script run: a
+    page's reads asked up to twenty times, a session and a round trip each on PostgreSQL.
+    A write in the run forgets them; a run that began before another's write reads, as
+    the rest of that run does, what was there when it began. Outside a run (a download
+    made on its press), read each time."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        with read_session() as session:
+            return data_versions.versions(session, scope_names)
+    memo = st.session_state.get(_VERSIONS)
+    # ScriptRunContext.reset gives each run (and fragment run) a new `cursors` dict
+    if memo is None or memo[0] is not ctx.cursors:
+        with read_session() as session:
+            memo = (ctx.cursors, data_versions.all_versions(session))
+        st.session_state[_VERSIONS] = memo
+    every = memo[1]
+    return tuple((name, every.get(name, 0)) for name in scope_names)
 
 
 def read_fresh(fn: Callable[..., Any], /, **kwargs: Any) -> Any:
@@ -122,6 +141,8 @@ def write(
     try:
         with transaction() as session:
             result = fn(session=session, **kwargs)
+        if get_script_run_ctx() is not None:  # not on a download's press, outside a run
+            st.session_state.pop(_VERSIONS, None)  # the run's next reads see the write
     except BoardError as err:
         target.error(error_text(err), icon=":material/error:")
         st.session_state[LAST_REFUSAL] = err

@@ -254,6 +254,17 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
+def mask_name(name: str) -> str:
+    """张*, 欧阳** : the first character and a star for each other one."""
+    name = name.strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def mask_id_number(text: str) -> str:
+    """1****************5X : an ID number's first character and last two."""
+    return text[:1] + "*" * max(0, len(text) - 3) + text[-2:] if len(text) > 3 else "*" * len(text)
+
+
 def mask_address(address: str) -> str:
     """Keeps the building-level start of an address and hides the rest."""
     address = address.strip()

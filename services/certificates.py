@@ -41,7 +41,7 @@ from models.certificates import ServiceCertificate
 from models.org import Community
 from models.volunteers import HoursStatus, Signup, Task, Volunteer
 from services import audit
-from services.access import STAFF, Actor
+from services.access import STAFF, Actor, mask_name
 from services.db import local_bounds
 from services.errors import BoardError
 from services.i18n import DEFAULT_LANG, translate
@@ -145,12 +145,6 @@ def volunteer_number(community_id: int, volunteer_id: int) -> str:
 
 def certificate_number(year: int, row_id: int) -> str:
     return f"{PREFIX}-{year}-{row_id:06d}"
-
-
-def mask_name(name: str) -> str:
-    """张*, 欧阳** : the first character and a star for each other one."""
-    name = name.strip()
-    return name[:1] + "*" * (len(name) - 1) if name else ""
 
 
 def digest(lines: tuple[ServiceLine, ...] | list[ServiceLine]) -> str:

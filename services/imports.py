@@ -19,7 +19,6 @@ not stored, not logged, and masked in the Excel of bad rows.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,8 +26,6 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func, insert
 from sqlmodel import Session, SQLModel, col, select
 
@@ -40,11 +37,11 @@ from models.org import Community, Grid
 from models.proxy import Merchant
 from models.volunteers import Signup, Task, TaskStatus, Volunteer
 from services import audit, import_mapping, volunteers
-from services.access import STAFF, Actor, get_scoped
+from services.access import STAFF, Actor, get_scoped, mask_id_number
 from services.checks import normalise_phone
 from services.elders import age_on
 from services.errors import BoardError, Label
-from services.exports import inert
+from services.exports import frame_excel
 from services.i18n import LANGUAGES, translate
 from services.import_files import Cell, Table, cell_date, cell_text, read_table
 from services.signups import CANCELLABLE
@@ -758,26 +755,11 @@ def bad_rows(report: ImportReport, lang: str) -> pd.DataFrame:
     )
 
 
-def _masked_id(cell: Cell) -> str:
-    text = cell_text(cell)
-    return text[:1] + "*" * max(0, len(text) - 3) + text[-2:] if len(text) > 3 else "*" * len(text)
-
-
-def _workbook_bytes(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new workbook has its sheet
-    sheet.append([inert(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([inert(v) for v in row])
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(50, 4 + 2 * width)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def _workbook(headers: Sequence[str], rows: Sequence[Sequence[object]], lang: str) -> bytes:
+    """One sheet headed `headers`, through the board's one Excel writer (every cell
+    inert, columns sized): services/exports.frame_excel."""
+    frame = pd.DataFrame([list(r) for r in rows], columns=list(headers))
+    return frame_excel({translate("nav.imports", lang): frame})
 
 
 def bad_rows_excel(report: ImportReport, table: Table, mapping: Sequence[str], lang: str) -> bytes:
@@ -789,7 +771,7 @@ def bad_rows_excel(report: ImportReport, table: Table, mapping: Sequence[str], l
     rows = [
         [
             row.number,
-            *(_masked_id(c) if i in masked else c for i, c in enumerate(row.cells)),
+            *(mask_id_number(cell_text(c)) if i in masked else c for i, c in enumerate(row.cells)),
             "；".join(reason_text(x, lang) for x in reasons[row.number]),
         ]
         for row in table.rows
@@ -800,7 +782,7 @@ def bad_rows_excel(report: ImportReport, table: Table, mapping: Sequence[str], l
         *(h or f"#{i + 1}" for i, h in enumerate(table.headers)),
         translate("imports.reasons", lang),
     ]
-    return _workbook_bytes(headers, rows)
+    return _workbook(headers, rows, lang)
 
 
 def import_template(kind: ImportKind) -> bytes:
@@ -811,4 +793,4 @@ def import_template(kind: ImportKind) -> bytes:
         translate(import_mapping.field_label_key(name), "zh_CN") + ("*" if name in required else "")
         for name in import_mapping.fields_of(kind)
     ]
-    return _workbook_bytes(headers, [])
+    return _workbook(headers, [], "zh_CN")

@@ -30,6 +30,7 @@ from models.elders import (
 from models.events import Event, EventStatus, Registration, RegistrationStatus
 from models.imports import ImportBatch, ImportedRecord, ImportKind, ImportMapping
 from models.org import Community, Grid, Street
+from models.privacy import AccessKind, AccessLogEntry, CorrectionRequest, CorrectionStatus
 from models.proxy import (
     Merchant,
     MerchantFiling,
@@ -54,6 +55,8 @@ from models.volunteers import (
 )
 
 __all__ = [
+    "AccessKind",
+    "AccessLogEntry",
     "Account",
     "AuditEntry",
     "AuthSession",
@@ -65,6 +68,8 @@ __all__ = [
     "CasePhoto",
     "CaseStep",
     "Community",
+    "CorrectionRequest",
+    "CorrectionStatus",
     "DataVersion",
     "Elder",
     "ElderChange",

@@ -52,6 +52,9 @@ class Elder(SQLModel, table=True):
     active: bool = True
     deactivated_reason: str = Field(default="", max_length=200)
     deactivated_on: date | None = None
+    # personal data removed after the retention period (services/retention.py); the
+    # record and its visits stay for the figures
+    anonymised_on: date | None = None
 
 
 class ElderVisitor(SQLModel, table=True):

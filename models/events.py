@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index
@@ -75,6 +75,12 @@ class Registration(SQLModel, table=True):
     attended: bool = False
     checked_in_at: datetime | None = dt_field(nullable=True)
     created_at: datetime = dt_field(default_now=True)
+    # the staff member who registered a caller from a signed-in browser; None when the
+    # resident registered on the public page
+    registered_by: int | None = Field(default=None, foreign_key="account.id")
+    # set when the phone was masked in the database, the street's registrant_phone_days
+    # after the event (services/retention.py)
+    phone_masked_on: date | None = None
 
 
 class EventMonth(SQLModel, table=True):

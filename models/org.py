@@ -20,6 +20,18 @@ class Street(SQLModel, table=True):
             "rectification_days >= 1 AND rectification_days <= 30",
             name="ck_street_rectification_days",
         ),
+        CheckConstraint(
+            "access_log_months >= 6 AND access_log_months <= 120",
+            name="ck_street_access_log_months",
+        ),
+        CheckConstraint(
+            "inactive_retention_years >= 1 AND inactive_retention_years <= 30",
+            name="ck_street_inactive_retention_years",
+        ),
+        CheckConstraint(
+            "registrant_phone_days >= 1 AND registrant_phone_days <= 365",
+            name="ck_street_registrant_phone_days",
+        ),
     )
 
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
@@ -28,6 +40,12 @@ class Street(SQLModel, table=True):
     setup_step: int = 0
     # working days a 差评's rectification (整改) has, from the day of the rating
     rectification_days: int = Field(default=5, ge=1, le=30)
+    # how long personal data is kept (issue 15, services/retention.py): the access log
+    # (网络安全法: at least six months), the personal data of elders and volunteers after
+    # they were deactivated, and a public registrant's phone after the event
+    access_log_months: int = Field(default=6, ge=6, le=120)
+    inactive_retention_years: int = Field(default=3, ge=1, le=30)
+    registrant_phone_days: int = Field(default=30, ge=1, le=365)
 
 
 class Community(SQLModel, table=True):

@@ -25,6 +25,9 @@ class Volunteer(SQLModel, table=True):
     active: bool = True
     account_id: int | None = Field(default=None, foreign_key="account.id", unique=True)
     note: str = Field(default="", max_length=500)
+    # personal data removed after the retention period (services/retention.py); the
+    # record, its sign-ups and hours stay for the figures
+    anonymised_on: date | None = None
     # the highest star level already announced to the volunteer on their own page (and
     # dismissed there): a higher level than this is announced once (services/stars.py)
     stars_announced: int = Field(default=0, ge=0, le=5)

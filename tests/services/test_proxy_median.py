@@ -94,3 +94,36 @@ def test_the_streets_2026_median_matches_the_demo_rows(demo_engine):
             session=session, community_ids=None, start=start, end=end
         )
     assert figures["median_days_to_done"] == expected
+
+
+def test_agents_medians_group_as_the_counts_do_by_name_and_none_is_its_own(session, w):
+    # the median reads ids from the index and names its groups after: two agents who
+    # share a display name are still one group (as service_quality counts them), and
+    # requests done with no agent form the "" group
+    from models.accounts import Account
+    from tests.conftest import make_account
+
+    twin = make_account(session, "daiban2", w.agent.role, w.community_id)
+    session.get(Account, twin.id).display_name = "daiban"
+    session.commit()
+    for n, (agent, days) in enumerate(((w.agent, 1), (twin, 3), (None, 2), (None, 6))):
+        done_after(
+            session, w, n, datetime.combine(TODAY + timedelta(days=days), time(12), LOCAL_TZ)
+        )
+        rid = session.exec(select(ProxyRequest.id).order_by(col(ProxyRequest.id).desc())).first()
+        session.get(ProxyRequest, rid).agent_account_id = agent.id if agent else None
+        session.commit()
+    by_agent = proxy_figures.median_days_to_done(
+        session=session, community_ids=None, by="agent", **PERIOD
+    )
+    assert sorted(by_agent.to_dict("records"), key=lambda r: r["agent"]) == [
+        {"agent": "", "median_days": 4.5},  # 2.5 and 6.5
+        {"agent": "daiban", "median_days": 2.5},  # 1.5 and 3.5
+    ]
+    quality = proxy_figures.service_quality(
+        session=session, community_ids=None, by="agent", **PERIOD
+    )
+    assert dict(zip(quality["agent"], quality["median_days"], strict=True)) == {
+        "": 4.5,
+        "daiban": 2.5,
+    }

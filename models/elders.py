@@ -226,7 +226,10 @@ class ElderDue(SQLModel, table=True):
     write about the elder, their visits, changes or tiers, in its transaction."""
 
     __tablename__ = "elder_due"
-    __table_args__ = (Index("ix_elder_due_day", "due_on"),)  # the overdue, the due soon
+    # the overdue and the due soon, counted from the index alone (issue 16)
+    __table_args__ = (
+        Index("ix_elder_due_day", "due_on", "computed_on", "valid_until", "community_id"),
+    )
 
     elder_id: int = Field(foreign_key="elder.id", primary_key=True)
     community_id: int = Field(foreign_key="community.id")

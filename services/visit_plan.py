@@ -22,11 +22,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import CTE, ColumnElement, func, union_all
+from sqlalchemy import CTE, ColumnElement, case, func, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
 
+from models.accounts import Role
 from models.elders import Elder, ElderChange, ElderDue, Visit
 from models.org import Community, Grid
 from services import visit_dues
@@ -99,13 +100,20 @@ def plan_terms(session: Session, today: date, elders: SelectOfScalar[Any]) -> _P
     return _PlanTerms(last_visits=last_visits, interval=interval, overdue_by=-days_left)
 
 
-def _plan_rows(session: Session, today: date, elders: SelectOfScalar[Any], due_before: date) -> CTE:
+def _plan_rows(
+    session: Session,
+    today: date,
+    elders: SelectOfScalar[Any],
+    due_before: date,
+    all_kept: bool | None = None,
+) -> CTE:
     """elder_id, last_visit, interval and overdue_by on `today` of `elders` (a select
     of Elder ids labelled elder_id), at least of those due before `due_before` (the
     others may be left out): the plans kept at the last write about each elder
     (services/visit_dues.py) where they hold for `today`, read through the index on the
     due day; worked out here for the others (a birthday since, a day in the past, a
-    database from before the kept plans)."""
+    database from before the kept plans). `all_kept`: what visit_dues.all_kept said, when
+    the caller asked it already."""
     kept = ElderDue
     stored = select(
         col(kept.elder_id),
@@ -117,7 +125,9 @@ def _plan_rows(session: Session, today: date, elders: SelectOfScalar[Any], due_b
         col(kept.elder_id).in_(elders.with_only_columns(col(Elder.id))),
         visit_dues.holds(today),
     )
-    if visit_dues.all_kept(session, elders, today):
+    if all_kept is None:
+        all_kept = visit_dues.all_kept(session, elders, today)
+    if all_kept:
         return stored.cte("plan")
     not_kept = elders.where(
         ~select(kept.elder_id).where(kept.elder_id == Elder.id, visit_dues.holds(today)).exists()
@@ -173,14 +183,106 @@ def _plan_lists(
     limit: int,
     wanted: tuple[bool, ...] = (True, False),
 ) -> PlanLists:
-    """The overdue elders in the actor's scope and those due this week: each elder's
-    plan computed once (a MATERIALIZED CTE), the first `limit` rows of each list and the
-    lists' totals in one statement."""
+    """The overdue elders in the actor's scope and those due this week: the first
+    `limit` rows of each list, and the lists' totals."""
     actor.require(VISITING)
     in_care: SelectOfScalar[Any] = in_scope(
         select(col(Elder.id).label("elder_id")), actor, community_id
     ).where(Elder.active)
-    plan = _plan_rows(session, today, in_care, due_before=today + timedelta(DUE_SOON_DAYS))
+    limit = max(1, min(limit, LIST_LIMIT))
+    due_before = today + timedelta(DUE_SOON_DAYS)
+    if visit_dues.all_kept(session, in_care, today):
+        frame, totals = _kept_lists(session, actor, community_id, today, due_before, limit, wanted)
+    else:
+        frame, totals = _worked_out_lists(session, today, in_care, due_before, limit)
+    frame["is_overdue"] = frame["is_overdue"].astype(bool)
+    frame["due_in"] = -frame["overdue_by"]
+    lists = []
+    for is_overdue in (True, False):
+        part = frame[frame["is_overdue"] == is_overdue].reset_index(drop=True)
+        total = totals[is_overdue]
+        shown = part.drop(columns=["is_overdue"])
+        if is_overdue in wanted:  # names of visitors, masked contacts: only if shown
+            shown = as_listed(session, actor, shown, today)
+        lists.append(PlanList(total=total, rows=shown))
+    return PlanLists(overdue=lists[0], due_this_week=lists[1])
+
+
+def _listed_columns(session: Session, today: date) -> tuple:
+    return (
+        col(Elder.id),
+        col(Elder.name),
+        col(Elder.phone),
+        col(Elder.address),
+        col(Elder.situations),
+        col(Elder.birth_date),
+        col(Community.name).label("community"),
+        col(Grid.name).label("grid"),
+        col(ElderDue.last_visit),
+        col(ElderDue.interval),
+        days_since(session, today, ElderDue.due_on).label("overdue_by"),
+    )
+
+
+def _kept_lists(
+    session: Session,
+    actor: Actor,
+    community_id: int | None,
+    today: date,
+    due_before: date,
+    limit: int,
+    wanted: tuple[bool, ...],
+) -> tuple[pd.DataFrame, dict[bool, int]]:
+    """Both lists from the plans kept at each write (every elder in scope has one that
+    holds today): the totals from one count, and each list's first rows read in the
+    order of the index on the due day, so the lists cost the rows shown, not a sort of
+    every elder due this week (a district's 14,000; issue 16)."""
+
+    def kept(stmt: Any, start: date | None, end: date) -> Any:
+        stmt = stmt.join(Elder, col(Elder.id) == col(ElderDue.elder_id)).where(
+            col(Elder.active), visit_dues.holds(today), col(ElderDue.due_on) < end
+        )
+        if start is not None:
+            stmt = stmt.where(col(ElderDue.due_on) >= start)
+        return in_scope(stmt, actor, community_id)
+
+    is_overdue = case((col(ElderDue.due_on) < today, 1), else_=0)
+    counted = select(func.count(), func.sum(is_overdue)).select_from(ElderDue)
+    if actor.role == Role.volunteer:  # only the elders they visit: Elder's own scope
+        counted = kept(counted, None, due_before)
+    else:  # kept plans are of active elders only: counted from ix_elder_due_day alone
+        counted = counted.where(visit_dues.holds(today), col(ElderDue.due_on) < due_before)
+        ids = actor.community_ids(community_id)
+        if ids is not None:
+            counted = counted.where(col(ElderDue.community_id).in_(ids))
+    due, overdue = session.exec(counted).one()
+    totals = {True: int(overdue or 0), False: int(due) - int(overdue or 0)}
+    frames = []
+    for listed, (start, end) in ((True, (None, today)), (False, (today, due_before))):
+        if listed not in wanted or not totals[listed]:
+            continue
+        rows = session.exec(
+            kept(core_select(*_listed_columns(session, today)).select_from(ElderDue), start, end)
+            .join(Community, col(Community.id) == col(Elder.community_id))
+            .join(Grid, col(Grid.id) == col(Elder.grid_id), isouter=True)
+            .order_by(col(ElderDue.due_on), col(ElderDue.elder_id))
+            .limit(limit)
+        ).all()
+        part = pd.DataFrame(rows, columns=_COLUMNS)
+        part["is_overdue"] = listed
+        frames.append(part)
+    if not frames:
+        return pd.DataFrame(columns=[*_COLUMNS, "is_overdue"]), totals
+    return pd.concat(frames, ignore_index=True), totals
+
+
+def _worked_out_lists(
+    session: Session, today: date, in_care: Any, due_before: date, limit: int
+) -> tuple[pd.DataFrame, dict[bool, int]]:
+    """Both lists when some elders in scope have no kept plan for today: each elder's
+    plan computed once (a MATERIALIZED CTE), the first `limit` rows of each list and the
+    lists' totals in one statement."""
+    plan = _plan_rows(session, today, in_care, due_before=due_before, all_kept=False)
     overdue = _overdue(plan.c.overdue_by)
     listed = (
         core_select(  # more columns than sqlmodel's select() types
@@ -201,7 +303,6 @@ def _plan_lists(
     plan_select = Select[
         int, str, str, str, str, date, str, str | None, date | None, int, int, bool, int
     ]
-    limit = max(1, min(limit, LIST_LIMIT))
     rows = session.exec(
         plan_select(
             col(Elder.id),
@@ -225,17 +326,11 @@ def _plan_lists(
         .order_by(listed.c.overdue_by.desc(), col(Elder.id))
     ).all()
     frame = pd.DataFrame(rows, columns=[*_COLUMNS, "is_overdue", "total"])
-    frame["is_overdue"] = frame["is_overdue"].astype(bool)
-    frame["due_in"] = -frame["overdue_by"]
-    lists = []
+    totals = {}
     for is_overdue in (True, False):
-        part = frame[frame["is_overdue"] == is_overdue].reset_index(drop=True)
-        total = int(part["total"].iloc[0]) if len(part) else 0
-        shown = part.drop(columns=["is_overdue", "total"])
-        if is_overdue in wanted:  # names of visitors, masked contacts: only if shown
-            shown = as_listed(session, actor, shown, today)
-        lists.append(PlanList(total=total, rows=shown))
-    return PlanLists(overdue=lists[0], due_this_week=lists[1])
+        of_list = frame.loc[frame["is_overdue"].astype(bool) == is_overdue, "total"]
+        totals[is_overdue] = int(of_list.iloc[0]) if len(of_list) else 0
+    return frame.drop(columns=["total"]), totals
 
 
 def plan_lists(

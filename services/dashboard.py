@@ -129,7 +129,7 @@ def _provider_values(
             # (services/visit_month_ends.py); each provider counts only its period
             today=today,
         )
-        for provider in {spec.provider for spec in specs}
+        for provider in providers_of(specs)
     }
 
 
@@ -156,6 +156,22 @@ def _figures(
 ) -> list[Figure]:
     now = _provider_values(session, community_ids, period, today, specs)
     before = _provider_values(session, community_ids, previous(period), today, specs)
+    return figures_of(specs, now, before)
+
+
+def providers_of(specs: tuple[FigureSpec, ...]) -> list[FigureProvider]:
+    """The feature functions `specs` take their values from, each once."""
+    return list(dict.fromkeys(spec.provider for spec in specs))
+
+
+def figures_of(
+    specs: tuple[FigureSpec, ...],
+    now: dict[FigureProvider, dict],
+    before: dict[FigureProvider, dict],
+) -> list[Figure]:
+    """The figures of `specs` from their providers' values for the period (`now`) and the
+    period before it. A page reads each provider on its own (ui/figures.py), so a write
+    makes stale only the figures of the data it changed."""
     return [
         Figure(
             key=spec.key,
@@ -229,13 +245,19 @@ CHARTS: tuple[ChartSpec, ...] = (
 )
 
 
+def chart_window(spec: ChartSpec, period: Period) -> Period:
+    """The days a chart draws: the 12 months up to the period's end for a trend, else
+    the period."""
+    return trend_window(period) if spec.trend else period
+
+
 def chart_frames(
     *, session: Session, community_ids: list[int] | None, period: Period
 ) -> dict[str, pd.DataFrame]:
     """The data of every meeting chart, aggregated in SQL by the features."""
     frames = {}
     for spec in CHARTS:
-        window = trend_window(period) if spec.trend else period
+        window = chart_window(spec, period)
         frames[spec.key] = spec.data(
             session=session, community_ids=community_ids, start=window.start, end=window.end
         )

@@ -2,10 +2,51 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from services.dashboard import Figure
+from services import dashboard
+from services.dashboard import Figure, FigureSpec
+from services.periods import Period, previous
+from ui.actions import read
 from ui.i18n import t
+
+
+def key_figures(
+    specs: tuple[FigureSpec, ...],
+    *,
+    community_ids: list[int] | None,
+    period: Period,
+    today: date,
+) -> list[Figure]:
+    """The figures of `specs` for the period against the period before, each feature's
+    figures read and cached on their own: an elder's edit makes the visits' figures run
+    again, not the hours', the requests' or the events' (one cached read of them all
+    ran every feature's queries again after any write)."""
+
+    def values(of: Period) -> dict:
+        return {
+            provider: read(
+                provider, community_ids=community_ids, start=of.start, end=of.end, today=today
+            )
+            for provider in dashboard.providers_of(specs)
+        }
+
+    return dashboard.figures_of(specs, values(period), values(previous(period)))
+
+
+def chart_frames(*, community_ids: list[int] | None, period: Period) -> dict[str, pd.DataFrame]:
+    """Every meeting chart's data, each chart's read and cached on its own (as
+    key_figures)."""
+    frames = {}
+    for spec in dashboard.CHARTS:
+        window = dashboard.chart_window(spec, period)
+        frames[spec.key] = read(
+            spec.data, community_ids=community_ids, start=window.start, end=window.end
+        )
+    return frames
 
 
 def format_value(value: float | None, fmt: str) -> str:

@@ -12,7 +12,8 @@ from services import case_figures, charts, dashboard, exports, org, visit_plan
 from services.access import page_spec
 from services.i18n import translate
 from ui.actions import read
-from ui.figures import delta_color, figure_tiles, format_delta, format_value
+from ui.figures import chart_frames as read_chart_frames
+from ui.figures import delta_color, figure_tiles, format_delta, format_value, key_figures
 from ui.filters import scope_filters, today
 from ui.i18n import lang, t
 from ui.session import page_guard
@@ -71,8 +72,8 @@ if scope is None:
     st.stop()
 st.caption(t("dashboard.scope", scope=scope.label(markdown=True), period=scope.period.label()))
 
-figures = read(
-    dashboard.key_figures, community_ids=scope.community_ids, period=scope.period, today=today()
+figures = key_figures(
+    dashboard.FIGURES, community_ids=scope.community_ids, period=scope.period, today=today()
 )
 for row_start in range(0, len(figures), 3):
     cols = st.columns(3)
@@ -107,7 +108,7 @@ def file_name(what: str, ext: str) -> str:
 
 
 def chart_frames() -> dict[str, pd.DataFrame]:
-    return read(dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period)
+    return read_chart_frames(community_ids=scope.community_ids, period=scope.period)
 
 
 def built_charts(frames: dict[str, pd.DataFrame]) -> dict[str, charts.VegaLite]:
@@ -135,8 +136,8 @@ def charts_tab() -> None:
 def cases_tab() -> None:
     """需求与调解: the case figures (each defined in its help), the cases per month by
     category, and the same figures per community (several) or per grid (one)."""
-    cases = read(
-        dashboard.case_key_figures,
+    cases = key_figures(
+        dashboard.CASE_FIGURES,
         community_ids=scope.community_ids,
         period=scope.period,
         today=today(),
@@ -244,8 +245,8 @@ def export_tab() -> None:
     def tr(key: str, /, **params: object) -> str:
         return translate(key, language, **params)
 
-    cases = read(
-        dashboard.case_key_figures,
+    cases = key_figures(
+        dashboard.CASE_FIGURES,
         community_ids=scope.community_ids,
         period=scope.period,
         today=today(),

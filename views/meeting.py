@@ -9,8 +9,7 @@ from datetime import timedelta
 import streamlit as st
 
 from services import charts, dashboard
-from ui.actions import read
-from ui.figures import figure_tiles
+from ui.figures import chart_frames, figure_tiles, key_figures
 from ui.filters import scope_filters, today
 from ui.i18n import t
 from ui.session import page_guard
@@ -64,14 +63,14 @@ def cases_screen(subtitle: str) -> None:
     """需求与调解: the case figures above their chart of cases per month by category."""
     st.title(t("case_figures.title"))
     st.caption(subtitle)
-    figures = read(
-        dashboard.case_key_figures,
+    figures = key_figures(
+        dashboard.CASE_FIGURES,
         community_ids=scope.community_ids,
         period=scope.period,
         today=today(),
     )
     figure_tiles(figures, per_row=4, help_text=lambda f: t(f"dashboard.def.{f.key}"))
-    frames = read(dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period)
+    frames = chart_frames(community_ids=scope.community_ids, period=scope.period)
     chart = charts.cases_by_month_chart(frames["cases"], t, True).properties(height=320)
     st.vega_lite_chart(chart.to_dict(), width="stretch", theme=None)
 
@@ -86,8 +85,8 @@ def screen() -> None:
     if key == "figures":
         st.title(t("meeting.figures_title"))
         st.caption(subtitle)
-        figures = read(
-            dashboard.key_figures,
+        figures = key_figures(
+            dashboard.FIGURES,
             community_ids=scope.community_ids,
             period=scope.period,
             today=today(),
@@ -103,9 +102,7 @@ def screen() -> None:
         cases_screen(subtitle)
     else:
         spec = next(s for s in dashboard.CHARTS if s.key == key)
-        frames = read(
-            dashboard.chart_frames, community_ids=scope.community_ids, period=scope.period
-        )
+        frames = chart_frames(community_ids=scope.community_ids, period=scope.period)
         st.caption(subtitle)
         st.vega_lite_chart(spec.build(frames[key], t, True).to_dict(), width="stretch", theme=None)
 

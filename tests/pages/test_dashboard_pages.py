@@ -1,7 +1,6 @@
 """The staff dashboard per role: figures with real numbers, the comparison for the street
 admin, and charts that send only aggregates."""
 
-import functools
 import io
 import json
 
@@ -20,6 +19,7 @@ from services.access import Actor
 from services.visits import visit_record
 from tests.conftest import DEMO_TODAY, ROOT, app_test, sign_in_token
 from tests.pages.conftest import open_tab
+from ui import actions
 from ui.filters import today
 
 
@@ -157,31 +157,67 @@ def test_street_admin_sees_the_five_longest_waiting_of_every_overdue_elder(demo_
     assert f"共 {total} 位" in " ".join(c.value for c in at.caption)
 
 
+def _runs_of_reads(monkeypatch) -> list[str]:
+    """The service reads that ran (missed the cache) from now on, by module.name."""
+    runs: list[str] = []
+    real = actions._resolve
+
+    def resolve(path: str):
+        runs.append(path.removeprefix("services."))
+        return real(path)
+
+    monkeypatch.setattr(actions, "_resolve", resolve)
+    return runs
+
+
+CHART_READS = {f"{spec.data.__module__}.{spec.data.__qualname__}" for spec in dashboard.CHARTS}
+
+
 def test_the_charts_are_read_and_built_only_when_a_tab_shows_them(demo_engine, monkeypatch):
     """Lazy tabs: the comparison tab open, no chart frame is read; the export tab reads the
     frames for its workbook and builds the charts only when the PDF is asked for."""
-    reads: list[str] = []
-    real = dashboard.chart_frames
-
-    @functools.wraps(real)  # read() finds a query by its module and name
-    def counted(**kwargs):
-        reads.append("frames")
-        return real(**kwargs)
-
-    monkeypatch.setattr(dashboard, "chart_frames", counted)
     st.cache_data.clear()
     at = open_tab(app_test(demo_engine, "admin", "views/dashboard.py"), "dashboard_tab", "社区对比")
     assert not at.get("vega_lite_chart") and not at.get("download_button")
     st.cache_data.clear()
-    reads.clear()
+    runs = _runs_of_reads(monkeypatch)
     open_tab(at, "dashboard_tab", "社区对比")
-    assert reads == []
+    assert not {f"services.{r}" for r in runs} & CHART_READS
     open_tab(at, "dashboard_tab", "导出")
-    assert reads == ["frames"]
+    assert {f"services.{r}" for r in runs} & CHART_READS == CHART_READS
     assert {b.key for b in at.get("download_button")} == {"dashboard_pdf", "dashboard_excel"}
     assert not at.get("vega_lite_chart")
     open_tab(at, "dashboard_tab", "图表")
     assert len(at.get("vega_lite_chart")) == len(dashboard.CHARTS)
+
+
+def test_an_elders_edit_runs_again_only_the_visit_figures_and_charts(demo_engine, monkeypatch):
+    """Each feature's figures and each chart are cached on their own: after an elder's
+    phone is corrected, the dashboard runs the visits' reads again, not the hours', the
+    requests', the events' or the cases'."""
+    st.cache_data.clear()
+    at = open_tab(app_test(demo_engine, "admin", "views/dashboard.py"), "dashboard_tab", "图表")
+    runs = _runs_of_reads(monkeypatch)
+    at.run()
+    assert runs == []  # nothing written: every read from the cache
+    with Session(demo_engine) as s:
+        elder = s.exec(select(Elder).where(Elder.active)).first()
+        elder.phone = "13900001111"
+        s.add(elder)
+        s.commit()
+    at.run()
+    assert not at.exception
+    ran = set(runs)
+    assert "visits.visit_figures" in ran and "visit_plan.plan_lists" in ran
+    assert not ran & {
+        "volunteers.volunteer_figures",
+        "volunteers.hours_by_month",
+        "proxy_figures.proxy_figures",
+        "proxy_figures.requests_by_month",
+        "event_figures.event_figures",
+        "event_figures.events_by_month",
+        "case_figures.case_figures",
+    }, ran
 
 
 def _downloads(monkeypatch) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from models.base import dt_field, enum_field, one_of
@@ -52,7 +53,18 @@ class CorrectionRequest(SQLModel, table=True):
     """A volunteer's request to correct what the board holds about them (PIPL art. 46),
     resolved by their community's staff."""
 
-    __table_args__ = (one_of("correctionrequest", "status", CorrectionStatus),)
+    __table_args__ = (
+        one_of("correctionrequest", "status", CorrectionStatus),
+        # one open request per volunteer and item, even for two presses at once
+        Index(
+            "ux_correctionrequest_open",
+            "volunteer_id",
+            "field",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
     volunteer_id: int = Field(foreign_key="volunteer.id", index=True)

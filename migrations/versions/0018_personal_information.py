@@ -90,6 +90,14 @@ def upgrade() -> None:
     )
     for column in ("community_id", "volunteer_id"):
         op.create_index(f"ix_correctionrequest_{column}", "correctionrequest", [column])
+    op.create_index(
+        "ux_correctionrequest_open",
+        "correctionrequest",
+        ["volunteer_id", "field"],
+        unique=True,
+        sqlite_where=sa.text("status = 'open'"),
+        postgresql_where=sa.text("status = 'open'"),
+    )
 
     for table in ("elder", "volunteer"):
         with op.batch_alter_table(table) as batch:

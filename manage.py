@@ -5,6 +5,8 @@ python manage.py migrate                 apply the Alembic migrations
 python manage.py seed --size street      migrate and load demo data into an empty database
 python manage.py backup [--dir D]        back the database up into D (data/backups), rotate
 python manage.py restore FILE [--force]  restore a backup onto this install, then migrate
+python manage.py retention [--apply]     what the retention rules would change today (a dry
+                                         run); --apply anonymises, masks and prunes it
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from services import backup, demo, migrate
-from services.db import get_engine
+from models.base import local_today
+from services import backup, demo, migrate, retention
+from services.db import get_engine, read_session, transaction
 from services.errors import BoardError
 from services.i18n import translate
 from services.settings import get_settings
@@ -76,6 +79,51 @@ def cmd_restore(args) -> None:
     print(f"Restored {args.file} into {backup.printable_url(url)} and migrated.", file=sys.stderr)
 
 
+def _print_report(report: retention.RetentionReport) -> None:
+    cut = report.cutoffs
+    print(f"Retention on {report.today} (a dry run: nothing changed)")
+    print(
+        f"  elders deactivated before {cut.people}, to anonymise: {len(report.elders)}"
+        + "".join(f"\n    #{p.id} {p.community} {p.name} since {p.since}" for p in report.elders)
+    )
+    print(
+        f"  volunteers deactivated before {cut.people}, to anonymise: {len(report.volunteers)}"
+        + "".join(
+            f"\n    #{p.id} {p.community} {p.name} since {p.since}" for p in report.volunteers
+        )
+    )
+    print(
+        f"  registrants' phones of events ended before {cut.registrations}, to mask: "
+        f"{report.registrations}"
+        + "".join(
+            f"\n    event #{e.event_id} {e.title} ({e.community}) ended {e.ended_on}: "
+            f"{len(e.registration_ids)}"
+            for e in report.events
+        )
+    )
+    print(f"  access-log entries before {cut.access_log}, to delete: {report.access_log_entries}")
+    if report.undated:
+        print(
+            f"  inactive people without a day of deactivation, left as they are: {report.undated}"
+        )
+
+
+def cmd_retention(args) -> None:
+    today = local_today()
+    if not args.apply:
+        with read_session() as session:
+            _print_report(retention.retention_report(session=session, today=today))
+        print("Run with --apply to make these changes.", file=sys.stderr)
+        return
+    with transaction() as session:
+        done = retention.apply_retention(session=session, actor=None, today=today)
+    print(
+        f"Retention on {today}: {done.elders} elders and {done.volunteers} volunteers "
+        f"anonymised, {done.registrations} registrants' phones masked, "
+        f"{done.access_log_entries} access-log entries deleted."
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +143,15 @@ def main(argv: list[str] | None = None) -> None:
     restore.add_argument("file", help="a board-backup_… file")
     restore.add_argument("--force", action="store_true", help="replace a database that holds data")
     restore.set_defaults(fn=cmd_restore)
+    retention_cmd = sub.add_parser(
+        "retention", help="what the retention rules change today (a dry run unless --apply)"
+    )
+    mode = retention_cmd.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--dry-run", dest="apply", action="store_false", help="report only (the default)"
+    )
+    mode.add_argument("--apply", action="store_true", help="make the changes")
+    retention_cmd.set_defaults(fn=cmd_retention, apply=False)  # a dry run unless --apply
     args = parser.parse_args(argv)
     try:
         args.fn(args)

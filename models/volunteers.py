@@ -23,6 +23,7 @@ class Volunteer(SQLModel, table=True):
     party_member: bool = False
     joined_on: date
     active: bool = True
+    deactivated_on: date | None = None  # the local day they last left (retention counts from it)
     account_id: int | None = Field(default=None, foreign_key="account.id", unique=True)
     note: str = Field(default="", max_length=500)
     # personal data removed after the retention period (services/retention.py); the

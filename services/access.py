@@ -7,6 +7,7 @@ when reached by its URL.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -120,6 +121,13 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/event_available:",
         frozenset({Role.volunteer}),
     ),
+    PageSpec(
+        "my_data",
+        "views/my_data.py",
+        "nav.my_data",
+        ":material/badge:",
+        frozenset({Role.volunteer}),
+    ),
     PageSpec("tasks", "views/tasks.py", "nav.tasks", ":material/assignment:", FIELD),
     PageSpec("volunteers", "views/volunteers.py", "nav.volunteers", ":material/groups:", STAFF),
     PageSpec("teams", "views/teams.py", "nav.teams", ":material/diversity_3:", STAFF),
@@ -163,6 +171,9 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/verified:",
         EVERYONE_SIGNED_IN,
     ),
+    PageSpec(
+        "privacy", "views/privacy.py", "nav.privacy", ":material/privacy_tip:", EVERYONE_SIGNED_IN
+    ),
     # --- residents' cases (issue 13) ---
     PageSpec(
         "cases",
@@ -200,6 +211,22 @@ PAGES: tuple[PageSpec, ...] = (
         "audit", "views/audit.py", "nav.audit", ":material/history:", STAFF, "nav.section.admin"
     ),
     PageSpec(
+        "corrections",
+        "views/corrections.py",
+        "nav.corrections",
+        ":material/rule:",
+        STAFF,
+        "nav.section.admin",
+    ),
+    PageSpec(
+        "access_log",
+        "views/access_log.py",
+        "nav.access_log",
+        ":material/policy:",
+        frozenset({Role.admin}),
+        "nav.section.admin",
+    ),
+    PageSpec(
         "case_settings",
         "views/case_settings.py",
         "nav.case_settings",
@@ -212,6 +239,14 @@ PAGES: tuple[PageSpec, ...] = (
         "views/backup.py",
         "nav.backup",
         ":material/backup:",
+        frozenset({Role.admin}),
+        "nav.section.admin",
+    ),
+    PageSpec(
+        "retention",
+        "views/retention.py",
+        "nav.retention",
+        ":material/auto_delete:",
         frozenset({Role.admin}),
         "nav.section.admin",
     ),
@@ -228,7 +263,7 @@ HOME_PAGE = {
 
 
 # Pages anyone with the link may open without signing in: no personal data on them.
-PUBLIC_PAGES = ("programme", "certificate_check")
+PUBLIC_PAGES = ("programme", "certificate_check", "privacy")
 
 
 def page_spec(key: str) -> PageSpec:
@@ -246,28 +281,55 @@ def can_view(role: Role, page_key: str) -> bool:
     return role in page_spec(page_key).roles
 
 
+# --- masking: the one home of the masks pages and exports use ------------------------------
+# After the common conventions (GB/T 35273 展示限制; the de-facto masks of Hutool's
+# DesensitizedUtil): 张**, 138****5678, 1***************5X, an address cut after the
+# building. tests/services/test_masks.py holds them as a table.
+
+# A building in an address: a number (Arabic, Chinese or a letter) and 号楼, 栋, 幢, 座 or
+# 单元 (a unit, where no building is named before it). A bare 号 (a house on a street) or
+# 楼 (a floor) is not one.
+_BUILDING = re.compile(r"[0-9０-９一二三四五六七八九十百A-Za-z]+(号楼|栋|幢|座|单元)")
+_ADDRESS_STARS = "****"
+
+
 def mask_phone(phone: str) -> str:
-    """138****1234: enough to recognise a number, not to call it."""
+    """138****5678: a mobile (or any number of 11 characters or more) keeps its first three
+    and last four; a shorter number only its last two, so at least half of it is hidden."""
     digits = phone.strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}"
+    if len(digits) >= 11:
+        return f"{digits[:3]}****{digits[-4:]}"
+    if len(digits) >= 5:
+        return "*" * (len(digits) - 2) + digits[-2:]
+    return "*" * len(digits)
 
 
 def mask_name(name: str) -> str:
-    """张*, 欧阳** : the first character and a star for each other one."""
+    """张*, 张**, 欧*** : the first character and a star for each other one (Hutool's
+    chineseName); a one-character name is all stars."""
     name = name.strip()
-    return name[:1] + "*" * (len(name) - 1) if name else ""
+    if len(name) <= 1:
+        return "*" * len(name)
+    return name[:1] + "*" * (len(name) - 1)
 
 
 def mask_id_number(text: str) -> str:
-    """1****************5X : an ID number's first character and last two."""
+    """1***************5X : an ID number's first character and last two."""
+    text = text.strip()
     return text[:1] + "*" * max(0, len(text) - 3) + text[-2:] if len(text) > 3 else "*" * len(text)
 
 
 def mask_address(address: str) -> str:
-    """Keeps the building-level start of an address and hides the rest."""
+    """An address cut after the building: 学府康都5号楼2单元301 → 学府康都5号楼****. Without
+    a building, what comes before the first digit (the street or the compound:
+    新华大街123号 → 新华大街****), or without a digit the first third."""
     address = address.strip()
-    if len(address) <= 4:
-        return "*" * len(address)
-    return address[: max(4, len(address) // 3)] + "****"
+    building = _BUILDING.search(address)
+    if building is not None:
+        kept = address[: building.end()]
+    else:
+        digit = re.search(r"[0-9０-９]", address)
+        kept = address[: digit.start()] if digit is not None else address[: len(address) // 3]
+    if kept == address:
+        return address  # nothing after the building: the building is what anyone may see
+    return kept + _ADDRESS_STARS

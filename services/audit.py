@@ -1,18 +1,16 @@
-"""Writing the audit trail. Every service write calls one of these in its transaction."""
+"""Writing the audit trail. Every service write calls one of these in its transaction;
+services/audit_view.py reads it."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel
 
-from models.accounts import Account
 from models.audit import AuditEntry
-from services.access import STAFF, Actor
 
 
 def _plain(value: object) -> object:
@@ -83,29 +81,3 @@ def apply_changes(
         session.add(row)
         record(session, actor_id=actor_id, action="update", row=row, changes=diff)
     return diff
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    at: datetime
-    who: str
-    action: str
-    table_name: str
-    row_id: int | None
-    changes: str
-
-
-def audit_list(*, session: Session, actor: Actor, limit: int = 200) -> list[AuditRow]:
-    """The latest changes; a secretary sees those made by accounts of their community."""
-    actor.require(STAFF)
-    stmt = select(AuditEntry, Account.display_name).join(
-        Account, col(AuditEntry.account_id) == Account.id, isouter=True
-    )
-    ids = actor.community_ids()
-    if ids is not None:
-        stmt = stmt.where(col(Account.community_id).in_(ids))
-    stmt = stmt.order_by(col(AuditEntry.id).desc()).limit(limit)
-    return [
-        AuditRow(e.at, name or "—", e.action, e.table_name, e.row_id, e.changes)
-        for e, name in session.exec(stmt)
-    ]

@@ -39,8 +39,9 @@ from models.accounts import Account
 from models.base import local, local_today
 from models.certificates import ServiceCertificate
 from models.org import Community
+from models.privacy import AccessKind
 from models.volunteers import HoursStatus, Signup, Task, Volunteer
-from services import audit
+from services import access_log, audit
 from services.access import STAFF, Actor, mask_name
 from services.db import local_bounds
 from services.errors import BoardError
@@ -446,6 +447,29 @@ def certificate_pdf(
         tr("check", path=f"{CHECK_PATH}?{CHECK_PARAM}={cert.number}"), small=True, muted=True
     )
     return doc.output()
+
+
+def certificate_print(
+    *, session: Session, actor: Actor, certificate_id: int, lang: str = DEFAULT_LANG
+) -> bytes:
+    """The certificate's PDF (`certificate_pdf`), logged in the same transaction as a
+    print of the volunteer's personal data (services/access_log.py): from 我的任务 when
+    the volunteer prints their own, from 服务证明 when staff do."""
+    data = certificate_pdf(session=session, actor=actor, certificate_id=certificate_id, lang=lang)
+    cert = session.get(ServiceCertificate, certificate_id)
+    volunteer = session.get(Volunteer, cert.volunteer_id) if cert else None
+    assert cert is not None and volunteer is not None  # read by certificate_pdf
+    access_log.log_access(
+        session,
+        actor=actor,
+        kind=AccessKind.print,
+        record_type="volunteer",
+        record_id=volunteer.id,
+        community_id=cert.community_id,
+        page="my_tasks" if volunteer.account_id == actor.id else "certificates",
+        detail={"certificate": cert.number},
+    )
+    return data
 
 
 def check_certificate(*, session: Session, number: str) -> CertificateCheck:

@@ -31,6 +31,14 @@ from services.checks import valid_phone
 from services.errors import BoardError
 from services.major_changes import ChangeLine, can_record_change, changes_of
 from services.referrals import ReferralLine, referrals_of_visits
+from services.sensitive import (
+    may_see_sensitive,
+    open_content,
+    open_situations,
+    open_situations_text,
+    reason_is_sensitive,
+    sensitive_visible,
+)
 from services.visit_content import VisitContent, content_of
 from services.visit_fixes import can_fix_visits
 from services.visit_policy import effective_policy, place, tiers_for
@@ -124,21 +132,36 @@ def _visitor_names(session: Session, elder_ids: list[int]) -> dict[int, str]:
 
 
 def as_listed(session: Session, actor: Actor, frame: pd.DataFrame, today: date) -> pd.DataFrame:
-    """Rows of elders (id, birth_date, phone, address, …) as every list shows them: the
-    age instead of the birth date and `old` (高龄), the visitors and `unassigned` (no one
-    visits them), phone and address as the actor may see them (contact_shown)."""
+    """Rows of elders (id, birth_date, phone, address, situations, …) as every list shows
+    them: the age instead of the birth date and `old` (高龄), the visitors and `unassigned`
+    (no one visits them), phone and address as the actor may see them (contact_shown), and
+    `sensitive_shown`: whether the actor may see the elder's sensitive fields; where not,
+    the sensitive situations, the care level and a tier's reason that tells of them are
+    taken out (`reason_withheld`: services/sensitive.py)."""
     ids = [int(i) for i in frame["id"]]
     frame["age"] = [age_on(b, today) for b in frame["birth_date"]]
     frame["old"] = frame["age"] >= OLD_AGE
     frame["visitors"] = frame["id"].map(_visitor_names(session, ids)).fillna("")
     frame["unassigned"] = frame["visitors"] == ""
-    mine = set() if actor.sees_personal_data else set(session.exec(_assigned_to(actor)))
+    mine = sensitive_visible(session, actor, ids)  # staff: all; others: the elders they visit
     shown = [
         contact_shown(actor, i in mine, phone, address)
         for i, phone, address in zip(ids, frame["phone"], frame["address"], strict=True)
     ]
     frame["phone"] = [phone for phone, _ in shown]
     frame["address"] = [address for _, address in shown]
+    frame["sensitive_shown"] = pd.Series([i in mine for i in ids], index=frame.index, dtype=bool)
+    hidden = ~frame["sensitive_shown"]
+    frame.loc[hidden, "situations"] = frame.loc[hidden, "situations"].map(open_situations_text)
+    if "care_level" in frame:
+        frame["care_level"] = frame["care_level"].astype(object).where(~hidden, None)
+    if "reason" in frame:  # a tier's reason: withheld where it tells of a sensitive fact
+        withheld = [
+            not seen and reason_is_sensitive(reason)
+            for seen, reason in zip(frame["sensitive_shown"], frame["reason"], strict=True)
+        ]
+        frame["reason_withheld"] = pd.Series(withheld, index=frame.index, dtype=bool)
+        frame["reason"] = frame["reason"].where(~frame["reason_withheld"], None)
     return frame.drop(columns=["birth_date"])
 
 
@@ -527,9 +550,9 @@ class ElderPage:
     community_id: int
     community: str
     grid_id: int | None
-    situations: list[str]
-    care_level: int | None
-    health_notes: str | None  # None: not for this role
+    situations: list[str]  # without the sensitive ones unless sensitive_shown
+    care_level: int | None  # None: not for this actor (sensitive)
+    health_notes: str | None  # None: not for this actor (sensitive)
     guardian_name: str | None
     guardian_phone: str | None
     active: bool
@@ -540,6 +563,9 @@ class ElderPage:
     can_edit: bool  # the actor may edit, deactivate and reactivate this elder
     can_fix_visits: bool  # the actor may correct and void this elder's visits
     can_note_change: bool  # the actor may record a major change (while in care)
+    # the actor may see the sensitive fields (staff, the elder's visitors): where not, the
+    # fields above and the visits' 健康 and 经济 areas are left out (services/sensitive.py)
+    sensitive_shown: bool
     history: list[VisitLine] = field(default_factory=list)
     changes: list[ChangeLine] = field(default_factory=list)  # major changes, latest first
 
@@ -558,11 +584,13 @@ class ElderPage:
 
 
 def elder_page(*, session: Session, actor: Actor, elder_id: int, today: date) -> ElderPage:
-    """One elder with the visit history; what a role sees is cut to what it needs."""
+    """One elder with the visit history; what a role sees is cut to what it needs: the
+    birth date and the guardian for staff, the sensitive fields for staff and the elder's
+    visitors (services/sensitive.py)."""
     seen = visible_elder(session, actor, elder_id)
     elder = seen.elder
     full = actor.sees_personal_data
-    volunteer_view = actor.role == Role.volunteer
+    sensitive = may_see_sensitive(session, actor, elder_id)
     phone, address = contact_shown(actor, seen.assigned, elder.phone, elder.address)
     community = session.get(Community, elder.community_id)
     history = session.exec(
@@ -583,9 +611,9 @@ def elder_page(*, session: Session, actor: Actor, elder_id: int, today: date) ->
         community_id=elder.community_id,
         community=community.name if community is not None else "",
         grid_id=elder.grid_id,
-        situations=[] if volunteer_view else situations_of(elder),
-        care_level=None if volunteer_view else elder.care_level,
-        health_notes=elder.health_notes if full else None,
+        situations=situations_of(elder) if sensitive else open_situations(situations_of(elder)),
+        care_level=elder.care_level if sensitive else None,
+        health_notes=elder.health_notes if sensitive else None,
         guardian_name=elder.guardian_name if full else None,
         guardian_phone=elder.guardian_phone if full else None,
         active=elder.active,
@@ -596,6 +624,7 @@ def elder_page(*, session: Session, actor: Actor, elder_id: int, today: date) ->
         can_edit=can_manage(actor),
         can_fix_visits=can_fix_visits(actor),
         can_note_change=elder.active and can_record_change(actor),
+        sensitive_shown=sensitive,
         changes=changes_of(session, elder_id),
         history=[
             VisitLine(
@@ -604,7 +633,7 @@ def elder_page(*, session: Session, actor: Actor, elder_id: int, today: date) ->
                 v.visitor_name,
                 v.mode,
                 v.wellbeing,
-                content_of(v),
+                content_of(v) if sensitive else open_content(content_of(v)),
                 v.follow_up,
                 v.voided,
                 v.fix_reason,

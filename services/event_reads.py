@@ -20,7 +20,8 @@ from sqlmodel import Session, col, select
 from models.base import aware_utc, local_span, utcnow
 from models.events import Event, EventStatus, Registration, RegistrationStatus
 from models.org import Community
-from services import exports
+from models.privacy import AccessKind
+from services import access_log, exports
 from services.access import STAFF, Actor, get_scoped, mask_phone
 from services.event_door import Door, door
 from services.events import EDITABLE, EVENT_STATUS_NEXT, staffing_refused
@@ -271,7 +272,8 @@ def event_sign_in_sheet(
 ) -> bytes:
     """The printable sign-in sheet (Excel, set up for A4 portrait): the event's title,
     time and venue on top, then one row per confirmed registration in arrival order with
-    a blank column to sign. Phones are masked on paper whoever prints it."""
+    a blank column to sign. Phones are masked on paper whoever prints it. A write (the
+    print is logged): pages call it through ui.actions.write."""
     event = get_scoped(session, actor, Event, event_id)
     rows = session.exec(
         select(Registration)
@@ -285,6 +287,17 @@ def event_sign_in_sheet(
     def tr(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
+    # names of residents on paper: a print of personal data, in the access log
+    access_log.log_access(
+        session,
+        actor=actor,
+        kind=AccessKind.print,
+        record_type="register",
+        record_id=None,
+        community_id=event.community_id,
+        page="events",
+        detail={"register": "registrations", "filters": {"event_id": event_id}, "rows": len(rows)},
+    )
     return exports.printable_sheet(
         name=tr("events.sign_in_sheet"),
         heading=[

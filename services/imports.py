@@ -638,6 +638,8 @@ def import_undo(*, session: Session, actor: Actor, batch_id: int, today: date, l
         row.active = False
         if isinstance(row, Elder):
             row.deactivated_reason, row.deactivated_on = reason, today
+        elif isinstance(row, Volunteer):
+            row.deactivated_on = today
         session.add(row)
     batch.undone_at, batch.undone_by = now, actor.id
     session.add(batch)

@@ -7,10 +7,12 @@ column widths, and every cell through services/exports.inert so no cell is ever 
 formula. One short function per register says its columns and reads its rows through
 the service its page already uses, with the same filter arguments.
 
-What a role may take away is decided in one place, `personal_columns`. Exporting a
-register with people's names, phones or addresses is recorded in the audit trail
-(action "export") by `register_export`, in the transaction that builds the file. No
-streamlit here.
+What a role may take away is decided in one place, `personal_columns`: sensitive fields
+(services/sensitive.py) only when staff tick "include sensitive fields" for the elders and
+visits registers, never by default. Exporting a register with people's names, phones or
+addresses is recorded, in the transaction that builds the file, in the audit trail
+(action "export") and in the access log (services/access_log.py: the register, filters,
+row count, whether sensitive fields went with it, the file name). No streamlit here.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from sqlmodel import Session, col, func, select
 from models.base import local
 from models.elders import Elder
 from models.org import Community
+from models.privacy import AccessKind
 from models.volunteers import HoursStatus, Signup
 from services import (
+    access_log,
     audit,
     elders,
     event_reads,
@@ -45,6 +49,7 @@ from services.errors import BoardError
 from services.exports import export_file_name, inert
 from services.i18n import translate
 from services.org import street_get
+from services.sensitive import SENSITIVE_AREAS, open_situations_text
 from services.visit_content import AREAS, VisitContent, item_key
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,21 +60,32 @@ Translate = Callable[..., str]
 # --- who may take what away ------------------------------------------------------------
 
 
+# The registers that can carry sensitive fields, when staff opt in.
+WITH_SENSITIVE = frozenset({"elders", "visits"})
+
+
 @dataclass(frozen=True)
 class PersonalColumns:
     """What an export holds of people's personal data for one actor."""
 
-    full_contact: bool  # phones and addresses in full (else masked: 138****5678)
-    sensitive: bool  # health notes, living situation, birth date (PIPL art. 28)
+    full_contact: bool  # phones, addresses, birth dates, guardians in full (else masked)
+    sensitive: bool  # health notes, care level, sensitive situations, visits' 健康 and 经济
 
 
-def personal_columns(actor: Actor) -> PersonalColumns:
-    """The one decision of what personal data an export carries: in full for staff
-    (secretary, admin); phones and addresses masked and the sensitive columns left out
-    for everyone else, even for what their own screens show unmasked (an elder they
-    visit): a file leaves the board."""
+def offers_sensitive(actor: Actor, register: str) -> bool:
+    """Whether the export of `register` offers the actor to include sensitive fields."""
+    return actor.sees_personal_data and register in WITH_SENSITIVE
+
+
+def personal_columns(actor: Actor, include_sensitive: bool = False) -> PersonalColumns:
+    """The one decision of what personal data an export carries: contacts in full for
+    staff (secretary, admin), masked for everyone else, even for what their own screens
+    show unmasked (an elder they visit): a file leaves the board. Sensitive fields only
+    when staff opt in (include_sensitive); asked by anyone else, refused."""
     staff = actor.sees_personal_data
-    return PersonalColumns(full_contact=staff, sensitive=staff)
+    if include_sensitive and not staff:
+        raise BoardError("sensitive.export_refused")
+    return PersonalColumns(full_contact=staff, sensitive=include_sensitive)
 
 
 def _phone(shown: PersonalColumns, phone: str) -> str:
@@ -154,12 +170,16 @@ def workbook(title: str, sheet: Sheet, tr: Translate) -> bytes:
 
 
 def _volunteers(
-    session: Session, actor: Actor, tr: Translate, today: date, **filters: Any
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    **filters: Any,
 ) -> Sheet:
     found = volunteers.volunteer_list(
         session=session, actor=actor, today=today, limit=EXPORT_LIMIT, **filters
     )
-    shown = personal_columns(actor)
     f = found.rows
     return Sheet(
         (
@@ -204,7 +224,14 @@ def _volunteers(
     )
 
 
-def _teams(session: Session, actor: Actor, tr: Translate, today: date, **filters: Any) -> Sheet:
+def _teams(
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    **filters: Any,
+) -> Sheet:
     rows = teams.team_list(session=session, actor=actor, today=today, **filters)
     return Sheet(
         (
@@ -233,13 +260,20 @@ def _teams(session: Session, actor: Actor, tr: Translate, today: date, **filters
     )
 
 
-def _elders(session: Session, actor: Actor, tr: Translate, today: date, **filters: Any) -> Sheet:
+def _elders(
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    **filters: Any,
+) -> Sheet:
     """The registry as listed (its scope, filters and cap), with each elder's gender,
-    registration day and, for staff only, birth date, situations and health notes."""
+    registration day and situations; for staff the birth date and, when they opted in,
+    the sensitive situations, care level and health notes."""
     f = elders.elder_registry(session=session, actor=actor, today=today, **filters)
     ids = [int(i) for i in f["id"]]
     details = {e.id: e for e in session.exec(select(Elder).where(col(Elder.id).in_(ids)))}
-    shown = personal_columns(actor)
     columns = [
         Column("exports.col.name", width=12),
         Column("exports.col.gender", width=6),
@@ -253,11 +287,12 @@ def _elders(session: Session, actor: Actor, tr: Translate, today: date, **filter
         Column("exports.col.visitors", width=18),
         Column("exports.col.registered_on", "date", 12),
         Column("exports.col.in_care", "bool", 8),
+        Column("exports.col.situations", width=18),
     ]
+    if shown.full_contact:
+        columns.append(Column("exports.col.birth_date", "date", 12))
     if shown.sensitive:
         columns += [
-            Column("exports.col.birth_date", "date", 12),
-            Column("exports.col.situations", width=18),
             Column("exports.col.care_level", "int", 8),
             Column("exports.col.health_notes", width=30),
         ]
@@ -277,6 +312,7 @@ def _elders(session: Session, actor: Actor, tr: Translate, today: date, **filter
         strict=True,
     ):
         e = details[i]
+        situations = e.situations if shown.sensitive else open_situations_text(e.situations)
         row: tuple[Any, ...] = (
             name,
             tr(f"exports.gender.{e.gender}") if e.gender else "",
@@ -290,12 +326,12 @@ def _elders(session: Session, actor: Actor, tr: Translate, today: date, **filter
             visitors,
             e.registered_on,
             active,
+            "、".join(tr(f"elders.situation.{s}") for s in situations.split(",") if s),
         )
+        if shown.full_contact:
+            row += (e.birth_date,)
         if shown.sensitive:
-            situations = "、".join(
-                tr(f"elders.situation.{s}") for s in e.situations.split(",") if s
-            )
-            row += (e.birth_date, situations, e.care_level, e.health_notes)
+            row += (e.care_level, e.health_notes)
         rows.append(row)
     return Sheet(tuple(columns), rows)
 
@@ -307,10 +343,19 @@ def _area_text(content: VisitContent, area: str, tr: Translate) -> str:
     return " · ".join(part for part in (items, found.note) if part)
 
 
-def _visits(session: Session, actor: Actor, tr: Translate, today: date, *, elder_id: int) -> Sheet:
-    """One elder's visits as their timeline lists them; the health area for staff only."""
+def _visits(
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    *,
+    elder_id: int,
+) -> Sheet:
+    """One elder's visits as their timeline lists them; the 健康 and 经济 areas only when
+    staff opted in to sensitive fields."""
     page = elders.elder_page(session=session, actor=actor, elder_id=elder_id, today=today)
-    areas = [a for a in AREAS if a != "health" or personal_columns(actor).sensitive]
+    areas = [a for a in AREAS if shown.sensitive or a not in SENSITIVE_AREAS]
     return Sheet(
         (
             Column("exports.col.elder", width=12),
@@ -352,7 +397,14 @@ def _approved_hours(session: Session, task_ids: Sequence[int]) -> dict[int, tupl
     return {task_id: (n, float(hours)) for task_id, n, hours in rows}
 
 
-def _tasks(session: Session, actor: Actor, tr: Translate, today: date, **filters: Any) -> Sheet:
+def _tasks(
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    **filters: Any,
+) -> Sheet:
     cards = task_board.task_list(session=session, actor=actor, limit=EXPORT_LIMIT, **filters)
     hours = _approved_hours(session, [c.id for c in cards])
     return Sheet(
@@ -390,10 +442,15 @@ def _tasks(session: Session, actor: Actor, tr: Translate, today: date, **filters
 
 
 def _task_roster(
-    session: Session, actor: Actor, tr: Translate, today: date, *, task_id: int
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    *,
+    task_id: int,
 ) -> Sheet:
     roster = task_board.task_roster(session=session, actor=actor, task_id=task_id)
-    shown = personal_columns(actor)
     return Sheet(
         (
             Column("exports.col.task", width=22),
@@ -429,8 +486,9 @@ def _hours(hours: float, status: str, tr: Translate) -> tuple[float | None, str]
     return hours, tr(f"signups.hours.{status}")
 
 
-def _request_sheet(cards: Sequence[proxy_board.RequestCard], actor: Actor, tr: Translate) -> Sheet:
-    shown = personal_columns(actor)
+def _request_sheet(
+    cards: Sequence[proxy_board.RequestCard], shown: PersonalColumns, tr: Translate
+) -> Sheet:
     return Sheet(
         (
             Column("exports.col.request_no", "int", 8),
@@ -473,21 +531,38 @@ def _request_sheet(cards: Sequence[proxy_board.RequestCard], actor: Actor, tr: T
 
 
 def _proxy_requests(
-    session: Session, actor: Actor, tr: Translate, today: date, **filters: Any
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    **filters: Any,
 ) -> Sheet:
     """The requests the board shows (each group as far as the board lists it)."""
     board = proxy_board.request_board(session=session, actor=actor, today=today, **filters)
-    return _request_sheet(board.cards(), actor, tr)
+    return _request_sheet(board.cards(), shown, tr)
 
 
 def _proxy_queue(
-    session: Session, actor: Actor, tr: Translate, today: date, **filters: Any
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    **filters: Any,
 ) -> Sheet:
     queue = proxy_board.agent_queue(session=session, actor=actor, today=today, **filters)
-    return _request_sheet(queue, actor, tr)
+    return _request_sheet(queue, shown, tr)
 
 
-def _events(session: Session, actor: Actor, tr: Translate, today: date, **filters: Any) -> Sheet:
+def _events(
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    **filters: Any,
+) -> Sheet:
     cards = event_reads.event_list(session=session, actor=actor, limit=EXPORT_LIMIT, **filters)
     return Sheet(
         (
@@ -527,10 +602,15 @@ def _events(session: Session, actor: Actor, tr: Translate, today: date, **filter
 
 
 def _registrations(
-    session: Session, actor: Actor, tr: Translate, today: date, *, event_id: int
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    *,
+    event_id: int,
 ) -> Sheet:
     roster = event_reads.event_roster(session=session, actor=actor, event_id=event_id)
-    shown = personal_columns(actor)
     return Sheet(
         (
             Column("exports.col.code", width=8),
@@ -560,9 +640,15 @@ def _registrations(
     )
 
 
-def _merchants(session: Session, actor: Actor, tr: Translate, today: date, **filters: Any) -> Sheet:
+def _merchants(
+    session: Session,
+    actor: Actor,
+    shown: PersonalColumns,
+    tr: Translate,
+    today: date,
+    **filters: Any,
+) -> Sheet:
     f = merchants.merchant_list(session=session, actor=actor, **filters)
-    shown = personal_columns(actor)
     columns = [
         Column("exports.col.shop", width=18),
         Column("exports.col.owner", width=10),
@@ -668,18 +754,23 @@ def register_export(
     lang: str,
     today: date,
     filters: dict[str, Any],
+    include_sensitive: bool = False,
 ) -> bytes:
     """The register `register` as the actor's page shows it with `filters` (the page's
     own filter arguments), as an .xlsx file in `lang`; refused to whoever may not open
-    the register's page. An export of personal data is recorded in the audit trail
-    (action "export") with its row count, filters and file name."""
+    the register's page, and `include_sensitive` to whoever it is not offered to
+    (offers_sensitive). An export of personal data is recorded in the audit trail
+    (action "export") and the access log, with its row count, filters and file name."""
     spec = REGISTERS.get(register)
     if spec is None:
         raise BoardError("exports.unknown_register")
     actor.require(page_spec(spec.page).roles)
+    if include_sensitive and register not in WITH_SENSITIVE:
+        raise BoardError("sensitive.export_refused")
+    shown = personal_columns(actor, include_sensitive)
 
     tr = _translator(lang)
-    sheet = spec.build(session, actor, tr, today, **filters)
+    sheet = spec.build(session, actor, shown, tr, today, **filters)
     data = workbook(tr(f"exports.register.{register}"), sheet, tr)
     if spec.personal:
         name = export_name(
@@ -690,19 +781,43 @@ def register_export(
             today=today,
             community_id=filters.get("community_id"),
         )
-        _record_export(session, actor, spec.table, len(sheet.rows), filters, name)
+        _record_export(session, actor, register, spec, len(sheet.rows), filters, shown, name)
     return data
 
 
 def _record_export(
-    session: Session, actor: Actor, table: str, rows: int, filters: dict[str, Any], name: str
+    session: Session,
+    actor: Actor,
+    register: str,
+    spec: Register,
+    rows: int,
+    filters: dict[str, Any],
+    shown: PersonalColumns,
+    name: str,
 ) -> None:
-    """The audit entry of an export: no one row of `table` but a list of them."""
+    """The audit entry of an export (no one row of the register's table but a list of
+    them) and its access-log entry, which says whether sensitive fields went with it."""
     given = {k: v for k, v in filters.items() if v is not None}
     audit.record_event(
         session,
         actor_id=actor.id,
         action="export",
-        table_name=table,
+        table_name=spec.table,
         changes={"rows": rows, "filters": given, "file": name},
+    )
+    access_log.log_access(
+        session,
+        actor=actor,
+        kind=AccessKind.export,
+        record_type="register",
+        record_id=None,
+        community_id=given.get("community_id", actor.community_id),
+        page=spec.page,
+        detail={
+            "register": register,
+            "filters": given,
+            "rows": rows,
+            "sensitive": shown.sensitive,
+            "file": name,
+        },
     )

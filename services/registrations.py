@@ -89,13 +89,16 @@ def registration_create(
     phone: str,
     party_size: int,
     visitor: bool = False,
+    actor: Actor | None = None,
     now: datetime | None = None,
 ) -> RegistrationResult:
     """Anyone with the link registers (no account): a place for the whole party if it
     fits after every earlier waiting party that fits has been served (the waitlist rule),
     or the waitlist; never more people than capacity. Name, phone and party size are
     required; one live registration per phone and event (a second press is refused,
-    nothing written)."""
+    nothing written). From a signed-in browser (`actor`: staff registering a caller) the
+    registration and its audit entry name that account (`registered_by`); from the public
+    page, no one."""
     now = now or utcnow()
     event = session.get(Event, event_id)
     if event is None:
@@ -125,7 +128,7 @@ def registration_create(
     ).first()
     if duplicate:
         raise BoardError("events.duplicate_phone")
-    promote_waitlist(session, None, event)  # earlier waiting parties that fit come first
+    promote_waitlist(session, actor, event)  # earlier waiting parties that fit come first
     if capacity.reserve(session, Event, event_id, party_size):
         status = RegistrationStatus.confirmed
     elif event.waitlist:
@@ -141,9 +144,10 @@ def registration_create(
         status=status,
         code=_new_code(session),
         created_at=now,
+        registered_by=actor.id if actor else None,
     )
     session.add(registration)
-    audit.record(session, actor_id=None, action="register", row=registration)
+    audit.record(session, actor_id=actor.id if actor else None, action="register", row=registration)
     session.flush()
     return RegistrationResult(
         registration.code, str(status), waitlist_position(session, registration)

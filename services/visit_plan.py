@@ -43,6 +43,7 @@ from services.elders import (
     visible_elder,
 )
 from services.major_changes import CHANGE_DUE_DAYS, pending_change_day
+from services.sensitive import may_see_sensitive, reason_is_sensitive
 from services.visit_policy import (
     NEVER,
     Placement,
@@ -439,6 +440,9 @@ class ElderPlan:
     last_visit: date | None  # the latest visit on or before the day asked
     change_day: date | None  # a major change with no visit since: due the day after
     next_due: date
+    # the tier's reason names a sensitive fact (a care level, 失能, …) the actor may not
+    # see: `placement.reason` is None then (services/sensitive.py)
+    reason_withheld: bool = False
 
     @property
     def interval(self) -> int:
@@ -446,7 +450,8 @@ class ElderPlan:
 
 
 def elder_plan(*, session: Session, actor: Actor, elder_id: int, today: date) -> ElderPlan:
-    """When one elder was last visited and falls due next (whoever may open the elder)."""
+    """When one elder was last visited and falls due next (whoever may open the elder);
+    the tier's reason left out when it would tell a sensitive fact the actor may not see."""
     elder = visible_elder(session, actor, elder_id).elder
     placement = elder_placement(effective_policy(session), elder, today)
     last = session.exec(
@@ -464,4 +469,15 @@ def elder_plan(*, session: Session, actor: Actor, elder_id: int, today: date) ->
     due = (last or elder.registered_on) + timedelta(days=placement.interval)
     if change is not None:
         due = min(due, change + timedelta(days=CHANGE_DUE_DAYS))
-    return ElderPlan(placement=placement, last_visit=last, change_day=change, next_due=due)
+    withheld = reason_is_sensitive(placement.reason) and not may_see_sensitive(
+        session, actor, elder_id
+    )
+    if withheld:
+        placement = Placement(tier=placement.tier, reason=None)
+    return ElderPlan(
+        placement=placement,
+        last_visit=last,
+        change_day=change,
+        next_due=due,
+        reason_withheld=withheld,
+    )

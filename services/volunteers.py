@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from models.accounts import Account, Role
-from models.base import local_today, utcnow
+from models.base import local, local_today, utcnow
 from models.org import Community, Grid
 from models.volunteers import (
     HoursMonth,
@@ -185,10 +185,16 @@ def volunteer_set_active(
             "volunteers.already_active" if active else "volunteers.already_inactive",
             name=volunteer.name,
         )
-    audit.apply_changes(session, actor_id=actor.id, row=volunteer, values={"active": active})
+    now = now or utcnow()
+    left_on = None if active else local(now).date()
+    audit.apply_changes(
+        session,
+        actor_id=actor.id,
+        row=volunteer,
+        values={"active": active, "deactivated_on": left_on},
+    )
     if active:
         return 0
-    now = now or utcnow()
     upcoming = _upcoming_signups(session, volunteer_id, now)
     for signup in upcoming:
         signups.signup_cancel(session=session, actor=actor, signup_id=signup.id, now=now)
@@ -451,13 +457,6 @@ def service_lines(session: Session, volunteer_id: int, *, limit: int | None) -> 
         )
         for s, task, entered_by in session.exec(stmt).all()
     ]
-
-
-def volunteer_record(*, session: Session, actor: Actor, volunteer_id: int) -> list[SignupLine]:
-    """The volunteer's whole service record for an export (staff of their community):
-    every sign-up, latest first, with its hours' source, who entered them and why."""
-    get_scoped(session, actor, Volunteer, volunteer_id, FIELD)
-    return service_lines(session, volunteer_id, limit=None)
 
 
 def _no_shows_by_year(session: Session, volunteer_id: int) -> dict[int, int]:

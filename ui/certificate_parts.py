@@ -1,6 +1,6 @@
 """What the two pages that issue certificates of service share (views/certificates.py for
 staff, views/my_tasks.py for the volunteer): the period picker, the issue button, and the
-PDF's download button, which makes the PDF only when pressed."""
+PDF's download button, which makes the PDF only when pressed (and logs the print)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from services import certificates
 from services.access import Actor
 from services.certificates import IssuedCertificate
 from services.exports import export_file_name
-from ui.actions import flash, read_fresh, write
+from ui.actions import flash, write
+from ui.downloads import ExportRefused
 from ui.filters import today
 from ui.i18n import lang, t
 from ui.records import action_button, record_key
@@ -36,9 +37,13 @@ def period_picker(*, key: str, where: Any = st) -> tuple[date, date] | None:
 
 
 def _pdf(actor: Actor, certificate_id: int, language: str) -> bytes:
-    return read_fresh(
-        certificates.certificate_pdf, actor=actor, certificate_id=certificate_id, lang=language
+    """The PDF, made on the press in a write: the print is logged (access log)."""
+    done = write(
+        certificates.certificate_print, actor=actor, certificate_id=certificate_id, lang=language
     )
+    if done is None:
+        raise ExportRefused(certificate_id)
+    return done.value
 
 
 def pdf_button(actor: Actor, cert: IssuedCertificate, *, scope: str, where: Any = st) -> None:

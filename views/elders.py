@@ -23,6 +23,8 @@ from services import (
 )
 from services.org import community_list, grid_list
 from services.periods import PeriodKind, period_containing, trend_window
+from services.visit_policy import Conditions
+from ui.access_log import note_view
 from ui.actions import PAGE, flash, read, show_flash, write
 from ui.downloads import export_button
 from ui.empty import missing_organisation
@@ -78,6 +80,14 @@ def registry_filters() -> dict:
     return dict(search=search, include_inactive=inactive, unassigned_only=only_unassigned)
 
 
+def tier_text(tier: str, reason: Conditions | None, withheld: bool) -> str:
+    """The tier and the conditions that put the elder in it; the tier alone where the
+    reason was withheld (it told of a sensitive fact: services/sensitive.py)."""
+    if withheld:
+        return plain(tier)
+    return f"{plain(tier)}（{conditions_text(reason)}）"
+
+
 def registry_table(registry: pd.DataFrame) -> None:
     st.dataframe(
         pd.DataFrame(
@@ -88,8 +98,13 @@ def registry_table(registry: pd.DataFrame) -> None:
                     for age, old in zip(registry["age"], registry["old"], strict=True)
                 ],
                 t("elders.tier"): [
-                    f"{plain(tier)}（{conditions_text(reason)}）"
-                    for tier, reason in zip(registry["tier"], registry["reason"], strict=True)
+                    tier_text(tier, reason, withheld)
+                    for tier, reason, withheld in zip(
+                        registry["tier"],
+                        registry["reason"],
+                        registry["reason_withheld"],
+                        strict=True,
+                    )
                 ],
                 t("elders.situations"): registry["situations"].map(situations_text),
                 t("elders.community"): registry["community"] + " " + registry["grid"].fillna(""),
@@ -121,6 +136,7 @@ def registry_tab() -> None:
     }
     picked = record_picker(t("elders.pick"), names, key="elders_pick")
     page = read(elders.elder_page, actor=actor, elder_id=int(picked), today=now)
+    note_view("elder", page.id, "elders")  # the full record is on screen: the access log
     plan = read(visit_plan.elder_plan, actor=actor, elder_id=int(picked), today=now)
     left, right = st.columns([2, 3])
     with left:
@@ -156,6 +172,8 @@ def profile(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
             st.write(t("elders.care_level_is", n=page.care_level))
         if page.health_notes:
             st.write(t("elders.health", notes=plain(page.health_notes)))
+        if not page.sensitive_shown:
+            st.caption(t("sensitive.withheld_elder"), help=t("sensitive.withheld_help"))
         if page.guardian_name:
             st.write(
                 t(
@@ -165,14 +183,18 @@ def profile(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
                 )
             )
         st.write(t("elders.visitors_are", names=visitors_text(plain(page.visitors))))
-        st.write(
-            t(
-                "elders.tier_is",
-                tier=plain(plan.placement.tier.name),
-                n=plan.interval,
-                why=conditions_text(plan.placement.reason),
+        reason = plan.placement.reason
+        if not plan.reason_withheld:
+            st.write(
+                t(
+                    "elders.tier_is",
+                    tier=plain(plan.placement.tier.name),
+                    n=plan.interval,
+                    why=conditions_text(reason),
+                )
             )
-        )
+        else:  # the reason would tell what is withheld above
+            st.write(t("sensitive.tier_is", tier=plain(plan.placement.tier.name), n=plan.interval))
         st.metric(
             t("elders.next_due"),
             day(plan.next_due),
@@ -208,6 +230,8 @@ def timeline(page: elders.ElderPage) -> None:
     if not page.history:
         st.caption(t("elders.no_visits"))
     else:
+        if not page.sensitive_shown:
+            st.caption(t("sensitive.withheld_visits"), help=t("sensitive.withheld_help"))
         export_button(
             actor, "visits", key=record_key("elders", "visits_export", page.id), elder_id=page.id
         )

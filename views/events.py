@@ -19,7 +19,7 @@ from services.event_door import Door
 from services.org import community_list
 from services.periods import PeriodKind, period_containing, trend_window
 from ui.actions import flash, read, read_fresh, show_flash, write
-from ui.downloads import export_button
+from ui.downloads import ExportRefused, export_button
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import span, when
@@ -397,6 +397,14 @@ def door_check_in(card: event_reads.EventCard, door: Door) -> None:
 # --- roster -------------------------------------------------------------------------------------
 
 
+def sign_in_sheet(event_id: int, language: str) -> bytes:
+    """Made on the press, outside the page's run: the print is logged then."""
+    done = write(event_reads.event_sign_in_sheet, actor=actor, event_id=event_id, lang=language)
+    if done is None:
+        raise ExportRefused("sign_in_sheet")
+    return done.value
+
+
 def roster(card: event_reads.EventCard, door: Door) -> None:
     registered = read_fresh(event_reads.event_roster, actor=actor, event_id=card.id)
     if not registered.entries:
@@ -412,13 +420,7 @@ def roster(card: event_reads.EventCard, door: Door) -> None:
             key=record_key(SCOPE, "sheet", card.id),
             icon=":material/print:",
             # made on click, outside this run: everything it needs is bound now
-            data=partial(
-                read_fresh,
-                event_reads.event_sign_in_sheet,
-                actor=actor,
-                event_id=card.id,
-                lang=lang(),
-            ),
+            data=partial(sign_in_sheet, card.id, lang()),
             file_name=f"sign-in-{card.id}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )

@@ -15,6 +15,8 @@ with st.form("login_form", border=True):
     password = st.text_input(t("login.password"), key="login_password", type="password")
     submitted = st.form_submit_button(t("login.submit"), type="primary", width="stretch")
 
+st.page_link("views/privacy.py", label=t("nav.privacy"), icon=":material/privacy_tip:")
+
 if submitted:
     result = write(auth.sign_in, username=username, password=password).value
     if result.error_key:

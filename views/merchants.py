@@ -10,6 +10,7 @@ import streamlit as st
 
 from services import filings, merchants
 from services.org import community_list
+from ui.access_log import note_view
 from ui.actions import PAGE, flash, read, show_flash, write
 from ui.downloads import export_button
 from ui.empty import missing_organisation
@@ -218,6 +219,7 @@ def registry_tab() -> None:
     }
     picked = record_picker(t("proxy.pick_merchant"), names, key="merchants_pick")
     merchant = frame[frame["id"] == picked].iloc[0]
+    note_view("merchant", int(picked), "merchants")  # the full record is on screen
     with st.container(border=True, key=record_key("merchants", "card", picked)):
         show_flash(msg_anchor(picked))
         st.subheader(plain(merchant["shop_name"]))

@@ -11,7 +11,7 @@ import time
 
 import streamlit as st
 
-from services import checks, event_programme, rate_limit, registrations
+from services import checks, event_programme, rate_limit, registrations, retention
 from services.errors import BoardError
 from services.event_reads import EventCard
 from ui.actions import flash, read, read_fresh, show_flash, write
@@ -19,6 +19,7 @@ from ui.fmt import span
 from ui.i18n import t
 from ui.links import record_id
 from ui.records import record_key
+from ui.session import current_actor
 from ui.text import plain
 
 st.title(t("nav.programme"))
@@ -118,11 +119,20 @@ def my_entry(card: EventCard, mine: dict) -> None:
             st.rerun()
 
 
+def purpose() -> None:
+    """What the name and phone are for and how long the phone is kept (the street's
+    setting), with the way to the privacy notice."""
+    days = read(retention.retention_settings).registrant_phone_days
+    st.caption(t("privacy.registration_purpose", days=days))
+    st.page_link("views/privacy.py", label=t("nav.privacy"), icon=":material/privacy_tip:")
+
+
 def register_form(card: EventCard) -> None:
     key = lambda field: record_key(SCOPE, field, card.id)  # noqa: E731
     if not st.toggle(t("events.register"), key=key("open")):
         return
     with st.form(key("form")):
+        purpose()
         name = st.text_input(t("events.name"), key=key("name"), max_chars=40)
         phone = st.text_input(t("events.phone"), key=key("phone"), max_chars=13)
         party = st.number_input(t("events.party"), 1, registrations.MAX_PARTY, 1, key=key("party"))
@@ -152,6 +162,7 @@ def register_form(card: EventCard) -> None:
         phone=phone,
         party_size=int(party),
         visitor=visitor,
+        actor=current_actor(),  # signed in (staff taking a call): the registration names them
     )
     if not result:
         return
@@ -240,3 +251,4 @@ if not cards:
 for card in cards:
     event_card(card)
 my_registration()
+st.page_link("views/privacy.py", label=t("nav.privacy"), icon=":material/privacy_tip:")

@@ -3,6 +3,11 @@ and how they are, tap what was found in the five content areas (健康, 经济, 
 需求), save. A need can become a follow-up task, be referred (转介) to a service, and
 be reported as a resident's case (居民诉求).
 
+The card shows what a visitor needs at the door; the sensitive fields (health notes, care
+level, 失能 and the like) only to staff and the elder's own visitors, as the service gives
+them (services/sensitive.py), and showing it is a view of the elder's record (the access
+log).
+
 The picked elder is kept by id (the labels say how overdue each elder is, which changes
 with every visit), the form and its fields are keyed by the elder, and the outcome shows
 in the elder's card, right above the form."""
@@ -18,11 +23,13 @@ from services.cases import CaseDraft
 from services.errors import BoardError
 from services.referrals import ReferralDraft
 from services.visit_content import AREAS, Checklist, VisitContent, checklist, item_key
+from ui.access_log import note_view
 from ui.actions import LAST_REFUSAL, flash, read, read_fresh, show_flash, write
 from ui.filters import today
 from ui.fmt import day
 from ui.i18n import error_text, lang, t
 from ui.links import record_id
+from ui.policy_editor import situation_label
 from ui.records import record_key, record_picker
 from ui.session import page_guard
 from ui.text import plain
@@ -64,6 +71,13 @@ def elder_card(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
         st.markdown(f"**{plain(page.name)}**（{page.age}{t('elders.years')}）")
         st.write(f":material/call: {plain(page.phone)}")
         st.write(f":material/home_pin: {plain(page.address)}")
+        care = [situation_label(s) for s in page.situations]
+        if page.care_level:
+            care.append(t("elders.care_level_is", n=page.care_level))
+        if care:
+            st.write("、".join(care))
+        if page.health_notes:
+            st.write(t("elders.health", notes=plain(page.health_notes)))
         st.caption(
             t(
                 "visits.last_and_due",
@@ -280,6 +294,7 @@ def main() -> None:
     elder_id = record_picker(t("visits.elder"), labels, key="visit_elder")
     page = read(elders.elder_page, actor=actor, elder_id=int(elder_id), today=now)
     plan = read(visit_plan.elder_plan, actor=actor, elder_id=int(elder_id), today=now)
+    note_view("elder", page.id, "visit_record")
     elder_card(page, plan)
     visit_form(page)
 

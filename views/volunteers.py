@@ -6,18 +6,21 @@ One function per section; a volunteer's actions (edit, sign-in account, deactiva
 reactivate) take that volunteer's profile and key every widget by its id, and their
 outcome shows at the top of the profile card."""
 
+from datetime import date
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from services import auth, stars, teams, volunteers
-from services.exports import frame_excel
+from services import auth, person_export, stars, teams, volunteers
 from services.org import community_list, grid_list
+from ui.access_log import note_view
 from ui.actions import PAGE, flash, read, show_flash, write
-from ui.downloads import export_button
+from ui.downloads import ExportRefused, export_button
 from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day, span
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.session import page_guard
 from ui.tabs import lazy_tabs
@@ -211,6 +214,7 @@ def register_tab() -> None:
     }
     picked = record_picker(t("volunteers.pick"), names, key="volunteers_pick")
     profile = read(volunteers.volunteer_profile, actor=actor, volunteer_id=int(picked))
+    note_view("volunteer", profile.id, "volunteers")  # the full record is on screen
     profile_cards(profile)
     signup_table(profile)
     edit_form(profile)
@@ -290,24 +294,28 @@ def record_frame(lines: list[volunteers.SignupLine]) -> pd.DataFrame:
     )
 
 
+def _record_file(volunteer_id: int, language: str, on: date) -> bytes:
+    """Made on the press, outside the page's run (see ui/downloads.py): the export is
+    written to the access log then, not when the page is drawn."""
+    done = write(
+        person_export.service_record_export,
+        actor=actor,
+        volunteer_id=volunteer_id,
+        lang=language,
+        today=on,
+    )
+    if done is None:
+        raise ExportRefused("service_record")
+    return done.value
+
+
 def record_export(profile: volunteers.VolunteerProfile) -> None:
     """The volunteer's service record (every sign-up, 签到 and 补录 hours apart) as Excel."""
-    record = read(volunteers.volunteer_record, actor=actor, volunteer_id=profile.id)
-    by_source = profile.approved_by_source
-    totals = pd.DataFrame(
-        {
-            t("volunteers.name"): [profile.name],
-            t("signups.source.check"): [by_source.check],
-            t("signups.source.staff"): [by_source.staff],
-            t("volunteers.approved_hours"): [by_source.total],
-        }
-    )
+    on = today()
     st.download_button(
         t("volunteers.record_export"),
-        data=frame_excel(
-            {t("volunteers.record_totals"): totals, t("volunteers.record"): record_frame(record)}
-        ),
-        file_name=f"service-record-{profile.id}.xlsx",
+        data=partial(_record_file, profile.id, lang(), on),
+        file_name=person_export.service_record_name(profile.name, t, on),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=record_key("volunteers", "record_export", profile.id),
         icon=":material/download:",

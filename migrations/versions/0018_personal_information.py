@@ -3,7 +3,8 @@
 Issue 15 (个人信息保护法): every view of one person's full record and every export or
 print of personal data is logged (kept at least six months, 网络安全法); a volunteer can
 ask for a correction; the street sets how long personal data is kept, and records say
-when their personal data was anonymised or a registrant's phone masked. A staff member
+when their personal data was anonymised or a registrant's phone masked, and the day a
+volunteer left (as an elder's; dated from the audit trail for those who left before). A staff member
 who registers a caller on the public page is named on the registration.
 
 Revision ID: 0018
@@ -12,7 +13,10 @@ Create Date: 2026-12-06 15:34:00
 
 """
 
+import json
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlmodel
@@ -23,6 +27,7 @@ down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+LOCAL = ZoneInfo("Asia/Shanghai")
 _RETENTION = (
     ("access_log_months", "6", 6, 120),
     ("inactive_retention_years", "3", 1, 30),
@@ -102,6 +107,9 @@ def upgrade() -> None:
     for table in ("elder", "volunteer"):
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("anonymised_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("volunteer") as batch:
+        batch.add_column(sa.Column("deactivated_on", sa.Date(), nullable=True))
+    _date_the_volunteers_who_left()
 
     with op.batch_alter_table("registration") as batch:
         batch.add_column(sa.Column("registered_by", sa.Integer(), nullable=True))
@@ -120,6 +128,44 @@ def upgrade() -> None:
             )
 
 
+def _date_the_volunteers_who_left() -> None:
+    """An inactive volunteer left on the local day of the latest audit entry that set
+    their `active` to false (a change [true, false], or a creation as inactive); one with
+    no such entry keeps no day, and retention leaves them as they are."""
+    bind = op.get_bind()
+    inactive = {
+        row_id for (row_id,) in bind.execute(sa.text("SELECT id FROM volunteer WHERE NOT active"))
+    }
+    if not inactive:
+        return
+    left: dict[int, date] = {}
+    entries = bind.execute(
+        sa.text(
+            "SELECT row_id, at, changes FROM auditentry WHERE table_name = 'volunteer' "
+            "AND row_id IS NOT NULL ORDER BY id"
+        )
+    )
+    for row_id, at, changes in entries:
+        if row_id not in inactive:
+            continue
+        try:
+            active = json.loads(changes or "{}").get("active", None)
+        except (ValueError, AttributeError):
+            continue
+        now_active = active[-1] if isinstance(active, list) else active
+        if now_active is False:
+            at = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+            at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+            left[row_id] = at.astimezone(LOCAL).date()
+        elif now_active is True:
+            left.pop(row_id, None)
+    for row_id, day in left.items():
+        bind.execute(
+            sa.text("UPDATE volunteer SET deactivated_on = :day WHERE id = :id"),
+            {"day": day, "id": row_id},
+        )
+
+
 def downgrade() -> None:
     with op.batch_alter_table("street") as batch:
         for column, *_ in _RETENTION:
@@ -129,6 +175,8 @@ def downgrade() -> None:
         batch.drop_constraint("fk_registration_registered_by_account", type_="foreignkey")
         batch.drop_column("phone_masked_on")
         batch.drop_column("registered_by")
+    with op.batch_alter_table("volunteer") as batch:
+        batch.drop_column("deactivated_on")
     for table in ("volunteer", "elder"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("anonymised_on")

@@ -70,22 +70,24 @@ def seed_people(ctx: DemoContext) -> None:
         for i in range(per_community):
             name, username = linked.get((cname, i), (person_name(rng), None))
             skills = rng.sample(SKILLS, rng.choice((1, 1, 2, 3)))
-            volunteers.append(
-                {
-                    "id": next_id,
-                    "name": name,
-                    "phone": phones.next(),
-                    "community_id": cid,
-                    "grid_id": rng.choice(grids),
-                    "skills": ",".join(sorted(skills)),
-                    "party_member": rng.random() < 0.35,
-                    "joined_on": ctx.today
-                    - timedelta(days=rng.randrange(30, 365 * size.years + 400)),
-                    "active": username is not None or rng.random() < 0.93,
-                    "account_id": accounts.get(username) if username else None,
-                    "note": "",
-                }
-            )
+            row = {
+                "id": next_id,
+                "name": name,
+                "phone": phones.next(),
+                "community_id": cid,
+                "grid_id": rng.choice(grids),
+                "skills": ",".join(sorted(skills)),
+                "party_member": rng.random() < 0.35,
+                "joined_on": ctx.today - timedelta(days=rng.randrange(30, 365 * size.years + 400)),
+                "active": username is not None or rng.random() < 0.93,
+                "account_id": accounts.get(username) if username else None,
+                "note": "",
+            }
+            # one who left did so halfway between joining and today (no draw of the
+            # generator: the rest of the demo stays as it was)
+            joined: date = row["joined_on"]
+            row["deactivated_on"] = None if row["active"] else joined + (ctx.today - joined) // 2
+            volunteers.append(row)
             by_community[cid].append(next_id)
             next_id += 1
     ctx.bulk_insert(Volunteer, volunteers, "volunteers")

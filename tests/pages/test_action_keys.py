@@ -70,6 +70,7 @@ PAGE_ACTIONS: dict[str, set[str]] = {
         "imports_go_yes_file",
     },
     "backup": {"backup_make", "backup_download"},
+    "retention": {"FormSubmitter:retention_settings-保存"},
 }
 
 
@@ -86,8 +87,7 @@ def _button_keys(at) -> list[str | None]:
 
 @pytest.mark.parametrize(("spec", "role"), CASES, ids=[f"{s.key}-{r}" for s, r in CASES])
 def test_every_record_button_is_keyed_by_its_record(demo_engine, spec, role):
-    at = app_test(demo_engine, DEMO_USER[Role(role)])
-    at.switch_page(spec.path).run()
+    at = app_test(demo_engine, DEMO_USER[Role(role)], spec.path)
     keys = []
     for tab in each_tab(at):  # a page draws only the open tab
         assert not tab.exception

@@ -46,7 +46,8 @@ def test_audit_page_lists_changes(demo_engine):
     at.button[0].click().run()
     at.switch_page("views/audit.py").run()
     table = at.dataframe[0].value
-    assert table.iloc[0]["操作人"] == "王书记" and table.iloc[0]["数据表"] == "account"
+    first = table.iloc[0]
+    assert (first["操作人"], first["操作"], first["记录"]) == ("王书记", "新建", "账号 · 李小梅")
 
 
 def test_unexpected_error_shows_a_friendly_page():

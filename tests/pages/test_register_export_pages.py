@@ -1,6 +1,6 @@
 """The export button on every register page, for each role that sees the page; and what
 its press runs (the button's callable, outside the page's run) writes the file and the
-audit entry."""
+audit entry; the sensitive fields' opt-in beside the elders' exports, for staff only."""
 
 import io
 import json
@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from models.accounts import Account
 from models.audit import AuditEntry
+from models.privacy import AccessLogEntry
 from services.auth import actor_of
 from tests.conftest import DEMO_TODAY, app_test
 from tests.pages.conftest import open_tab
@@ -66,7 +67,9 @@ def test_pressing_the_button_writes_the_file_and_the_audit_entry(demo_engine):
     press: through ui.actions.write, in one transaction."""
     with Session(demo_engine) as s:
         shuji = actor_of(s.exec(select(Account).where(Account.username == "shuji")).one())
-    data = downloads._made(shuji, "merchants", "zh_CN", DEMO_TODAY, {"search": "", "active": True})
+    data = downloads._made(
+        shuji, "merchants", "zh_CN", DEMO_TODAY, {"search": "", "active": True}, False
+    )
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None and sheet["A1"].value == "店名" and sheet.max_row > 1
     with Session(demo_engine) as s:
@@ -79,6 +82,28 @@ def test_a_refused_export_writes_nothing(demo_engine):
     with Session(demo_engine) as s:
         wangge = actor_of(s.exec(select(Account).where(Account.username == "wangge")).one())
     with pytest.raises(downloads.ExportRefused):
-        downloads._made(wangge, "volunteers", "zh_CN", DEMO_TODAY, {})
+        downloads._made(wangge, "volunteers", "zh_CN", DEMO_TODAY, {}, False)
     with Session(demo_engine) as s:
         assert not s.exec(select(AuditEntry).where(AuditEntry.action == "export")).first()
+
+
+def test_staff_may_tick_sensitive_fields_into_the_elders_exports(demo_engine):
+    """The opt-in is off by default, offered to staff beside the registry's and an elder's
+    visits' buttons, to no one else; a file made with it ticked says so in the access log."""
+    for username, offered in (("shuji", True), ("admin", True), ("wangge", False)):
+        at = open_tab(app_test(demo_engine, username, "views/elders.py"), "elders_tab", "老人名册")
+        boxes = {b.key: b.value for b in at.checkbox if b.key and b.key.endswith("_sensitive")}
+        if offered:
+            assert boxes.get("elders_export_sensitive") is False, (username, boxes)
+            assert any(k.startswith("elders_visits_export_") for k in boxes), boxes
+        else:
+            assert boxes == {}, username
+    with Session(demo_engine) as s:
+        shuji = actor_of(s.exec(select(Account).where(Account.username == "shuji")).one())
+    data = downloads._made(shuji, "elders", "zh_CN", DEMO_TODAY, {"search": ""}, True)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None and "健康情况" in [c.value for c in sheet[1]]
+    with Session(demo_engine) as s:
+        entry = s.exec(select(AccessLogEntry).order_by(col(AccessLogEntry.id).desc())).first()
+    assert entry is not None and entry.account_id == shuji.id
+    assert json.loads(entry.detail)["sensitive"] is True

@@ -37,6 +37,7 @@ from models.certificates import ServiceCertificate
 from models.elders import VisitMonthEnd, VisitToday
 from models.imports import ImportBatch, ImportedRecord, ImportKind, ImportMapping
 from models.org import Community, Street
+from models.privacy import AccessKind, AccessLogEntry, CorrectionRequest
 from models.volunteers import StarThreshold, Volunteer
 from services import backup, db, demo, migrate
 from services.errors import BoardError
@@ -107,6 +108,22 @@ def _fill_the_rest(engine: Engine) -> None:
                     person_in_charge="王书记",
                     contact_phone="0471-6661234",
                     issued_by=account.id,
+                ),
+                AccessLogEntry(
+                    account_id=account.id,
+                    role="admin",
+                    kind=AccessKind.view,
+                    record_type="volunteer",
+                    record_id=volunteer.id,
+                    community_id=community.id,
+                    page="volunteers",
+                ),
+                CorrectionRequest(
+                    volunteer_id=volunteer.id,
+                    community_id=community.id,
+                    field="phone",
+                    current_value=volunteer.phone,
+                    requested="13900001111",
                 ),
                 CasePhoto(
                     case_id=case.id,

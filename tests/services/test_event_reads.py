@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from models.events import Registration
+from models.privacy import AccessKind, AccessLogEntry
 from services import event_reads, events, registrations
 from tests import factories
 from tests.services.event_setup import make_event, register
@@ -73,6 +74,13 @@ def test_sign_in_sheet_is_set_up_for_printing_with_phones_masked(session, w):
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$4:$4"
     assert sheet.print_options.gridLines
+    # residents' names on paper: the print is in the access log
+    logged = session.exec(select(AccessLogEntry)).one()
+    assert (logged.kind, logged.record_type, logged.page) == (
+        AccessKind.print,
+        "register",
+        "events",
+    )
 
 
 def test_a_staff_event_link_says_why_it_cannot_be_shown(session, w):

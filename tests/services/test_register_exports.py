@@ -1,6 +1,7 @@
 """Register exports opened with openpyxl: headers in both languages, typed cells, masked
 phones for those who are not staff, the page's filters applied, no formula cell, file
-names without spaces, and the audit entry of an export of personal data."""
+names without spaces, the audit and access-log entries of an export of personal data, and
+sensitive fields only when staff opt in."""
 
 import io
 import json
@@ -17,6 +18,7 @@ from models.audit import AuditEntry
 from models.base import local
 from models.elders import Elder, Visit
 from models.events import Event
+from models.privacy import AccessKind, AccessLogEntry
 from models.volunteers import Task
 from services import register_exports, volunteers
 from services.access import Actor
@@ -25,6 +27,7 @@ from services.errors import BoardError
 from tests import factories
 from tests.conftest import DEMO_TODAY
 
+SENSITIVE = ("失能", "失智", "重残", "特困", "计生特殊")
 MASKED = re.compile(r"^1\d{2}\*{4}\d{4}$")
 FULL = re.compile(r"^1\d{10}$")
 KEY = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")  # a message key shown untranslated
@@ -40,9 +43,17 @@ def actor(session: Session, username: str) -> Actor:
     return actor_of(session.exec(select(Account).where(Account.username == username)).one())
 
 
-def export(session, who: Actor, register: str, *, lang="zh_CN", **filters) -> Worksheet:
+def export(
+    session, who: Actor, register: str, *, lang="zh_CN", include_sensitive=False, **filters
+) -> Worksheet:
     data = register_exports.register_export(
-        session=session, actor=who, register=register, lang=lang, today=DEMO_TODAY, filters=filters
+        session=session,
+        actor=who,
+        register=register,
+        lang=lang,
+        today=DEMO_TODAY,
+        filters=filters,
+        include_sensitive=include_sensitive,
     )
     session.commit()
     sheet = load_workbook(io.BytesIO(data)).active
@@ -145,13 +156,21 @@ def test_phones_and_addresses_are_masked_for_everyone_but_staff(demo):
     assert all(a.endswith("****") for a in column(queue, "地址"))
     board = export(demo, actor(demo, "dazhao"), "proxy_requests")
     assert all(FULL.match(p) for p in column(board, "电话"))
-    # a grid worker's elders: masked, and no health notes or living situation
+    # a grid worker's elders: masked, no birth date, no sensitive field
     grid_worker = export(demo, actor(demo, "wangge"), "elders")
     assert all(MASKED.match(p) for p in column(grid_worker, "电话") if p)
-    assert "健康情况" not in header(grid_worker) and "居住情况" not in header(grid_worker)
+    assert not {"健康情况", "照护等级", "出生日期"} & set(header(grid_worker))
+    assert not any(s in (c or "") for c in column(grid_worker, "居住情况") for s in SENSITIVE)
+    assert any("独居" in (c or "") for c in column(grid_worker, "居住情况"))
+    # staff: contacts and birth dates in full; the sensitive fields only when ticked
     staff = export(demo, actor(demo, "shuji"), "elders")
     assert any(FULL.match(p) for p in column(staff, "电话") if p)
-    assert "健康情况" in header(staff) and "出生日期" in header(staff)
+    assert "出生日期" in header(staff)
+    assert not {"健康情况", "照护等级"} & set(header(staff))
+    assert not any(s in (c or "") for c in column(staff, "居住情况") for s in SENSITIVE)
+    opted = export(demo, actor(demo, "shuji"), "elders", include_sensitive=True)
+    assert {"健康情况", "照护等级", "出生日期"} <= set(header(opted))
+    assert any(s in (c or "") for c in column(opted, "居住情况") for s in SENSITIVE)
 
 
 def test_a_name_that_looks_like_a_formula_comes_out_as_text(session, w):
@@ -178,7 +197,8 @@ def test_no_export_holds_a_formula_cell(demo):
     for register, spec in register_exports.REGISTERS.items():
         if register == "proxy_queue":
             continue  # an agent's page, below
-        sheet = export(demo, shuji, register, **filters.get(register, {}))
+        opted = register in register_exports.WITH_SENSITIVE  # every column there is
+        sheet = export(demo, shuji, register, include_sensitive=opted, **filters.get(register, {}))
         assert sheet.max_row > 1, register  # the demo has rows in every register
         for row in sheet.iter_rows():
             for cell in row:
@@ -186,7 +206,9 @@ def test_no_export_holds_a_formula_cell(demo):
                 assert not str(cell.value or "").startswith("="), (register, cell.value)
         # every cell of a typed column is of its type (or empty)
         tr = lambda key, **p: key  # noqa: E731 (headers are not compared here)
-        declared = spec.build(demo, shuji, tr, DEMO_TODAY, **filters.get(register, {})).columns
+        shown = register_exports.personal_columns(shuji, opted)
+        declared = spec.build(demo, shuji, shown, tr, DEMO_TODAY, **filters.get(register, {}))
+        declared = declared.columns
         for index, column in enumerate(declared, start=1):
             if column.kind in read_back:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
@@ -272,12 +294,53 @@ def test_every_header_is_translated_in_both_languages(demo):
         assert not any(KEY.match(h) for h in zh + en), (register, zh, en)
 
 
-def test_a_grid_workers_visit_export_leaves_out_the_health_area(demo):
+def test_a_visit_export_holds_health_and_economy_only_when_staff_opt_in(demo):
     wangge = actor(demo, "wangge")
     elder_id = demo.exec(
         select(Visit.elder_id).join(Elder).where(Elder.community_id == wangge.community_id)
     ).first()
     field = header(export(demo, wangge, "visits", elder_id=elder_id))
-    staff = header(export(demo, actor(demo, "shuji"), "visits", elder_id=elder_id))
-    assert "健康" not in field and "健康" in staff
-    assert set(field) == set(staff) - {"健康"}
+    shuji = actor(demo, "shuji")
+    staff = header(export(demo, shuji, "visits", elder_id=elder_id))
+    opted = header(export(demo, shuji, "visits", elder_id=elder_id, include_sensitive=True))
+    assert field == staff
+    assert "健康" not in staff and "经济" not in staff
+    assert set(opted) - set(staff) == {"健康", "经济"}
+
+
+def test_an_export_is_in_the_access_log_with_its_filters_rows_and_file(demo):
+    shuji = actor(demo, "shuji")
+    sheet = export(demo, shuji, "elders", include_sensitive=True, search="王")
+    plain = export(demo, shuji, "volunteers", search="张")
+    first, second = demo.exec(select(AccessLogEntry).order_by(col(AccessLogEntry.id))).all()[-2:]
+    assert (first.kind, first.record_type, first.record_id) == (AccessKind.export, "register", None)
+    assert (first.account_id, first.community_id, first.page) == (
+        shuji.id,
+        shuji.community_id,
+        "elders",
+    )
+    assert json.loads(first.detail) == {
+        "register": "elders",
+        "filters": {"search": "王"},
+        "rows": sheet.max_row - 1,
+        "sensitive": True,
+        "file": f"关爱老人名册_四千米社区_{DEMO_TODAY.isoformat()}.xlsx",
+    }
+    detail = json.loads(second.detail)
+    assert (second.page, detail["register"], detail["sensitive"]) == (
+        "volunteers",
+        "volunteers",
+        False,
+    )
+    assert detail["rows"] == plain.max_row - 1 > 0
+
+
+def test_sensitive_fields_are_refused_to_others_and_on_other_registers(demo):
+    before = len(demo.exec(select(AccessLogEntry.id)).all())
+    for who, register in (("wangge", "elders"), ("shuji", "volunteers")):
+        assert register_exports.offers_sensitive(actor(demo, who), register) is False
+        with pytest.raises(BoardError) as refused:
+            export(demo, actor(demo, who), register, include_sensitive=True)
+        assert refused.value.key == "sensitive.export_refused"
+    assert register_exports.offers_sensitive(actor(demo, "shuji"), "visits")
+    assert len(demo.exec(select(AccessLogEntry.id)).all()) == before  # nothing logged

@@ -202,9 +202,10 @@ def _plan_lists(
     for is_overdue in (True, False):
         part = frame[frame["is_overdue"] == is_overdue].reset_index(drop=True)
         total = totals[is_overdue]
-        shown = part.drop(columns=["is_overdue"])
-        if is_overdue in wanted:  # names of visitors, masked contacts: only if shown
-            shown = as_listed(session, actor, shown, today)
+        rows = part.drop(columns=["is_overdue"])
+        # names of visitors, masked contacts: only for a list shown; of another only its
+        # total, so no row leaves here unmasked
+        shown = as_listed(session, actor, rows, today) if is_overdue in wanted else rows[:0]
         lists.append(PlanList(total=total, rows=shown))
     return PlanLists(overdue=lists[0], due_this_week=lists[1])
 
@@ -341,10 +342,13 @@ def plan_lists(
     today: date,
     community_id: int | None = None,
     limit: int = LIST_LIMIT,
+    due_rows: bool = True,
 ) -> PlanLists:
     """The overdue list and the due-this-week list (see overdue_elders, due_this_week),
-    the first `limit` rows of each, from one pass over the elders."""
-    return _plan_lists(session, actor, today, community_id, limit)
+    the first `limit` rows of each; with `due_rows` False the due-this-week list holds
+    only its total (the dashboard shows its count)."""
+    wanted = (True, False) if due_rows else (True,)
+    return _plan_lists(session, actor, today, community_id, limit, wanted)
 
 
 def overdue_elders(

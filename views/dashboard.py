@@ -31,7 +31,7 @@ if switch.button(t("dashboard.meeting_mode"), icon=":material/slideshow:", key="
 def visit_alerts() -> None:
     """The overdue list comes first: who has waited longest for a visit, today, whatever
     period the figures below cover."""
-    plan = read(visit_plan.plan_lists, actor=actor, today=today(), limit=5)
+    plan = read(visit_plan.plan_lists, actor=actor, today=today(), limit=5, due_rows=False)
     overdue, week = plan.overdue, plan.due_this_week  # the week's list: only its count
     with st.container(border=True):
         if overdue.total == 0:

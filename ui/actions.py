@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -46,12 +47,24 @@ def _resolve(path: str) -> Callable[..., Any]:
 _tables_of: dict[str, frozenset[str]] = {}
 
 
+def _key(fn_path: str, kwargs: dict[str, Any], versions: tuple) -> str:
+    """The cache key of a read: its function, its arguments and the versions of the data
+    it depends on (read before it ran: a write that changes one of them makes the next
+    read run again), as one string. Arguments are plain data (ids, days, periods, the
+    actor: frozen dataclasses), whose repr says all they hold; Streamlit hashing them
+    field by field took over a millisecond a read, 25 reads a dashboard. A table's repr
+    leaves rows out: never an argument."""
+    if any(isinstance(value, pd.DataFrame | pd.Series) for value in kwargs.values()):
+        raise TypeError(f"{fn_path}: a table is no argument of a cached read")
+    return repr((fn_path, sorted(kwargs.items()), versions))
+
+
 @st.cache_data(ttl=600, show_spinner=False, max_entries=2000)
-def _cached_read(fn_path: str, kwargs: dict[str, Any], versions: tuple) -> Any:
-    """`versions` (the versions of the data the read depends on, read before it ran) is part of the
-    key: a write that changes one of them makes the next read run again."""
+def _cached_read(key: str, fn_path: str, _kwargs: dict[str, Any]) -> Any:
+    """The read `fn_path(**_kwargs)`, cached by `key` alone (_key): Streamlit does not
+    hash an argument whose name starts with an underscore."""
     with read_session() as session, data_versions.tables_read() as tables:
-        result = _resolve(fn_path)(session=session, **kwargs)
+        result = _resolve(fn_path)(session=session, **_kwargs)
     _tables_of[fn_path] = _tables_of.get(fn_path, frozenset()) | tables
     return result
 
@@ -78,10 +91,10 @@ def read(fn: Callable[..., Any], /, **kwargs: Any) -> Any:
     path = f"{fn.__module__}.{fn.__qualname__}"
     tables = _tables_of.get(path)
     if tables is None:
-        _cached_read(path, kwargs, ("learning",))
+        _cached_read(_key(path, kwargs, ("learning",)), path, kwargs)
         tables = _tables_of[path]
     current = _versions(data_versions.scopes(tables, _communities(kwargs)))
-    return _cached_read(path, kwargs, current)
+    return _cached_read(_key(path, kwargs, current), path, kwargs)
 
 
 def _versions(scope_names: list[str]) -> tuple[tuple[str, int], ...]:

@@ -26,6 +26,10 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
 PAGE_RATIO = 10  # every page: within 10x the floor
 DASHBOARD_RATIO = 15  # the dashboard pages, also right after a write
 GROWTH_RATIO = 2  # a page on the district demo against the same page on the street demo
+# The ratios to the floor are targets on the street size (issue 16); a district page's
+# target is its growth (bench/run.py), its ratio printed for information. run.py sets
+# this for the size it measures.
+FLOOR_TARGETS = True
 
 
 def server_script_cache() -> None:
@@ -161,7 +165,10 @@ def timed_page(
     """A page figure: prints and records fn's time with its ratio to the floor."""
     floor = floor_result()
     result = Result(
-        label, *measure(fn, before=before), floor_ms=floor.median_ms, max_ratio=max_ratio
+        label,
+        *measure(fn, before=before),
+        floor_ms=floor.median_ms,
+        max_ratio=max_ratio if FLOOR_TARGETS else None,
     )
     return _record(result)
 

@@ -34,9 +34,11 @@ run: setup
 test: setup system-deps lint test-fast test-browser
 
 test-browser: setup system-deps
+	@date +"== %T make test-browser"
 	$(VENV)/bin/pytest -m browser -n 3 --dist worksteal --durations=10
 
 test-fast: setup
+	@date +"== %T make test-fast"
 	$(VENV)/bin/pytest -m "not browser" -n 2 --dist worksteal --durations=10
 
 # Against a throw-away PostgreSQL, a database per worker (tests/conftest.py), the tests
@@ -60,6 +62,7 @@ test-postgres: setup system-deps
 
 # ruff on everything; mypy on the rules (services/ and models/, see pyproject.toml).
 lint: setup
+	@date +"== %T make lint"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -30,11 +30,8 @@ run: setup
 # the fast suite over two (it keeps both cores busy), the browser journeys over three (a
 # browser worker serves the demo from a server of its own, tests/browser/conftest.py, and
 # mostly waits for it and Chromium: two workers kept the two cores less than half busy;
-# three took 194 s instead of ~260 s). Lint runs beside the fast suite: mypy with no
-# cache (a fresh clone) takes ~45 s of one core, the suite's workers leave some idle.
-test: setup system-deps
-	$(MAKE) --no-print-directory -j2 lint test-fast
-	$(MAKE) --no-print-directory test-browser
+# three took 194 s instead of ~260 s).
+test: setup system-deps lint test-fast test-browser
 
 test-browser: setup system-deps
 	@date +"== %T make test-browser"

@@ -25,7 +25,7 @@ from services import access_log, exports
 from services.access import STAFF, Actor, get_scoped, mask_phone
 from services.event_door import Door, door
 from services.events import EDITABLE, EVENT_STATUS_NEXT, staffing_refused
-from services.i18n import DEFAULT_LANG, translate
+from services.i18n import DEFAULT_LANG, translator
 from services.registrations import LIVE
 
 
@@ -284,9 +284,7 @@ def event_sign_in_sheet(
         .order_by(col(Registration.created_at), col(Registration.id))
     ).all()
 
-    def tr(key: str, **params: object) -> str:
-        return translate(key, lang, **params)
-
+    tr = translator(lang)
     # names of residents on paper: a print of personal data, in the access log
     access_log.log_access(
         session,

@@ -7,6 +7,7 @@ of the product, all merged per language. Message ids are stable keys
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,3 +38,13 @@ def translate(key: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """`translate` bound to one language: what a service that writes a file in the
+    reader's language passes around as `tr`."""
+
+    def tr(key: str, /, **params: object) -> str:
+        return translate(key, lang, **params)
+
+    return tr

@@ -42,7 +42,7 @@ from services.certificates import IssuedCertificate
 from services.corrections import CorrectionLine
 from services.errors import BoardError
 from services.exports import export_file_name, frame_excel
-from services.i18n import translate
+from services.i18n import translator
 from services.stars import StarLevel, star_level, star_thresholds
 
 RECORD_TYPE = "volunteer"  # the access log's name for a volunteer's record
@@ -530,13 +530,6 @@ def access_frame(lines: list[AccessLine], tr: Translate) -> pd.DataFrame:
 def file_name(person: str, tr: Translate, today: date) -> str:
     """个人信息_张志愿_2026-11-25.xlsx"""
     return export_file_name(tr("my_data.file"), person, today, "xlsx")
-
-
-def translator(lang: str) -> Translate:
-    def tr(key: str, **params: object) -> str:
-        return translate(key, lang, **params)
-
-    return tr
 
 
 def log_export(

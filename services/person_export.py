@@ -33,8 +33,9 @@ from services import my_data
 from services.access import STAFF, Actor, get_scoped, mask_phone
 from services.errors import BoardError
 from services.exports import export_file_name, frame_excel
-from services.my_data import Translate, translator
-from services.visit_content import item_key
+from services.i18n import translator
+from services.my_data import Translate
+from services.visit_content import AREAS, area_text, content_of
 
 RECORD_TYPES = ("volunteer", "elder")
 PAGE = "corrections"  # the staff page the export is made on
@@ -134,10 +135,6 @@ def person_export(
 # --- an elder's sheets --------------------------------------------------------------------
 
 
-def _items(area: str, codes: str, tr: Translate) -> str:
-    return "、".join(tr(item_key(area, c)) for c in codes.split(",") if c)
-
-
 def _elder_record(session: Session, elder: Elder, tr: Translate) -> pd.DataFrame:
     community = session.get(Community, elder.community_id)
     grid = session.get(Grid, elder.grid_id) if elder.grid_id else None
@@ -188,34 +185,19 @@ def _visits(session: Session, elder: Elder, tr: Translate) -> pd.DataFrame:
         .where(Visit.elder_id == elder.id)
         .order_by(col(Visit.visited_on).desc(), col(Visit.id).desc())
     ).all()
+    contents = [content_of(v) for v in visits]
     return pd.DataFrame(
         {
             tr("person_export.col.day"): [v.visited_on.isoformat() for v in visits],
-            tr("person_export.col.mode"): [v.mode for v in visits],
+            tr("person_export.col.mode"): [tr(f"visits.mode.{v.mode}") for v in visits],
             tr("person_export.col.visitor"): [v.visitor_name for v in visits],
             tr("person_export.col.wellbeing"): [
                 tr(f"visits.wellbeing.{v.wellbeing}") if v.wellbeing else "" for v in visits
             ],
-            tr("person_export.col.health"): [
-                " ".join(filter(None, [_items("health", v.health, tr), v.health_note]))
-                for v in visits
-            ],
-            tr("person_export.col.economy"): [
-                " ".join(filter(None, [_items("economy", v.economy, tr), v.economy_note]))
-                for v in visits
-            ],
-            tr("person_export.col.family"): [
-                " ".join(filter(None, [_items("family", v.family, tr), v.family_note]))
-                for v in visits
-            ],
-            tr("person_export.col.safety"): [
-                " ".join(filter(None, [_items("safety", v.hazards, tr), v.safety_note]))
-                for v in visits
-            ],
-            tr("person_export.col.needs"): [
-                " ".join(filter(None, [_items("needs", v.needs, tr), v.needs_raised]))
-                for v in visits
-            ],
+            **{
+                tr(f"visits.area.{area}"): [area_text(content, area, tr) for content in contents]
+                for area in AREAS
+            },
             tr("person_export.col.follow_up"): [v.follow_up for v in visits],
             tr("person_export.col.voided"): [
                 tr("common.yes" if v.voided else "common.no") for v in visits

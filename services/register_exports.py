@@ -47,10 +47,10 @@ from services import (
 from services.access import Actor, mask_address, mask_phone, page_spec
 from services.errors import BoardError
 from services.exports import export_file_name, inert
-from services.i18n import translate
+from services.i18n import translator
 from services.org import street_get
 from services.sensitive import SENSITIVE_AREAS, open_situations_text
-from services.visit_content import AREAS, VisitContent, item_key
+from services.visit_content import AREAS, area_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 100_000  # rows a register export asks its list for (the lists' own caps stay)
@@ -336,13 +336,6 @@ def _elders(
     return Sheet(tuple(columns), rows)
 
 
-def _area_text(content: VisitContent, area: str, tr: Translate) -> str:
-    """The items ticked in an area and its note: 需要就医、情绪低落 · 腿疼."""
-    found = content.area(area)
-    items = "、".join(tr(item_key(area, item)) for item in found.ticked)
-    return " · ".join(part for part in (items, found.note) if part)
-
-
 def _visits(
     session: Session,
     actor: Actor,
@@ -375,7 +368,7 @@ def _visits(
                 tr(f"visits.mode.{v.mode}"),
                 v.visitor,
                 tr(f"visits.wellbeing.{v.wellbeing}") if v.wellbeing else "",
-                *(_area_text(v.content, a, tr) for a in areas),
+                *(area_text(v.content, a, tr) for a in areas),
                 v.follow_up,
                 v.voided,
                 v.fix_reason,
@@ -708,13 +701,6 @@ REGISTERS: dict[str, Register] = {
 # --- file names and the export itself ----------------------------------------------------
 
 
-def _translator(lang: str) -> Translate:
-    def tr(key: str, **params: object) -> str:
-        return translate(key, lang, **params)
-
-    return tr
-
-
 def _scope_name(session: Session, actor: Actor, community_id: int | None, tr: Translate) -> str:
     """The community the export covers (the one filtered on, or the actor's), or for the
     street admin over every community the street's name."""
@@ -741,7 +727,7 @@ def export_name(
     """The file's name, saying what and when without spaces:
     志愿者名册_四千米社区_2026-11-25.xlsx (register, scope, local day)."""
 
-    tr = _translator(lang)
+    tr = translator(lang)
     scope = _scope_name(session, actor, community_id, tr)
     return export_file_name(tr(f"exports.register.{register}"), scope, today, "xlsx")
 
@@ -769,7 +755,7 @@ def register_export(
         raise BoardError("sensitive.export_refused")
     shown = personal_columns(actor, include_sensitive)
 
-    tr = _translator(lang)
+    tr = translator(lang)
     sheet = spec.build(session, actor, shown, tr, today, **filters)
     data = workbook(tr(f"exports.register.{register}"), sheet, tr)
     if spec.personal:

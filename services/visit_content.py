@@ -12,7 +12,7 @@ need to a service (services/referrals.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -77,6 +77,14 @@ class VisitContent:
 def item_key(area: str, item: str) -> str:
     """The message key of an item of an area's checklist."""
     return f"{ITEM_KEYS[area]}.{item}"
+
+
+def area_text(content: VisitContent, area: str, tr: Callable[[str], str]) -> str:
+    """The items ticked in an area, in the reader's language, and its note, as exports
+    write them: 需要就医、情绪低落 · 腿疼."""
+    found = content.area(area)
+    items = "、".join(tr(item_key(area, item)) for item in found.ticked)
+    return " · ".join(part for part in (items, found.note) if part)
 
 
 def checklist(ticked: Sequence[str] | None, note: str | None = "") -> Checklist:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from services import case_figures, charts, dashboard, exports, org, visit_plan
 from services.access import page_spec
-from services.i18n import translate
+from services.i18n import translator
 from ui.actions import read
 from ui.figures import chart_frames as read_chart_frames
 from ui.figures import delta_color, figure_tiles, format_delta, format_value, key_figures
@@ -242,8 +242,7 @@ def export_tab() -> None:
     st.write(t("dashboard.export_intro"))
     language = lang()
 
-    def tr(key: str, /, **params: object) -> str:
-        return translate(key, language, **params)
+    tr = translator(language)
 
     cases = key_figures(
         dashboard.CASE_FIGURES,

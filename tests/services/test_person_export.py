@@ -20,6 +20,7 @@ from models.privacy import AccessKind, AccessLogEntry
 from services import person_export
 from services.access import Actor
 from services.errors import BoardError
+from services.i18n import translate
 from tests.conftest import make_account
 from tests.factories import World, volunteer, world
 
@@ -150,6 +151,9 @@ def test_an_elders_export_holds_every_row_about_them(session, board):
         ("2026-10-01", "电话", "是"),
     ]
     assert "需要助浴" in visits[1][8]
+    # the areas read as the register export writes them (visit_content.area_text)
+    assert visits[0][4:9] == ("健康", "经济", "赡养", "安全", "需求")
+    assert visits[1][4] == translate("visits.health.medication", "zh_CN")
     assert [r[2] for r in sheets["转介"][1:]] == ["助浴"]
     assert [r[1] for r in sheets["重大变化"][1:]] == ["跌倒"]
     cases = {r[0]: r[-1] for r in sheets["居民诉求"][1:]}

@@ -210,20 +210,17 @@ def _plan_lists(
     return PlanLists(overdue=lists[0], due_this_week=lists[1])
 
 
-def _listed_columns(session: Session, today: date) -> tuple:
-    return (
-        col(Elder.id),
-        col(Elder.name),
-        col(Elder.phone),
-        col(Elder.address),
-        col(Elder.situations),
-        col(Elder.birth_date),
-        col(Community.name).label("community"),
-        col(Grid.name).label("grid"),
-        col(ElderDue.last_visit),
-        col(ElderDue.interval),
-        days_since(session, today, ElderDue.due_on).label("overdue_by"),
-    )
+# what a list shows of each elder, beside their plan (_COLUMNS names them in order)
+_ELDER_COLUMNS: tuple[Any, ...] = (
+    col(Elder.id),
+    col(Elder.name),
+    col(Elder.phone),
+    col(Elder.address),
+    col(Elder.situations),
+    col(Elder.birth_date),
+    col(Community.name).label("community"),
+    col(Grid.name).label("grid"),
+)
 
 
 def _kept_lists(
@@ -259,12 +256,17 @@ def _kept_lists(
             counted = counted.where(col(ElderDue.community_id).in_(ids))
     due, overdue = session.exec(counted).one()
     totals = {True: int(overdue or 0), False: int(due) - int(overdue or 0)}
+    plan = (
+        col(ElderDue.last_visit),
+        col(ElderDue.interval),
+        days_since(session, today, ElderDue.due_on).label("overdue_by"),
+    )
     frames = []
     for listed, (start, end) in ((True, (None, today)), (False, (today, due_before))):
         if listed not in wanted or not totals[listed]:
             continue
         rows = session.exec(
-            kept(core_select(*_listed_columns(session, today)).select_from(ElderDue), start, end)
+            kept(core_select(*_ELDER_COLUMNS, *plan).select_from(ElderDue), start, end)
             .join(Community, col(Community.id) == col(Elder.community_id))
             .join(Grid, col(Grid.id) == col(Elder.grid_id), isouter=True)
             .order_by(col(ElderDue.due_on), col(ElderDue.elder_id))
@@ -307,14 +309,7 @@ def _worked_out_lists(
     ]
     rows = session.exec(
         plan_select(
-            col(Elder.id),
-            col(Elder.name),
-            col(Elder.phone),
-            col(Elder.address),
-            col(Elder.situations),
-            col(Elder.birth_date),
-            col(Community.name).label("community"),
-            col(Grid.name).label("grid"),
+            *_ELDER_COLUMNS,
             listed.c.last_visit,
             listed.c.interval,
             listed.c.overdue_by,

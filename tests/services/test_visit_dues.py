@@ -2,7 +2,7 @@
 as working every plan out afresh: after every kind of write that can move a plan, on the
 demo, and across a birthday that changes an elder's tier."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import delete, false
@@ -243,3 +243,19 @@ def test_a_cached_plan_list_read_from_kept_plans_sees_the_next_visit(engine, ses
         )
     assert actions.read(visit_plan.plan_lists, actor=w.shuji, today=TODAY).overdue.total == 0
     st.cache_data.clear()
+
+
+def test_a_list_asked_for_its_count_only_holds_no_row(engine, session, kept_on):
+    # the dashboard shows the due-this-week count only: the same total, and no row of
+    # elders (names, phones) leaves the service unmasked or unasked
+    w = elders_world(session)
+    for n in range(0, 40, 3):  # registered over 40 days: some overdue, some due this week
+        elder(session, w, f"老人{n}", situations="独居", registered=TODAY - timedelta(n))
+    with db.read_session(engine) as s:
+        full = visit_plan.plan_lists(session=s, actor=w.admin, today=TODAY)
+        counted = visit_plan.plan_lists(session=s, actor=w.admin, today=TODAY, due_rows=False)
+    assert full.due_this_week.total == counted.due_this_week.total > 0
+    assert len(full.due_this_week.rows) == full.due_this_week.total
+    assert counted.due_this_week.rows.empty
+    assert counted.overdue.total == full.overdue.total
+    assert counted.overdue.rows.equals(full.overdue.rows)

@@ -29,6 +29,7 @@ from models.elders import (
 )
 from models.events import Event, EventStatus, Registration, RegistrationStatus
 from models.imports import ImportBatch, ImportedRecord, ImportKind, ImportMapping
+from models.messages import Message, MessageChannel, MessageKind, MessageStatus
 from models.org import Community, Grid, Street
 from models.privacy import AccessKind, AccessLogEntry, CorrectionRequest, CorrectionStatus
 from models.proxy import (
@@ -41,13 +42,16 @@ from models.proxy import (
 )
 from models.versions import DataVersion
 from models.volunteers import (
+    CheckInWay,
     HoursSource,
     HoursStatus,
+    SeriesRule,
     Signup,
     SignupStatus,
     StarThreshold,
     Task,
     TaskKind,
+    TaskSeries,
     TaskStatus,
     Team,
     TeamMember,
@@ -67,6 +71,7 @@ __all__ = [
     "CaseNumber",
     "CasePhoto",
     "CaseStep",
+    "CheckInWay",
     "Community",
     "CorrectionRequest",
     "CorrectionStatus",
@@ -87,6 +92,10 @@ __all__ = [
     "Mediation",
     "Merchant",
     "MerchantFiling",
+    "Message",
+    "MessageChannel",
+    "MessageKind",
+    "MessageStatus",
     "ProxyRectification",
     "ProxyRequest",
     "ProxyRequestChange",
@@ -95,6 +104,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "Role",
+    "SeriesRule",
     "ServiceCertificate",
     "Signup",
     "SignupStatus",
@@ -102,6 +112,7 @@ __all__ = [
     "Street",
     "Task",
     "TaskKind",
+    "TaskSeries",
     "TaskStatus",
     "Team",
     "TeamMember",

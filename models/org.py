@@ -58,6 +58,9 @@ class Community(SQLModel, table=True):
     # volunteer service, models/certificates.py)
     person_in_charge: str = Field(default="", max_length=40)
     office_phone: str = Field(default="", max_length=20)
+    # the webhook URL of the community's 企业微信 group robot (群机器人), pasted by the admin:
+    # reminders go to the group through it (services/outbox.py); "" sends none
+    wecom_webhook: str = Field(default="", max_length=300)
 
 
 class Grid(SQLModel, table=True):

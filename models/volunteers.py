@@ -3,7 +3,7 @@ street sets."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index
@@ -82,6 +82,55 @@ class TaskStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class SeriesRule(StrEnum):
+    """How a task series repeats (issue 17)."""
+
+    weekly = "weekly"  # every week on the chosen weekdays
+    fortnightly = "fortnightly"  # every two weeks on the chosen weekdays
+    monthly = "monthly"  # once a month on `month_day` (a shorter month: its last day)
+
+
+class TaskSeries(SQLModel, table=True):
+    """A task that repeats, e.g. 爱心阿姨服务队 visits every Tuesday. Its occurrences are
+    ordinary tasks (`Task.series_id`) made ahead up to `until` (services/task_series.py);
+    editing "this and all later" changes the series and its later tasks, one occurrence
+    alone is an ordinary task edit. Stopping a series (`active` false) cancels its later
+    tasks; nothing is deleted."""
+
+    __tablename__ = "task_series"
+    __table_args__ = (
+        CheckConstraint("capacity >= 1", name="ck_task_series_capacity"),
+        CheckConstraint("minutes >= 15 AND minutes <= 1440", name="ck_task_series_minutes"),
+        CheckConstraint(
+            "month_day IS NULL OR (month_day >= 1 AND month_day <= 31)",
+            name="ck_task_series_month_day",
+        ),
+        CheckConstraint("until >= first_day", name="ck_task_series_until"),
+        one_of("task_series", "rule", SeriesRule),
+        one_of("task_series", "kind", TaskKind),
+    )
+
+    id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    title: str = Field(max_length=100)
+    kind: TaskKind = enum_field(TaskKind)
+    place: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=2000)
+    required_skills: str = Field(default="", max_length=200)
+    capacity: int = Field(ge=1)
+    rule: SeriesRule = enum_field(SeriesRule)
+    weekdays: str = Field(default="", max_length=20)  # "1,3": Monday=0 … Sunday=6 (weekly rules)
+    month_day: int | None = None  # the day of the month (monthly rule)
+    starts: time  # local time of day each occurrence starts (Asia/Shanghai)
+    minutes: int  # how long each occurrence lasts
+    first_day: date  # the first day an occurrence may fall on
+    until: date  # occurrences are made up to this day (the window, e.g. 8 weeks)
+    team_id: int | None = Field(default=None, foreign_key="team.id")  # signed up as a whole
+    active: bool = True
+    created_by: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = dt_field(default_now=True)
+
+
 class Task(SQLModel, table=True):
     # The guarded counter (services/capacity.py) relies on these: never overbooked.
     __table_args__ = (
@@ -110,6 +159,7 @@ class Task(SQLModel, table=True):
     elder_id: int | None = Field(default=None, foreign_key="elder.id")
     proxy_request_id: int | None = Field(default=None, foreign_key="proxyrequest.id")
     event_id: int | None = Field(default=None, foreign_key="event.id")
+    series_id: int | None = Field(default=None, foreign_key="task_series.id", index=True)
     created_by: int | None = Field(default=None, foreign_key="account.id")
     created_at: datetime = dt_field(default_now=True)
 
@@ -135,6 +185,14 @@ class HoursSource(StrEnum):
     staff = "staff"  # 补录时长: entered or changed by staff, with who and why
 
 
+class CheckInWay(StrEnum):
+    """How a volunteer's arrival was recorded (issue 17: hours come from being there)."""
+
+    self_ = "self"  # the volunteer pressed 签到 on their own phone
+    scan = "scan"  # the volunteer scanned the task's short-lived check-in QR code on site
+    staff = "staff"  # staff checked them in on the roster (one, or 全部签到)
+
+
 class Signup(SQLModel, table=True):
     """One volunteer on one task; a cancelled signup is reused if they sign up again."""
 
@@ -144,6 +202,7 @@ class Signup(SQLModel, table=True):
         one_of("signup", "status", SignupStatus),
         one_of("signup", "hours_status", HoursStatus),
         one_of("signup", "hours_source", HoursSource),
+        one_of("signup", "check_in_way", CheckInWay),
     )
 
     id: int = Field(default=None, primary_key=True)  # set on flush (models/base.py)
@@ -153,6 +212,8 @@ class Signup(SQLModel, table=True):
     created_at: datetime = dt_field(default_now=True)  # arrival order for the waitlist
     check_in_at: datetime | None = dt_field(nullable=True)
     check_out_at: datetime | None = dt_field(nullable=True)
+    check_in_way: CheckInWay | None = enum_field(CheckInWay, optional=True)
+    walk_in: bool = False  # added on the spot by staff, not signed up beforehand
     hours: float = Field(default=0.0, ge=0, le=24)
     hours_status: HoursStatus = enum_field(HoursStatus, default=HoursStatus.none)
     hours_source: HoursSource = enum_field(HoursSource, default=HoursSource.check)

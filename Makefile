@@ -52,8 +52,8 @@ test-fast: setup
 # services suite on PostgreSQL took 208 s beside the fast suite and pushed CI over 10 min,
 # and the fast suite alone has grown to ~230 s.
 POSTGRES_TESTS := $(addprefix tests/services/test_,$(addsuffix .py,\
-	backup cases case_figures data_versions demo event_task_months input_properties \
-	proxy_median proxy_months registrations signups waitlists visit_dues \
+	backup cases case_figures data_versions demo event_task_months input_properties outbox \
+	proxy_median proxy_months registrations reminders signups waitlists visit_dues \
 	visit_month_ends visit_plan_rules visit_today)) \
 	tests/test_migrations.py tests/test_constraints.py tests/browser/test_two_servers.py
 

@@ -3,16 +3,23 @@
 import streamlit as st
 
 from services import auth, org
-from services.access import HOME_PAGE, PAGES, PUBLIC_PAGES, page_spec, pages_for
+from services.access import PAGES, PUBLIC_PAGES, page_spec, pages_for
 from services.db import read_session
+from services.landing import landing
+from ui.actions import read
+from ui.bell import bell
 from ui.errors import friendly_errors
-from ui.i18n import language_switch, t
+from ui.i18n import lang, language_switch, t
+from ui.phone import bottom_bar, page_setup
 from ui.session import complete_handoff, current_actor, sign_out
+from ui.style import apply_board_style
 from ui.text import plain
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/diversity_3:", layout="wide")
 # Streamlit's own English hints under text inputs ("Press Enter to apply") are not ours.
 st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
+page_setup(lang())  # tap targets, the number pad, Streamlit's own words translated
+apply_board_style()  # captions readable (WCAG AA), headings sized by where they sit
 
 actor = current_actor()
 if actor is None:
@@ -54,6 +61,8 @@ else:
     with read_session() as session:
         # The street admin of a new office goes through the first-start steps first.
         first_steps = actor.is_street_admin and org.setup_pending(session=session)
+    # A volunteer lands on My tasks, one with open proxy requests on their queue.
+    lands = read(landing, actor=actor)
     sections: dict[str, list[st.Page]] = {}
     if first_steps:
         sections[t("nav.section.setup")] = [
@@ -66,7 +75,7 @@ else:
             )
         ]
     for spec in pages_for(actor.role):
-        home = spec.key == HOME_PAGE[actor.role] and not first_steps
+        home = spec.key == lands.home and not first_steps
         section = sections.setdefault(t(spec.section_key), [])
         # The home page is served at "/", under a path of its own that is never shown ...
         section.append(
@@ -84,7 +93,7 @@ else:
             )
     navigation = st.navigation(sections, expanded=True)  # no English "View N more"
     complete_handoff(navigation.url_path)
-    current = navigation.url_path or HOME_PAGE[actor.role]  # the default page has no path
+    current = navigation.url_path or lands.home  # the default page has no path
     if current != "meeting":  # the projector shows no one's name
         with st.sidebar:
             st.caption(
@@ -94,9 +103,11 @@ else:
                     role=t(f"role.{actor.role}"),
                 )
             )
+            bell(actor)  # unread messages, a link to 消息
             if st.button(t("nav.sign_out"), key="nav_sign_out", icon=":material/logout:"):
                 sign_out()
                 st.stop()
+        bottom_bar(lands.bar)  # on a phone: one tap between the role's two or three pages
 
 language_switch()
 with friendly_errors():

@@ -7,17 +7,22 @@ python manage.py backup [--dir D]        back the database up into D (data/backu
 python manage.py restore FILE [--force]  restore a backup onto this install, then migrate
 python manage.py retention [--apply]     what the retention rules would change today (a dry
                                          run); --apply anonymises, masks and prunes it
+python manage.py outbox send [--loop N]  send the reminders' group messages that are due
+                                         (--loop: and the day's reminders, every N seconds)
+python manage.py outbox remind           make the day's reminders (tomorrow's tasks,
+                                         visits and proxy requests falling due)
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 
 from models.base import local_today
-from services import backup, demo, migrate, retention
+from services import backup, demo, migrate, outbox, reminders, retention
 from services.db import get_engine, read_session, transaction
 from services.errors import BoardError
 from services.i18n import translate
@@ -124,6 +129,23 @@ def cmd_retention(args) -> None:
     )
 
 
+def cmd_outbox(args) -> None:
+    if args.action == "remind":
+        today = local_today()
+        with transaction() as session:
+            made = reminders.make_reminders(session=session, today=today)
+        print(f"Reminders for {today}: {made} new messages.")
+    elif args.loop:
+        print(f"Sending every {args.loop:g} s (Ctrl-C stops)…", file=sys.stderr)
+        reminders.run_sender(stop=threading.Event(), every=args.loop)
+    else:
+        done = outbox.send_due()
+        print(
+            f"Group messages: {len(done.sent)} sent, {len(done.retrying)} to retry, "
+            f"{len(done.failed)} failed, {len(done.skipped)} skipped."
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +174,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     mode.add_argument("--apply", action="store_true", help="make the changes")
     retention_cmd.set_defaults(fn=cmd_retention, apply=False)  # a dry run unless --apply
+    outbox_cmd = sub.add_parser("outbox", help="the reminders: send what is due, or make today's")
+    outbox_cmd.add_argument("action", choices=["send", "remind"])
+    outbox_cmd.add_argument(
+        "--loop", type=float, metavar="N", help="send: keep sending every N seconds"
+    )
+    outbox_cmd.set_defaults(fn=cmd_outbox)
     args = parser.parse_args(argv)
     try:
         args.fn(args)

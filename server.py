@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from services import auth
+from services import auth, reminders
 from services.db import transaction
 from services.settings import get_settings
 from ui.session import ENTER_PATH, LEAVE_PATH, local_path
@@ -56,6 +56,10 @@ def on_script_error(exc: Exception) -> bool:
     show_friendly_error(exc)
     return True
 
+
+# The reminders' sender: a daemon thread, once per server process, so `make run` sends
+# them with no other set-up (BOARD_OUTBOX_THREAD=0 for none; README: 提醒 / Reminders).
+reminders.start_sender_thread()
 
 app = st.App(
     "app.py",

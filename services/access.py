@@ -122,6 +122,13 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({Role.volunteer}),
     ),
     PageSpec(
+        "check_in",
+        "views/check_in.py",
+        "nav.check_in",
+        ":material/qr_code_scanner:",
+        frozenset({Role.volunteer}),
+    ),
+    PageSpec(
         "my_data",
         "views/my_data.py",
         "nav.my_data",
@@ -129,6 +136,7 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({Role.volunteer}),
     ),
     PageSpec("tasks", "views/tasks.py", "nav.tasks", ":material/assignment:", FIELD),
+    PageSpec("calendar", "views/calendar.py", "nav.calendar", ":material/calendar_month:", STAFF),
     PageSpec("volunteers", "views/volunteers.py", "nav.volunteers", ":material/groups:", STAFF),
     PageSpec("teams", "views/teams.py", "nav.teams", ":material/diversity_3:", STAFF),
     PageSpec(
@@ -173,6 +181,14 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "privacy", "views/privacy.py", "nav.privacy", ":material/privacy_tip:", EVERYONE_SIGNED_IN
+    ),
+    # --- reminders: the bell's messages (issue 17) ---
+    PageSpec(
+        "messages",
+        "views/messages.py",
+        "nav.messages",
+        ":material/notifications:",
+        EVERYONE_SIGNED_IN - {Role.display},
     ),
     # --- residents' cases (issue 13) ---
     PageSpec(
@@ -257,7 +273,7 @@ HOME_PAGE = {
     Role.admin: "dashboard",
     Role.secretary: "dashboard",
     Role.grid_worker: "visit_record",
-    Role.volunteer: "open_tasks",
+    Role.volunteer: "my_tasks",  # an agent with open requests: services/landing.py
     Role.display: "meeting",
 }
 

@@ -29,6 +29,7 @@ MODULES: dict[str, str] = {
     "team": "teams",
     "teammember": "teams",
     "task": "tasks",
+    "task_series": "tasks",
     "signup": "tasks",
     "elder": "elders",
     "eldervisitor": "elders",
@@ -73,6 +74,7 @@ MODULES: dict[str, str] = {
     "correctionrequest": "privacy",
     "auditentry": "system",
     "data_version": "system",
+    "message": "system",
     # not tables: the backups the admin made (services/backup.py), the retention runs
     # (services/retention.py)
     "backup": "system",
@@ -99,9 +101,12 @@ NOT_ON_CREATION = frozenset(
 VALUE_LABELS: dict[tuple[str, str], str] = {
     ("task", "kind"): "tasks.kind.",
     ("task", "status"): "tasks.status.",
+    ("task_series", "kind"): "tasks.kind.",
+    ("task_series", "rule"): "series.repeat.",
     ("task", "required_skills"): "volunteers.skill.",
     ("volunteer", "skills"): "volunteers.skill.",
     ("signup", "status"): "signups.status.",
+    ("signup", "check_in_way"): "rosters.way.",
     ("signup", "hours_status"): "signups.hours.",
     ("event", "status"): "events.status.",
     ("event", "category"): "events.category.",

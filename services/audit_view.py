@@ -41,7 +41,7 @@ from models.proxy import (
     ProxyRequest,
     ProxyRequestChange,
 )
-from models.volunteers import Signup, Task, Team, Volunteer
+from models.volunteers import Signup, Task, TaskSeries, Team, Volunteer
 from services import audit_text
 from services.access import STAFF, Actor, mask_name
 from services.db import local_bounds
@@ -85,6 +85,7 @@ _NAMING: dict[str, _Naming] = {
     "merchant": _Naming(Merchant, Merchant.shop_name, Merchant.community_id),
     "event": _Naming(Event, Event.title, Event.community_id),
     "task": _Naming(Task, Task.title, Task.community_id),
+    "task_series": _Naming(TaskSeries, TaskSeries.title, TaskSeries.community_id),
     "team": _Naming(Team, Team.name, Team.community_id),
     "community": _Naming(Community, Community.name, Community.id),
     "grid": _Naming(Grid, Grid.name, Grid.community_id),

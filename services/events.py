@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from models.base import aware_utc, utcnow
 from models.events import Event, EventStatus, Registration
 from models.volunteers import Task, TaskKind, TaskStatus
-from services import audit, registrations, tasks
+from services import audit, registrations, reminders, tasks
 from services.access import STAFF, Actor, get_scoped
 from services.errors import BoardError
 from services.i18n import DEFAULT_LANG, translate
@@ -272,12 +272,13 @@ def event_set_status(*, session: Session, actor: Actor, event_id: int, status: E
     task, in the same transaction, each change audited. Returns how many registrations
     were cancelled."""
     event = get_scoped(session, actor, Event, event_id)
-    target = EventStatus(status)
-    if target not in EVENT_STATUS_NEXT[EventStatus(event.status)]:
+    target, was = EventStatus(status), EventStatus(event.status)
+    if target not in EVENT_STATUS_NEXT[was]:
         raise BoardError("events.status_invalid")
     audit.apply_changes(session, actor_id=actor.id, row=event, values={"status": target})
     if target != EventStatus.cancelled:
         return 0
+    reminders.event_cancelled(session, event=event, was=was, actor_id=actor.id)
     cancelled = registrations.registrations_cancel_for_event(session, actor, event)
     task = _unfinished_staff_task(session, event_id)
     if task is not None:

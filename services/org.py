@@ -33,7 +33,7 @@ from models.accounts import Account, Role
 from models.elders import Elder
 from models.org import SETUP_STEPS, Community, Grid, Street
 from models.volunteers import Volunteer
-from services import audit, auth, visit_policy
+from services import audit, auth, visit_policy, wecom
 from services.access import STAFF, Actor
 from services.checks import normalise_phone
 from services.errors import BoardError
@@ -308,6 +308,17 @@ def community_set_contact(
     )
 
 
+def community_set_webhook(*, session: Session, actor: Actor, community_id: int, url: str) -> None:
+    """The webhook URL of the community's 企业微信 group robot, as pasted from the group
+    (services/wecom.py checks it is the robot's own address); "" sends the group nothing.
+    The admin for any community, a secretary for their own."""
+    actor.require(STAFF)
+    row = _community(session, actor, community_id)
+    audit.apply_changes(
+        session, actor_id=actor.id, row=row, values={"wecom_webhook": wecom.webhook_valid(url)}
+    )
+
+
 # --- grids --------------------------------------------------------------------------------
 
 
@@ -520,6 +531,7 @@ class CommunityInfo:
     secretaries: int = 0
     person_in_charge: str = ""  # who signs its certificates (services/certificates.py)
     office_phone: str = ""
+    wecom_webhook: str = ""  # its 企业微信 group robot (services/wecom.py), "" for none
 
 
 def org_tree(*, session: Session, actor: Actor) -> list[CommunityInfo]:
@@ -585,6 +597,7 @@ def org_tree(*, session: Session, actor: Actor) -> list[CommunityInfo]:
                 ),
                 person_in_charge=c.person_in_charge,
                 office_phone=c.office_phone,
+                wecom_webhook=c.wecom_webhook,
             )
         )
     return result

@@ -43,6 +43,7 @@ from sqlmodel import Session, col, select
 
 from models.base import aware_utc, local, utcnow
 from models.volunteers import (
+    CheckInWay,
     HoursSource,
     HoursStatus,
     Signup,
@@ -51,7 +52,7 @@ from models.volunteers import (
     TaskStatus,
     Volunteer,
 )
-from services import audit, capacity
+from services import audit, capacity, reminders
 from services.access import FIELD, Actor
 from services.checks import required_text
 from services.errors import BoardError
@@ -255,7 +256,7 @@ def actor_volunteer(session: Session, actor: Actor) -> Volunteer:
     return volunteer
 
 
-def _overlapping(session: Session, volunteer_id: int, task: Task) -> str | None:
+def overlapping_task(session: Session, volunteer_id: int, task: Task) -> str | None:
     """Title of a task this volunteer holds a place on that overlaps `task` in time."""
     return session.exec(
         select(Task.title)
@@ -316,7 +317,7 @@ def signup_create(
     ).first()
     if existing is not None and existing.status != SignupStatus.cancelled:
         raise BoardError("signups.already")
-    clash = _overlapping(session, volunteer.id, task)
+    clash = overlapping_task(session, volunteer.id, task)
     if clash:
         raise BoardError("signups.overlap", title=clash)
 
@@ -400,7 +401,7 @@ def promote_waitlist(*, session: Session, actor: Actor, task: Task) -> list[int]
             .where(Signup.task_id == task.id, Signup.status == SignupStatus.waitlisted)
             .order_by(col(Signup.created_at), col(Signup.id))
         ).all():
-            if not _overlapping(session, signup.volunteer_id, task):
+            if not overlapping_task(session, signup.volunteer_id, task):
                 yield signup
 
     def promote(signup: Signup) -> None:
@@ -410,6 +411,7 @@ def promote_waitlist(*, session: Session, actor: Actor, task: Task) -> list[int]
             row=signup,
             values={"status": SignupStatus.confirmed},
         )
+        reminders.promoted(session, signup=signup, task=task)
 
     promoted = capacity.promote_waitlist(
         session, Task, task.id, eligible(), amount_of=lambda _s: 1, promote=promote
@@ -460,6 +462,7 @@ def signups_cancel_for_task(*, session: Session, actor: Actor, task: Task) -> in
         holds_place=lambda s: SignupStatus(s.status) == SignupStatus.confirmed,
         cancel=cancel,
     )
+    reminders.task_cancelled(session, task=task, signups=live)
     session.refresh(task)
     return cancelled
 
@@ -478,16 +481,27 @@ _RECORDED_BY_CHECK_OUT = {
 
 
 def signup_check_in(
-    *, session: Session, actor: Actor, signup_id: int, now: datetime | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    signup_id: int,
+    now: datetime | None = None,
+    way: CheckInWay | None = None,
 ) -> None:
+    """Checks in; how is kept (CheckInWay): the volunteer's own press is `self`, anyone
+    else's (staff on the roster) `staff`, unless the caller says (a scanned code)."""
     now = now or utcnow()
     signup, task = _own_or_staff(session, actor, signup_id)
     check_in_rule(SignupState.of(signup, task), now).require()
+    if way is None:
+        volunteer = session.get(Volunteer, signup.volunteer_id)
+        own = volunteer is not None and volunteer.account_id == actor.id
+        way = CheckInWay.self_ if own else CheckInWay.staff
     audit.apply_changes(
         session,
         actor_id=actor.id,
         row=signup,
-        values={"status": SignupStatus.attended, "check_in_at": now},
+        values={"status": SignupStatus.attended, "check_in_at": now, "check_in_way": way},
     )
 
 

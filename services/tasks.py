@@ -16,7 +16,7 @@ from models.elders import Elder
 from models.events import Event
 from models.proxy import ProxyRequest
 from models.volunteers import Task, TaskKind, TaskStatus
-from services import audit, signups
+from services import audit, reminders, signups
 from services.access import FIELD, Actor, get_scoped
 from services.errors import BoardError, Label
 
@@ -152,10 +152,12 @@ def task_set_status(*, session: Session, actor: Actor, task_id: int, status: Tas
     Returns how many signups changed with it (cancelled, or promoted on reopening)."""
     task = get_scoped(session, actor, Task, task_id, FIELD)
     status = TaskStatus(status)
-    if status not in ALLOWED_STATUS[TaskStatus(task.status)]:
+    was = TaskStatus(task.status)
+    if status not in ALLOWED_STATUS[was]:
         raise BoardError("tasks.status_not_allowed")
     audit.apply_changes(session, actor_id=actor.id, row=task, values={"status": status})
     if status == TaskStatus.cancelled:
+        reminders.task_cancelled_group(session, task=task, was=was)
         return signups.signups_cancel_for_task(session=session, actor=actor, task=task)
     if status == TaskStatus.open:
         return len(signups.promote_waitlist(session=session, actor=actor, task=task))

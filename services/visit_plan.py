@@ -101,7 +101,7 @@ def plan_terms(session: Session, today: date, elders: SelectOfScalar[Any]) -> _P
     return _PlanTerms(last_visits=last_visits, interval=interval, overdue_by=-days_left)
 
 
-def _plan_rows(
+def plan_rows(
     session: Session,
     today: date,
     elders: SelectOfScalar[Any],
@@ -286,7 +286,7 @@ def _worked_out_lists(
     """Both lists when some elders in scope have no kept plan for today: each elder's
     plan computed once (a MATERIALIZED CTE), the first `limit` rows of each list and the
     lists' totals in one statement."""
-    plan = _plan_rows(session, today, in_care, due_before=due_before, all_kept=False)
+    plan = plan_rows(session, today, in_care, due_before=due_before, all_kept=False)
     overdue = _overdue(plan.c.overdue_by)
     listed = (
         core_select(  # more columns than sqlmodel's select() types
@@ -408,7 +408,7 @@ def overdue_per_community(
     )
     if community_ids is not None:
         in_care = in_care.where(col(Elder.community_id).in_(community_ids))
-    plan = _plan_rows(session, today, in_care, due_before=today)
+    plan = plan_rows(session, today, in_care, due_before=today)
     stmt = (
         select(col(Elder.community_id), func.count())
         .select_from(Elder)

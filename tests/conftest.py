@@ -23,6 +23,9 @@ from services import auth, db, demo, settings, visit_memory
 from services.access import Actor
 
 os.environ.setdefault("BOARD_SECRET_KEY", "test-secret-key-not-for-production")
+# The reminders' sender thread stays off in tests: a served demo would make its reminders,
+# and every journey's bell would count them (server.py starts it unless this is 0).
+os.environ.setdefault("BOARD_OUTBOX_THREAD", "0")
 # The test demo's today is the day the suite runs: the pages read the clock (open tasks,
 # the programme, check-in windows), and a demo built for a fixed day ran out of future
 # tasks and events within weeks (18 page tests failed 26 days after it).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+
 import streamlit as st
 
 from services.errors import BoardError, Label
@@ -9,10 +12,21 @@ from services.i18n import DEFAULT_LANG, LANGUAGES, translate
 from ui.text import plain
 
 LANG_KEY = "ui_lang"
+LANG_COOKIE = "board_lang"  # the chosen language, kept by the browser across reloads
+COOKIE_DAYS = 365
+
+
+def remembered_lang(cookies: Mapping[str, str]) -> str:
+    """The language this browser chose before (its cookie), else the default."""
+    value = cookies.get(LANG_COOKIE)
+    return value if value in LANGUAGES else DEFAULT_LANG
 
 
 def lang() -> str:
-    return st.session_state.get(LANG_KEY, DEFAULT_LANG)
+    """The session's language: on its first run, the one this browser chose before."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = remembered_lang(st.context.cookies)
+    return st.session_state[LANG_KEY]
 
 
 def t(key: str, /, **params: object) -> str:
@@ -45,9 +59,22 @@ def _relabel_widgets() -> None:
             st.session_state[key] = value
 
 
+def _remember(chosen: str) -> None:
+    """Keeps the choice in a cookie (the page's script sets it: Streamlit cannot), so a
+    reload or a link opened later in this browser comes in the same language. Sent while
+    the cookie the session began with says otherwise."""
+    if st.context.cookies.get(LANG_COOKIE) == chosen:
+        return
+    cookie = f"{LANG_COOKIE}={chosen}; path=/; max-age={COOKIE_DAYS * 86400}; samesite=lax"
+    st.sidebar.html(
+        f"<script>document.cookie = {json.dumps(cookie)};</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def language_switch() -> None:
-    """The sidebar switch between 中文 and English."""
-    st.session_state.setdefault(LANG_KEY, DEFAULT_LANG)
+    """The sidebar switch between 中文 and English, remembered by the browser."""
+    lang()
     st.sidebar.selectbox(
         t("nav.language"),
         options=list(LANGUAGES),
@@ -55,3 +82,4 @@ def language_switch() -> None:
         key=LANG_KEY,
         on_change=_relabel_widgets,
     )
+    _remember(lang())

@@ -13,6 +13,7 @@ from services.certificates import CheckStatus
 from ui.actions import read
 from ui.fmt import day
 from ui.i18n import t
+from ui.style import large_text_switch
 from ui.text import plain
 
 NUMBER_MAX = 40  # ServiceCertificate.number
@@ -21,6 +22,7 @@ RECENT = "certcheck_recent"  # moments of this session's recent checks of a new 
 SEEN = "certcheck_seen"  # numbers this session has checked (checking one again is free)
 
 st.title(t("nav.certificate_check"))
+large_text_switch()  # 大字模式, for the residents who read this page on a phone
 st.info(t("certificates.check.intro"), icon=":material/verified:")  # what to do here
 
 

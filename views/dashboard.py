@@ -157,7 +157,7 @@ def cases_tab() -> None:
         end=scope.period.end,
         by=by,
     )
-    st.subheader(t(f"case_figures.by_{by}"))
+    st.header(t(f"case_figures.by_{by}"))
     if table.empty:
         st.info(t("case_figures.none"))
         return

@@ -31,6 +31,7 @@ from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day
 from ui.i18n import t
+from ui.phone import call_link
 from ui.policy_editor import conditions_text, policy_editor, situation_label
 from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.referrals import referral_sections
@@ -157,14 +158,14 @@ def profile(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
     """The elder's card; the outcome of anything done to this elder shows at its top."""
     with st.container(border=True, key=record_key("elders", "card", page.id)):
         show_flash(record_key("elders", "msg", page.id))
-        st.subheader(
+        st.header(
             f"{plain(page.name)}（{page.age}{t('elders.years')}"
             + (f" · {t('elders.old')}" if page.old else "")
             + "）"
         )
         if not page.active:
             st.warning(t("elders.deactivated", reason=plain(page.deactivated_reason)))
-        st.write(f":material/call: {plain(page.phone)}")
+        st.write(f":material/call: {call_link(page.phone)}")
         st.write(f":material/home_pin: {plain(page.address)}")
         if page.situations:
             st.write("、".join(situation_label(s) for s in page.situations))
@@ -179,7 +180,7 @@ def profile(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
                 t(
                     "elders.guardian",
                     name=plain(page.guardian_name),
-                    phone=plain(page.guardian_phone),
+                    phone=call_link(page.guardian_phone),
                 )
             )
         st.write(t("elders.visitors_are", names=visitors_text(plain(page.visitors))))
@@ -215,7 +216,7 @@ def profile(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
 
 
 def timeline(page: elders.ElderPage) -> None:
-    st.markdown(f"#### {t('elders.timeline')}")
+    st.markdown(f"### {t('elders.timeline')}")
     if page.changes:
         st.caption(
             t(
@@ -658,14 +659,14 @@ def campaigns_tab() -> None:
 
 def overdue_tab() -> None:
     overdue = read(visit_plan.overdue_elders, actor=actor, today=now)
-    st.subheader(t("elders.overdue_count", n=overdue.total))
+    st.header(t("elders.overdue_count", n=overdue.total))
     plan_table(overdue, due=False)
     st.page_link("views/visit_record.py", label=t("nav.visit_record"), icon=":material/edit_note:")
 
 
 def week_tab() -> None:
     week = read(visit_plan.due_this_week, actor=actor, today=now)
-    st.subheader(t("elders.week_count", n=week.total))
+    st.header(t("elders.week_count", n=week.total))
     plan_table(week, due=True)
 
 

@@ -25,6 +25,7 @@ from ui.filters import today
 from ui.fmt import span, when
 from ui.i18n import lang, t
 from ui.links import record_id
+from ui.phone import call_link, map_area, map_link
 from ui.records import action_button, confirm_action, record_key
 from ui.session import page_guard
 from ui.tabs import lazy_tabs
@@ -174,6 +175,7 @@ def event_list() -> None:
         door = card.door(utcnow())
         door_check_in(card, door)
         roster(card, door)
+        phone_registration(card)
         if card.can_summarise(utcnow()):
             summary_form(card)
 
@@ -187,7 +189,8 @@ def header(card: event_reads.EventCard) -> None:
         st.subheader(plain(card.title))
         show_flash(message_slot(card))
         st.write(
-            f"{category_label(card.category)} · {plain(card.community)} · {plain(card.venue)} · "
+            f"{category_label(card.category)} · {plain(card.community)} · "
+            f"{map_link(card.venue, map_area(card.community_id))} · "
             f"**{t(f'events.status.{card.status}')}**"
         )
         st.write(f":material/schedule: {span(card.starts_at, card.ends_at)}")
@@ -446,7 +449,7 @@ def registration_row(
             f"**{plain(row.name)}** · {row.party_size}{t('events.people')}"
             + (f" · {t('events.tourist')}" if row.visitor else "")
         )
-        b.write(f"{plain(row.phone)} · {plain(row.code)} · {registration_state(row)}")
+        b.write(f"{call_link(row.phone)} · {plain(row.code)} · {registration_state(row)}")
         anchor = record_key(SCOPE, "reg_msg", row.id)
         show_flash(anchor)
         below = st.container()  # the row's full width, for the cancel question
@@ -493,6 +496,61 @@ def registration_row(
                 message += t("events.promoted_after_cancel", n=len(done.value.promoted))
             flash(message, anchor=anchor, clear=confirmed.keys)
             st.rerun()
+
+
+def phone_registration(card: event_reads.EventCard) -> None:
+    """电话报名: staff register a caller here, with the public form's rules (places, the
+    waitlist, one live registration per phone); the registration names the staff account
+    (registered_by), and the caller's code is shown to read out."""
+    # the public form's rule, asked of the card (it has the event's status and start)
+    if registrations.registration_closed(card, utcnow()) is not None:
+        return
+    k = card.id
+    fields = {f: record_key(SCOPE, f"phone_{f}", k) for f in ("name", "phone", "party", "who")}
+    anchor = record_key(SCOPE, "phone_msg", k)
+    show_flash(anchor)
+    with (
+        st.expander(
+            t("rosters.phone_registration"),
+            icon=":material/call:",
+            key=record_key(SCOPE, "phone_open", k),
+        ),
+        st.form(record_key(SCOPE, "phone_reg", k)),
+    ):
+        a, b = st.columns(2)
+        name = a.text_input(t("events.name"), max_chars=40, key=fields["name"])
+        phone = b.text_input(t("events.phone"), max_chars=13, key=fields["phone"])
+        party = a.number_input(
+            t("events.party"), 1, registrations.MAX_PARTY, 1, key=fields["party"]
+        )
+        visitor = b.radio(
+            t("events.who"),
+            [False, True],
+            format_func=lambda v: t("events.tourist" if v else "events.resident"),
+            horizontal=True,
+            key=fields["who"],
+        )
+        if not st.form_submit_button(t("rosters.phone_register"), type="primary"):
+            return
+        done = write(
+            registrations.registration_create,
+            actor=actor,
+            event_id=k,
+            name=name,
+            phone=phone,
+            party_size=int(party),
+            visitor=visitor,
+        )
+    if done:
+        result = done.value
+        message = t(
+            f"rosters.phone_registered.{result.status}",
+            name=plain(name),
+            code=result.code,
+            n=result.position or 0,
+        )
+        flash(message, anchor=anchor, clear=tuple(fields.values()))
+        st.rerun()
 
 
 # --- afterwards -------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ from services import auth
 from ui.actions import write
 from ui.i18n import t
 from ui.session import signed_in
+from ui.style import large_text_switch
 
 st.title(t("app.title"))
+large_text_switch()  # 大字模式, for the residents who read this page on a phone
 st.caption(t("login.subtitle"))
 
 with st.form("login_form", border=True):

@@ -17,6 +17,7 @@ from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day
 from ui.i18n import lang, t
+from ui.phone import call_link
 from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.session import page_guard
 from ui.tabs import lazy_tabs
@@ -102,7 +103,7 @@ def due_row(row: pd.Series) -> None:
             f"**{plain(row['shop_name'])}** · {t(f'proxy.due.{what}')} {day(row['due'])} · "
             + t("filings.days_left", n=row["days_left"])
             + f"  \n:material/person: {plain(row['owner_name'])} · :material/call: "
-            f"{plain(row['phone'])} · :gray[{plain(row['community'])}]"
+            f"{call_link(row['phone'])} · :gray[{plain(row['community'])}]"
         )
         if not pd.isna(row["open_request"]):
             act.caption(t("filings.request_open", id=int(row["open_request"])))
@@ -224,7 +225,7 @@ def registry_tab() -> None:
         show_flash(msg_anchor(picked))
         st.subheader(plain(merchant["shop_name"]))
         st.write(
-            f":material/person: {plain(merchant['owner_name'])} · :material/call: {plain(merchant['phone'])}"
+            f":material/person: {plain(merchant['owner_name'])} · :material/call: {call_link(merchant['phone'])}"
         )
         st.write(f":material/home_pin: {plain(merchant['address'])}")
         if inactive:

@@ -11,24 +11,25 @@ first. Every widget of a card carries the sign-up's id.
 
 from datetime import datetime
 
-import pandas as pd
 import streamlit as st
 
 from models.base import utcnow
-from services import certificates, signups, stars, task_board, volunteers
-from services.calendar import task_ics
+from services import calendar, certificates, signups, stars, task_board, volunteers
 from services.errors import BoardError
 from services.signups import Verdict
 from services.task_board import MySignup
 from ui.actions import PAGE, flash, read, show_flash, write
 from ui.certificate_parts import issue_button, pdf_button, period_picker
 from ui.fmt import day, span, when
-from ui.i18n import error_text, t
+from ui.i18n import error_text, lang, t
+from ui.phone import map_area, map_link
 from ui.records import action_button, confirm_action, record_key
 from ui.session import page_guard
 from ui.text import plain
 
 SCOPE = "my"
+PAST_PAGE = 10  # past sign-ups shown at first, and added by each press of "show more"
+PAST_SHOWN = "my_past_shown"
 
 
 def reason(verdict: Verdict) -> str | None:
@@ -218,14 +219,14 @@ def cancel_button(sid: int, verdict: Verdict) -> None:
         st.rerun()
 
 
-def upcoming_card(row: MySignup, now: datetime) -> None:
+def upcoming_card(row: MySignup, now: datetime, area: str) -> None:
     """One upcoming sign-up: what it is, where the volunteer stands, what they can do."""
     sid = row.signup_id
     with st.container(border=True, key=record_key(SCOPE, "card", sid)):
         st.markdown(f"**{plain(row.title)}**")
         st.write(f":material/schedule: {span(row.starts_at, row.ends_at)}")
         if row.place:
-            st.write(f":material/location_on: {plain(row.place)}")
+            st.write(f":material/location_on: {map_link(row.place, area)}")
         show_flash(record_key(SCOPE, "msg", sid))
         if row.task_cancelled:
             # the task is off: say so plainly, and offer nothing to press
@@ -235,47 +236,44 @@ def upcoming_card(row: MySignup, now: datetime) -> None:
         acts = signups.signup_actions(row.state, now=now)
         check_in_button(sid, acts.check_in)
         check_out_button(sid, row.state, acts.check_out, acts.early_check_out)
-        st.download_button(
-            t("signups.add_to_calendar"),
-            data=task_ics(
-                uid=f"task-{row.task_id}@board",
-                title=row.title,
-                starts_at=row.starts_at,
-                ends_at=row.ends_at,
-                place=row.place,
-            ),
-            file_name=f"task-{row.task_id}.ics",
-            mime="text/calendar",
-            key=record_key(SCOPE, "ics", sid),
-            icon=":material/calendar_add_on:",
-            width="stretch",
-        )
+        if calendar.ics_offered(row.state.status):  # a place held, not a waiting one
+            st.download_button(
+                t("signups.add_to_calendar"),
+                data=read(calendar.signup_ics, actor=actor, signup_id=sid, lang=lang()),
+                file_name=f"task-{row.task_id}.ics",
+                mime="text/calendar",
+                key=record_key(SCOPE, "ics", sid),
+                icon=":material/calendar_add_on:",
+                width="stretch",
+            )
         cancel_button(sid, acts.cancel)
 
 
-def past_table(past: list[MySignup]) -> None:
-    st.subheader(t("signups.past"))
+def past_cards(past: list[MySignup]) -> None:
+    """Past sign-ups as small cards, newest first, a page at a time: a table is wider
+    than a phone."""
+    st.header(t("signups.past"))
     if not past:
         st.caption(t("signups.none_past"))
         return
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("signups.col.task"): [r.title for r in past],
-                t("signups.col.when"): [span(r.starts_at, r.ends_at) for r in past],
-                t("signups.col.status"): [t(f"signups.status.{r.state.status}") for r in past],
-                t("signups.col.task_status"): [
-                    t(f"tasks.status.{r.state.task_status}") for r in past
-                ],
-                t("signups.col.hours"): [r.state.hours for r in past],
-                t("signups.col.hours_status"): [
-                    t(f"signups.hours.{r.state.hours_status}") for r in past
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    shown = st.session_state.setdefault(PAST_SHOWN, PAST_PAGE)
+    for r in sorted(past, key=lambda r: r.starts_at, reverse=True)[:shown]:
+        state = r.state
+        with st.container(border=True, key=record_key(SCOPE, "past", r.signup_id)):
+            st.markdown(f"**{plain(r.title)}**")
+            st.caption(f"{span(r.starts_at, r.ends_at)} · {t(f'tasks.status.{state.task_status}')}")
+            hours = (
+                f" · {t('volunteers.hours', n=f'{state.hours:g}')}"
+                f" · {t(f'signups.hours.{state.hours_status}')}"
+                if state.hours
+                else ""
+            )
+            st.write(t(f"signups.status.{state.status}") + hours)
+    if len(past) > shown and st.button(
+        t("signups.show_more"), key="my_past_more", icon=":material/expand_more:", width="stretch"
+    ):
+        st.session_state[PAST_SHOWN] = shown + PAST_PAGE
+        st.rerun()
 
 
 actor = page_guard("my_tasks")
@@ -295,10 +293,11 @@ now = utcnow()
 upcoming = sorted((r for r in rows if r.ends_at > now), key=lambda r: r.starts_at)
 past = [r for r in rows if r.ends_at <= now]
 
-st.subheader(t("signups.upcoming"))
+st.header(t("signups.upcoming"))
 if not upcoming:
     st.info(t("signups.none_upcoming"))
     st.page_link("views/open_tasks.py", label=t("nav.open_tasks"), icon=":material/search:")
+area = map_area(actor.community_id)
 for row in upcoming:
-    upcoming_card(row, now)
-past_table(past)
+    upcoming_card(row, now, area)
+past_cards(past)

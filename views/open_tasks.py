@@ -15,6 +15,7 @@ from ui.actions import PAGE, flash, read, read_fresh, show_flash, write
 from ui.fmt import span
 from ui.i18n import t
 from ui.links import record_id
+from ui.phone import map_area, map_link
 from ui.records import action_button, record_key
 from ui.session import page_guard
 from ui.text import plain
@@ -82,13 +83,13 @@ def signup_button(card: TaskCard) -> None:
         st.rerun()
 
 
-def task_card(card: TaskCard) -> None:
+def task_card(card: TaskCard, area: str) -> None:
     """One task: when, where, places; the volunteer's entry and its one action."""
     with st.container(border=True, key=record_key(SCOPE, "card", card.id)):
-        st.subheader(plain(card.title))
+        st.header(plain(card.title))
         st.write(f":material/schedule: {span(card.starts_at, card.ends_at)}")
         if card.place:
-            st.write(f":material/location_on: {plain(card.place)}")
+            st.write(f":material/location_on: {map_link(card.place, area)}")
         st.caption(t(f"tasks.kind.{card.kind}"))
         if card.places_left:
             st.write(t("signups.places_left", n=card.places_left, capacity=card.capacity))
@@ -123,14 +124,15 @@ if linked is not None:
     link: TaskLink = read_fresh(task_board.task_link, actor=actor, task_id=linked)
     if link.reason is not None:
         link_notice(link.reason, mine=link.mine)
-        st.subheader(t("signups.open_list"))
+        st.header(t("signups.open_list"))
     elif link.card is not None:
         # the linked task first (even beyond the cards shown)
         cards = [link.card, *(c for c in cards if c.id != linked)]
 if not cards:
     st.info(t("signups.no_open_tasks"), icon=":material/event_busy:")
+area = map_area(actor.community_id)
 for card in cards:
-    task_card(card)
+    task_card(card, area)
 if more and st.button(
     t("signups.show_more"), key="open_more", icon=":material/expand_more:", width="stretch"
 ):

@@ -256,12 +256,36 @@ def contact_form(community: org.CommunityInfo) -> None:
                 st.rerun()
 
 
+def webhook_form(community: org.CommunityInfo) -> None:
+    """The community's 企业微信 group robot: the webhook URL pasted from the group, where
+    reminders of tomorrow's tasks and cancellations go (services/reminders.py)."""
+    c = community.id
+    label = "messages.webhook_set" if community.wecom_webhook else "messages.webhook_none"
+    with st.expander(t(label), icon=":material/forum:"):
+        st.caption(t("messages.webhook_help"))
+        show_flash(f"org_webhook_msg_{c}")
+        with st.form(f"org_webhook_{c}", enter_to_submit=False):
+            url = st.text_input(
+                t("messages.webhook_label"),
+                value=community.wecom_webhook,
+                max_chars=300,
+                placeholder="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
+                key=f"org_c_webhook_{c}",
+            )
+            if st.form_submit_button(t("messages.webhook_save"), type="primary") and write(
+                org.community_set_webhook, actor=actor, community_id=c, url=url
+            ):
+                flash(t("messages.webhook_saved"), anchor=f"org_webhook_msg_{c}")
+                st.rerun()
+
+
 def community_card(community: org.CommunityInfo) -> None:
     st.subheader(plain(community.name))
     if not community.active:
         st.warning(t("org.community_is_inactive"), icon=":material/block:")
     else:
         contact_form(community)
+        webhook_form(community)
     grid_table(community)
     if community.active:
         add_grids(community)

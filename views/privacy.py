@@ -10,6 +10,7 @@ import streamlit as st
 from services import retention
 from ui.actions import read
 from ui.i18n import t
+from ui.style import large_text_switch
 from ui.text import plain
 
 # The people the board holds data about, in the order the notice lists them.
@@ -17,7 +18,7 @@ KINDS = ("elders", "volunteers", "merchants", "registrants", "residents")
 
 
 def collected() -> None:
-    st.subheader(t("privacy.collect_title"))
+    st.header(t("privacy.collect_title"))
     for kind in KINDS:
         with st.container(border=True, key=f"privacy_kind_{kind}"):
             st.markdown(f"**{t(f'privacy.kind.{kind}.title')}**")
@@ -27,13 +28,13 @@ def collected() -> None:
 
 
 def who_sees() -> None:
-    st.subheader(t("privacy.who_title"))
+    st.header(t("privacy.who_title"))
     for line in ("staff", "field", "meeting", "logged"):
         st.markdown(f"- {t(f'privacy.who.{line}')}")
 
 
 def kept(settings: retention.RetentionSettings) -> None:
-    st.subheader(t("privacy.keep_title"))
+    st.header(t("privacy.keep_title"))
     st.markdown(f"- {t('privacy.keep.people', years=settings.inactive_retention_years)}")
     st.markdown(f"- {t('privacy.keep.registrants', days=settings.registrant_phone_days)}")
     st.markdown(f"- {t('privacy.keep.access_log', months=settings.access_log_months)}")
@@ -41,14 +42,14 @@ def kept(settings: retention.RetentionSettings) -> None:
 
 
 def rights() -> None:
-    st.subheader(t("privacy.rights_title"))
+    st.header(t("privacy.rights_title"))
     own_page = t("nav.my_data")  # where a volunteer sees their own data and asks for a correction
     for line in ("access", "correction", "deletion", "withdraw"):
         st.markdown(f"- {t(f'privacy.rights.{line}', page=own_page)}")
 
 
 def whom_to_ask(contacts: list[retention.OfficeContact]) -> None:
-    st.subheader(t("privacy.ask_title"))
+    st.header(t("privacy.ask_title"))
     st.write(t("privacy.ask_body"))
     if not contacts:
         st.info(t("privacy.no_contacts"), icon=":material/info:")
@@ -69,6 +70,7 @@ def whom_to_ask(contacts: list[retention.OfficeContact]) -> None:
 
 facts = read(retention.privacy_notice)
 st.title(t("nav.privacy"))
+large_text_switch()  # 大字模式, for the residents who read this page on a phone
 st.write(t("privacy.intro"))
 if facts.street:
     st.caption(t("privacy.controller", street=plain(facts.street)))

@@ -18,11 +18,14 @@ from ui.actions import flash, read, read_fresh, show_flash, write
 from ui.fmt import span
 from ui.i18n import t
 from ui.links import record_id
+from ui.phone import map_area, map_link
 from ui.records import record_key
 from ui.session import current_actor
+from ui.style import large_text_switch
 from ui.text import plain
 
 st.title(t("nav.programme"))
+large_text_switch()  # 大字模式, for the residents who read this page on a phone
 st.caption(t("events.programme_intro"))
 st.caption(t("events.waitlist_rule"))
 show_flash()
@@ -33,6 +36,7 @@ LOOKUP = "programme_lookup"  # {"code", "phone"}: the entry looked up by code be
 RECENT = "programme_recent"  # moments of this session's recent registrations (rate limit)
 DONE = "programme_done"  # {(event id, phone): code}: what this session has registered
 MINE_KEYS = ("programme_mine_code", "programme_mine_phone")
+OPENED = "programme_opened"  # events whose registration form was opened in this session
 
 
 def form_keys(event_id: int) -> tuple[str, ...]:
@@ -97,7 +101,7 @@ def entry_lines(view: registrations.RegistrationView) -> None:
         else t("events.mine.confirmed", title=plain(view.title), people=view.party_size)
     )
     st.info(text, icon=":material/confirmation_number:")
-    st.markdown(f"#### {t('events.code')}　:blue[{view.code}]")
+    st.markdown(f"### {t('events.code')}　:blue[{view.code}]")
     st.caption(t("events.code_hint"))
 
 
@@ -129,7 +133,18 @@ def purpose() -> None:
 
 def register_form(card: EventCard) -> None:
     key = lambda field: record_key(SCOPE, field, card.id)  # noqa: E731
-    if not st.toggle(t("events.register"), key=key("open")):
+    # A button, not a switch: one large tap opens the form (kept open for this session).
+    opened = st.session_state.setdefault(OPENED, set())
+    if card.id not in opened:
+        if st.button(
+            t("events.register"),
+            key=key("open"),
+            type="primary",
+            icon=":material/how_to_reg:",
+            width="stretch",
+        ):
+            opened.add(card.id)
+            st.rerun()
         return
     with st.form(key("form")):
         purpose()
@@ -189,13 +204,16 @@ def register_form(card: EventCard) -> None:
 
 def event_card(card: EventCard) -> None:
     with st.container(border=True, key=record_key(SCOPE, "card", card.id)):
-        st.subheader(plain(card.title))
+        st.header(plain(card.title))
         st.caption(
             t(f"events.category.{card.category}")
             + (f" · {plain(card.partner)}" if card.partner else "")
         )
         st.write(f":material/schedule: {span(card.starts_at, card.ends_at)}")
-        st.write(f":material/location_on: {plain(card.community)} · {plain(card.venue)}")
+        st.write(
+            f":material/location_on: {plain(card.community)} · "
+            + map_link(card.venue, map_area(card.community_id))
+        )
         if card.description:  # typed by staff, shown as typed: never a link or markup
             st.text(card.description)
         places(card)

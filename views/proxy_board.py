@@ -18,6 +18,7 @@ from ui.filters import today
 from ui.fmt import day, when
 from ui.i18n import t
 from ui.links import record_id
+from ui.phone import call_link
 from ui.proxy_actions import TOUCH_CSS, close_form, rating_control, reject_action
 from ui.records import action_button, record_key
 from ui.session import page_guard
@@ -127,7 +128,9 @@ def columns(board: proxy_board.Board) -> None:
 def details(card: proxy_board.RequestCard, linked: list[proxy_board.LinkedTask]) -> None:
     """The request as the merchant gave it, its history and its volunteer tasks."""
     st.markdown(f"#### {plain(card.shop_name)} · {kind_label(card.kind)}")
-    st.write(f":material/person: {plain(card.owner_name)} · :material/call: {plain(card.phone)}")
+    st.write(
+        f":material/person: {plain(card.owner_name)} · :material/call: {call_link(card.phone)}"
+    )
     st.write(f":material/home_pin: {plain(card.address)}")
     st.text(card.detail or "—")
     st.write(t("proxy.dates", requested=day(card.requested_on), due=day(card.due_on)))

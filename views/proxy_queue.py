@@ -1,15 +1,18 @@
-"""My proxy requests (我的代办), for the agent on a phone: overdue first; accept, start,
-finish with the merchant's rating, or hand back with a reason."""
+"""My proxy requests (我的代办), for the agent on a phone: overdue first, with filters
+全部 / 已逾期 / 今天到期 and their counts (services/queue_filters.py); the merchant's
+phone a tap-to-call link and the address a map link; accept, start, finish with the
+merchant's rating, or hand back with a reason."""
 
 import streamlit as st
 
-from services import proxy, proxy_board
+from services import proxy, proxy_board, queue_filters
 from services.access import Actor
 from ui.actions import flash, read, show_flash, write
 from ui.downloads import export_button
 from ui.filters import today
 from ui.fmt import day
 from ui.i18n import t
+from ui.phone import call_link, map_area, map_link
 from ui.proxy_actions import close_form, reject_action
 from ui.records import action_button, record_key
 from ui.session import page_guard
@@ -18,7 +21,7 @@ from ui.text import plain
 SCOPE = "queue"
 
 
-def request_card(actor: Actor, card: proxy_board.RequestCard) -> None:
+def request_card(actor: Actor, card: proxy_board.RequestCard, area: str) -> None:
     """One request and its actions; a message about it shows inside its own card, and
     once it leaves the queue (closed, rejected) under the page title."""
     with st.container(border=True, key=record_key(SCOPE, "card", card.id)):
@@ -28,8 +31,8 @@ def request_card(actor: Actor, card: proxy_board.RequestCard) -> None:
         )
         st.text(card.detail or "—")
         st.write(
-            f":material/person: {plain(card.owner_name)}  \n:material/call: {plain(card.phone)}"
-            f"  \n:material/home_pin: {plain(card.address)}"
+            f":material/person: {plain(card.owner_name)}  \n:material/call: {call_link(card.phone)}"
+            f"  \n:material/home_pin: {map_link(card.address, area)}"
         )
         st.caption(
             t("proxy.due_short", day=day(card.due_on)) + " · " + t(f"proxy.status.{card.status}")
@@ -56,11 +59,27 @@ actor = page_guard("proxy_queue")
 st.title(t("nav.proxy_queue"))
 show_flash()
 
-queue = read(proxy_board.agent_queue, actor=actor, today=today())
+day_now = today()
+queue = read(proxy_board.agent_queue, actor=actor, today=day_now)
 if not queue:
     st.info(t("proxy.queue_empty"), icon=":material/task_alt:")
     st.caption(t("proxy.queue_empty_how"))
-for request in queue:
-    request_card(actor, request)
+else:
+    counts = queue_filters.queue_counts(queue, day_now)
+    which = st.segmented_control(
+        t("phone.queue.filter"),
+        queue_filters.FILTERS,
+        format_func=lambda f: t(f"phone.queue.{f}", n=counts[f]),
+        default=queue_filters.ALL,
+        key="queue_filter",
+        label_visibility="collapsed",
+        width="stretch",
+    )
+    shown = queue_filters.queue_filter(queue, which or queue_filters.ALL, day_now)
+    if not shown:
+        st.info(t("phone.queue.none"), icon=":material/task_alt:")
+    area = map_area(actor.community_id)
+    for request in shown:
+        request_card(actor, request, area)
 if queue:
     export_button(actor, "proxy_queue", key="proxy_queue_export")

@@ -1,5 +1,7 @@
-"""Tasks (staff): publish, edit, open/close/cancel; the roster with check-in/out,
-no-shows and hours approval; a QR code and link for the WeChat group.
+"""Tasks (staff): publish (once, or as a series that repeats: services/task_series.py),
+edit (a series' task: this one only, or this and all later), open/close/cancel, stop or
+extend a series, sign a team up as a whole; the roster with check-in/out, no-shows and
+hours approval; a QR code and link for the WeChat group.
 
 Small functions per section: the new-task form, the list and its picker, the task's
 header with its status actions, the edit form, and one function per roster row that
@@ -15,29 +17,39 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from models.base import LOCAL_TZ, local, utcnow
-from models.volunteers import TaskKind, TaskStatus
-from services import signups, task_board, tasks
+from models.base import LOCAL_TZ, local
+from models.volunteers import SeriesRule, TaskKind, TaskStatus
+from services import task_board, task_series, tasks, team_signups, teams
+from services.access import STAFF
 from services.org import community_list
 from services.qr import qr_png
-from services.signups import SignupActions, SignupState, Verdict
-from services.task_board import RosterEntry, TaskCard
+from services.task_board import TaskCard
+from services.task_series import SeriesInfo
+from services.team_signups import TeamSignupResult
 from services.volunteers import SKILLS
 from ui.actions import PAGE, flash, read, read_fresh, show_flash, write
 from ui.downloads import export_button
 from ui.empty import missing_organisation
 from ui.filters import today
-from ui.fmt import span, when
+from ui.fmt import span
 from ui.i18n import t
 from ui.links import record_id
 from ui.records import action_button, confirm_action, record_key
+from ui.roster import roster_section
 from ui.session import page_guard
 from ui.tabs import lazy_tabs
 from ui.text import plain
 
 SCOPE = "tasks"
 PICKED = "tasks_picked"  # the picked task's id: the picker follows it, not its label
-NEW_FORM_KEYS = ("tasks_title", "tasks_place", "tasks_description", "tasks_skills")
+NEW_FORM_KEYS = (
+    "tasks_title",
+    "tasks_place",
+    "tasks_description",
+    "tasks_skills",
+    "tasks_weekdays",
+    "tasks_team",
+)
 
 
 def task_link(task_id: int) -> str:
@@ -49,18 +61,23 @@ def local_dt(day, at: time) -> datetime:
     return datetime.combine(day, at, LOCAL_TZ)
 
 
-def reason(verdict: Verdict) -> str | None:
-    return None if verdict.reason is None else t(verdict.reason, **verdict.params)
-
-
 # --- publishing -------------------------------------------------------------------------
 
 
 def new_task_form() -> None:
-    """Publish a task. Name and place are required (the service refuses without them);
-    after success the form is emptied, and a second press of the same task is refused
-    by the service, so a double press never makes two tasks."""
+    """Publish a task, or a series of them (重复: weekly or fortnightly on chosen days,
+    monthly on a day, made ahead for a window of weeks, optionally with a team signed
+    up to each). Name and place are required (the service refuses without them); after
+    success the form is emptied, and a second press of the same task is refused by the
+    service, so a double press never makes two tasks. The repeat choice sits above the
+    form, so the form shows only the fields it needs."""
     show_flash("tasks_new")
+    rule = st.columns([1, 2])[0].selectbox(
+        t("series.repeat"),
+        [None, *SeriesRule],
+        format_func=lambda r: t(f"series.repeat.{r or 'none'}"),
+        key="tasks_repeat",
+    )
     with st.form("tasks_new"):
         communities = read(community_list, actor=actor)
         title = st.text_input(t("tasks.title"), key="tasks_title", max_chars=100)
@@ -76,10 +93,15 @@ def new_task_form() -> None:
         )
         place = st.text_input(t("tasks.place"), key="tasks_place", max_chars=200)
         c3, c4, c5, c6 = st.columns(4)
-        day = c3.date_input(t("tasks.day"), value=today() + timedelta(days=1), key="tasks_day")
+        day = c3.date_input(
+            t("series.first_day" if rule else "tasks.day"),
+            value=today() + timedelta(days=1),
+            key="tasks_day",
+        )
         start = c4.time_input(t("tasks.start"), value=time(9, 0), key="tasks_start")
         end = c5.time_input(t("tasks.end"), value=time(11, 0), key="tasks_end")
         cap = c6.number_input(t("tasks.capacity"), 1, 500, 5, key="tasks_capacity")
+        repeat = repeat_fields(rule) if rule else None
         skills = st.multiselect(
             t("tasks.skills"),
             SKILLS,
@@ -90,27 +112,92 @@ def new_task_form() -> None:
         description = st.text_area(t("tasks.description"), key="tasks_description")
         if not st.form_submit_button(t("tasks.publish"), type="primary"):
             return
-        new_id = write(
-            tasks.task_create,
+        fields = dict(
             actor=actor,
             title=title,
             kind=kind,
             community_id=community.id,
             place=place,
-            starts_at=local_dt(day, start),
-            ends_at=local_dt(day, end),
             capacity=int(cap),
             required_skills=",".join(skills),
             description=description,
         )
-    if new_id:
-        st.session_state[PICKED] = new_id.value
-        flash(
-            t("tasks.published", title=plain(title.strip())),
-            anchor="tasks_new",
-            clear=NEW_FORM_KEYS,
-        )
+        if rule is None:
+            made = write(
+                tasks.task_create,
+                starts_at=local_dt(day, start),
+                ends_at=local_dt(day, end),
+                **fields,
+            )
+        else:
+            made = write(
+                task_series.series_create,
+                rule=rule,
+                starts=start,
+                minutes=_minutes(start, end),
+                first_day=day,
+                **(repeat or {}),
+                **fields,
+            )
+    if made:
+        if rule is None:
+            st.session_state[PICKED] = made.value
+            message = t("tasks.published", title=plain(title.strip()))
+        else:
+            message = t("series.published", title=plain(title.strip()), n=made.value.tasks)
+        flash(message, anchor="tasks_new", clear=NEW_FORM_KEYS)
         st.rerun()
+
+
+def _minutes(start: time, end: time) -> int:
+    """An occurrence's length from its start and end times on the same day."""
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def repeat_fields(rule: SeriesRule) -> dict:
+    """The series' own fields in the new-task form: the weekdays or the day of the month,
+    the window in weeks, and (staff) a team to sign up to every occurrence."""
+    r1, r2, r3 = st.columns([3, 1, 2])
+    values: dict = {}
+    if rule == SeriesRule.monthly:
+        values["month_day"] = int(
+            r1.number_input(
+                t("series.month_day"),
+                1,
+                31,
+                today().day,
+                help=t("series.month_day_help"),
+                key="tasks_month_day",
+            )
+        )
+    else:
+        values["weekdays"] = r1.multiselect(
+            t("series.weekdays"),
+            list(range(7)),
+            format_func=lambda d: t(f"calendar.weekday.{d}"),
+            placeholder=t("series.weekdays_placeholder"),
+            key="tasks_weekdays",
+        )
+    values["weeks"] = int(
+        r2.number_input(
+            t("series.weeks"),
+            1,
+            task_series.MAX_WEEKS,
+            task_series.DEFAULT_WEEKS,
+            help=t("series.weeks_help", max=task_series.MAX_WEEKS),
+            key="tasks_weeks",
+        )
+    )
+    if actor.role in STAFF:
+        team_rows = [row for row in read(teams.team_list, actor=actor, today=today()) if row.active]
+        team = r3.selectbox(
+            t("series.team"),
+            [None, *team_rows],
+            format_func=lambda row: t("series.team_none") if row is None else row.name,
+            key="tasks_team",
+        )
+        values["team_id"] = team.id if team is not None else None
+    return values
 
 
 # --- the list and its picker ------------------------------------------------------------
@@ -129,8 +216,9 @@ def task_picker(cards: list[TaskCard]) -> TaskCard | None:
     the filter no longer lists (just closed, say) stays picked."""
     by_id = {c.id: c for c in cards}
     linked = st.query_params.get("task")
-    if "tasks_link_used" not in st.session_state and record_id(linked) is not None:
-        st.session_state["tasks_link_used"] = True
+    # each link followed once (the calendar opens one task after another in a session)
+    if record_id(linked) is not None and st.session_state.get("tasks_link_used") != linked:
+        st.session_state["tasks_link_used"] = linked
         st.session_state[PICKED] = record_id(linked)
     picked = st.session_state.get(PICKED)
     if picked is not None and picked not in by_id:
@@ -183,9 +271,14 @@ def task_list_tab() -> None:
     roster = read_fresh(task_board.task_roster, actor=actor, task_id=picked.id)
     card = roster.task
     task_header(card)
+    series = read(task_series.series_of_task, actor=actor, task_id=card.id)
+    if series is not None:
+        series_section(card, series)
+    if actor.role in STAFF and card.is_open:
+        team_sign_up(card)
     if card.editable:
-        edit_form(card)
-    roster_section(card, roster.signups)
+        edit_form(card, series)
+    roster_section(actor, card, roster.signups)
 
 
 # --- one task: header, status actions, edit -------------------------------------------
@@ -257,9 +350,25 @@ def cancel_task(card: TaskCard) -> None:
         st.rerun()
 
 
-def edit_form(card: TaskCard) -> None:
+def edit_form(card: TaskCard, series: SeriesInfo | None) -> None:
+    """The task's edit. A task of a series asks first what to change: 仅此一次 (this
+    task, the ordinary edit) or 此次及以后 (the series and its later occurrences:
+    task_series.series_update_from; each keeps its own day)."""
     k = card.id  # keys per task: switching task shows that task's values
     with st.expander(t("tasks.edit"), icon=":material/edit:"), st.form(f"tasks_edit_{k}"):
+        later = False
+        if series is not None and series.active:
+            later = (
+                st.radio(
+                    t("series.edit_scope"),
+                    ["one", "later"],
+                    format_func=lambda x: t(f"series.edit_scope.{x}"),
+                    horizontal=True,
+                    key=f"tasks_edit_scope_{k}",
+                )
+                == "later"
+            )
+            st.caption(t("series.edit_scope_help", n=series.later))
         e_title = st.text_input(
             t("tasks.title"), value=card.title, max_chars=100, key=f"tasks_edit_title_{k}"
         )
@@ -297,216 +406,195 @@ def edit_form(card: TaskCard) -> None:
         st.caption(t("tasks.edit_hint", n=card.taken))
         if not st.form_submit_button(t("common.save"), type="primary"):
             return
-        promoted = write(
-            tasks.task_update,
+        common = dict(
             actor=actor,
             task_id=card.id,
             title=e_title,
             kind=e_kind,
             place=e_place,
-            starts_at=local_dt(e_day, e_start),
-            ends_at=local_dt(e_end_day, e_end),
             capacity=int(e_cap),
             required_skills=",".join(e_skills),
             description=e_desc,
         )
-    if promoted:  # refused: None (the error is in the form); saved: the promoted ids
-        message = t("common.saved")
-        if promoted.value:
-            message += " · " + t("tasks.promoted", n=len(promoted.value))
-        flash(message, anchor=record_key(SCOPE, "msg", card.id))
-        st.rerun()
-
-
-# --- the roster: one function per sign-up ------------------------------------------------
-
-
-def roster_section(card: TaskCard, entries: list[RosterEntry]) -> None:
-    st.markdown(f"#### {t('tasks.roster')}")
-    if not entries:
-        st.caption(t("tasks.no_signups"))
+        if later:
+            saved = write(
+                task_series.series_update_from,
+                starts=e_start,
+                minutes=_minutes(e_start, e_end),
+                **common,
+            )
+        else:
+            saved = write(
+                tasks.task_update,
+                starts_at=local_dt(e_day, e_start),
+                ends_at=local_dt(e_end_day, e_end),
+                **common,
+            )
+    if not saved:  # refused: the error is in the form
+        return
+    if later:
+        message = t("series.saved_later", n=saved.value.tasks)
+        promoted = saved.value.promoted
     else:
-        key = record_key("tasks", "roster_export", card.id)
-        export_button(actor, "task_roster", key=key, task_id=card.id)
-    now = utcnow()
-    for entry in entries:
-        roster_row(entry, now)
-
-
-def _detail(entry: RosterEntry) -> str:
-    state = entry.state
-    detail = t(f"signups.status.{state.status}")
-    if entry.position is not None:
-        detail += f" · #{entry.position}"
-    if state.check_in_at is not None:
-        detail += f" · {t('signups.in_at', at=when(state.check_in_at))}"
-    if state.check_out_at is not None:
-        detail += f" · {t('signups.out_at', at=when(state.check_out_at))}"
-    if state.hours:
-        detail += (
-            f" · {t('volunteers.hours', n=f'{state.hours:g}')}"
-            f" ({t(f'signups.hours.{state.hours_status}')})"
-        )
-    return detail
-
-
-def roster_row(entry: RosterEntry, now: datetime) -> None:
-    """One sign-up and every action on it, each keyed by the sign-up's id; a button the
-    rule does not allow yet is greyed out with the reason under it."""
-    sid, name = entry.signup_id, plain(entry.volunteer)  # shown in Markdown and messages only
-    acts = signups.signup_actions(entry.state, now=now)
-    with st.container(border=True, key=record_key(SCOPE, "row", sid)):
-        a, b = st.columns([2, 5], vertical_alignment="center")
-        a.markdown(f"**{name}**  \n{plain(entry.phone)}")
-        with b:
-            st.write(_detail(entry))
-            show_flash(record_key(SCOPE, "signup_msg", sid))
-        presence, absence, hours, approve = st.columns(4)
-        with presence:
-            roster_check_in_out(sid, name, entry.state, acts)
-        with absence:
-            roster_action(
-                sid,
-                name,
-                acts.no_show,
-                action="noshow",
-                label_key="signups.no_show",
-                write_fn=signups.signup_mark_no_show,
-                done_key="signups.no_show_marked",
-            )
-            roster_action(
-                sid,
-                name,
-                acts.undo_check_out,
-                action="undo_out",
-                label_key="signups.undo_check_out",
-                write_fn=signups.signup_undo_check_out,
-                done_key="signups.check_out_undone",
-            )
-        with hours:
-            roster_hours(sid, name, entry.state, acts.enter_hours)
-        with approve:
-            roster_action(
-                sid,
-                name,
-                acts.approve,
-                action="approve",
-                label_key="signups.approve",
-                write_fn=signups.signup_approve_hours,
-                done_key="signups.approved",
-                primary=True,
-            )
-
-
-def _done(message: str, sid: int, keys: tuple[str, ...] = ()) -> None:
-    flash(message, anchor=record_key(SCOPE, "signup_msg", sid), clear=keys)
+        message, promoted = t("common.saved"), len(saved.value)
+    if promoted:
+        message += " · " + t("tasks.promoted", n=promoted)
+    flash(message, anchor=record_key(SCOPE, "msg", card.id))
     st.rerun()
 
 
-def roster_check_in_out(sid: int, name: str, state: SignupState, acts: SignupActions) -> None:
-    if acts.check_in.shown and (
-        action_button(
-            t("signups.check_in"),
-            scope=SCOPE,
-            action="in",
-            record_id=sid,
-            disabled_reason=reason(acts.check_in),
-        )
-        and write(signups.signup_check_in, actor=actor, signup_id=sid)
-    ):
-        _done(t("signups.checked_in_name", name=name), sid)
-    if not acts.check_out.shown:
-        return
-    early = acts.check_out.ok and acts.early_check_out
-    keys: tuple[str, ...] = ()
-    if early:
-        confirmed = confirm_action(
-            t("signups.check_out"),
-            scope=SCOPE,
-            action="out",
-            record_id=sid,
-            question=t("signups.check_out_early_question", at=when(state.ends_at)),
-            confirm_label=t("signups.check_out_early_confirm"),
-        )
-        pressed, keys = confirmed is not None, confirmed.keys if confirmed else ()
+# --- a task of a series; a team signed up as a whole -----------------------------------
+
+
+def series_text(series: SeriesInfo) -> str:
+    """系列任务：每周二、四 09:00 · 共 8 次"""
+    if series.rule == SeriesRule.monthly:
+        rule = t("series.rule.monthly", day=series.month_day)
     else:
-        pressed = action_button(
-            t("signups.check_out"),
-            scope=SCOPE,
-            action="out",
-            record_id=sid,
-            disabled_reason=reason(acts.check_out),
-        )
-    if pressed:
-        hours = write(signups.signup_check_out, actor=actor, signup_id=sid, early_ok=early)
-        if hours:
-            _done(t("signups.checked_out_name", name=name, n=f"{hours.value:g}"), sid, keys)
+        days = t("series.day_sep").join(t(f"series.day.{d}") for d in series.weekdays)
+        rule = t(f"series.rule.{series.rule}", days=days)
+    return t("series.header", rule=rule, at=f"{series.starts:%H:%M}", n=series.occurrences)
 
 
-def roster_action(
-    sid: int,
-    name: str,
-    verdict: Verdict,
-    *,
-    action: str,
-    label_key: str,
-    write_fn,
-    done_key: str,
-    primary: bool = False,
-) -> None:
-    """One simple roster action (no-show, undo a check-out, approve hours): offered as
-    the service's verdict says, greyed out with its reason when not yet possible."""
-    if verdict.shown and (
-        action_button(
-            t(label_key),
-            scope=SCOPE,
-            action=action,
-            record_id=sid,
-            primary=primary,
-            disabled_reason=reason(verdict),
-        )
-        and write(write_fn, actor=actor, signup_id=sid)
-    ):
-        _done(t(done_key, name=name), sid)
-
-
-def roster_hours(sid: int, name: str, state: SignupState, verdict: Verdict) -> None:
-    """Staff enter or correct the hours (补录), with the reason. Any number can be typed;
-    the service says in the user's language when it is outside 0.25–24 h or the reason
-    is missing (and writes nothing)."""
-    if not verdict.shown:
+def series_section(card: TaskCard, series: SeriesInfo) -> None:
+    """What the task's series is, its team, and 停止此系列 (asked first: it cancels the
+    later occurrences and tells their volunteers)."""
+    line = f":material/event_repeat: {series_text(series)}"
+    if series.team:
+        line += " · " + t("series.team_line", team=plain(series.team))
+    if not series.active:
+        line += " · " + t("series.stopped_line")
+    st.markdown(line)
+    if not series.active or not card.editable:
         return
+    stop, extend = st.columns(2)
+    with extend:
+        extend_series(card, series)
+    with stop:
+        stop_series(card, series)
+
+
+def extend_series(card: TaskCard, series: SeriesInfo) -> None:
+    """延长系列: makes the occurrences after the series' last day up to a new one."""
     with st.popover(
-        t("signups.enter_hours"),
-        key=record_key(SCOPE, "hours_pop", sid),
-        disabled=not verdict.ok,
+        t("series.extend"),
+        icon=":material/date_range:",
+        key=record_key(SCOPE, "series_extend_pop", card.id),
         width="stretch",
     ):
-        hours = st.number_input(
-            t("signups.col.hours"),
-            min_value=0.0,
-            value=float(state.hours) or 2.0,
-            step=0.25,
-            help=t(
-                "signups.hours_help",
-                min=f"{signups.MIN_HOURS:g}",
-                max=f"{signups.MAX_HOURS:g}",
-            ),
-            key=record_key(SCOPE, "hours", sid),
+        st.caption(
+            t(
+                "series.extend_help",
+                until=f"{series.until:%Y-%m-%d}",
+                max=task_series.MAX_WEEKS,
+            )
         )
-        why = st.text_input(
-            t("signups.hours_reason") + " *",
-            placeholder=t("signups.hours_reason_hint"),
-            max_chars=200,
-            key=record_key(SCOPE, "hours_reason", sid),
+        until = st.date_input(
+            t("series.extend_until"),
+            value=series.until + timedelta(weeks=4),
+            key=record_key(SCOPE, "series_until", card.id),
         )
-        st.caption(t("signups.hours_by_staff_note"))
         if st.button(
-            t("common.save"), key=record_key(SCOPE, "hours_save", sid), width="stretch"
-        ) and write(signups.signup_set_hours, actor=actor, signup_id=sid, hours=hours, reason=why):
-            _done(t("signups.hours_saved", name=name, n=f"{hours:g}"), sid)
-    if not verdict.ok:
-        st.caption(reason(verdict))
+            t("series.extend_go"),
+            key=record_key(SCOPE, "series_extend", card.id),
+            type="primary",
+            width="stretch",
+        ):
+            made = write(task_series.series_extend, actor=actor, series_id=series.id, until=until)
+            if made:
+                flash(t("series.extended", n=made.value), anchor=record_key(SCOPE, "msg", card.id))
+                st.rerun()
+
+
+def stop_series(card: TaskCard, series: SeriesInfo) -> None:
+    day = local(card.starts_at).date()
+    confirmed = confirm_action(
+        t("series.stop"),
+        scope=SCOPE,
+        action="series_stop",
+        record_id=card.id,
+        question=t("series.stop_question", day=f"{day:%Y-%m-%d}", n=series.later),
+        confirm_label=t("series.stop_confirm"),
+        icon=":material/event_busy:",
+    )
+    if confirmed is None:
+        return
+    stopped = write(
+        task_series.series_stop,
+        where=confirmed.box,
+        actor=actor,
+        series_id=series.id,
+        from_day=day,
+    )
+    if stopped:
+        flash(
+            t("series.stopped_done", tasks=stopped.value.tasks, signups=stopped.value.signups),
+            anchor=record_key(SCOPE, "msg", card.id),
+            clear=confirmed.keys,
+        )
+        st.rerun()
+
+
+def _names(names: list[str]) -> str:
+    return t("series.day_sep").join(plain(n) for n in names)
+
+
+def team_result_text(result: TeamSignupResult) -> str:
+    """Who got a place, who waits, who was skipped and why, in words."""
+    parts = [
+        t(
+            "team_signup.result",
+            confirmed=len(result.confirmed),
+            waiting=len(result.waitlisted),
+            skipped=len(result.skipped),
+        )
+    ]
+    if result.confirmed:
+        parts.append(t("team_signup.confirmed", names=_names(result.confirmed)))
+    if result.waitlisted:
+        parts.append(t("team_signup.waiting", names=_names(result.waitlisted)))
+    if result.skipped:
+        why = [
+            t("team_signup.skipped_one", name=plain(s.name), reason=t(s.reason, **s.params))
+            for s in result.skipped
+        ]
+        parts.append(t("team_signup.skipped", names=t("series.day_sep").join(why)))
+    return "  \n".join(parts)
+
+
+def team_sign_up(card: TaskCard) -> None:
+    """整队报名: every active member of a team of the task's community, each through the
+    ordinary sign-up (places first, then the waitlist); the result said in words."""
+    team_rows = [
+        row
+        for row in read(teams.team_list, actor=actor, today=today())
+        if row.active and row.community == card.community  # the task's community
+    ]
+    with st.popover(
+        t("team_signup.title"),
+        icon=":material/group_add:",
+        key=record_key(SCOPE, "team_pop", card.id),
+    ):
+        st.caption(t("team_signup.help"))
+        if not team_rows:
+            st.info(t("team_signup.none"))
+            return
+        team = st.selectbox(
+            t("team_signup.pick"),
+            team_rows,
+            format_func=lambda row: row.name,
+            key=record_key(SCOPE, "team_pick", card.id),
+        )
+        if st.button(
+            t("team_signup.go"),
+            key=record_key(SCOPE, "team_signup", card.id),
+            type="primary",
+            width="stretch",
+        ):
+            result = write(team_signups.team_sign_up, actor=actor, task_id=card.id, team_id=team.id)
+            if result:
+                flash(team_result_text(result.value), anchor=record_key(SCOPE, "msg", card.id))
+                st.rerun()
 
 
 actor = page_guard("tasks")

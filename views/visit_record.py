@@ -29,6 +29,7 @@ from ui.filters import today
 from ui.fmt import day
 from ui.i18n import error_text, lang, t
 from ui.links import record_id
+from ui.phone import call_link
 from ui.policy_editor import situation_label
 from ui.records import record_key, record_picker
 from ui.session import page_guard
@@ -69,7 +70,7 @@ def elder_card(page: elders.ElderPage, plan: visit_plan.ElderPlan) -> None:
     with st.container(border=True, key=record_key("visit", "card", page.id)):
         show_flash(record_key("visit", "msg", page.id))
         st.markdown(f"**{plain(page.name)}**（{page.age}{t('elders.years')}）")
-        st.write(f":material/call: {plain(page.phone)}")
+        st.write(f":material/call: {call_link(page.phone)}")
         st.write(f":material/home_pin: {plain(page.address)}")
         care = [situation_label(s) for s in page.situations]
         if page.care_level:

@@ -21,6 +21,7 @@ from ui.empty import missing_organisation
 from ui.filters import today
 from ui.fmt import day, span
 from ui.i18n import lang, t
+from ui.phone import call_link
 from ui.records import action_button, confirm_action, record_key, record_picker
 from ui.session import page_guard
 from ui.tabs import lazy_tabs
@@ -230,7 +231,7 @@ def profile_cards(profile: volunteers.VolunteerProfile) -> None:
     with left, st.container(border=True, key=record_key("volunteers", "card", profile.id)):
         show_flash(msg_anchor(profile.id))
         st.subheader(plain(profile.name) + ("" if profile.active else f" ({t('common.inactive')})"))
-        st.write(f":material/call: {plain(profile.phone)}")
+        st.write(f":material/call: {call_link(profile.phone)}")
         st.write(f":material/home_pin: {plain(profile.community)} {plain(profile.grid)}")
         st.write(t("volunteers.joined", day=day(profile.joined_on)))
         if profile.skills:

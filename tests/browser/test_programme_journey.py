@@ -206,13 +206,13 @@ def test_a_link_to_an_event_that_cannot_be_shown_says_why_and_offers_the_list(
     page.get_by_text("这个活动已经取消了").wait_for(state="detached", timeout=20000)
     wait_idle(page)
     assert "event=" not in page.url
-    assert page.locator('[data-testid="stHeading"] h3').count() > 1  # the list
+    assert page.locator('[data-testid="stHeading"] h2').count() > 1  # the list
 
     # a link that can be shown shows that event alone, registration open
     page.goto(f"{server}/programme?event={shown}")
     wait_idle(page)
     page.get_by_role("heading", name=title).wait_for(timeout=20000)
-    assert page.locator('[data-testid="stHeading"] h3').count() == 1
+    assert page.locator('[data-testid="stHeading"] h2').count() == 1
     assert page.locator(f".st-key-programme_open_{shown}").count() == 1
     page.goto(f"{server}/programme?event=99999999")
     wait_idle(page)

@@ -107,7 +107,8 @@ def test_volunteer_signs_up_on_a_phone_and_staff_approve_hours(server, browser, 
 
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     page = phone.new_page()
-    sign_in(page, server, "zhiyuan")
+    sign_in(page, server, "zhiyuan")  # lands on 我的任务
+    page.goto(f"{server}/open_tasks")
     page.wait_for_selector("h1:has-text('报名服务')")
     page.locator(f".st-key-open_signup_{task_id} button").click()
     page.wait_for_selector("text=报名成功", timeout=20000)

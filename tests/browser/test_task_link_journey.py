@@ -30,19 +30,19 @@ def test_a_task_link_opens_the_task_after_signing_in(server, browser, output_dir
     page.wait_for_url(link, timeout=20000)
     page.wait_for_selector('[data-testid="stSidebar"] button:has-text("退出登录")', timeout=20000)
     wait_idle(page)
-    first_card = page.locator('[data-testid="stMain"] h3').first
+    first_card = page.locator('[data-testid="stMain"] h2').first
     assert first_card.inner_text().strip() == TITLE
     assert page.get_by_text("Page not found").count() == 0
     page.screenshot(path=str(output_dir / "task-link.png"), full_page=True)
 
-    # Signed in already, the next link opens straight on its task: /open_tasks is the
-    # volunteer's home page, served at "/" and at its own address.
+    # Signed in already, the next link opens straight on its task, from another page
+    # (the volunteer lands on 我的任务).
     page.goto(f"{server}/my_tasks")
     wait_idle(page)
     page.goto(link)
     wait_idle(page)
-    page.locator('[data-testid="stMain"] h3').first.wait_for(timeout=20000)
-    assert page.locator('[data-testid="stMain"] h3').first.inner_text().strip() == TITLE
+    page.locator('[data-testid="stMain"] h2').first.wait_for(timeout=20000)
+    assert page.locator('[data-testid="stMain"] h2').first.inner_text().strip() == TITLE
     assert page.get_by_text("Page not found").count() == 0
     phone.close()
 
@@ -109,5 +109,5 @@ def test_a_link_that_cannot_be_shown_says_why_and_offers_the_list(
     page.wait_for_url(f"{server}/open_tasks", timeout=10000)
     page.locator(".st-key-open_link_notice").wait_for(state="detached", timeout=10000)
     wait_idle(page)
-    assert page.locator('[data-testid="stMain"] h3').count() > 0
+    assert page.locator('[data-testid="stMain"] h2').count() > 0
     phone.close()

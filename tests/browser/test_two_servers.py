@@ -94,7 +94,7 @@ def _elders_overdue_shown(page, base: str) -> int:
     """Opens the elders page (its first tab: the overdue list) and reads 逾期未探访 N 人."""
     page.goto(f"{base}/elders")
     wait_idle(page)
-    heading = page.locator("h3", has_text=re.compile(r"逾期未探访 \d+ 人"))
+    heading = page.locator("h2", has_text=re.compile(r"逾期未探访 \d+ 人"))
     heading.wait_for(timeout=20000)
     return _number(heading.inner_text())
 

@@ -28,8 +28,10 @@ EXPECTED_ROLES = {
     "meeting": {A, S, G, D},
     "open_tasks": {V},
     "my_tasks": {V},
+    "check_in": {V},
     "my_data": {V},
     "tasks": {A, S, G},
+    "calendar": {A, S},
     "volunteers": {A, S},
     "teams": {A, S},
     "certificates": {A, S},
@@ -51,6 +53,7 @@ EXPECTED_ROLES = {
     "case_settings": {A},
     "backup": {A},
     "privacy": {A, S, G, V, D},
+    "messages": {A, S, G, V},
     "retention": {A},
 }
 CASES = [(spec, role) for spec in PAGES for role in Role]

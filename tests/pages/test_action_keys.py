@@ -39,6 +39,7 @@ PAGE_ACTIONS: dict[str, set[str]] = {
         "FormSubmitter:calday_new-添加",
     },
     "tasks": {"FormSubmitter:tasks_new-发布任务", "tasks_export"},
+    "calendar": {"calendar_prev", "calendar_today", "calendar_next"},
     "volunteers": {
         "FormSubmitter:volunteers_new-创建",
         "FormSubmitter:volunteers_stars-保存",
@@ -57,8 +58,10 @@ PAGE_ACTIONS: dict[str, set[str]] = {
         "proxy_board_export",
     },
     "proxy_queue": {"proxy_queue_export"},
+    "my_tasks": {"my_past_more"},
     "events": {"FormSubmitter:events_new-创建活动", "events_export"},
     "programme": {"FormSubmitter:programme_mine-取消报名", "FormSubmitter:programme_mine-查询"},
+    "check_in": {"FormSubmitter:check_in_form-签到"},
     "certificate_check": {"FormSubmitter:certcheck_form-查验"},
     "organisation": {"FormSubmitter:org_add_communities-添加", "FormSubmitter:org_street-保存"},
     "accounts": {"FormSubmitter:accounts_create-创建"},

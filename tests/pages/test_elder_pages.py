@@ -38,7 +38,7 @@ pytestmark = pytest.mark.usefixtures("fresh_read_cache")
 
 def _overdue(at) -> int:
     """The count at the top of the open overdue tab ("逾期未探访 12 人")."""
-    (heading,) = [h.value for h in at.subheader if h.value.startswith("逾期未探访 ")]
+    (heading,) = [h.value for h in at.header if h.value.startswith("逾期未探访 ")]
     return int(heading.split()[1])
 
 
@@ -604,7 +604,7 @@ def test_only_the_open_tab_is_drawn_and_it_stays_open_after_a_write(demo_engine)
     most_overdue = at.dataframe[0].value["姓名"].iloc[0]
     _registry(at)
     assert at.text_input(key="elders_search") and at.selectbox(key="elders_pick")
-    assert not [h for h in at.subheader if h.value.startswith("逾期未探访 ")]
+    assert not [h for h in at.header if h.value.startswith("逾期未探访 ")]
     with Session(demo_engine) as s:
         elder = s.exec(select(Elder).where(Elder.name == most_overdue, Elder.active)).first()
     at.selectbox(key="elders_pick").set_value(elder.id).run()

@@ -12,6 +12,7 @@ from ui.links import record_id
 # page, who opens it, the query parameter it follows
 LINKS = [
     ("views/open_tasks.py", "zhiyuan", "task"),
+    ("views/check_in.py", "zhiyuan", "task"),
     ("views/tasks.py", "shuji", "task"),
     ("views/programme.py", None, "event"),
     ("views/events.py", "shuji", "event"),

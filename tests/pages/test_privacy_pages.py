@@ -94,7 +94,7 @@ def test_the_sign_in_page_and_the_programme_link_the_notice(office):
     eid = _an_event(office)
     programme.query_params["event"] = str(eid)
     programme.run()
-    programme.toggle(key=f"programme_open_{eid}").set_value(True).run()
+    programme.button(key=f"programme_open_{eid}").click().run()
     form = programme.get("form")[0]
     assert translate("privacy.registration_purpose", days=45) in [c.value for c in form.caption]
     assert len(_privacy_links(programme)) == 2  # in the form too
@@ -124,7 +124,7 @@ def _an_event(engine) -> int:
 def _register(at, eid, phone):
     at.query_params["event"] = str(eid)
     at.run()
-    at.toggle(key=f"programme_open_{eid}").set_value(True).run()
+    at.button(key=f"programme_open_{eid}").click().run()
     at.text_input(key=f"programme_name_{eid}").input("乌日娜")
     at.text_input(key=f"programme_phone_{eid}").input(phone)
     return at.button(key=f"FormSubmitter:programme_form_{eid}-提交报名").click().run()

@@ -88,7 +88,7 @@ def test_open_tasks_empty(demo_engine):
             .where(Task.community_id == 1, Task.status == "open")
             .values(status=TaskStatus.closed)
         )
-    at = app_test(demo_engine, "zhiyuan")
+    at = app_test(demo_engine, "zhiyuan", "views/open_tasks.py")
     assert not at.exception
     assert "目前没有招募中的任务" in _texts(at, "info")
     assert not [b for b in at.button if b.key and b.key.startswith("open_signup_")]
@@ -97,7 +97,7 @@ def test_open_tasks_empty(demo_engine):
 def test_open_tasks_sign_up_then_cancel_says_so_on_the_card(demo_engine):
     _volunteer(demo_engine, "kaifang", "开放测试")
     task_id = _task(demo_engine)
-    at = app_test(demo_engine, "kaifang")
+    at = app_test(demo_engine, "kaifang", "views/open_tasks.py")
     at.query_params["task"] = str(task_id)
     at.run()
     at.button(key=f"open_signup_{task_id}").click().run()
@@ -119,7 +119,7 @@ def test_open_tasks_sign_up_then_cancel_says_so_on_the_card(demo_engine):
 def test_open_tasks_refused_when_the_task_closed_meanwhile(demo_engine):
     _volunteer(demo_engine, "guanbi", "关闭测试")
     task_id = _task(demo_engine)
-    at = app_test(demo_engine, "guanbi")
+    at = app_test(demo_engine, "guanbi", "views/open_tasks.py")
     at.query_params["task"] = str(task_id)
     at.run()
     _set_task(demo_engine, task_id, status=TaskStatus.closed)
@@ -141,7 +141,7 @@ def test_open_tasks_shows_the_waitlist_position(demo_engine):
     task_id = _task(demo_engine, capacity=1)
     _sign_up(demo_engine, first, task_id)
     waiting = _sign_up(demo_engine, second, task_id)
-    at = app_test(demo_engine, "disan")
+    at = app_test(demo_engine, "disan", "views/open_tasks.py")
     at.query_params["task"] = str(task_id)
     at.run()
     assert at.button(key=f"open_signup_{task_id}").label == "加入候补"
@@ -159,7 +159,7 @@ def test_open_tasks_shows_the_waitlist_position(demo_engine):
 def test_a_link_to_a_closed_task_says_why_and_offers_the_list(demo_engine):
     task_id = _task(demo_engine, title="已截止的链接任务")
     _set_task(demo_engine, task_id, status=TaskStatus.closed)
-    at = app_test(demo_engine, "zhiyuan")
+    at = app_test(demo_engine, "zhiyuan", "views/open_tasks.py")
     at.query_params["task"] = str(task_id)
     at.run()
     assert "这个任务已截止报名" in _texts(at, "warning")
@@ -167,7 +167,7 @@ def test_a_link_to_a_closed_task_says_why_and_offers_the_list(demo_engine):
     at.button(key="open_link_all").click().run()
     assert "task" not in at.query_params
     assert not at.warning
-    assert len(at.subheader) > 0
+    assert len(at.header) > 0
 
 
 # --- 我的任务 my tasks --------------------------------------------------------------------
@@ -414,9 +414,9 @@ def test_open_tasks_shows_the_soonest_twenty_then_more_on_request(demo_engine):
     """A phone gets the soonest 20 cards; "显示更多任务" adds the next ones."""
     for n in range(25):
         _task(demo_engine, title=f"分页测试任务{n:02}", starts_in=timedelta(hours=2, minutes=n))
-    at = app_test(demo_engine, "zhiyuan")
-    titles = [h.value for h in at.subheader if h.value.startswith("分页测试任务")]
+    at = app_test(demo_engine, "zhiyuan", "views/open_tasks.py")
+    titles = [h.value for h in at.header if h.value.startswith("分页测试任务")]
     assert titles == [f"分页测试任务{n:02}" for n in range(20)]
     at.button(key="open_more").click().run()
-    titles = [h.value for h in at.subheader if h.value.startswith("分页测试任务")]
+    titles = [h.value for h in at.header if h.value.startswith("分页测试任务")]
     assert titles == [f"分页测试任务{n:02}" for n in range(25)]

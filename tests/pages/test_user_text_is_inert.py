@@ -16,16 +16,19 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import String, cast, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from models.accounts import Account, Role
+from models.base import local_today
 from models.cases import Case, CaseDepartment
 from models.elders import Elder, Visit
 from models.events import Event, Registration
+from models.messages import MessageChannel, MessageKind
 from models.org import Community, Grid, Street
 from models.proxy import Merchant, ProxyRequest
 from models.volunteers import Task, Team, Volunteer
+from services import db, outbox, reminders
 from services.access import PAGES
 from tests.conftest import app_test
 from tests.pages.conftest import each_tab
@@ -70,6 +73,21 @@ def _write_hostile_text(engine: Engine) -> None:
             values = {name: hostile(model.id) for name in names if hasattr(model, name)}
             session.exec(update(model).values(**values))
         session.commit()
+    with db.transaction(engine) as session:  # the bells' messages name tasks and elders
+        reminders.make_reminders(session=session, today=local_today())
+        task = session.exec(select(Task)).first()
+        for account_id in session.exec(select(Account.id)).all():  # a task's words, for all
+            outbox.enqueue(
+                session,
+                key=f"hostile:account={account_id}",
+                kind=MessageKind.task_cancelled,
+                channel=MessageChannel.board,
+                community_id=task.community_id,
+                account_id=account_id,
+                record_type="task",
+                record_id=task.id,
+                params={"title": task.title, "when": "", "place": task.place},
+            )
     import streamlit as st
 
     st.cache_data.clear()  # pages read through Streamlit's cache, keyed by the query
@@ -124,9 +142,9 @@ def _check_page(at: AppTest, page: str) -> bool:
 # scope names no community), the certificate check (empty until a number is entered),
 # and the agents' queue, empty but for the grid worker's; and the backups (file names);
 # the correction requests (the demo has none; their cards are tested in
-# test_my_data_pages.py).
+# test_my_data_pages.py); and 扫码签到 (nothing until a code is scanned or typed).
 def _shows_typed_text(role: Role, page: str) -> bool:
-    if page in ("audit", "meeting", "certificate_check", "backup", "corrections"):
+    if page in ("audit", "meeting", "certificate_check", "backup", "corrections", "check_in"):
         return False
     return page != "proxy_queue" or role == Role.grid_worker
 

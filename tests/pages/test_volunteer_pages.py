@@ -22,7 +22,7 @@ def _zhiyuan(engine) -> Volunteer:
 
 
 def test_volunteer_signs_up_from_open_tasks(demo_engine):
-    at = app_test(demo_engine, "zhiyuan")  # lands on 报名服务
+    at = app_test(demo_engine, "zhiyuan", "views/open_tasks.py")
     assert at.title[0].value == "报名服务"
     button = next(
         b for b in at.button if b.key and b.key.startswith("open_signup_") and b.label == "我要报名"
@@ -204,8 +204,8 @@ def test_staff_give_a_volunteer_a_sign_in_account_and_they_can_sign_up(demo_engi
             name,
         )
 
-    # The handed-out password is changed first (issue 18), then 报名服务 opens, with no
-    # "no record" warning.
+    # The handed-out password is changed first (issue 18), then 我的任务 opens, and
+    # 报名服务, with no "no record" warning.
     phone = app_test(demo_engine, "xinren")
     assert phone.title[0].value == "设置新密码"
     phone.text_input(key="password_current").input("demo1234")
@@ -213,6 +213,8 @@ def test_staff_give_a_volunteer_a_sign_in_account_and_they_can_sign_up(demo_engi
     phone.text_input(key="password_confirm").input("xinren-own-pass")
     phone.button[0].click().run()
     assert not phone.error
+    assert not phone.warning
+    phone.switch_page("views/open_tasks.py").run()
     assert not phone.warning
     button = next(b for b in phone.button if b.key and b.key.startswith("open_signup_"))
     task_id = int(button.key.rsplit("_", 1)[1])

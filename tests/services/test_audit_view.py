@@ -363,7 +363,7 @@ def test_every_table_has_a_module_and_a_record_type_and_fields_a_label():
         "visit", "visitcampaign", "visittier", "referral", "elderchange", "signup",
         "registration", "proxyrequest", "proxyrectification", "merchantfiling",
         "servicecertificate", "importbatch", "mediation", "casephoto", "starthreshold",
-        "correctionrequest",
+        "correctionrequest", "task_series",
     }  # fmt: skip
     hidden = {"id", "password_hash", "data", "thumbnail", "digest"}
     for lang in ("zh_CN", "en"):

@@ -17,7 +17,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,9 +36,10 @@ from models.cases import CalendarDay, Case, CasePhoto, CasePhotoStage
 from models.certificates import ServiceCertificate
 from models.elders import VisitMonthEnd, VisitToday
 from models.imports import ImportBatch, ImportedRecord, ImportKind, ImportMapping
+from models.messages import Message, MessageChannel, MessageKind
 from models.org import Community, Street
 from models.privacy import AccessKind, AccessLogEntry, CorrectionRequest
-from models.volunteers import StarThreshold, Volunteer
+from models.volunteers import SeriesRule, StarThreshold, TaskKind, TaskSeries, Volunteer
 from services import backup, db, demo, migrate
 from services.errors import BoardError
 from tests.conftest import DEMO_TODAY, PG_BASE_URL, PG_URL
@@ -117,6 +118,27 @@ def _fill_the_rest(engine: Engine) -> None:
                     record_id=volunteer.id,
                     community_id=community.id,
                     page="volunteers",
+                ),
+                TaskSeries(
+                    community_id=community.id,
+                    title="爱心阿姨每周二探访",
+                    kind=TaskKind.elder_visit,
+                    capacity=4,
+                    rule=SeriesRule.weekly,
+                    weekdays="1",
+                    starts=time(9, 0),
+                    minutes=120,
+                    first_day=date(2026, 12, 1),
+                    until=date(2027, 1, 26),
+                ),
+                Message(
+                    key="task_tomorrow:signup=1:day=2026-12-02",
+                    kind=MessageKind.task_tomorrow,
+                    channel=MessageChannel.board,
+                    account_id=account.id,
+                    community_id=community.id,
+                    record_type="task",
+                    params='{"title": "探访"}',
                 ),
                 CorrectionRequest(
                     volunteer_id=volunteer.id,

@@ -98,13 +98,6 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
     """A session for queries; objects stay readable after it closes."""
     engine = engine or get_engine()
     with Session(engine, expire_on_commit=False, info={READ_ONLY: True}) as session:
-        if not is_sqlite(engine):
-            # Each statement on its own, as PostgreSQL's READ COMMITTED gives a statement
-            # inside a transaction anyway (a snapshot per statement), without the BEGIN and
-            # ROLLBACK round trips: a page's 25 cached reads made 50 of them. The session
-            # stays bound to `engine`, so what a read keeps (services/visit_dues.py) is
-            # written in a transaction of its own.
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         yield session
 
 

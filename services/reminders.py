@@ -100,17 +100,14 @@ def _to_group(session: Session, *, key: str, kind: MessageKind, record: Task | E
 # --- at write time ------------------------------------------------------------------------
 
 
-def promoted(session: Session, *, signup: Signup, task: Task) -> None:
-    """A volunteer moved off the waitlist into a place (their board)."""
-    account_id = _volunteer_account(session, signup.volunteer_id)
-    if account_id is None:
-        return
-    # a sign-up is reused when the volunteer signs up again: its arrival names this time
-    since = int(signup.created_at.timestamp())
-    outbox.enqueue(
+def _to_board_about_task(
+    session: Session, *, key: str, kind: MessageKind, account_id: int | None, task: Task
+) -> bool:
+    """One volunteer's message about a task, on their board."""
+    return outbox.enqueue(
         session,
-        key=f"promoted:signup={signup.id}:since={since}",
-        kind=MessageKind.promoted,
+        key=key,
+        kind=kind,
         channel=MessageChannel.board,
         community_id=task.community_id,
         account_id=account_id,
@@ -120,22 +117,34 @@ def promoted(session: Session, *, signup: Signup, task: Task) -> None:
     )
 
 
+def promoted(session: Session, *, signup: Signup, task: Task) -> None:
+    """A volunteer moved off the waitlist into a place (their board)."""
+    account_id = _volunteer_account(session, signup.volunteer_id)
+    if account_id is None:
+        return
+    # a sign-up is reused when the volunteer signs up again: its arrival names this time
+    since = int(signup.created_at.timestamp())
+    _to_board_about_task(
+        session,
+        key=f"promoted:signup={signup.id}:since={since}",
+        kind=MessageKind.promoted,
+        account_id=account_id,
+        task=task,
+    )
+
+
 def task_cancelled(session: Session, *, task: Task, signups: Iterable[Signup]) -> None:
     """A task was cancelled: each volunteer who had a place or waited (their board)."""
     for signup in signups:
         account_id = _volunteer_account(session, signup.volunteer_id)
         if account_id is None:
             continue
-        outbox.enqueue(
+        _to_board_about_task(
             session,
             key=f"task_cancelled:signup={signup.id}",
             kind=MessageKind.task_cancelled,
-            channel=MessageChannel.board,
-            community_id=task.community_id,
             account_id=account_id,
-            record_type="task",
-            record_id=task.id,
-            params=_task_params(task),
+            task=task,
         )
 
 
@@ -215,16 +224,12 @@ def _tasks_tomorrow(session: Session, today: date) -> int:
             )
         ).all()
         for signup_id, account_id in confirmed:
-            made += outbox.enqueue(
+            made += _to_board_about_task(
                 session,
                 key=f"task_tomorrow:signup={signup_id}:day={tomorrow}",
                 kind=MessageKind.task_tomorrow,
-                channel=MessageChannel.board,
-                community_id=task.community_id,
                 account_id=account_id,
-                record_type="task",
-                record_id=task.id,
-                params=_task_params(task),
+                task=task,
             )
         free = task.capacity - task.taken
         if (

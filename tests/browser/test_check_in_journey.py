@@ -12,9 +12,12 @@ from models.base import utcnow
 from models.volunteers import Signup, Volunteer
 from services import check_in_codes, db, settings, signups
 from tests.browser.conftest import PHONE, press, sign_in, wait_idle
-from tests.browser.test_signup_journey import actor_named, publish_task
+from tests.browser.test_signup_journey import actor_named, new_volunteer, publish_task
 
 TITLE = "浏览器测试：社区门口扫码签到"
+# A volunteer of this journey's own: zhiyuan's places in other journeys would overlap
+# this task (under way now), and the sign-up below would be refused.
+SCANNER = ("saomaren", "扫码的志愿者", "13700099002")
 
 
 @contextmanager
@@ -31,7 +34,7 @@ def _server_key(monkeypatch):
 
 
 def _places(database_url: str, task_id: int) -> tuple[int, int]:
-    """zhiyuan's own place and one for a volunteer staff signed up, a day ago."""
+    """The scanner's own place and one for a volunteer staff signed up, a day ago."""
     staff = actor_named(database_url, "shuji")
     engine = db.make_engine(database_url)
     with db.transaction(engine) as s:
@@ -45,7 +48,7 @@ def _places(database_url: str, task_id: int) -> tuple[int, int]:
         s.flush()
         yesterday = utcnow() - timedelta(days=1)
         own = signups.signup_create(
-            session=s, actor=actor_named(database_url, "zhiyuan"), task_id=task_id, now=yesterday
+            session=s, actor=actor_named(database_url, SCANNER[0]), task_id=task_id, now=yesterday
         ).signup_id
         theirs = signups.signup_create(
             session=s, actor=staff, task_id=task_id, volunteer_id=other.id, now=yesterday
@@ -65,6 +68,7 @@ def _way(database_url: str, signup_id: int) -> str | None:
 def test_scan_on_arrival_then_staff_check_in_the_rest(server, browser, output_dir, monkeypatch):
     url = server.database_url
     task_id = publish_task(url, title=TITLE, starts_in=timedelta(minutes=-10))
+    new_volunteer(url, *SCANNER)
     own, theirs = _places(url, task_id)
     with _server_key(monkeypatch):
         code = check_in_codes.current_code(task_id, utcnow())
@@ -73,7 +77,7 @@ def test_scan_on_arrival_then_staff_check_in_the_rest(server, browser, output_di
     page = phone.new_page()
     page.goto(f"{server}/check_in?task={task_id}&code={code}")
     wait_idle(page)
-    page.get_by_role("textbox", name="用户名").fill("zhiyuan")
+    page.get_by_role("textbox", name="用户名").fill(SCANNER[0])
     page.get_by_role("textbox", name="密码").fill("demo1234")
     page.get_by_role("button", name="登录").click()
     done = page.locator(f".st-key-check_in_done_{task_id}")

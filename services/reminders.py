@@ -38,7 +38,7 @@ from models.events import Event, EventStatus
 from models.messages import MessageChannel, MessageKind
 from models.org import Community
 from models.proxy import Merchant, ProxyRequest, ProxyStatus
-from models.volunteers import Signup, SignupStatus, Task, TaskStatus, Volunteer
+from models.volunteers import Signup, SignupStatus, Task, TaskSeries, TaskStatus, Volunteer
 from services import outbox, wecom
 from services.access import mask_name
 from services.db import local_bounds, transaction
@@ -148,11 +148,21 @@ def task_cancelled(session: Session, *, task: Task, signups: Iterable[Signup]) -
         )
 
 
+def _told_to_group(task: Task, was: TaskStatus) -> bool:
+    """Whether the group knows of the task: volunteers could see it and it is ahead."""
+    return was in _ANNOUNCED_TASK and task.starts_at > utcnow()
+
+
 def task_cancelled_group(session: Session, *, task: Task, was: TaskStatus) -> None:
     """A task the volunteers could see was cancelled before it began: the group. A
-    staffing task cancelled with its event is told by the event's message."""
-    if was not in _ANNOUNCED_TASK or task.starts_at <= utcnow():
+    staffing task cancelled with its event is told by the event's message, an occurrence
+    of a series being stopped by the series' one message (series_stopped_group)."""
+    if not _told_to_group(task, was):
         return
+    if task.series_id is not None:
+        series = session.get(TaskSeries, task.series_id)
+        if series is not None and not series.active:
+            return
     if task.event_id is not None:
         event = session.get(Event, task.event_id)
         if event is not None and EventStatus(event.status) == EventStatus.cancelled:
@@ -162,6 +172,38 @@ def task_cancelled_group(session: Session, *, task: Task, was: TaskStatus) -> No
         key=f"group:task_cancelled:task={task.id}",
         kind=MessageKind.task_cancelled,
         record=task,
+    )
+
+
+def series_stopped_group(
+    session: Session,
+    *,
+    series: TaskSeries,
+    from_day: date,
+    cancelled: list[tuple[Task, TaskStatus]],
+) -> None:
+    """A series was stopped: the group hears it once, with its first cancelled occurrence
+    and how many there were, not once per occurrence. `cancelled` holds each occurrence
+    cancelled and its status before."""
+    told = [task for task, was in cancelled if _told_to_group(task, was)]
+    if not told or not _group(session, series.community_id):
+        return
+    first = told[0]
+    when = translate(
+        "messages.series_when",
+        wecom.GROUP_LANG,
+        first=local_span(first.starts_at, first.ends_at),
+        n=len(told),
+    )
+    outbox.enqueue(
+        session,
+        key=f"group:series_stopped:series={series.id}:from={from_day}",
+        kind=MessageKind.task_cancelled,
+        channel=MessageChannel.wecom,
+        community_id=series.community_id,
+        record_type="task",
+        record_id=first.id,
+        params=_task_params(first, for_group=True) | {"title": series.title, "when": when},
     )
 
 

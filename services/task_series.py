@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from models.base import LOCAL_TZ, aware_utc, local, local_today
 from models.volunteers import SeriesRule, Task, TaskKind, TaskSeries, TaskStatus, Team
-from services import audit, tasks, team_signups
+from services import audit, reminders, tasks, team_signups
 from services.access import FIELD, STAFF, Actor, get_scoped
 from services.errors import BoardError, Label
 
@@ -371,14 +371,19 @@ def series_stop(*, session: Session, actor: Actor, series_id: int, from_day: dat
     cancels their sign-ups), the earlier ones stay; the series is marked inactive."""
     series = _scoped_series(session, actor, series_id)
     since = datetime.combine(from_day, time(), LOCAL_TZ)
-    cancelled_tasks = cancelled_signups = 0
+    # inactive first: its occurrences' cancellations then leave the group to the series'
+    # one message (reminders.series_stopped_group)
+    audit.apply_changes(session, actor_id=actor.id, row=series, values={"active": False})
+    cancelled: list[tuple[Task, TaskStatus]] = []
+    cancelled_signups = 0
     for occurrence in _later_occurrences(session, series.id, since):
+        was = TaskStatus(occurrence.status)
         cancelled_signups += tasks.task_set_status(
             session=session, actor=actor, task_id=occurrence.id, status=TaskStatus.cancelled
         )
-        cancelled_tasks += 1
-    audit.apply_changes(session, actor_id=actor.id, row=series, values={"active": False})
-    return SeriesStopped(cancelled_tasks, cancelled_signups)
+        cancelled.append((occurrence, was))
+    reminders.series_stopped_group(session, series=series, from_day=from_day, cancelled=cancelled)
+    return SeriesStopped(len(cancelled), cancelled_signups)
 
 
 # --- reads --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlmodel import select
@@ -16,7 +16,17 @@ from models.base import local_today
 from models.elders import ElderVisitor
 from models.messages import Message, MessageChannel
 from models.org import Community
-from services import events, merchants, proxy, reminders, signups, tasks, visit_policy
+from models.volunteers import SeriesRule, TaskKind
+from services import (
+    events,
+    merchants,
+    proxy,
+    reminders,
+    signups,
+    task_series,
+    tasks,
+    visit_policy,
+)
 from tests import factories
 from tests.conftest import make_account
 from tests.services.event_setup import make_event
@@ -210,3 +220,34 @@ def test_the_sender_thread_starts_once_per_process_and_not_when_switched_off(mon
         if thread.name == "board-outbox":
             thread.join(timeout=5)
     assert turns == [reminders.SEND_EVERY_SECONDS]
+
+
+def test_a_stopped_series_tells_the_group_once(session, w):
+    """Stopping a weekly series cancels its later occurrences: the group hears it once,
+    not once per occurrence (eight messages in a row for one decision)."""
+    with_group(session, w.community_id)
+    made = task_series.series_create(
+        session=session,
+        actor=w.shuji,
+        community_id=w.community_id,
+        title="爱心阿姨每周二探访",
+        kind=TaskKind.elder_visit,
+        place="社区活动室",
+        capacity=3,
+        rule=SeriesRule.weekly,
+        weekdays=(1,),
+        starts=time(9, 0),
+        minutes=120,
+        first_day=TODAY + timedelta(days=1),
+        weeks=8,
+    )
+    session.commit()
+    stopped = task_series.series_stop(
+        session=session, actor=w.shuji, series_id=made.series_id, from_day=TODAY
+    )
+    group = [key for key, channel, _ in rows(session) if channel == "wecom"]
+    assert stopped.tasks == made.tasks > 1
+    assert group == [f"group:series_stopped:series={made.series_id}:from={TODAY}"]
+    (message,) = session.exec(select(Message).where(Message.channel == "wecom")).all()
+    assert json.loads(message.params)["title"] == "爱心阿姨每周二探访"
+    assert f"共 {made.tasks} 次" in json.loads(message.params)["when"]

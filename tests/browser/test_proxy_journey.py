@@ -53,7 +53,9 @@ def test_intake_completion_and_rating(server, browser, output_dir):
     for button in words.all():
         assert button.bounding_box()["height"] >= 44  # a touch target on a phone
     words.nth(3).click()  # 不满意
-    page.get_by_label("商户的意见").last.fill("快递放错了门口")
+    # this request's own form: other journeys' requests in progress have the same field
+    form = page.locator(f"[data-testid='stForm']:has(.st-key-queue_rating_{request.id})")
+    form.get_by_label("商户的意见").fill("快递放错了门口")
     page.screenshot(path=str(output_dir / "2-phone-rating.png"), full_page=True)
     page.locator(
         f".st-key-FormSubmitter-queue_done_{request.id}-办结 button, [data-testid='stForm']:has(.st-key-queue_rating_{request.id}) button[kind='primaryFormSubmit']"

@@ -107,7 +107,7 @@ def calendar_items(
         event_stmt = event_stmt.where(col(Event.community_id).in_(ids))
     items = [
         CalendarItem(
-            "task",
+            kind,
             row.id,
             row.title,
             name,
@@ -117,19 +117,7 @@ def calendar_items(
             row.capacity,
             str(row.status),
         )
-        for row, name in session.exec(task_stmt)
-    ] + [
-        CalendarItem(
-            "event",
-            row.id,
-            row.title,
-            name,
-            aware_utc(row.starts_at),
-            aware_utc(row.ends_at),
-            row.taken,
-            row.capacity,
-            str(row.status),
-        )
-        for row, name in session.exec(event_stmt)
+        for kind, stmt in (("task", task_stmt), ("event", event_stmt))
+        for row, name in session.exec(stmt)
     ]
     return sorted(items, key=lambda item: (item.starts_at, item.kind, item.id))

@@ -112,8 +112,7 @@ def test_the_door_is_closed_a_week_before_and_says_when_it_opens(server, browser
     engine.dispose()
     page.locator(f".st-key-events_cancel_reg_{rid} button").click()
     asked = page.locator(f".st-key-events_cancel_reg_box_{rid}")
-    asked.wait_for(timeout=20000)
-    assert "确认取消 先报名的居民 的报名（1 人）？" in asked.inner_text()
+    asked.get_by_text("确认取消 先报名的居民 的报名（1 人）？").first.wait_for(timeout=20000)
     page.screenshot(path=str(output_dir / "2-cancel-registration-asked.png"), full_page=True)
     context.close()
 

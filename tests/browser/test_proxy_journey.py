@@ -77,8 +77,7 @@ def test_intake_completion_and_rating(server, browser, output_dir):
     with rerun(page):  # a tab click starts a run: only the open tab is drawn
         page.get_by_role("tab", name="差评整改").click()
     card = page.locator(f".st-key-rect_card_{rect.id}")
-    card.wait_for(timeout=20000)
-    assert "快递放错了门口" in card.inner_text()
+    card.get_by_text("快递放错了门口").first.wait_for(timeout=20000)
     assert f"整改期限 {rect.deadline.isoformat()}" in card.inner_text()
     page.get_by_text("本年差评整改率").wait_for()
     page.screenshot(path=str(output_dir / "3-rectification.png"), full_page=True)

@@ -109,8 +109,9 @@ def test_an_elders_edit_form_holds_the_picked_elder_and_says_saved_beside_it(
     # 注销档案 asks first and says the elder leaves the overdue list; the history stays
     page.locator(f".st-key-elders_deactivate_{second} button").click()
     question = page.locator(f".st-key-elders_deactivate_box_{second}")
-    question.wait_for(timeout=20000)
-    assert "逾期" in question.inner_text() and "探访记录和探访人保留" in question.inner_text()
+    # the box is drawn before its words: wait for the words, not the box
+    question.get_by_text("探访记录和探访人保留").first.wait_for(timeout=20000)
+    assert "逾期" in question.inner_text()
     page.screenshot(path=str(output_dir / "2-elder-deactivate-asks.png"), full_page=True)
     assert _row(server, Elder, second).active  # nothing happened before the answer
     with rerun(page):
@@ -192,8 +193,7 @@ def test_a_renamed_volunteer_stays_picked_and_deactivation_says_what_it_cancels(
     assert picker_label.startswith(f"测{tag}志愿乙"), picker_label
     assert message_beside
     question = page.locator(f".st-key-volunteers_deactivate_box_{renamed}")
-    question.wait_for(timeout=20000)
-    assert "1 个未开始的报名将被取消" in question.inner_text()
+    question.get_by_text("1 个未开始的报名将被取消").first.wait_for(timeout=20000)
     page.screenshot(path=str(output_dir / "2-volunteer-deactivate-asks.png"), full_page=True)
     with rerun(page):
         page.locator(f".st-key-volunteers_deactivate_yes_{renamed} button").click()
@@ -242,9 +242,8 @@ def test_a_team_deactivated_on_a_phone_asks_first_and_stays_picked(server, brows
     _pick(page, "teams_pick", f"测{tag}乙队")
     # removing the leader asks first and says the team will have no leader
     page.get_by_role("button", name="移出").click()
-    page.get_by_role("button", name="确认移出").wait_for(timeout=20000)
     question = page.locator(f".st-key-teams_remove_box_{second}_{member}")
-    assert "队长" in question.inner_text()
+    question.get_by_text("队长").first.wait_for(timeout=20000)
     with rerun(page):
         page.locator(f".st-key-teams_remove_yes_{second}_{member} button").click()
     page.locator(f".st-key-flash_teams_members_msg_{second}").get_by_text(f"测{tag}队员").wait_for(

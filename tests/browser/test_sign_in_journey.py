@@ -1,12 +1,12 @@
 """shuji signs in, reloads and is still signed in, then signs out."""
 
-from tests.browser.conftest import DESKTOP, sign_in, wait_idle
+from tests.browser.conftest import DESKTOP, sign_in_by_form, wait_idle
 
 
 def test_sign_in_survives_reload_then_sign_out(server, browser, output_dir):
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
-    sign_in(page, server, "shuji")
+    sign_in_by_form(page, server, "shuji")
     page.wait_for_selector('[data-testid="stSidebar"]:has-text("王书记 · 社区书记")')
 
     # The cookie is HttpOnly and SameSite; scripts in the page cannot read it.

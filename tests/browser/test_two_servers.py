@@ -26,7 +26,7 @@ from models.accounts import Account
 from models.elders import Visit
 from services import db, visit_plan
 from services.auth import COOKIE_NAME, actor_of
-from tests.browser.conftest import DESKTOP, rerun, serve, sign_in, wait_idle
+from tests.browser.conftest import DESKTOP, rerun, serve, sign_in_by_form, wait_idle
 from tests.conftest import PG_BASE_URL, PG_URL, ROOT
 from ui.filters import today
 
@@ -131,7 +131,7 @@ def test_a_write_through_one_server_is_seen_at_once_on_the_other(
 
         context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
         page_a = context.new_page()
-        sign_in(page_a, a, "shuji")
+        sign_in_by_form(page_a, a, "shuji")
         # The cookie is scoped to the host, not the port: the browser sends it to B too.
         cookie = next(c for c in context.cookies(a) if c["name"] == COOKIE_NAME)
         assert cookie["domain"] == "127.0.0.1" and cookie["httpOnly"]

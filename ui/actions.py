@@ -28,6 +28,8 @@ from services.access import Actor
 from services.db import read_session, transaction
 from services.errors import BoardError
 from ui.i18n import error_text
+from ui.run_memo import forget, this_run
+from ui.session import ACTOR_THIS_RUN
 
 log = logging.getLogger("board")
 
@@ -35,7 +37,7 @@ PAGE = "page"  # the anchor of a page's own message slot, under its title
 LAST_REFUSAL = "ui_last_refusal"  # the BoardError of the latest refused write
 _FLASH = "ui_flash"  # {anchor: message}
 _CLEAR = "ui_clear"  # widget keys to empty on the next run
-_VERSIONS = "ui_versions_this_run"  # (the run's marker, {scope: version})
+_VERSIONS = "ui_versions_this_run"  # every data version, read once per run (this_run)
 
 
 def _resolve(path: str) -> Callable[..., Any]:
@@ -103,17 +105,15 @@ def _versions(scope_names: list[str]) -> tuple[tuple[str, int], ...]:
     A write in the run forgets them; a run that began before another's write reads, as
     the rest of that run does, what was there when it began. Outside a run (a download
     made on its press), read each time."""
-    ctx = get_script_run_ctx()
-    if ctx is None:
+
+    def every_version() -> dict[str, int]:
+        with read_session() as session:
+            return data_versions.all_versions(session)
+
+    if get_script_run_ctx() is None:
         with read_session() as session:
             return data_versions.versions(session, scope_names)
-    memo = st.session_state.get(_VERSIONS)
-    # ScriptRunContext.reset gives each run (and fragment run) a new `cursors` dict
-    if memo is None or memo[0] is not ctx.cursors:
-        with read_session() as session:
-            memo = (ctx.cursors, data_versions.all_versions(session))
-        st.session_state[_VERSIONS] = memo
-    every = memo[1]
+    every = this_run(_VERSIONS, every_version)
     return tuple((name, every.get(name, 0)) for name in scope_names)
 
 
@@ -154,8 +154,9 @@ def write(
     try:
         with transaction() as session:
             result = fn(session=session, **kwargs)
-        if get_script_run_ctx() is not None:  # not on a download's press, outside a run
-            st.session_state.pop(_VERSIONS, None)  # the run's next reads see the write
+        # the run's next reads see the write, and who wrote it as it left them (a
+        # password or a name changed)
+        forget(_VERSIONS, ACTOR_THIS_RUN)
     except BoardError as err:
         target.error(error_text(err), icon=":material/error:")
         st.session_state[LAST_REFUSAL] = err

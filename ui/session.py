@@ -11,8 +11,10 @@ from services import auth
 from services.access import Actor, can_view, page_spec
 from services.db import read_session, transaction
 from ui.i18n import t
+from ui.run_memo import this_run
 
 TOKEN_KEY = "auth_token"
+ACTOR_THIS_RUN = "ui_actor_this_run"  # the actor of the run's token (this_run)
 HANDOFF_KEY = "auth_handoff"
 ENTER_PATH = "/session/enter"
 LEAVE_PATH = "/session/leave"
@@ -26,13 +28,18 @@ def _token() -> str | None:
 
 
 def current_actor() -> Actor | None:
-    """The signed-in actor, or None. Looked up in the database on every run, so a
-    revoked session or a deactivated account takes effect at once."""
+    """The signed-in actor, or None. Looked up in the database once on every run (the
+    router and the page's guard both ask), so a revoked session or a deactivated
+    account takes effect at once."""
     token = _token()
     if not token:
         return None
-    with read_session() as session:
-        actor = auth.session_actor(session=session, token=token)
+
+    def looked_up() -> Actor | None:
+        with read_session() as session:
+            return auth.session_actor(session=session, token=token)
+
+    actor = this_run(ACTOR_THIS_RUN, looked_up, of=token)
     if actor is None:
         st.session_state.pop(TOKEN_KEY, None)
     return actor

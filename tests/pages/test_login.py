@@ -86,3 +86,31 @@ def test_setup_refuses_mismatched_passwords(engine):
     assert [e.value for e in at.error] == [translate("setup.mismatch")]
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(Account)).one() == 0
+
+
+def test_a_run_looks_up_the_signed_in_person_once_and_the_next_run_again(demo_engine):
+    """The router and the page's guard both ask who is signed in: one look-up a run (a
+    round trip each on PostgreSQL), and a session ended elsewhere ends the next run."""
+    from sqlalchemy import event
+
+    at = app_test(demo_engine, "shuji", "views/elders.py")
+    looked_up: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().startswith("SELECT authsession."):
+            looked_up.append(statement)
+
+    event.listen(demo_engine, "before_cursor_execute", count)
+    try:
+        at.run()
+        assert not at.exception and at.title[0].value == "关爱老人"
+        assert len(looked_up) == 1
+        with Session(demo_engine) as s:  # signed out on another device: every session ends
+            for row in s.exec(select(AuthSession)):
+                row.revoked_at = row.created_at
+                s.add(row)
+            s.commit()
+        at.run()
+        assert at.text_input(key="login_username")  # the next run looked again
+    finally:
+        event.remove(demo_engine, "before_cursor_execute", count)

@@ -58,9 +58,8 @@ elif actor.must_change_password:
     )
     complete_handoff(navigation.url_path)
 else:
-    with read_session() as session:
-        # The street admin of a new office goes through the first-start steps first.
-        first_steps = actor.is_street_admin and org.setup_pending(session=session)
+    # The street admin of a new office goes through the first-start steps first.
+    first_steps = actor.is_street_admin and read(org.setup_pending)
     # A volunteer lands on My tasks, one with open proxy requests on their queue.
     lands = read(landing, actor=actor)
     sections: dict[str, list[st.Page]] = {}

@@ -84,6 +84,13 @@ def _tooltip(x: str, y: str, color: str | None) -> list[str]:
     return [f"{x}:N", f"{y}:Q"] + ([f"{color}:N"] if color else [])
 
 
+def _named(codes: pd.Series, t, prefix: str) -> list[str]:
+    """Each row's code (a kind, a category) by its translated name: each name looked up
+    once, not once a row (a year of months by four kinds is 48 rows)."""
+    names = {code: t(f"{prefix}.{code}") for code in codes.unique()}
+    return [names[code] for code in codes]
+
+
 def _axis(y_format: str | None) -> alt.Axis:
     return alt.Axis(format=y_format) if y_format else alt.Axis()
 
@@ -244,7 +251,7 @@ def volunteer_hours_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLi
 
 
 def visits_by_month_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLite:
-    labelled = frame.assign(mode=[t(f"visits.mode.{m}") for m in frame["mode"]])
+    labelled = frame.assign(mode=_named(frame["mode"], t, "visits.mode"))
     return bar_chart(
         labelled,
         x="month",
@@ -285,7 +292,7 @@ def overdue_trend_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLite
 
 
 def requests_by_month_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLite:
-    labelled = frame.assign(kind=[t(f"proxy.kind.{k}") for k in frame["kind"]])
+    labelled = frame.assign(kind=_named(frame["kind"], t, "proxy.kind"))
     return bar_chart(
         labelled,
         x="month",
@@ -314,7 +321,7 @@ def satisfaction_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLite:
 
 
 def events_by_month_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLite:
-    labelled = frame.assign(category=[t(f"events.category.{c}") for c in frame["category"]])
+    labelled = frame.assign(category=_named(frame["category"], t, "events.category"))
     return bar_chart(
         labelled,
         x="month",
@@ -335,7 +342,7 @@ def event_rates_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLite:
         var_name="rate",
         value_name="value",
     )
-    long["rate"] = [t(f"chart.events.{r}") for r in long["rate"]]
+    long["rate"] = _named(long["rate"], t, "chart.events")
     return line_chart(
         long,
         x="month",
@@ -352,9 +359,7 @@ def event_rates_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLite:
 
 def cases_by_month_chart(frame: pd.DataFrame, t, large: bool = False) -> VegaLite:
     """Residents' cases reported per month, stacked by category."""
-    labelled = frame.assign(
-        case_category=[t(f"cases.category.{c}") for c in frame["case_category"]]
-    )
+    labelled = frame.assign(case_category=_named(frame["case_category"], t, "cases.category"))
     chart = bar_chart(
         labelled,
         x="month",

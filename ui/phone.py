@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from services import places
 from services.access import page_spec
+from services.i18n import translate as translate_to
 from ui.actions import read
 from ui.i18n import t
 from ui.text import plain
@@ -337,29 +339,34 @@ _SCRIPT = """<script>
 PHONE_INPUTS = '[class*="st-key-"][class*="phone"] input[type="text"]'
 
 
-def _config(translate: bool) -> dict[str, object]:
-    words = {english: t(key) for english, key in STREAMLIT_WORDS.items()} if translate else {}
+def _config(lang: str, translate: bool) -> dict[str, object]:
+    def tr(key: str, /, **params: object) -> str:
+        return translate_to(key, lang, **params)
+
+    words = {english: tr(key) for english, key in STREAMLIT_WORDS.items()} if translate else {}
     return {
         "translate": translate,
         "phoneInputs": PHONE_INPUTS,
         "words": {k: v for k, v in words.items() if k != v},
-        "help": t("st.help_for", label="{label}"),
-        "day": t("st.day", year="{year}", month="{month}", day="{day}", weekday="{weekday}"),
-        "limit": t("st.limit", size="{size}"),
-        "part": {p: t(f"st.part.{p}", label="{label}") for p in ("year", "month", "day")},
-        "start": t("st.start_date", label="{label}"),
-        "end": t("st.end_date", label="{label}"),
+        "help": tr("st.help_for", label="{label}"),
+        "day": tr("st.day", year="{year}", month="{month}", day="{day}", weekday="{weekday}"),
+        "limit": tr("st.limit", size="{size}"),
+        "part": {p: tr(f"st.part.{p}", label="{label}") for p in ("year", "month", "day")},
+        "start": tr("st.start_date", label="{label}"),
+        "end": tr("st.end_date", label="{label}"),
         "months": {m: str(n) for n, m in enumerate(MONTHS, start=1)},
-        "monthNames": {m: t(f"st.month.{n}") for n, m in enumerate(MONTHS, start=1)},
-        "weekdays": {d: t(f"st.weekday.{n}") for n, d in enumerate(WEEKDAYS)},
-        "weekdayShort": {d[:2]: t(f"st.weekday_short.{n}") for n, d in enumerate(WEEKDAYS)},
+        "monthNames": {m: tr(f"st.month.{n}") for n, m in enumerate(MONTHS, start=1)},
+        "weekdays": {d: tr(f"st.weekday.{n}") for n, d in enumerate(WEEKDAYS)},
+        "weekdayShort": {d[:2]: tr(f"st.weekday_short.{n}") for n, d in enumerate(WEEKDAYS)},
     }
 
 
+@lru_cache(maxsize=8)
 def phone_script(lang: str) -> str:
     """The page's script (see the module's docstring): translating only for a reader
-    whose language is not English."""
-    config = json.dumps(_config(translate=not lang.startswith("en")), ensure_ascii=False)
+    whose language is not English. The same for every page in one language: made once
+    (its sixty-odd translations were looked up on every run)."""
+    config = json.dumps(_config(lang, translate=not lang.startswith("en")), ensure_ascii=False)
     # a "</" inside the data would end the script early
     return _SCRIPT % {"config": config.replace("</", "<\\/")}
 

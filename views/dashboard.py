@@ -2,7 +2,7 @@
 comparison between communities, and the exports (PNG, PDF, Excel)."""
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import pandas as pd
@@ -93,6 +93,7 @@ for row_start in range(0, len(figures), 3):
                 st.page_link(spec.path, label=t(spec.title_key), icon=":material/arrow_forward:")
 
 
+@cache  # for this run (the page's script runs afresh each time): nine exports ask
 def scope_name() -> str:
     """Who the exports cover: the community, the street's name for all of them, or how
     many communities were chosen."""

@@ -162,12 +162,34 @@ def timed_page(
     max_ratio: float = PAGE_RATIO,
     before: Callable[[], object] | None = None,
 ) -> Result:
-    """A page figure: prints and records fn's time with its ratio to the floor."""
-    floor = floor_result()
+    """A page figure: prints and records fn's time with its ratio to the floor measured
+    alongside it: three runs of the floor before each run of the page. On a shared host
+    the machine's speed drifts within a minute (the floor measured 8 to 14 ms at the
+    start of three runs in one half hour, the same dashboard 116 to 197 ms later in
+    them), so a ratio to a floor measured once, at the start, said more of the drift
+    than of the page."""
+    floor_result()  # the run's floor line, printed first
+    floor = _floor_app()
+    samples: list[float] = []
+    floors: list[float] = []
+    for n in range(REPEAT + 1):
+        if before is not None:
+            before()
+        for _ in range(3):
+            started = time.perf_counter()
+            floor.run()
+            if n:
+                floors.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        fn()
+        if n:
+            samples.append((time.perf_counter() - started) * 1000)
     result = Result(
         label,
-        *measure(fn, before=before),
-        floor_ms=floor.median_ms,
+        statistics.median(samples),
+        max(samples),
+        len(samples),
+        floor_ms=statistics.median(floors),
         max_ratio=max_ratio if FLOOR_TARGETS else None,
     )
     return _record(result)
@@ -180,16 +202,22 @@ def _record(result: Result) -> Result:
 
 
 @cache
-def floor_result() -> Result:
-    """The floor, measured once per run on first use: AppTest runs of bench/floor_page.py."""
+def _floor_app():
+    """The floor's AppTest, made and run once (its warm-up)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "bench" / "floor_page.py"), default_timeout=60)
-    # every page ratio divides by it: three times the runs, so one slow or quick moment
-    # of the machine moves it less (7 runs gave 11.7 to 15.9 ms on one machine)
-    figures = measure(at.run, repeat=3 * REPEAT)
+    at.run()
     if at.exception:
         raise RuntimeError(f"the floor page failed: {at.exception}")
+    return at
+
+
+@cache
+def floor_result() -> Result:
+    """The floor, measured once per run on first use: AppTest runs of bench/floor_page.py.
+    The run's floor line; each page's ratio is to the floor measured alongside it."""
+    figures = measure(_floor_app().run, repeat=3 * REPEAT)
     result = Result("floor: a title, a 10-row table, one Altair chart", *figures)
     print(result.line(), flush=True)
     return result

@@ -43,6 +43,7 @@ from models.org import Community, Grid
 from services.cases import RUNNING
 from services.db import grouped_median, local_bounds, month_of
 from services.mediations import AGREED
+from services.visit_plan import community_names
 
 RESPONSE_HOURS = 24
 # Cases the office still owes work on (the "needs attention" count): not declined, not
@@ -292,10 +293,8 @@ def _names(session: Session, by: str, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
     if by == "community":
-        found = session.exec(
-            select(Community.id, Community.name).where(col(Community.id).in_(ids))
-        ).all()
-        return {cid: name for cid, name in found}
+        names = community_names(session)
+        return {i: names[i] for i in ids if i in names}
     rows = session.exec(
         select(Grid.id, Grid.name, Community.name, Grid.community_id)
         .join(Community, col(Community.id) == col(Grid.community_id))

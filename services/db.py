@@ -93,11 +93,17 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def new_read_session(engine: Engine | None = None) -> Session:
+    """A session for queries only (once_per_read keeps what it asked); objects stay
+    readable after it closes. Closing it returns its connection and keeps its memo: the
+    pages' reads of one script run share one (ui/actions.py)."""
+    return Session(engine or get_engine(), expire_on_commit=False, info={READ_ONLY: True})
+
+
 @contextmanager
 def read_session(engine: Engine | None = None) -> Iterator[Session]:
     """A session for queries; objects stay readable after it closes."""
-    engine = engine or get_engine()
-    with Session(engine, expire_on_commit=False, info={READ_ONLY: True}) as session:
+    with new_read_session(engine) as session:
         yield session
 
 
@@ -112,10 +118,16 @@ def once_per_read(session: Session, key: str, compute: Callable[[], T]) -> T:
     an older label only makes the next look recompute)."""
     if not session.info.get(READ_ONLY):
         return compute()
-    memo: dict[str, Any] = session.info.setdefault("board_once_per_read", {})
+    memo: dict[str, tuple[Any, frozenset[str]]] = session.info.setdefault("board_once_per_read", {})
     if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+        with data_versions.tables_read() as tables:
+            value = compute()
+        memo[key] = (value, frozenset(tables))
+    value, tables_named = memo[key]
+    # every read that uses the value depends on what it was read from, whichever read
+    # asked first (the cache learns each read's tables: ui/actions.py)
+    data_versions.depends_on(tables_named)
+    return value
 
 
 @contextmanager

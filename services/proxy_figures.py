@@ -38,6 +38,7 @@ from models.proxy import (
 )
 from services.db import days_from_date_to_ts, grouped_median, local_bounds, month_of_date
 from services.rectifications import BAD_RATING
+from services.visit_plan import community_names
 
 _Stmt = TypeVar("_Stmt", bound=Select[*tuple[Any, ...]])
 
@@ -270,10 +271,8 @@ def _group_names(session: Session, by: str, ids: list[Any]) -> dict[Any, str]:
     """The names service_quality groups by, for the ids a median grouped by: a
     community's name, an agent's display name ("" for none, as the counts' outer join)."""
     if by == "community":
-        named = session.exec(
-            select(Community.id, Community.name).where(col(Community.id).in_(ids))
-        ).all()
-        return dict(named)
+        names = community_names(session)
+        return {i: names[i] for i in ids if i in names}
     if by == "agent":
         known = [i for i in ids if i is not None]
         named = session.exec(

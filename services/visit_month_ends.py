@@ -50,7 +50,6 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from models.elders import Elder, ElderChange, Visit, VisitMonthEnd, VisitTier
-from models.org import Community
 from models.versions import DataVersion
 
 # data_versions registers its before_commit listener (the new versions) on import, so
@@ -100,9 +99,10 @@ def month_ends(
     """The figures of `months` (first days of months that are over before `today`), each
     summed over the communities (None: the whole street): kept ones read, missing ones
     computed and kept."""
-    communities = community_ids
-    if communities is None:
-        communities = list(session.exec(select(Community.id)).all())
+    from services.visit_plan import every_community  # visit_plan imports services.db,
+    # which imports this module
+
+    communities = community_ids if community_ids is not None else every_community(session)
     found = _kept(session, communities, months, today)
     return {
         month: MonthEnd(

@@ -397,6 +397,15 @@ def every_community(session: Session) -> list[int]:
     )
 
 
+def community_names(session: Session) -> dict[int, str]:
+    """Every community's name by its id (the figures name their rows by it)."""
+    return once_per_read(
+        session,
+        "community_names",
+        lambda: dict(session.exec(select(Community.id, Community.name)).all()),
+    )
+
+
 def overdue_per_community(
     session: Session, community_ids: list[int] | None, today: date
 ) -> dict[int, int]:

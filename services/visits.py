@@ -18,7 +18,6 @@ from sqlmodel.sql.expression import Select
 
 from models.base import LOCAL_TZ, local_today
 from models.elders import HAZARDS, VISIT_MODES, WELLBEING, Elder, Visit
-from models.org import Community
 from models.volunteers import TaskKind
 from services import audit, cases, referrals, tasks, visit_content, visit_months, visit_today
 from services.access import FIELD, Actor
@@ -38,7 +37,7 @@ from services.visit_month_ends import (
     month_start,
     next_month,
 )
-from services.visit_plan import every_community, overdue_count
+from services.visit_plan import community_names, every_community, overdue_count
 from services.visit_policy import interval_expr
 
 SelectT = TypeVar("SelectT", bound=CoreSelect)
@@ -349,9 +348,7 @@ def _on_time_frame(session: Session, counts: dict[int, tuple[int, int]]) -> pd.D
     shown = sorted(c for c, (due, _) in counts.items() if due > 0)
     if not shown:
         return _ON_TIME_EMPTY.copy()
-    names = dict(
-        session.exec(select(Community.id, Community.name).where(col(Community.id).in_(shown))).all()
-    )
+    names = community_names(session)
     return pd.DataFrame(
         [
             {

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from services import data_versions
 from services.access import Actor
-from services.db import read_session, transaction
+from services.db import new_read_session, read_session, transaction
 from services.errors import BoardError
 from ui.i18n import error_text
 from ui.run_memo import forget, this_run
@@ -37,6 +39,7 @@ PAGE = "page"  # the anchor of a page's own message slot, under its title
 LAST_REFUSAL = "ui_last_refusal"  # the BoardError of the latest refused write
 _FLASH = "ui_flash"  # {anchor: message}
 _CLEAR = "ui_clear"  # widget keys to empty on the next run
+_READ_SESSION = "ui_read_session_this_run"  # the run's reads' session (_run_session)
 _VERSIONS = "ui_versions_this_run"  # every data version, read once per run (this_run)
 
 
@@ -65,10 +68,28 @@ def _key(fn_path: str, kwargs: dict[str, Any], versions: tuple) -> str:
 def _cached_read(key: str, fn_path: str, _kwargs: dict[str, Any]) -> Any:
     """The read `fn_path(**_kwargs)`, cached by `key` alone (_key): Streamlit does not
     hash an argument whose name starts with an underscore."""
-    with read_session() as session, data_versions.tables_read() as tables:
+    with _run_session() as session, data_versions.tables_read() as tables:
         result = _resolve(fn_path)(session=session, **_kwargs)
     _tables_of[fn_path] = _tables_of.get(fn_path, frozenset()) | tables
     return result
+
+
+@contextmanager
+def _run_session() -> Iterator[Session]:
+    """The read session of this script run: one for all the run's reads, closed after
+    each (its connection goes back to the pool), so what several reads ask of the
+    database once a read (services.db.once_per_read: the street's communities, the
+    visits' data versions; ten statements of a street dashboard) is asked once a run.
+    A write in the run starts a new one. Outside a run, a session of its own."""
+    if get_script_run_ctx() is None:
+        with read_session() as session:
+            yield session
+        return
+    session = this_run(_READ_SESSION, new_read_session)
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def _communities(kwargs: dict[str, Any]) -> tuple[int, ...] | None:
@@ -156,7 +177,7 @@ def write(
             result = fn(session=session, **kwargs)
         # the run's next reads see the write, and who wrote it as it left them (a
         # password or a name changed)
-        forget(_VERSIONS, ACTOR_THIS_RUN)
+        forget(_VERSIONS, ACTOR_THIS_RUN, _READ_SESSION)
     except BoardError as err:
         target.error(error_text(err), icon=":material/error:")
         st.session_state[LAST_REFUSAL] = err

@@ -283,3 +283,30 @@ def test_the_pdf_is_in_the_language_of_the_page_that_offered_it(demo_engine, mon
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(offered[pdf_name]())).pages)
     assert "Page 1 of" in text and "Compared with" in text
     assert "关键数据" not in text and "第 1 页" not in text
+
+
+def test_a_cold_street_dashboard_asks_for_the_communities_once(demo_engine):
+    """Its reads share one session a run: the street's community ids and names, which
+    five figures ask for, are each read once (ten statements before, a round trip each
+    on PostgreSQL)."""
+    from sqlalchemy import event
+
+    at = app_test(demo_engine, "admin", "views/dashboard.py")
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()))
+
+    st.cache_data.clear()
+    event.listen(demo_engine, "before_cursor_execute", note)
+    try:
+        at.run()
+    finally:
+        event.remove(demo_engine, "before_cursor_execute", note)
+    assert not at.exception and at.title[0].value == "工作看板"
+    ids = [s for s in seen if s == "SELECT community.id FROM community ORDER BY community.id"]
+    names = [s for s in seen if s == "SELECT community.id, community.name FROM community"]
+    named_some = [
+        s for s in seen if s.startswith("SELECT community.id, community.name FROM community WHERE")
+    ]
+    assert len(ids) == 1 and len(names) == 1 and not named_some

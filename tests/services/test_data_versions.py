@@ -188,3 +188,16 @@ def test_a_table_is_no_argument_of_a_cached_read():
     assert actions._key("services.x.y", {"b": 1, "a": [2]}, (("elder:1", 3),)) == actions._key(
         "services.x.y", {"a": [2], "b": 1}, (("elder:1", 3),)
     )
+
+
+def test_a_value_read_once_a_session_counts_for_every_read_that_uses_it(engine):
+    """The second read takes the communities from the session's memo, with no statement,
+    and still depends on the community table: adding a community makes it stale too."""
+    from services import visit_plan
+
+    with db.read_session(engine) as s:
+        with data_versions.tables_read() as first:
+            visit_plan.community_names(s)
+        with data_versions.tables_read() as second:
+            visit_plan.community_names(s)
+    assert "community" in first and "community" in second

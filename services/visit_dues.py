@@ -147,17 +147,27 @@ def rebuild(session: Session, today: date | None = None) -> None:
     _work_out(session, select(col(Elder.id).label("elder_id")), today or local_today())
 
 
-def all_kept(session: Session, elders: Any, today: date) -> bool:
+def all_kept(
+    session: Session, elders: Any, today: date, communities: list[int] | None = None
+) -> bool:
     """Whether, as this session sees, every one of `elders` has a kept plan that holds on
     `today` (then a reader needs no other). When some have none (a birthday passed, a
     database from before the kept plans, a community with no write since) and a read
     session reads for today, it works theirs out and keeps them, for the next readers:
     in a transaction of its own, and only if no write about elders, visits, changes or
-    tiers of their communities committed while it worked them out."""
+    tiers of their communities committed while it worked them out.
+
+    `communities`, when the caller knows which `elders` are of: a community whose every
+    elder in care had a kept plan for today is remembered so (services/visit_memory.py)
+    until a write about it, so a page's list asks no pass over every elder (an anti-join
+    of the street's 6,000 elders and their plans, 2-4 ms on PostgreSQL, every cold read
+    of a list)."""
     from services.db import READ_ONLY, transaction  # services.db imports this module
 
     if today != local_today():  # plans are kept for today only
         return False
+    if communities is not None and all(_communities_kept(session, communities, today)):
+        return True
     missing = elders.where(~exists().where(col(ElderDue.elder_id) == col(Elder.id), holds(today)))
     communities = sorted(
         set(session.exec(missing.with_only_columns(col(Elder.community_id))).all())
@@ -173,6 +183,28 @@ def all_kept(session: Session, elders: Any, today: date) -> bool:
             if data_versions.unchanged(connection, scopes, before):
                 _store(connection, rows)
     return False
+
+
+def _communities_kept(session: Session, communities: list[int], today: date) -> list[bool]:
+    """Per community, whether every elder in its care has a kept plan that holds today."""
+    from services.visit_memory import remember_each  # it imports what imports this module
+
+    def checked(missing: list[int]) -> dict[int, bool]:
+        lacking = set(
+            session.exec(
+                select(col(Elder.community_id))
+                .where(
+                    col(Elder.active),
+                    col(Elder.community_id).in_(missing),
+                    ~exists().where(col(ElderDue.elder_id) == col(Elder.id), holds(today)),
+                )
+                .distinct()
+            ).all()
+        )
+        return {c: True for c in missing if c not in lacking}  # only a yes is kept
+
+    kept = remember_each(session, "plans_kept", communities, (today,), checked, reads_to=today)
+    return [kept.get(c, False) for c in communities]
 
 
 # --- writes ---------------------------------------------------------------------------

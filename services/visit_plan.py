@@ -192,7 +192,9 @@ def _plan_lists(
     ).where(Elder.active)
     limit = max(1, min(limit, LIST_LIMIT))
     due_before = today + timedelta(DUE_SOON_DAYS)
-    if visit_dues.all_kept(session, in_care, today):
+    ids = actor.community_ids(community_id)
+    communities = ids if ids is not None else every_community(session)
+    if visit_dues.all_kept(session, in_care, today, communities):
         frame, totals = _kept_lists(session, actor, community_id, today, due_before, limit, wanted)
     else:
         frame, totals = _worked_out_lists(session, today, in_care, due_before, limit)

@@ -189,15 +189,16 @@ def proxy_figures(
     nothing. The sums come from the monthly summaries (services/proxy_months.py), the
     median from the requests done in the period."""
     intake = _intake(session, community_ids, start, end)
-    requested = session.exec(select(func.coalesce(func.sum(intake.c.requests), 0))).one()
     done_rows = _done(session, community_ids, start, end)
-    done, in_time, rated, rating_sum = session.exec(
-        select(
+    # one statement, the intake's sum beside the done ones (a round trip each before)
+    requested, done, in_time, rated, rating_sum = session.execute(
+        core_select(
+            select(func.coalesce(func.sum(intake.c.requests), 0)).scalar_subquery(),
             func.coalesce(func.sum(done_rows.c.done), 0),
             func.coalesce(func.sum(done_rows.c.on_time), 0),
             func.coalesce(func.sum(done_rows.c.rated), 0),
             func.coalesce(func.sum(done_rows.c.rating_sum), 0),
-        )
+        ).select_from(done_rows)
     ).one()
     done, rating = int(done), _average(rating_sum, rated)
     medians = median_days_to_done(

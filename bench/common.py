@@ -228,11 +228,10 @@ def page_runner(
 ) -> Callable[[], object]:
     """A function that renders `page` for `username` once, as the server would (AppTest).
 
-    Reads are not served from Streamlit's cache between runs: each run clears it, so the
+    Reads are not served from the read cache between runs: each run clears it, so the
     figure is the cold server time of the page. A page with tabs runs its first tab
     unless `session_state` opens another.
     """
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from services import auth
@@ -250,7 +249,9 @@ def page_runner(
 
     def render() -> AppTest:
         """One run of app.py on the page, as the server does for each interaction."""
-        st.cache_data.clear()
+        from ui.actions import clear_reads
+
+        clear_reads()
         at.switch_page(page).run()
         if at.exception or any("抱歉" in e.value for e in at.error):
             raise RuntimeError(f"{page} failed: {at.exception} {[e.value for e in at.error]}")

@@ -29,6 +29,7 @@ from services import data_versions
 from services.access import Actor
 from services.db import new_read_session, read_session, transaction
 from services.errors import BoardError
+from ui import read_cache
 from ui.i18n import error_text
 from ui.run_memo import forget, this_run
 from ui.session import ACTOR_THIS_RUN
@@ -64,14 +65,21 @@ def _key(fn_path: str, kwargs: dict[str, Any], versions: tuple) -> str:
     return repr((fn_path, sorted(kwargs.items()), versions))
 
 
-@st.cache_data(ttl=600, show_spinner=False, max_entries=2000)
-def _cached_read(key: str, fn_path: str, _kwargs: dict[str, Any]) -> Any:
-    """The read `fn_path(**_kwargs)`, cached by `key` alone (_key): Streamlit does not
-    hash an argument whose name starts with an underscore."""
+def _cached_read(key: str, fn_path: str, kwargs: dict[str, Any]) -> Any:
+    """The read `fn_path(**kwargs)`, cached by `key` alone (_key)."""
+    kept = read_cache.get(key)
+    if not read_cache.is_missing(kept):
+        return kept
     with _run_session() as session, data_versions.tables_read() as tables:
-        result = _resolve(fn_path)(session=session, **_kwargs)
+        result = _resolve(fn_path)(session=session, **kwargs)
     _tables_of[fn_path] = _tables_of.get(fn_path, frozenset()) | tables
+    read_cache.put(key, result)
     return result
+
+
+def clear_reads() -> None:
+    """Forgets every cached read of this process (tests, the benchmark's cold runs)."""
+    read_cache.clear()
 
 
 @contextmanager

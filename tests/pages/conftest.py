@@ -3,19 +3,20 @@
 from collections.abc import Iterator
 
 import pytest
-import streamlit as st
+
+from ui import actions
 
 
 @pytest.fixture
 def fresh_read_cache():
-    """Pages read through st.cache_data, keyed by the query and its arguments, not by the
-    database. A module whose tests write (so that a test's new rows get the same ids as the
+    """Pages read through a cache (ui/read_cache.py), keyed by the query and its
+    arguments, not by the database. A module whose tests write (so that a test's new rows get the same ids as the
     rows of the test before) starts and ends each test with an empty cache:
     `pytestmark = pytest.mark.usefixtures("fresh_read_cache")`. Read-only modules share the
     warm cache, as the server does."""
-    st.cache_data.clear()
+    actions.clear_reads()
     yield
-    st.cache_data.clear()
+    actions.clear_reads()
 
 
 def open_tab(at, key: str, label: str):

@@ -5,7 +5,6 @@ import io
 import json
 
 import pyarrow as pa
-import streamlit as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func
@@ -125,7 +124,7 @@ def test_secretary_sees_the_overdue_elders_first_and_a_visit_clears_one(demo_eng
             today=today(),
         )
         s.commit()
-    st.cache_data.clear()  # as ui.actions.write does after every write
+    actions.clear_reads()  # as ui.actions.write does after every write
     at = app_test(demo_engine, "shuji")
     if overdue_total == 1:
         assert at.success[0].value.startswith("所有老人都在探访周期内")
@@ -176,10 +175,10 @@ CHART_READS = {f"{spec.data.__module__}.{spec.data.__qualname__}" for spec in da
 def test_the_charts_are_read_and_built_only_when_a_tab_shows_them(demo_engine, monkeypatch):
     """Lazy tabs: the comparison tab open, no chart frame is read; the export tab reads the
     frames for its workbook and builds the charts only when the PDF is asked for."""
-    st.cache_data.clear()
+    actions.clear_reads()
     at = open_tab(app_test(demo_engine, "admin", "views/dashboard.py"), "dashboard_tab", "社区对比")
     assert not at.get("vega_lite_chart") and not at.get("download_button")
-    st.cache_data.clear()
+    actions.clear_reads()
     runs = _runs_of_reads(monkeypatch)
     open_tab(at, "dashboard_tab", "社区对比")
     assert not {f"services.{r}" for r in runs} & CHART_READS
@@ -195,7 +194,7 @@ def test_an_elders_edit_runs_again_only_the_visit_figures_and_charts(demo_engine
     """Each feature's figures and each chart are cached on their own: after an elder's
     phone is corrected, the dashboard runs the visits' reads again, not the hours', the
     requests', the events' or the cases'."""
-    st.cache_data.clear()
+    actions.clear_reads()
     at = open_tab(app_test(demo_engine, "admin", "views/dashboard.py"), "dashboard_tab", "图表")
     runs = _runs_of_reads(monkeypatch)
     at.run()
@@ -297,7 +296,7 @@ def test_a_cold_street_dashboard_asks_for_the_communities_once(demo_engine):
     def note(conn, cursor, statement, *args):
         seen.append(" ".join(statement.split()))
 
-    st.cache_data.clear()
+    actions.clear_reads()
     event.listen(demo_engine, "before_cursor_execute", note)
     try:
         at.run()

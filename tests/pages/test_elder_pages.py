@@ -6,7 +6,6 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-import streamlit as st
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -29,6 +28,7 @@ from services.referrals import ReferralDraft
 from services.visit_content import AREAS, Checklist, VisitContent
 from tests.conftest import app_test
 from tests.pages.conftest import open_tab
+from ui import actions
 from ui.filters import today
 
 # tests here write (a new elder takes the id the next test's demo gives another): each
@@ -438,7 +438,7 @@ def _referral(
             content=VisitContent(needs=Checklist(("care",), f"需要照料 {due}")),
             referral=ReferralDraft("民政助理", due),
         )
-    st.cache_data.clear()  # as a write from a page does
+    actions.clear_reads()  # as a write from a page does
     return visit_id
 
 

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 import pytest
-import streamlit as st
 from sqlmodel import Session, select
 
 from models.accounts import Account
@@ -22,6 +21,7 @@ from services.auth import actor_of
 from services.registrations import registration_cancel, registration_create
 from tests.conftest import app_test
 from tests.pages.conftest import open_tab
+from ui import actions
 
 pytestmark = pytest.mark.usefixtures("fresh_read_cache")
 
@@ -34,7 +34,7 @@ def _write(engine):
     through a page clears the cache the same way)."""
     with db.transaction(engine) as s:
         yield s
-    st.cache_data.clear()
+    actions.clear_reads()
 
 
 def _shuji(engine):

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 import pytest
-import streamlit as st
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
@@ -22,6 +21,7 @@ from services import db, events, retention
 from services.auth import actor_of
 from services.i18n import translate
 from tests.conftest import ROOT, app_test, sign_in_token
+from ui import actions
 
 pytestmark = pytest.mark.usefixtures("fresh_read_cache")
 
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.usefixtures("fresh_read_cache")
 def _write(engine):
     with db.transaction(engine) as s:
         yield s
-    st.cache_data.clear()
+    actions.clear_reads()
 
 
 def _texts(at) -> str:

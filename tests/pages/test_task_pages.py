@@ -4,7 +4,6 @@ the outcome checked in the database and on the page (issue 10)."""
 from datetime import timedelta
 
 import pytest
-import streamlit as st
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
@@ -15,6 +14,7 @@ from services import db, signups, tasks
 from services.auth import actor_of
 from tests.conftest import app_test, make_account
 from tests.pages.conftest import open_tab
+from ui import actions
 from ui.text import plain
 
 pytestmark = pytest.mark.usefixtures("fresh_read_cache")
@@ -151,7 +151,7 @@ def test_open_tasks_shows_the_waitlist_position(demo_engine):
     # someone ahead leaves: the position is current on the next run
     with db.transaction(demo_engine) as s:
         signups.signup_cancel(session=s, actor=second, signup_id=waiting)
-    st.cache_data.clear()
+    actions.clear_reads()
     at.run()
     assert "您是第 1 位候补" in _texts(at, "info")
 
@@ -290,7 +290,7 @@ def test_roster_rules_before_the_start_and_hours_out_of_range(demo_engine):
 
     running = _task(demo_engine, title="进行中", starts_in=timedelta(minutes=-10), hours=2)
     sid = _sign_up(demo_engine, person, running, now=utcnow() - timedelta(days=1))
-    st.cache_data.clear()
+    actions.clear_reads()
     at.run()  # the new task among the options
     at.selectbox(key="tasks_pick").set_value(running).run()
     at.number_input(key=f"tasks_hours_{sid}").set_value(30)

@@ -33,6 +33,7 @@ from services.access import PAGES
 from tests.conftest import app_test
 from tests.pages.conftest import each_tab
 from tests.pages.test_access_sweep import DEMO_USER
+from ui import actions
 from ui.text import plain
 
 BOLD = "**粗**"
@@ -88,9 +89,8 @@ def _write_hostile_text(engine: Engine) -> None:
                 record_id=task.id,
                 params={"title": task.title, "when": "", "place": task.place},
             )
-    import streamlit as st
 
-    st.cache_data.clear()  # pages read through Streamlit's cache, keyed by the query
+    actions.clear_reads()  # pages read through Streamlit's cache, keyed by the query
 
 
 @pytest.fixture
@@ -100,9 +100,8 @@ def hostile_board(demo_engine: Engine) -> Iterator[Engine]:
     _write_hostile_text(demo_engine)
     visit_memory.forget()
     yield demo_engine
-    import streamlit as st
 
-    st.cache_data.clear()
+    actions.clear_reads()
 
 
 def _markdown_values(at) -> list[str]:

@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-import streamlit as st
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -13,6 +12,7 @@ from services import db, signups, stars, task_board, volunteers
 from services.auth import actor_of
 from tests.conftest import app_test
 from tests.pages.conftest import open_tab
+from ui import actions
 from ui.text import plain
 
 
@@ -401,7 +401,7 @@ def test_check_in_is_offered_only_once_it_opens(demo_engine):
         s.commit()
         task = s.get(Task, card.id)
         starts_at, ends_at = task.starts_at, task.ends_at
-    st.cache_data.clear()  # written around the board: its read cache must not hide it
+    actions.clear_reads()  # written around the board: its read cache must not hide it
     phone = app_test(demo_engine, "zhiyuan", "views/my_tasks.py")
     assert not phone.exception
     # shown greyed out, with the rule said beneath it

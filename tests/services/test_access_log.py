@@ -9,7 +9,6 @@ import json
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import streamlit as st
 from sqlmodel import Session, col, select
 
 from models.accounts import Role
@@ -397,7 +396,7 @@ def elders_listed(*, session: Session, actor: Actor, today: date) -> int:
 
 def test_a_logged_view_leaves_the_elders_page_read_cached(session, two):
     _a, b, elder_id, _vid = two
-    st.cache_data.clear()
+    actions.clear_reads()
     calls.clear()
     assert actions.read(elders_listed, actor=b.shuji, today=TODAY) == 1
     assert actions.read(elders_listed, actor=b.shuji, today=TODAY) == 1
@@ -410,4 +409,4 @@ def test_a_logged_view_leaves_the_elders_page_read_cached(session, two):
         s.get(Elder, elder_id).address = "四千米社区4号楼"
     actions.read(elders_listed, actor=b.shuji, today=TODAY)
     assert len(calls) == runs + 1
-    st.cache_data.clear()
+    actions.clear_reads()

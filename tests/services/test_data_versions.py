@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import streamlit as st
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
@@ -110,7 +109,7 @@ def test_the_tables_a_read_names_are_collected(engine, two):
 
 def test_a_cached_read_is_kept_until_its_community_changes(engine, two, tmp_path):
     a, b = two
-    st.cache_data.clear()
+    actions.clear_reads()
     calls.clear()
     add_elder(engine, a.shuji, "张奶奶")
     assert actions.read(elders_named, actor=a.shuji) == ["张奶奶"]
@@ -126,7 +125,7 @@ def test_a_cached_read_is_kept_until_its_community_changes(engine, two, tmp_path
     other_server.dispose()
     assert actions.read(elders_named, actor=a.shuji) == ["张奶奶", "李奶奶"]
     assert len(calls) == runs + 1
-    st.cache_data.clear()
+    actions.clear_reads()
 
 
 def record_visit(engine, actor: Actor, elder_id: int, day: date) -> None:
@@ -141,7 +140,7 @@ def test_a_cached_chart_of_kept_figures_sees_the_next_visit(engine, two, chart):
     """The monthly visit counts and the overdue trend are read from figures kept at write
     time or in memory: no query of the chart names the visits, yet a visit is seen."""
     a, _ = two
-    st.cache_data.clear()
+    actions.clear_reads()
     elder_id = add_elder(engine, a.shuji, "张奶奶", today=date(2026, 6, 1))
     window = {
         "community_ids": [a.community_id],
@@ -155,13 +154,13 @@ def test_a_cached_chart_of_kept_figures_sees_the_next_visit(engine, two, chart):
     record_visit(engine, a.shuji, elder_id, TODAY)
     after = actions.read(chart, **window)
     assert not after.equals(before)
-    st.cache_data.clear()
+    actions.clear_reads()
 
 
 def test_a_cached_proxy_chart_of_monthly_counts_sees_the_next_request(engine, session):
     """The requests per month are read from counts kept in the requests' transactions."""
     w = factories.proxy_world(session)
-    st.cache_data.clear()
+    actions.clear_reads()
     window = {"community_ids": [w.community_id], "start": date(2026, 1, 1), "end": date(2027, 1, 1)}
     before = actions.read(proxy_figures.requests_by_month, **window)
     with db.transaction(engine) as s:
@@ -175,7 +174,7 @@ def test_a_cached_proxy_chart_of_monthly_counts_sees_the_next_request(engine, se
         )
     after = actions.read(proxy_figures.requests_by_month, **window)
     assert int(after["requests"].sum()) == int(before["requests"].sum()) + 1
-    st.cache_data.clear()
+    actions.clear_reads()
 
 
 def test_a_table_is_no_argument_of_a_cached_read():

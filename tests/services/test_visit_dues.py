@@ -24,6 +24,7 @@ from services import (
 from services.auth import actor_of
 from tests.conftest import DEMO_TODAY
 from tests.services.test_elders import elder, elders_world
+from ui import actions
 
 TODAY = date(2026, 11, 24)
 
@@ -233,13 +234,10 @@ def test_a_cached_plan_list_read_from_kept_plans_sees_the_next_visit(engine, ses
     """Defect (seen in the browser): the lists read only the kept plans, written beside
     the ORM, so the cached list never learnt that a visit changes it: the elder just
     visited stayed overdue on the page."""
-    import streamlit as st
-
-    from ui import actions
 
     w = elders_world(session)
     alone = elder(session, w, "独居老人", situations="独居", registered=date(2026, 9, 1))
-    st.cache_data.clear()
+    actions.clear_reads()
     first = actions.read(visit_plan.plan_lists, actor=w.shuji, today=TODAY)
     assert first.overdue.total == 1
     with db.transaction(engine) as s:
@@ -247,7 +245,7 @@ def test_a_cached_plan_list_read_from_kept_plans_sees_the_next_visit(engine, ses
             session=s, actor=w.shuji, elder_id=alone, visited_on=TODAY, mode="上门", today=TODAY
         )
     assert actions.read(visit_plan.plan_lists, actor=w.shuji, today=TODAY).overdue.total == 0
-    st.cache_data.clear()
+    actions.clear_reads()
 
 
 def test_a_list_asked_for_its_count_only_holds_no_row(engine, session, kept_on):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
@@ -189,13 +190,34 @@ def event_rates_by_month(
             .group_by(month)
         ).all()
     rows.sort(key=lambda row: row[0])
-    frame = pd.DataFrame(rows, columns=["month", "capacity", "confirmed", "attended"]).fillna(0)
-    counts = ["capacity", "confirmed", "attended"]
-    frame[counts] = frame[counts].astype(int)  # PostgreSQL sums come back as Decimal
-    frame["fill_rate"] = (
-        frame["confirmed"] / frame["capacity"].where(frame["capacity"] > 0)
-    ).round(3)
-    frame["attendance_rate"] = (
-        frame["attended"] / frame["confirmed"].where(frame["confirmed"] > 0)
-    ).round(3)
-    return frame
+    # the rates worked out row by row, the frame made once (a dozen rows: pandas'
+    # column operations cost more than the arithmetic)
+    table = []
+    for month_name, *sums in rows:
+        capacity, confirmed, attended = (int(v or 0) for v in sums)  # PostgreSQL: Decimal
+        table.append(
+            (
+                month_name,
+                capacity,
+                confirmed,
+                attended,
+                _rate(confirmed, capacity),
+                _rate(attended, confirmed),
+            )
+        )
+    columns = ["month", "capacity", "confirmed", "attended", "fill_rate", "attendance_rate"]
+    return pd.DataFrame(table, columns=columns).astype(_RATES_TYPES)
+
+
+_RATES_TYPES = {
+    "capacity": "int64",
+    "confirmed": "int64",
+    "attended": "int64",
+    "fill_rate": "float64",
+    "attendance_rate": "float64",
+}
+
+
+def _rate(part: int, whole: int) -> float:
+    """part / whole to 3 places (NaN without a whole), rounded as pandas rounds."""
+    return float(np.round(part / whole, 3)) if whole > 0 else float("nan")

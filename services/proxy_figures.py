@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     ColumnElement,
@@ -328,17 +329,35 @@ def service_quality(
         .having(done > 0)
         .order_by(group)
     ).all()
-    rows = [
-        (name, int(n), int(in_time), _average(rating_sum, rated))
-        for name, n, in_time, rated, rating_sum in counted
-    ]
-    frame = pd.DataFrame(rows, columns=[by, "done", "on_time", "satisfaction"])
-    frame["on_time_rate"] = (frame["on_time"] / frame["done"]).round(3)
-    frame["satisfaction"] = frame["satisfaction"].astype(float).round(2)
     medians = median_days_to_done(
         session=session, community_ids=community_ids, start=start, end=end, by=by
     )
-    return frame.drop(columns=["on_time"]).merge(medians, on=by, how="left")
+    median_of = dict(zip(medians[by], medians["median_days"], strict=True))
+    # worked out row by row, the frame made once (a score of rows: pandas' column
+    # operations and a merge cost more than the arithmetic)
+    nan = float("nan")
+    rows = []
+    for name, n, in_time, rated, rating_sum in counted:
+        rating = _average(rating_sum, rated)
+        rows.append(
+            (
+                name,
+                int(n),
+                float(np.round(rating, 2)) if rating is not None else nan,
+                float(np.round(int(in_time) / int(n), 3)),
+                median_of.get(name, nan),
+            )
+        )
+    columns = [by, "done", "satisfaction", "on_time_rate", "median_days"]
+    return pd.DataFrame(rows, columns=columns).astype(_QUALITY_TYPES)
+
+
+_QUALITY_TYPES = {
+    "done": "int64",
+    "satisfaction": "float64",
+    "on_time_rate": "float64",
+    "median_days": "float64",
+}
 
 
 def rectification_rate(

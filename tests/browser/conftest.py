@@ -234,6 +234,23 @@ def press(page, button) -> None:
     wait_idle(page)
 
 
+def download(page, button, *, attempts: int = 2):
+    """Clicks a download `button` and returns the Download. A click while a run redraws
+    the button is lost (CI saw no download within 30 s once): after an idle app, once more."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        wait_idle(page)
+        try:
+            with page.expect_download(timeout=15000) as started:
+                button.click()
+            return started.value
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def choose(page, key: str, option, *, in_form: bool = False, attempts: int = 3) -> None:
     """Picks `option` (a name or a compiled pattern) in the selectbox with key `key`, and
     waits for the run the pick starts (none in a form: `in_form`).

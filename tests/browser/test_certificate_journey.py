@@ -20,7 +20,7 @@ from models.volunteers import (
     Volunteer,
 )
 from services import db, org
-from tests.browser.conftest import PHONE, press, sign_in, wait_idle
+from tests.browser.conftest import PHONE, download, press, sign_in, wait_idle
 from tests.browser.test_signup_journey import actor_named, new_volunteer
 
 
@@ -94,11 +94,10 @@ def test_a_volunteer_issues_their_certificate_on_a_phone_and_it_checks(server, b
     assert re.fullmatch(r"ZYZM-\d{4}-\d{6}", cert.number)
     assert (cert.service_count, cert.total_hours, cert.issued_by) == (1, 2.5, person.id)
     page.screenshot(path=str(output_dir / "2-phone-issued.png"), full_page=True)
-    with page.expect_download() as download:
-        page.locator(f".st-key-my_pdf_{cert.id} button").click()
-    assert download.value.suggested_filename.endswith(".pdf")
-    assert " " not in download.value.suggested_filename
-    pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
+    pdf_file = download(page, page.locator(f".st-key-my_pdf_{cert.id} button"))
+    assert pdf_file.suggested_filename.endswith(".pdf")
+    assert " " not in pdf_file.suggested_filename
+    pdf = PdfReader(io.BytesIO(pdf_file.path().read_bytes()))
     text = re.sub(r"\s", "", "".join(p.extract_text() for p in pdf.pages))
     for expected in ("志愿服务记录证明", "郑明", cert.number, "浏览器测试：为独居老人送餐", "2.5"):
         assert expected in text, expected

@@ -16,7 +16,7 @@ from models.events import Event, Registration
 from models.volunteers import Task
 from services import db, events
 from services.auth import actor_of
-from tests.browser.conftest import DESKTOP, PHONE, sign_in, wait_idle
+from tests.browser.conftest import DESKTOP, PHONE, download, sign_in, wait_idle
 from tests.browser.test_programme_journey import publish_event
 
 
@@ -63,9 +63,8 @@ def test_register_on_a_phone_and_check_in_at_the_door(server, browser, output_di
     page.screenshot(path=str(output_dir / "2-door.png"), full_page=True)
     # emptied for the next party at the door
     assert page.locator(f".st-key-events_checkin_code_{event_id} input").input_value() == ""
-    with page.expect_download() as download:
-        page.locator(f".st-key-events_sheet_{event_id} button").click()
-    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    sheet_file = download(page, page.locator(f".st-key-events_sheet_{event_id} button"))
+    sheet = load_workbook(io.BytesIO(sheet_file.path().read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == f"{title} · 签到表"
     assert rows[3][:5] == ("序号", "姓名", "手机号", "人数", "签到码")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from models.base import LOCAL_TZ, local_today, utcnow
 from services import db, outbox, reminders, signups
-from tests.browser.conftest import PHONE, serve, sign_in, wait_idle
+from tests.browser.conftest import PHONE, download, serve, sign_in, wait_idle
 from tests.browser.test_signup_journey import actor_named, publish_task
 
 TITLE = "浏览器测试：明天的环境整治"
@@ -44,9 +44,8 @@ def test_a_volunteer_sees_the_bell_opens_messages_and_the_count_drops(
         page.goto(f"{base}/my_tasks")
         wait_idle(page)
         card = page.locator(f".st-key-my_card_{placed.signup_id}")
-        with page.expect_download() as download:
-            card.get_by_role("button", name="加入手机日历").click()
-        ics = Path(download.value.path()).read_text(encoding="utf-8")
+        ics_file = download(page, card.get_by_role("button", name="加入手机日历"))
+        ics = Path(ics_file.path()).read_text(encoding="utf-8")
         assert "PRODID:-//社区服务协同看板//Community Service Board//ZH" in ics
         assert "BEGIN:VALARM" in ics and "DTSTAMP:" in ics and TITLE in ics
 

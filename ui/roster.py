@@ -5,7 +5,9 @@ a volunteer added on the spot (现场加入), and for a task today the check-in 
 renewed by itself as the code changes (services/check_in_codes.py). The keys keep the
 tasks page's scope ("tasks")."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode, urlparse
 
 import streamlit as st
@@ -91,61 +93,69 @@ def check_in_code(task_id: int) -> None:
 def bulk_actions(actor: Actor, card: TaskCard, bulk: RosterBulk) -> None:
     """全部签到 (n) and 全部确认时长 (n): the number is who the press acts on; greyed out
     with the reason when it is nobody."""
-    anchor = record_key(SCOPE, "roster_msg", card.id)
     left, right = st.columns(2)
     with left:
-        if bulk.check_in == 0:
-            why = t(bulk.check_in_reason, **bulk.check_in_params) if bulk.check_in_reason else None
-            action_button(
-                t("rosters.check_in_all", n=0),
-                scope=SCOPE,
-                action="in_all",
-                record_id=card.id,
-                disabled_reason=why or t("rosters.nobody_to_check_in"),
-            )
-        else:
-            asked = confirm_action(
-                t("rosters.check_in_all", n=bulk.check_in),
-                scope=SCOPE,
-                action="in_all",
-                record_id=card.id,
-                question=t("rosters.check_in_all_question", n=bulk.check_in),
-                confirm_label=t("rosters.check_in_all_confirm"),
-                icon=":material/how_to_reg:",
-            )
-            if asked:
-                done = write(
-                    rosters.roster_check_in_all, actor=actor, task_id=card.id, where=asked.box
-                )
-                if done:
-                    flash(_checked_in_message(done.value), anchor=anchor, clear=asked.keys)
-                    st.rerun()
-    with right:
-        if bulk.approve == 0:
-            action_button(
-                t("rosters.approve_all", n=0),
-                scope=SCOPE,
-                action="approve_all",
-                record_id=card.id,
-                disabled_reason=t("rosters.nothing_to_approve"),
-            )
-            return
-        asked = confirm_action(
-            t("rosters.approve_all", n=bulk.approve),
-            scope=SCOPE,
-            action="approve_all",
-            record_id=card.id,
-            question=t("rosters.approve_all_question", n=bulk.approve),
-            confirm_label=t("rosters.approve_all_confirm"),
-            icon=":material/task_alt:",
+        no_one = t(bulk.check_in_reason, **bulk.check_in_params) if bulk.check_in_reason else None
+        _bulk_button(
+            actor,
+            card,
+            action="in_all",
+            text="rosters.check_in_all",
+            n=bulk.check_in,
+            no_one=no_one or t("rosters.nobody_to_check_in"),
+            icon=":material/how_to_reg:",
+            service=rosters.roster_check_in_all,
+            said=_checked_in_message,
         )
-        if asked:
-            approved = write(
-                rosters.roster_approve_all, actor=actor, task_id=card.id, where=asked.box
-            )
-            if approved:
-                flash(t("rosters.approved_all", n=approved.value), anchor=anchor, clear=asked.keys)
-                st.rerun()
+    with right:
+        _bulk_button(
+            actor,
+            card,
+            action="approve_all",
+            text="rosters.approve_all",
+            n=bulk.approve,
+            no_one=t("rosters.nothing_to_approve"),
+            icon=":material/task_alt:",
+            service=rosters.roster_approve_all,
+            said=lambda n: t("rosters.approved_all", n=n),
+        )
+
+
+def _bulk_button(
+    actor: Actor,
+    card: TaskCard,
+    *,
+    action: str,
+    text: str,
+    n: int,
+    no_one: str,
+    icon: str,
+    service: Callable[..., Any],
+    said: Callable[[Any], str],
+) -> None:
+    """One bulk button of a task's roster: `text` (with its _question and _confirm) for
+    `n` people, asked first; greyed out with `no_one` when n is 0. `said(result)` is the
+    message shown under the roster after the write."""
+    if n == 0:
+        action_button(
+            t(text, n=0), scope=SCOPE, action=action, record_id=card.id, disabled_reason=no_one
+        )
+        return
+    asked = confirm_action(
+        t(text, n=n),
+        scope=SCOPE,
+        action=action,
+        record_id=card.id,
+        question=t(f"{text}_question", n=n),
+        confirm_label=t(f"{text}_confirm"),
+        icon=icon,
+    )
+    if asked:
+        done = write(service, actor=actor, task_id=card.id, where=asked.box)
+        if done:
+            anchor = record_key(SCOPE, "roster_msg", card.id)
+            flash(said(done.value), anchor=anchor, clear=asked.keys)
+            st.rerun()
 
 
 def _checked_in_message(result: rosters.BulkResult) -> str:
